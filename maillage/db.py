@@ -1,0 +1,93 @@
+"""Database engine and sessions: SQLite (default) or PostgreSQL through `DATABASE_URL`."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine, select
+
+from models import AppMeta
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'maillage.db'}"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url() -> str:
+    """The URL of the database to use: `DATABASE_URL`, else `data/maillage.db`."""
+    url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    """Foreign keys on, WAL journal and a busy timeout, on every SQLite connection."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine for `url` (default: `database_url()`), SQLite connections configured."""
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One session per action: commit on success, roll back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def get_meta(session: Session, key: str, default: str = "") -> str:
+    """Read one application fact (data version, demo flag…)."""
+    row = session.get(AppMeta, key)
+    return row.value if row else default
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    """Write one application fact."""
+    row = session.get(AppMeta, key)
+    if row is None:
+        session.add(AppMeta(key=key, value=value))
+    else:
+        row.value = value
+        session.add(row)
+
+
+def bump_data_version(session: Session) -> int:
+    """Mark that data changed, so cached results (metrics, coverage) are recomputed."""
+    version = int(get_meta(session, "data_version", "0") or 0) + 1
+    set_meta(session, "data_version", str(version))
+    return version
+
+
+def data_version(engine: Engine) -> int:
+    """The current data version (a counter bumped by every write)."""
+    with Session(engine) as session:
+        row = session.exec(select(AppMeta).where(AppMeta.key == "data_version")).first()
+        return int(row.value) if row and row.value else 0

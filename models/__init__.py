@@ -1,0 +1,69 @@
+"""SQLModel tables of Maillage (and the default vocabularies); nothing else lives here."""
+
+from sqlmodel import SQLModel
+
+# Named constraints, so migrations (batch mode on SQLite) can find and alter them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+from models.geography import Territory
+from models.councils import (
+    Council,
+    CouncilTerritory,
+    ExpectedTypology,
+    Network,
+    NetworkCouncil,
+    NetworkPartner,
+    WorkingGroup,
+)
+from models.partners import CooperationLink, Partner, PartnerTerritory
+from models.actions import (
+    Action,
+    ActionFunding,
+    ActionPartner,
+    ActionPlatform,
+    ActionPublic,
+    ActionTerritory,
+    ActionTheme,
+    CoverageRule,
+    Indicator,
+)
+from models.accounts import AuditEntry, User, UserCouncil, UserNetwork
+from models.meta import AppMeta, VocabularyEntry
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Action",
+    "ActionFunding",
+    "ActionPartner",
+    "ActionPlatform",
+    "ActionPublic",
+    "ActionTerritory",
+    "ActionTheme",
+    "AppMeta",
+    "AuditEntry",
+    "CooperationLink",
+    "Council",
+    "CouncilTerritory",
+    "CoverageRule",
+    "ExpectedTypology",
+    "Indicator",
+    "Network",
+    "NetworkCouncil",
+    "NetworkPartner",
+    "Partner",
+    "PartnerTerritory",
+    "Territory",
+    "User",
+    "UserCouncil",
+    "UserNetwork",
+    "VocabularyEntry",
+    "WorkingGroup",
+    "metadata",
+]
