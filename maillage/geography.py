@@ -66,14 +66,11 @@ def reference_rows(geo_dir: Path = GEO_DIR) -> list[dict]:
     commune_epci: dict[str, str] = {}
     commune_ept: dict[str, str] = {}
     for epci in _read("epci", geo_dir):
-        rows.append(
-            _row("epci", epci["code"], epci["nom"], epci_kind=epci.get("type"),
-                 population=epci.get("populationTotale") or 0)
-        )
+        rows.append(_row("epci", epci["code"], epci["nom"], epci_kind=epci.get("type")))
         for member in epci["membres"]:
             commune_epci[member["code"]] = epci["code"]
     for ept in _read("ept", geo_dir):
-        rows.append(_row("ept", ept["code"], ept["nom"], population=ept.get("populationTotale") or 0))
+        rows.append(_row("ept", ept["code"], ept["nom"]))
         for member in ept["membres"]:
             commune_ept[member["code"]] = ept["code"]
     communes = [c for c in _read("communes", geo_dir) if c.get("type") == "commune-actuelle"]
@@ -87,7 +84,24 @@ def reference_rows(geo_dir: Path = GEO_DIR) -> list[dict]:
                 epci_code=commune_epci.get(code), ept_code=commune_ept.get(code),
             )
         )
+    _sum_populations(rows)
     return rows
+
+
+def _sum_populations(rows: list[dict]) -> None:
+    """Give régions, départements, EPCI and EPT the sum of their communes' populations (one vintage)."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        if row["level"] != "com":
+            continue
+        for level, column in (("reg", "region_code"), ("dep", "departement_code"),
+                              ("epci", "epci_code"), ("ept", "ept_code")):
+            if row[column]:
+                key = f"{level}:{row[column]}"
+                totals[key] = totals.get(key, 0) + row["population"]
+    for row in rows:
+        if row["level"] != "com":
+            row["population"] = totals.get(row["key"], 0)
 
 
 def load_reference_geography(engine: Engine, geo_dir: Path = GEO_DIR) -> GeographyLoad:

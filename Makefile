@@ -1,0 +1,38 @@
+# Maillage — `make run` serves the app with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test test-fast bench db clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt constraints.txt $(VENV)/.run-installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+db: $(VENV)/.run-installed
+	$(BIN)/python -m maillage init --demo-if-empty
+
+run: db
+	@echo "Maillage : http://localhost:$(PORT)"
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -m "not browser" -x -q
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,52 @@
+"""`init` and `stats`: set up the database and count what it holds."""
+
+from __future__ import annotations
+
+import argparse
+
+from maillage.db import make_engine, session_scope
+from maillage.exchange import ImportRefused
+from maillage.errors import MaillageError
+from maillage.migrate import upgrade
+from maillage.setup import has_data, init_database
+from maillage.stats import database_counts
+
+
+def register(subparsers) -> None:
+    """Add `init` and `stats`."""
+    init = subparsers.add_parser("init", help="créer ou mettre à jour la base (schéma, géographie, démo)")
+    group = init.add_mutually_exclusive_group()
+    group.add_argument("--demo", action="store_true", help="charger les données de démonstration")
+    group.add_argument("--empty", action="store_true", help="sans données de démonstration (par défaut)")
+    group.add_argument("--demo-if-empty", action="store_true",
+                       help="charger la démonstration seulement si la base n'a encore aucune instance")
+    init.set_defaults(handler=run_init)
+    stats = subparsers.add_parser("stats", help="compter ce que contient la base")
+    stats.set_defaults(handler=run_stats)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Migrate, load the geography, and the demo data with --demo."""
+    engine = make_engine()
+    demo = args.demo
+    if args.demo_if_empty:
+        upgrade(engine)
+        demo = not has_data(engine)
+    try:
+        result = init_database(engine, demo=demo)
+    except ImportRefused as error:
+        details = "; ".join(str(problem) for problem in error.plan.problems[:5])
+        raise MaillageError(f"données de démonstration invalides : {details}") from None
+    print(f"Base prête. Géographie : {result.geography}.")
+    for line in result.demo:
+        print(f"Démo — {line}")
+    return 0
+
+
+def run_stats(_args: argparse.Namespace) -> int:
+    """Print `name: count` lines."""
+    engine = make_engine()
+    with session_scope(engine) as session:
+        for name, count in database_counts(session).items():
+            print(f"{name}: {count}")
+    return 0

@@ -1,0 +1,89 @@
+"""Tableau de bord: the selected council at a glance."""
+
+import streamlit as st
+
+from maillage.dashboard import council_overview
+from maillage.db import session_scope
+from maillage.formatting import format_date, format_datetime, format_int, plural
+from ui.session import current_council_id, engine
+
+council_id = current_council_id()
+if council_id is None:
+    st.title("Tableau de bord")
+    st.info("Aucune instance n'est encore enregistrée. Importez vos données depuis la page Données "
+            "ou lancez `python -m maillage init --demo` pour découvrir l'outil.")
+    st.stop()
+
+with session_scope(engine()) as session:
+    overview = council_overview(session, council_id)
+
+st.title(f"Tableau de bord — {overview.name}")
+st.caption(
+    f"{overview.kind} · {overview.status} · dernière plénière : {format_date(overview.last_plenary)}"
+    + (f" · coordination : {overview.coordination_contact}" if overview.coordination_contact else "")
+)
+st.markdown("**Territoires :** " + (", ".join(overview.territories) or "aucun"))
+
+columns = st.columns(5)
+columns[0].metric("Partenaires", format_int(overview.partners))
+columns[1].metric("Liens actifs", format_int(overview.links))
+columns[2].metric("Actions en cours", format_int(overview.active_actions))
+columns[3].metric("Communes couvertes", format_int(overview.communes))
+columns[4].metric("Population couverte", format_int(overview.population))
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Liens par niveau de collaboration")
+    st.dataframe(
+        [
+            {"Niveau": f"{level} — {overview.level_labels.get(level, '')}", "Liens actifs": count}
+            for level, count in overview.links_by_level.items()
+        ],
+        hide_index=True, width="stretch",
+    )
+with right:
+    st.subheader("Actions en cours par type")
+    if overview.active_actions_by_type:
+        st.dataframe(
+            [{"Type d'action": label, "Actions en cours": count} for label, count in overview.active_actions_by_type],
+            hide_index=True, width="stretch",
+        )
+    else:
+        st.info("Aucune action en cours.")
+
+st.subheader("À vérifier")
+if overview.actions_to_review:
+    st.warning(
+        f"{plural(len(overview.actions_to_review), 'action')} encore « en cours » après la date de fin prévue : "
+        "mettez à jour leur statut."
+    )
+    st.dataframe(
+        [{"Action": title, "Fin prévue": format_date(end)} for title, end in overview.actions_to_review],
+        hide_index=True, width="stretch",
+    )
+if overview.stale_partners:
+    st.warning(
+        f"{plural(len(overview.stale_partners), 'partenaire')} dont la fiche n'a pas été vérifiée depuis 12 mois."
+    )
+    st.dataframe(
+        [
+            {"Partenaire": p.name, "Typologie": p.typology, "Vérifié le": format_date(p.verified_on)}
+            for p in overview.stale_partners
+        ],
+        hide_index=True, width="stretch",
+    )
+if not overview.actions_to_review and not overview.stale_partners:
+    st.success("Rien à signaler : toutes les fiches sont à jour.")
+
+st.subheader("Dernières modifications")
+if overview.latest_changes:
+    st.dataframe(
+        [
+            {"Date": format_datetime(c.at), "Type": c.entity, "Élément": c.label,
+             "Opération": "création" if c.created else "modification"}
+            for c in overview.latest_changes
+        ],
+        hide_index=True, width="stretch",
+    )
+else:
+    st.info("Aucune modification pour l'instant.")

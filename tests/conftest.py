@@ -1,0 +1,60 @@
+"""Shared fixtures: fresh databases (SQLite by default, PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from maillage.db import make_engine
+from tests.dbfactory import DatabaseFactory
+
+TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(scope="session")
+def db_factory(tmp_path_factory):
+    """Builds template databases once per run and hands out fresh copies."""
+    factory = DatabaseFactory(tmp_path_factory.mktemp("databases"))
+    yield factory
+    factory.close()
+
+
+@pytest.fixture
+def empty_engine(db_factory):
+    """A fresh database with the schema and vocabularies only."""
+    return db_factory.engine("empty")
+
+
+@pytest.fixture
+def geo_engine(db_factory):
+    """A fresh database with the reference geography."""
+    return db_factory.engine("geo")
+
+
+@pytest.fixture
+def demo_engine(db_factory):
+    """A fresh database with the demo dataset (safe to modify)."""
+    return db_factory.engine("demo")
+
+
+@pytest.fixture(scope="session")
+def shared_demo_url(db_factory):
+    """One demo database shared by read-only tests."""
+    return db_factory.new("demo")
+
+
+@pytest.fixture(scope="session")
+def shared_demo_engine(shared_demo_url):
+    """An engine on the shared read-only demo database."""
+    engine = make_engine(shared_demo_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def use_database(monkeypatch):
+    """Point DATABASE_URL (what the app and the command line read) at a given URL."""
+    def use(url: str) -> None:
+        monkeypatch.setenv("DATABASE_URL", url)
+    return use

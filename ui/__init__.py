@@ -1,0 +1,1 @@
+"""Helpers the pages share that need Streamlit (engine per process, current council)."""

@@ -1,0 +1,24 @@
+"""The engine of the process and the council chosen in this browser session."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from maillage.db import database_url, make_engine
+from maillage.web import COUNCIL_KEY
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+def engine() -> Engine:
+    """One engine per process (and per database URL)."""
+    return _engine_for(database_url())
+
+
+def current_council_id() -> int | None:
+    """The council picked in the sidebar, if any."""
+    return st.session_state.get(COUNCIL_KEY)
