@@ -6,7 +6,8 @@ from maillage.dashboard import list_councils
 from maillage.db import session_scope
 from maillage.setup import is_demo
 from maillage.web import COUNCIL_KEY, DEMO_NOTICE
-from ui.session import engine
+from maillage.access import SYSTEM
+from ui.session import ACTOR_KEY, engine
 
 st.set_page_config(page_title="Maillage", page_icon=":material/hub:", layout="wide")
 
@@ -33,6 +34,9 @@ pages = {
         st.Page("pages/tableau_de_bord.py", title="Tableau de bord", icon=":material/dashboard:", default=True),
     ],
 }
+
+# Until accounts and sign-in land, everyone acts as the administrator.
+st.session_state.setdefault(ACTOR_KEY, SYSTEM)
 
 st.sidebar.title("Maillage")
 council_picker()

@@ -58,3 +58,21 @@ def use_database(monkeypatch):
     def use(url: str) -> None:
         monkeypatch.setenv("DATABASE_URL", url)
     return use
+
+
+def _navigation_app_pages_manager():
+    """AppTest resets `PagesManager.uses_pages_directory` before every run, and since our screens live in
+    `pages/` it then runs the last page's file alone (the old multipage mode), skipping app.py. The real
+    server clears that flag for good at the first `st.navigation` call; do the same in tests."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class NavigationPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    app_test.PagesManager = NavigationPagesManager
+
+
+_navigation_app_pages_manager()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from maillage.access import Actor
 from maillage.db import database_url, make_engine
 from maillage.web import COUNCIL_KEY
 
@@ -22,3 +23,15 @@ def engine() -> Engine:
 def current_council_id() -> int | None:
     """The council picked in the sidebar, if any."""
     return st.session_state.get(COUNCIL_KEY)
+
+
+ACTOR_KEY = "actor"
+
+
+def current_actor() -> Actor:
+    """The signed-in person (set by the sign-in gate in app.py)."""
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is None:
+        st.error("Session expirée : reconnectez-vous.")
+        st.stop()
+    return actor
