@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Callable, Sequence
 
+from sqlalchemy.exc import DBAPIError
+
 from maillage.errors import MaillageError, NotFoundError, PermissionDenied
 
 # Each module registers its commands on the subparsers; add a module here to add commands.
@@ -26,6 +28,16 @@ class _Parser(argparse.ArgumentParser):
                       .replace("invalid choice", "choix invalide").replace("choose from", "valeurs possibles :").replace("unrecognized arguments", "arguments inconnus")
                       .replace("argument", "argument").replace("expected one argument", "une valeur est attendue"))
         self.exit(EXIT_USAGE, f"Erreur : {translated}\n")
+
+
+def database_problem(error: DBAPIError) -> str:
+    """A French sentence for a database failure: not initialised, or unreachable."""
+    text = str(error.orig).lower()
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return "la base n'est pas initialisée : lancez « python -m maillage init »."
+    if "connect" in text or "unable to open" in text or "password" in text:
+        return "base de données inaccessible : vérifiez DATABASE_URL et que le serveur répond."
+    return f"la base de données a refusé l'opération ({str(error.orig).splitlines()[0]})."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except MaillageError as error:
         print(f"Erreur : {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except DBAPIError as error:
+        print(f"Erreur : {database_problem(error)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
