@@ -1,4 +1,4 @@
-"""Maillage — entry point: page configuration, council picker and navigation."""
+"""Maillage — entry point: page configuration, sign-in gate, council picker and navigation."""
 
 import streamlit as st
 
@@ -6,18 +6,46 @@ from maillage.dashboard import list_councils
 from maillage.db import session_scope
 from maillage.setup import is_demo
 from maillage.web import COUNCIL_KEY, DEMO_NOTICE
-from maillage.access import SYSTEM
-from ui.session import ACTOR_KEY, engine
+from models.vocabularies import USER_ROLES
+from ui.auth import LANDING_KEY, sign_out, signed_in_actor
+from ui.session import engine
 
 st.set_page_config(page_title="Maillage", page_icon=":material/hub:", layout="wide")
 
+# Every screen, by section. A page is shown only to the roles listed in PAGE_ROLES (all by default).
+pages = {
+    "Pilotage": [
+        st.Page("pages/tableau_de_bord.py", title="Tableau de bord", icon=":material/dashboard:", default=True),
+    ],
+    "Compte": [
+        st.Page("pages/mon_compte.py", title="Mon compte", icon=":material/person:"),
+        st.Page("pages/administration.py", title="Administration", icon=":material/admin_panel_settings:"),
+    ],
+}
 
-def council_picker() -> None:
-    """Choose the council every page works on; the choice is kept for the session."""
+# Page title → roles that see it (the domain functions enforce the same rules).
+PAGE_ROLES = {
+    "Tableau de bord": {"admin", "coordinateur", "elu"},
+    "Partenaires": {"admin", "coordinateur"},
+    "Réseau": {"admin", "coordinateur"},
+    "Actions": {"admin", "coordinateur", "reseau"},
+    "Couverture": {"admin", "coordinateur"},
+    "Comparer": {"admin", "coordinateur", "reseau"},
+    "Synthèse élus": {"admin", "coordinateur", "elu"},
+    "Données": {"admin", "coordinateur"},
+    "Administration": {"admin"},
+}
+# Where each role lands after signing in (when that page exists).
+LANDING = {"elu": "Synthèse élus", "reseau": "Comparer"}
+
+
+def council_picker(actor) -> None:
+    """Choose the council every page works on, among the actor's; the choice is kept for the session."""
     with session_scope(engine()) as session:
-        councils = list_councils(session)
+        councils = list_councils(session, actor)
     if not councils:
         st.sidebar.info("Aucune instance pour l'instant.")
+        st.session_state.pop(COUNCIL_KEY, None)
         return
     ids = [council.id for council in councils]
     names = {council.id: council.name for council in councils}
@@ -29,18 +57,37 @@ def council_picker() -> None:
     )
 
 
-pages = {
-    "Pilotage": [
-        st.Page("pages/tableau_de_bord.py", title="Tableau de bord", icon=":material/dashboard:", default=True),
-    ],
-}
+def visible_pages(role: str) -> dict:
+    """The sections and pages this role may open."""
+    shown = {}
+    for section, section_pages in pages.items():
+        allowed = [page for page in section_pages if role in PAGE_ROLES.get(page.title, {role})]
+        if allowed:
+            shown[section] = allowed
+    return shown
 
-# Until accounts and sign-in land, everyone acts as the administrator.
-st.session_state.setdefault(ACTOR_KEY, SYSTEM)
+
+actor = signed_in_actor()
+if actor is None:
+    st.navigation([st.Page("pages/connexion.py", title="Connexion", icon=":material/login:")]).run()
+    st.stop()
 
 st.sidebar.title("Maillage")
-council_picker()
+st.sidebar.caption(f"{actor.email} · {USER_ROLES.get(actor.role, actor.role)}")
+if st.sidebar.button("Se déconnecter", icon=":material/logout:"):
+    sign_out("Vous êtes déconnecté.")
+    if getattr(st.user, "is_logged_in", False):
+        st.logout()
+    st.rerun()
+council_picker(actor)
 if is_demo(engine()):
     st.sidebar.caption(DEMO_NOTICE)
-navigation = st.navigation(pages)
+
+shown = visible_pages(actor.role)
+navigation = st.navigation(shown)
+landing = LANDING.get(st.session_state.pop(LANDING_KEY, None) or "")
+if landing:
+    target = next((p for group in shown.values() for p in group if p.title == landing), None)
+    if target is not None and target.title != navigation.title:
+        st.switch_page(target)
 navigation.run()

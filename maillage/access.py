@@ -113,3 +113,12 @@ def require_read_council(actor: Actor, council_id: int | None, what: str = "cons
 
 def _role_label(role: str) -> str:
     return {"admin": "administrateur", "coordinateur": "coordinateur", "reseau": "membre de réseau", "elu": "élu"}.get(role, role)
+
+
+def workspace_council_ids(session: Session, actor: Actor) -> set[int] | None:
+    """The councils offered in the actor's council picker (None: every council)."""
+    if actor.is_admin:
+        return None
+    if actor.role == "reseau":
+        return network_council_ids(session, actor.network_ids)
+    return set(actor.council_ids)

@@ -104,6 +104,8 @@ def create_demo_accounts(session: Session, accounts_file: Path = DEMO_ACCOUNTS_F
         created.append({"email": email, "role": role, "name": name, "password": password})
     if created:
         previous = json.loads(accounts_file.read_text(encoding="utf-8")) if accounts_file.exists() else []
+        recreated = {account["email"] for account in created}
+        previous = [account for account in previous if account.get("email") not in recreated]
         accounts_file.parent.mkdir(parents=True, exist_ok=True)
         accounts_file.write_text(json.dumps(previous + created, ensure_ascii=False, indent=2), encoding="utf-8")
     return created

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from maillage.access import Actor, require_read_council, workspace_council_ids
 from maillage.actions import effective_status, needs_review
 from maillage.errors import NotFoundError
 from maillage.partnership import council_footprint, partnership_ids
@@ -76,19 +77,22 @@ class CouncilOverview:
         return sum(count for _label, count in self.active_actions_by_type)
 
 
-def list_councils(session: Session) -> list[CouncilChoice]:
-    """Every council, by name."""
-    return [CouncilChoice(c.id, c.name) for c in session.exec(select(Council).order_by(Council.name))]
+def list_councils(session: Session, actor: Actor | None = None) -> list[CouncilChoice]:
+    """The councils the actor works on (every council without an actor), by name."""
+    allowed = workspace_council_ids(session, actor) if actor is not None else None
+    return [CouncilChoice(c.id, c.name) for c in session.exec(select(Council).order_by(Council.name))
+            if allowed is None or c.id in allowed]
 
 
 def _active_on(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
     return (start is None or start <= day) and (end is None or end >= day)
 
 
-def council_overview(session: Session, council_id: int, today: dt.date | None = None,
+def council_overview(session: Session, actor: Actor, council_id: int, today: dt.date | None = None,
                      changes_limit: int = 10) -> CouncilOverview:
-    """The dashboard's figures for one council on `today` (default: today)."""
+    """The dashboard's figures for one council on `today` (default: today); its members and admins only."""
     today = today or dt.date.today()
+    require_read_council(actor, council_id, "consulter le tableau de bord de cette instance")
     council = session.get(Council, council_id)
     if council is None:
         raise NotFoundError(f"l'instance n° {council_id} n'existe pas")

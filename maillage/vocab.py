@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
+from maillage.access import Actor, require_admin
+from maillage.audit import write_audit
+from maillage.db import bump_data_version
+from maillage.errors import ValidationError
 from maillage.text import fold
 from models import VocabularyEntry
 from models.vocabularies import TYPOLOGIES, VOCABULARIES
@@ -80,3 +86,70 @@ class Vocabularies:
     def parse(self, kind: str, value: str) -> str | None:
         """The code for `value` given as code or French label, any case or accents; None if unknown."""
         return self._lookup.get(kind, {}).get(fold(value))
+
+
+VOCABULARY_KINDS = {
+    "typology": "Typologies de partenaires",
+    "action_type": "Types d'action",
+    "theme": "Thèmes",
+    "public": "Publics",
+    "role": "Rôles dans une action",
+    "platform": "Plateformes en ligne",
+    "funding": "Financements",
+    "typology_group": "Groupes de typologies (secteurs)",
+}
+_CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
+
+
+def list_entries(session: Session, kind: str) -> list[VocabularyEntry]:
+    """Every entry of one vocabulary (inactive ones included), in display order."""
+    return list(session.exec(
+        select(VocabularyEntry).where(VocabularyEntry.kind == kind)
+        .order_by(VocabularyEntry.position, VocabularyEntry.code)
+    ))
+
+
+def add_entry(session: Session, actor: Actor, kind: str, code: str, label: str,
+              group_code: str | None = None) -> VocabularyEntry:
+    """Extend a vocabulary with a new code (administrators only)."""
+    require_admin(actor, "modifier les vocabulaires")
+    code, label = code.strip(), label.strip()
+    problems = []
+    if kind not in VOCABULARY_KINDS:
+        problems.append(("kind", f"« {kind} » n'est pas un vocabulaire modifiable"))
+    if not _CODE.fullmatch(code):
+        problems.append(("code", f"« {code} » : le code ne peut contenir que lettres sans accent, chiffres et _ (40 au plus)"))
+    if not label:
+        problems.append(("label", "le libellé est obligatoire"))
+    if session.get(VocabularyEntry, (kind, code)) is not None:
+        problems.append(("code", f"le code « {code} » existe déjà"))
+    if kind == "typology":
+        groups = {e.code for e in list_entries(session, "typology_group")}
+        if group_code not in groups:
+            problems.append(("group_code", "choisissez le groupe (secteur) de la typologie"))
+    if problems:
+        raise ValidationError(problems)
+    position = len(list_entries(session, kind))
+    entry = VocabularyEntry(kind=kind, code=code, label=label, group_code=group_code, position=position)
+    session.add(entry)
+    write_audit(session, user_email=actor.email, operation="create", entity="vocabulary",
+                label=f"{kind} : {code}", after={"kind": kind, "code": code, "label": label, "group": group_code})
+    bump_data_version(session)
+    return entry
+
+
+def update_entry(session: Session, actor: Actor, kind: str, code: str, *, label: str, active: bool) -> VocabularyEntry:
+    """Rename or (de)activate a code; data already using it keeps it (administrators only)."""
+    require_admin(actor, "modifier les vocabulaires")
+    entry = session.get(VocabularyEntry, (kind, code))
+    if entry is None:
+        raise ValidationError([("code", f"le code « {code} » n'existe pas")])
+    if not label.strip():
+        raise ValidationError([("label", "le libellé est obligatoire")])
+    before = {"label": entry.label, "active": entry.active}
+    entry.label, entry.active = label.strip(), active
+    session.add(entry)
+    write_audit(session, user_email=actor.email, operation="update", entity="vocabulary",
+                label=f"{kind} : {code}", before=before, after={"label": entry.label, "active": active})
+    bump_data_version(session)
+    return entry

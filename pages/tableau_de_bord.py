@@ -5,7 +5,7 @@ import streamlit as st
 from maillage.dashboard import council_overview
 from maillage.db import session_scope
 from maillage.formatting import format_date, format_datetime, format_int, plural
-from ui.session import current_council_id, engine
+from ui.session import current_actor, current_council_id, engine
 
 council_id = current_council_id()
 if council_id is None:
@@ -15,7 +15,7 @@ if council_id is None:
     st.stop()
 
 with session_scope(engine()) as session:
-    overview = council_overview(session, council_id)
+    overview = council_overview(session, current_actor(), council_id)
 
 st.title(f"Tableau de bord — {overview.name}")
 st.caption(

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
+from maillage.access import SYSTEM, Actor
+from maillage.errors import PermissionDenied
 from maillage.dashboard import council_overview, list_councils
 from maillage.errors import NotFoundError
 from maillage.partnership import partnership_ids
@@ -53,7 +55,7 @@ def test_partnership_meets_territories_links_and_actions(small):
 def test_overview_known_answers(small):
     engine, metro, _ids = small
     with Session(engine) as session:
-        overview = council_overview(session, metro, today=TODAY)
+        overview = council_overview(session, SYSTEM, metro, today=TODAY)
     assert overview.name == "CISPD de la Métropole"
     assert overview.communes == 2 and overview.population == 3000
     assert overview.partners == 5
@@ -71,5 +73,17 @@ def test_unknown_council(small):
     engine, *_ = small
     with Session(engine) as session:
         with pytest.raises(NotFoundError):
-            council_overview(session, 9999, today=TODAY)
+            council_overview(session, SYSTEM, 9999, today=TODAY)
         assert [c.name for c in list_councils(session)] == ["CISPD de la Métropole", "CLSPD de Saintes"]
+
+
+def test_overview_is_for_the_council_members_only(small):
+    engine, metro, _ids = small
+    with Session(engine) as session:
+        elu = Actor("elu@x.fr", "elu", council_ids=frozenset({metro}))
+        assert council_overview(session, elu, metro, today=TODAY).name == "CISPD de la Métropole"
+        for outsider in (Actor("c@x.fr", "coordinateur", council_ids=frozenset({metro + 1})),
+                         Actor("r@x.fr", "reseau"), Actor("e@x.fr", "elu")):
+            with pytest.raises(PermissionDenied):
+                council_overview(session, outsider, metro, today=TODAY)
+        assert [c.name for c in list_councils(session, elu)] == ["CISPD de la Métropole"]

@@ -1,0 +1,141 @@
+"""Administration: accounts and roles, vocabularies, and the audit log."""
+
+import datetime as dt
+
+import streamlit as st
+
+from maillage.audit import ENTITY_LABELS, OPERATION_LABELS, audit_users, list_audit
+from maillage.db import session_scope
+from maillage.errors import MaillageError
+from maillage.formatting import format_datetime
+from maillage.users import add_user, list_users, scope_choices, update_user
+from maillage.vocab import VOCABULARY_KINDS, add_entry, list_entries, update_entry
+from models.vocabularies import USER_ROLES
+from ui.session import current_actor, engine
+
+actor = current_actor()
+st.title("Administration")
+accounts_tab, vocabulary_tab, journal_tab = st.tabs(["Comptes et rôles", "Vocabulaires", "Journal des modifications"])
+
+
+def show_error(error: MaillageError) -> None:
+    """A refused form: the French reason, nothing saved."""
+    st.error(f"Rien n'a été enregistré : {error}")
+
+
+with accounts_tab:
+    with session_scope(engine()) as session:
+        users = list_users(session, actor)
+        council_names, network_names = scope_choices(session)
+    st.dataframe(
+        [{"Adresse e-mail": u.email, "Nom": u.display_name, "Rôle": u.role_label,
+          "Instances / réseaux": ", ".join(u.councils + u.networks), "Actif": "oui" if u.active else "non",
+          "Dernière connexion": format_datetime(u.last_login_at)} for u in users],
+        hide_index=True, width="stretch",
+    )
+    roles = list(USER_ROLES)
+    with st.expander("Créer un compte"):
+        with st.form("add_user", clear_on_submit=False):
+            email = st.text_input("Adresse e-mail")
+            name = st.text_input("Nom affiché")
+            role = st.selectbox("Rôle", roles, format_func=USER_ROLES.get)
+            councils = st.multiselect("Instances (coordinateur, élu)", council_names)
+            networks = st.multiselect("Réseaux (membre de réseau)", network_names)
+            password = st.text_input("Mot de passe initial (laisser vide pour l'authentification unique seule)",
+                                     type="password")
+            if st.form_submit_button("Créer le compte", type="primary"):
+                try:
+                    with session_scope(engine()) as session:
+                        add_user(session, actor, email, role, password=password or None, display_name=name,
+                                 councils=councils, networks=networks)
+                except MaillageError as error:
+                    show_error(error)
+                else:
+                    st.success(f"Compte créé : {email}.")
+                    st.rerun()
+    with st.expander("Modifier un compte"):
+        chosen = st.selectbox("Compte", [u.email for u in users], key="edit_user_email")
+        current = next((u for u in users if u.email == chosen), None)
+        if current is not None:
+            with st.form("edit_user"):
+                name = st.text_input("Nom affiché", current.display_name)
+                role = st.selectbox("Rôle", roles, index=roles.index(current.role), format_func=USER_ROLES.get)
+                councils = st.multiselect("Instances", council_names, default=list(current.councils))
+                networks = st.multiselect("Réseaux", network_names, default=list(current.networks))
+                active = st.checkbox("Compte actif", current.active)
+                if st.form_submit_button("Enregistrer", type="primary"):
+                    try:
+                        with session_scope(engine()) as session:
+                            update_user(session, actor, current.email, role=role, councils=councils,
+                                        networks=networks, display_name=name, active=active,
+                                        expected_version=current.version)
+                    except MaillageError as error:
+                        show_error(error)
+                    else:
+                        st.success("Compte mis à jour.")
+                        st.rerun()
+
+with vocabulary_tab:
+    kind = st.selectbox("Vocabulaire", list(VOCABULARY_KINDS), format_func=VOCABULARY_KINDS.get)
+    with session_scope(engine()) as session:
+        entries = list_entries(session, kind)
+        groups = {e.code: e.label for e in list_entries(session, "typology_group")}
+    st.dataframe(
+        [{"Code": e.code, "Libellé": e.label, "Groupe": groups.get(e.group_code or "", ""),
+          "Actif": "oui" if e.active else "non"} for e in entries],
+        hide_index=True, width="stretch",
+    )
+    with st.form("add_entry", clear_on_submit=True):
+        st.markdown("**Ajouter une valeur**")
+        code = st.text_input("Code (lettres sans accent, chiffres, _)")
+        label = st.text_input("Libellé affiché")
+        group = st.selectbox("Groupe (typologies seulement)", list(groups), format_func=groups.get) if kind == "typology" else None
+        if st.form_submit_button("Ajouter"):
+            try:
+                with session_scope(engine()) as session:
+                    add_entry(session, actor, kind, code, label, group)
+            except MaillageError as error:
+                show_error(error)
+            else:
+                st.success(f"Valeur ajoutée : {label}.")
+                st.rerun()
+    if entries:
+        with st.form("edit_entry"):
+            st.markdown("**Renommer ou désactiver une valeur** (les données qui l'utilisent la gardent)")
+            codes = [e.code for e in entries]
+            code = st.selectbox("Valeur", codes, format_func=lambda c: f"{c} — {next(e.label for e in entries if e.code == c)}")
+            label = st.text_input("Nouveau libellé (vide : inchangé)")
+            active = st.checkbox("Active", True)
+            if st.form_submit_button("Enregistrer"):
+                entry = next(e for e in entries if e.code == code)
+                try:
+                    with session_scope(engine()) as session:
+                        update_entry(session, actor, kind, code, label=label or entry.label, active=active)
+                except MaillageError as error:
+                    show_error(error)
+                else:
+                    st.success("Valeur mise à jour.")
+                    st.rerun()
+
+with journal_tab:
+    with session_scope(engine()) as session:
+        emails = audit_users(session, actor)
+    columns = st.columns(4)
+    who = columns[0].selectbox("Utilisateur", ["(tous)"] + emails)
+    entity = columns[1].selectbox("Type d'élément", ["(tous)"] + list(ENTITY_LABELS), format_func=lambda e: ENTITY_LABELS.get(e, e))
+    text = columns[2].text_input("Élément contenant")
+    period = columns[3].date_input("Période", value=(dt.date.today() - dt.timedelta(days=90), dt.date.today()),
+                                   format="DD/MM/YYYY")
+    since, until = (period if isinstance(period, tuple) and len(period) == 2 else (None, None))
+    with session_scope(engine()) as session:
+        rows = list_audit(session, actor, user_email=None if who == "(tous)" else who,
+                          entity=None if entity == "(tous)" else entity, label_contains=text or None,
+                          since=since, until=until)
+    st.caption(f"{len(rows)} entrée(s), les plus récentes d'abord (500 au plus).")
+    st.dataframe(
+        [{"Date": format_datetime(r.at), "Utilisateur": r.user_email, "Opération": OPERATION_LABELS.get(r.operation, r.operation),
+          "Type": ENTITY_LABELS.get(r.entity, r.entity), "Élément": r.label,
+          "Changements": r.summary()}
+         for r in rows],
+        hide_index=True, width="stretch",
+    )
