@@ -1,0 +1,108 @@
+"""AppTest: sign-in, wrong password, lock-out, expiry, each role's landing page and hidden pages."""
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from maillage.access import SYSTEM, Actor
+from maillage.users import add_user
+from tests.apptest import APP, TIMEOUT, open_app
+from tests.builders import add_council, add_mini_geography
+from ui.auth import LAST_ACTIVITY_KEY
+from ui.session import ACTOR_KEY
+
+PASSWORD = "mot-de-passe-solide"
+
+
+@pytest.fixture
+def app_db(empty_engine, use_database):
+    with Session(empty_engine) as session:
+        add_mini_geography(session)
+        council = add_council(session, "CLSPD de Bordeaux", ["com:33063"])
+        add_council(session, "CLSPD de Saintes", ["com:17415"])
+        add_user(session, SYSTEM, "coord@ville.fr", "coordinateur", password=PASSWORD, councils=["CLSPD de Bordeaux"])
+        add_user(session, SYSTEM, "admin@ville.fr", "admin", password=PASSWORD)
+        council_id = council.id
+        session.commit()
+    use_database(empty_engine.url.render_as_string(hide_password=False))
+    return council_id
+
+
+def _sign_in(at: AppTest, email: str, password: str) -> AppTest:
+    at.text_input[0].input(email)
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_sign_in_page_then_dashboard(app_db):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Connexion à Maillage"
+    _sign_in(at, "coord@ville.fr", PASSWORD)
+    assert not at.exception
+    assert at.title[0].value == "Tableau de bord — CLSPD de Bordeaux"
+    assert at.sidebar.selectbox[0].options == ["CLSPD de Bordeaux"]  # only the coordinator's council
+    assert "coord@ville.fr · Coordinateur" in at.sidebar.caption[0].value
+
+
+def test_wrong_password_then_lock_out(app_db):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _sign_in(at, "coord@ville.fr", "mauvais")
+    assert at.error[0].value == "Adresse e-mail ou mot de passe incorrect."
+    for _ in range(4):
+        _sign_in(at, "coord@ville.fr", "mauvais")
+    assert "verrouillé" in at.error[0].value
+    _sign_in(at, "coord@ville.fr", PASSWORD)
+    assert "verrouillé" in at.error[0].value
+    assert at.title[0].value == "Connexion à Maillage"
+
+
+def test_idle_session_expires(app_db):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[ACTOR_KEY] = Actor("coord@ville.fr", "coordinateur", council_ids=frozenset({app_db}))
+    at.session_state[LAST_ACTIVITY_KEY] = dt.datetime.now(dt.UTC) - dt.timedelta(hours=9)
+    at.run()
+    assert at.title[0].value == "Connexion à Maillage"
+    assert "expiré après 8 h d'inactivité" in at.warning[0].value
+
+
+def test_sign_out(app_db):
+    at = open_app(Actor("coord@ville.fr", "coordinateur", council_ids=frozenset({app_db})))
+    at.sidebar.button[0].click().run()
+    assert at.title[0].value == "Connexion à Maillage"
+    assert at.warning[0].value == "Vous êtes déconnecté."
+
+
+def test_pages_hidden_by_role(app_db):
+    coordinator = open_app(Actor("coord@ville.fr", "coordinateur", council_ids=frozenset({app_db})))
+    with pytest.raises(ValueError, match="administration"):
+        coordinator.switch_page("pages/administration.py")
+    elu = open_app(Actor("elu@ville.fr", "elu", council_ids=frozenset({app_db})))
+    assert elu.title[0].value == "Tableau de bord — CLSPD de Bordeaux"
+    with pytest.raises(ValueError, match="administration"):
+        elu.switch_page("pages/administration.py")
+    admin = open_app(SYSTEM, page="pages/administration.py")
+    assert not admin.exception
+    assert admin.title[0].value == "Administration"
+    assert len(admin.sidebar.selectbox[0].options) == 2  # every council
+
+
+def test_administration_lists_accounts_and_audit(app_db):
+    at = open_app(SYSTEM, page="pages/administration.py")
+    emails = list(at.dataframe[0].value["Adresse e-mail"])
+    assert emails == ["admin@ville.fr", "coord@ville.fr"]
+    assert not at.error
+
+
+def test_my_account_page(app_db):
+    at = open_app(Actor("coord@ville.fr", "coordinateur", council_ids=frozenset({app_db})), page="pages/mon_compte.py")
+    assert at.title[0].value == "Mon compte"
+    assert any("CLSPD de Bordeaux" in m.value for m in at.markdown)
+    at.text_input[0].input("faux")
+    at.text_input[1].input("nouveau-mot-de-passe")
+    at.text_input[2].input("nouveau-mot-de-passe")
+    at.button[0].click().run()
+    assert at.error[0].value == "Mot de passe actuel incorrect."
