@@ -13,6 +13,7 @@ from maillage.errors import MaillageError, NotFoundError, PermissionDenied
 # Each module registers its commands on the subparsers; add a module here to add commands.
 COMMAND_MODULES = (
     "maillage.commands.base",
+    "maillage.commands.network",
     "maillage.commands.actions",
     "maillage.commands.users",
 )
