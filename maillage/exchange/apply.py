@@ -1,17 +1,29 @@
-"""Write a checked import plan in one transaction: create or update records by their natural key."""
+"""Write a checked import plan in one transaction, in bulk: create or update records by their natural key.
+
+Everything the rows refer to is loaded once; rows are written with multi-row statements (no query
+per row), so 60,000 actions and their partners import in seconds. Columns absent from a file leave
+the existing values alone; network memberships and action roles are only ever added.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Iterable
 
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import Table as SqlTable
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlmodel import Session
 
+from maillage.access import SYSTEM, Actor
 from maillage.audit import write_audit
 from maillage.db import bump_data_version
-from maillage.exchange.checks import ImportPlan
-from maillage.exchange.formats import KIND_ORDER
-from maillage.text import fold
+from maillage.exchange.checks import CheckedRow, ImportPlan, Progress, fold
+from maillage.exchange.formats import KIND_ORDER, KINDS
+from maillage.exchange.problems import Problem
+from maillage.formatting import format_int
+from maillage.partnership import partnership_ids
 from models import (
     Action,
     ActionFunding,
@@ -33,6 +45,31 @@ from models import (
 )
 from models.common import utc_now
 
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+STATUS_LABELS = {CREATED: "à créer", UPDATED: "à mettre à jour", UNCHANGED: "inchangée"}
+
+# record field → the column of the exchange format it comes from (partial updates, change reports)
+FIELD_COLUMNS: dict[str, dict[str, str]] = {
+    "instances": {"name": "nom", "kind": "type", "coordination_contact": "coordination_contact",
+                  "last_plenary": "derniere_pleniere", "status": "statut", "territory_keys": "territoires"},
+    "reseaux": {"name": "nom", "kind": "type", "members": "membres"},
+    "partenaires": {"name": "nom", "typology": "typologie", "seat_commune_key": "commune_siege",
+                    "territory_keys": "territoires_intervention", "siret": "siret", "website": "site_web",
+                    "networks": "reseaux", "contact_name": "contact_nom", "contact_role": "contact_fonction",
+                    "contact_email": "contact_email", "contact_phone": "contact_telephone",
+                    "verified_on": "verifie_le", "notes": "notes", "archived_at": "archive_le"},
+    "liens": {"level": "niveau", "start_date": "debut", "end_date": "fin", "note": "notes"},
+    "actions": {"title": "titre", "action_type": "type_action", "status": "statut", "start_date": "debut",
+                "end_date": "fin", "territory_keys": "territoires", "themes": "themes", "publics": "publics",
+                "mode": "modalite", "platforms": "plateformes", "weekly_hours": "heures_semaine",
+                "budget_eur": "budget_eur", "fundings": "financements", "shared": "partage_reseau",
+                "notes": "notes", "evaluation": "evaluation", "archived_at": "archive_le"},
+    "action_partenaires": {},
+    "indicateurs": {"people_reached": "personnes_touchees", "sessions": "seances",
+                    "online_contacts": "contacts_en_ligne", "referrals": "orientations"},
+    "referentiel": {"population_min": "population_min"},
+}
+
 
 @dataclass
 class KindCounts:
@@ -42,263 +79,429 @@ class KindCounts:
     updated: int = 0
     unchanged: int = 0
 
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
 
 @dataclass
 class ImportReport:
-    """Counts per kind, for the user's report."""
+    """Counts per kind, and each row's outcome (with the columns that changed), for the user's report."""
 
     counts: dict[str, KindCounts] = field(default_factory=dict)
+    row_status: dict[tuple[str, int], str] = field(default_factory=dict)
+    row_changes: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        """`partenaires : 3 créés, 1 mis à jour, 60 inchangés` for each kind."""
-        return [
-            f"{kind} : {c.created} créé(s), {c.updated} mis à jour, {c.unchanged} inchangé(s)"
-            for kind, c in self.counts.items()
-        ]
+        """`partenaires : 3 créés, 1 mis à jour, 60 inchangés` for each kind, in dependency order."""
+        lines = []
+        for kind in KIND_ORDER:
+            if kind in self.counts:
+                c = self.counts[kind]
+                lines.append(f"{kind} : {format_int(c.created)} créé{'s' if c.created > 1 else ''}, "
+                             f"{format_int(c.updated)} mis à jour, "
+                             f"{format_int(c.unchanged)} inchangé{'s' if c.unchanged > 1 else ''}")
+        return lines
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        """kind → {created, updated, unchanged} (for the audit log)."""
+        return {kind: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged}
+                for kind, c in self.counts.items()}
 
 
-def _set_fields(record: SQLModel, values: dict[str, Any]) -> bool:
-    """Assign `values`; True when anything changed."""
-    changed = False
-    for name, value in values.items():
-        if getattr(record, name) != value:
-            setattr(record, name, value)
-            changed = True
-    return changed
+@dataclass(frozen=True)
+class _SetSpec:
+    """An association table holding one list cell of a record (an action's themes…)."""
+
+    table: SqlTable
+    owner: str
+    value: str
+    field: str
 
 
-def _replace_set(session: Session, model, owner_column: str, owner_id: int, value_column: str,
-                 wanted: list[str]) -> bool:
-    """Make an association table hold exactly `wanted` for one owner; True when it changed."""
-    rows = session.exec(select(model).where(getattr(model, owner_column) == owner_id)).all()
-    current = {getattr(row, value_column): row for row in rows}
-    wanted_set = set(wanted)
-    changed = False
-    for value, row in current.items():
-        if value not in wanted_set:
-            session.delete(row)
-            changed = True
-    for value in wanted_set - set(current):
-        session.add(model(**{owner_column: owner_id, value_column: value}))
-        changed = True
-    return changed
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, dt.datetime) and not isinstance(new, dt.datetime):
+        return new is not None and old.date() == new
+    if isinstance(old, float) or isinstance(new, float):
+        return old is not None and new is not None and float(old) == float(new)
+    return old == new
+
+
+def _as_timestamp(value: Any) -> Any:
+    """An archive date becomes midnight UTC of that day."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time(0, 0), tzinfo=dt.UTC)
+    return value
 
 
 class _Applier:
-    def __init__(self, session: Session, user_email: str):
-        self.session = session
-        self.user_email = user_email
-        self.report = ImportReport()
-        self.councils = {fold(c.name): c for c in session.exec(select(Council))}
-        self.networks = {fold(n.name): n for n in session.exec(select(Network))}
-        self.partners = {
-            (fold(p.name), p.seat_commune_key): p for p in session.exec(select(Partner))
-        }
-        self.actions: dict[tuple[str, int], Action] | None = None
+    """Writes one plan; keeps the ids of everything created so later kinds can refer to them."""
 
-    def count(self, kind: str, created: bool, changed: bool) -> None:
-        counts = self.report.counts.setdefault(kind, KindCounts())
-        if created:
-            counts.created += 1
-        elif changed:
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+    def __init__(self, session: Session, plan: ImportPlan, actor: Actor, progress: Progress | None):
+        self.session, self.plan, self.actor, self.progress = session, plan, actor, progress
+        self.now = utc_now()
+        self.report = ImportReport()
+        self.councils: dict[str, int] = {fold(name): id_ for id_, name in session.execute(select(Council.id, Council.name))}
+        self.networks: dict[str, int] = {fold(name): id_ for id_, name in session.execute(select(Network.id, Network.name))}
+        self._partners: dict[tuple[str, str], int] | None = None
+        self._actions: dict[tuple[str, int], int] | None = None
+        self._editable_partners: set[int] | None = None
+
+    # --- lookups -------------------------------------------------------------------------
+    @property
+    def partners(self) -> dict[tuple[str, str], int]:
+        if self._partners is None:
+            self._partners = {(fold(name), seat.split(":", 1)[1]): id_ for id_, name, seat
+                              in self.session.execute(select(Partner.id, Partner.name, Partner.seat_commune_key))}
+        return self._partners
+
+    @property
+    def actions(self) -> dict[tuple[str, int], int]:
+        if self._actions is None:
+            self._actions = {(fold(title), council_id): id_ for id_, title, council_id
+                             in self.session.execute(select(Action.id, Action.title, Action.council_id))}
+        return self._actions
 
     def partner_id(self, ref: tuple[str, str]) -> int:
-        return self.partners[(fold(ref[0]), f"com:{ref[1]}")].id
+        return self.partners[(fold(ref[0]), ref[1])]
 
-    def action_for(self, ref: tuple[str, str]) -> Action:
-        if self.actions is None:
-            self.actions = {(fold(a.title), a.council_id): a for a in self.session.exec(select(Action))}
-        council = self.councils[fold(ref[1])]
-        return self.actions[(fold(ref[0]), council.id)]
+    def action_id(self, ref: tuple[str, str]) -> int:
+        return self.actions[(fold(ref[0]), self.councils[fold(ref[1])])]
 
-    def instances(self, r: dict) -> None:
-        council = self.councils.get(fold(r["name"]))
-        created = council is None
-        fields = {k: r[k] for k in ("name", "kind", "coordination_contact", "last_plenary", "status")}
-        if created:
-            council = Council(**fields)
-            self.session.add(council)
-            self.session.flush()
-            self.councils[fold(r["name"])] = council
-            changed = True
-        else:
-            changed = _set_fields(council, fields)
-        changed |= _replace_set(self.session, CouncilTerritory, "council_id", council.id, "territory_key", r["territory_keys"])
-        self._touch(council, created, changed)
-        self.count("instances", created, changed)
+    def refuse(self, row: CheckedRow, column: str, value: str, reason: str) -> None:
+        """A permission problem found while writing: the whole import will be rolled back."""
+        self.plan.problems.append(Problem(row.source, row.line, column, value, reason))
+        for line in self.plan.lines:
+            if line.source == row.source and line.line == row.line:
+                line.ok = False
 
-    def reseaux(self, r: dict) -> None:
-        network = self.networks.get(fold(r["name"]))
-        created = network is None
-        if created:
-            network = Network(name=r["name"], kind=r["kind"])
-            self.session.add(network)
-            self.session.flush()
-            self.networks[fold(r["name"])] = network
-            changed = True
-        else:
-            changed = _set_fields(network, {"name": r["name"], "kind": r["kind"]})
-        existing = {m.council_id for m in self.session.exec(select(NetworkCouncil).where(NetworkCouncil.network_id == network.id))}
-        for kind, ref in r["member_refs"]:
-            if kind == "council":
-                council_id = self.councils[fold(ref)].id
-                if council_id not in existing:
-                    self.session.add(NetworkCouncil(network_id=network.id, council_id=council_id))
-                    existing.add(council_id)
-                    changed = True
-        self.count("reseaux", created, changed)
+    def status(self, kind: str, row: CheckedRow, status: str, changed: list[str] = ()) -> None:
+        counts = self.report.counts.setdefault(kind, KindCounts())
+        setattr(counts, status, getattr(counts, status) + 1)
+        self.report.row_status[(row.source, row.line)] = status
+        if changed:
+            self.report.row_changes[(row.source, row.line)] = list(changed)
 
-    def reseaux_partner_members(self, r: dict) -> None:
-        network = self.networks[fold(r["name"])]
-        existing = {m.partner_id for m in self.session.exec(select(NetworkPartner).where(NetworkPartner.network_id == network.id))}
-        for kind, ref in r["member_refs"]:
-            if kind == "partner":
-                partner_id = self.partner_id(ref)
-                if partner_id not in existing:
-                    self.session.add(NetworkPartner(network_id=network.id, partner_id=partner_id))
-                    existing.add(partner_id)
+    # --- bulk statements -----------------------------------------------------------------
+    def insert_ids(self, table: SqlTable, rows: list[dict]) -> list[int]:
+        """Insert rows and return their new ids, in order."""
+        if not rows:
+            return []
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(self.session.execute(statement, rows).scalars())
 
-    def partenaires(self, r: dict) -> None:
-        key = (fold(r["name"]), r["seat_commune_key"])
-        partner = self.partners.get(key)
-        created = partner is None
-        fields = {k: r[k] for k in (
-            "name", "typology", "seat_commune_key", "siret", "website", "contact_name", "contact_role",
-            "contact_email", "contact_phone", "verified_on", "notes")}
-        if created:
-            partner = Partner(**fields)
-            self.session.add(partner)
-            self.session.flush()
-            self.partners[key] = partner
-            changed = True
-        else:
-            changed = _set_fields(partner, fields)
-            if partner.archived_at is not None:
-                partner.archived_at = None
-                changed = True
-        changed |= _replace_set(self.session, PartnerTerritory, "partner_id", partner.id, "territory_key", r["territory_keys"])
-        existing = {m.network_id for m in self.session.exec(select(NetworkPartner).where(NetworkPartner.partner_id == partner.id))}
-        for name in r["networks"]:
-            network_id = self.networks[fold(name)].id
-            if network_id not in existing:
-                self.session.add(NetworkPartner(network_id=network_id, partner_id=partner.id))
-                existing.add(network_id)
-                changed = True
-        self._touch(partner, created, changed)
-        self.count("partenaires", created, changed)
+    def insert_many(self, table: SqlTable, rows: list[dict]) -> None:
+        if rows:
+            self.session.execute(insert(table), rows)
 
-    def liens(self, r: dict) -> None:
-        a, b = sorted((self.partner_id(r["partner_a"]), self.partner_id(r["partner_b"])))
-        council_id = self.councils[fold(r["council"])].id
-        link = self.session.exec(select(CooperationLink).where(
-            CooperationLink.council_id == council_id, CooperationLink.partner_a_id == a,
-            CooperationLink.partner_b_id == b, CooperationLink.kind == r["kind"])).first()
-        fields = {"level": r["level"], "start_date": r["start_date"], "end_date": r["end_date"], "note": r["note"]}
-        created = link is None
-        if created:
-            link = CooperationLink(council_id=council_id, partner_a_id=a, partner_b_id=b, kind=r["kind"], **fields)
-            self.session.add(link)
-            changed = True
-        else:
-            changed = _set_fields(link, fields)
-        self._touch(link, created, changed)
-        self.count("liens", created, changed)
+    def update_many(self, table: SqlTable, rows: list[dict]) -> None:
+        """UPDATE … WHERE id = :id for rows grouped by the columns they set."""
+        groups: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+        for row in rows:
+            groups[tuple(sorted(key for key in row if key != "id"))].append(row)
+        for columns, group in groups.items():
+            statement = (update(table).where(table.c.id == bindparam("p_id"))
+                         .values({column: bindparam(f"p_{column}") for column in columns}))
+            self.session.execute(statement, [{f"p_{key}": value for key, value in row.items()} for row in group])
 
-    def actions_(self, r: dict) -> None:
-        council = self.councils[fold(r["council"])]
-        if self.actions is None:
-            self.actions = {(fold(a.title), a.council_id): a for a in self.session.exec(select(Action))}
-        key = (fold(r["title"]), council.id)
-        action = self.actions.get(key)
-        fields = {k: r[k] for k in ("title", "action_type", "status", "start_date", "end_date", "mode",
-                                    "weekly_hours", "budget_eur", "shared", "notes")}
-        created = action is None
-        if created:
-            action = Action(council_id=council.id, **fields)
-            self.session.add(action)
-            self.session.flush()
-            self.actions[key] = action
-            changed = True
-        else:
-            changed = _set_fields(action, fields)
-        for model, column, values in (
-            (ActionTerritory, "territory_key", r["territory_keys"]),
-            (ActionTheme, "theme", r["themes"]),
-            (ActionPublic, "public", r["publics"]),
-            (ActionPlatform, "platform", r["platforms"]),
-            (ActionFunding, "funding", r["fundings"]),
-        ):
-            changed |= _replace_set(self.session, model, "action_id", action.id, column, values)
-        self._touch(action, created, changed)
-        self.count("actions", created, changed)
+    def delete_pairs(self, spec: _SetSpec, pairs: list[tuple[int, str]]) -> None:
+        if pairs:
+            statement = delete(spec.table).where(spec.table.c[spec.owner] == bindparam("p_owner"),
+                                                 spec.table.c[spec.value] == bindparam("p_value"))
+            self.session.execute(statement, [{"p_owner": owner, "p_value": value} for owner, value in pairs])
 
-    def action_partenaires(self, r: dict) -> None:
-        action = self.action_for(r["action"])
-        partner_id = self.partner_id(r["partner"])
-        exists = self.session.exec(select(ActionPartner).where(
-            ActionPartner.action_id == action.id, ActionPartner.partner_id == partner_id,
-            ActionPartner.role == r["role"])).first()
-        if exists is None:
-            self.session.add(ActionPartner(action_id=action.id, partner_id=partner_id, role=r["role"]))
-        self.count("action_partenaires", exists is None, False)
+    def current_sets(self, spec: _SetSpec, owners: set[int]) -> dict[int, set]:
+        """owner id → its current values, for the owners an import updates."""
+        if not owners:
+            return {}
+        sets: dict[int, set] = defaultdict(set)
+        for owner, value in self.session.execute(select(spec.table.c[spec.owner], spec.table.c[spec.value])):
+            if owner in owners:
+                sets[owner].add(value)
+        return sets
 
-    def indicateurs(self, r: dict) -> None:
-        action = self.action_for(r["action"])
-        indicator = self.session.exec(select(Indicator).where(
-            Indicator.action_id == action.id, Indicator.year == r["year"])).first()
-        fields = {k: r[k] for k in ("people_reached", "sessions", "online_contacts", "referrals")}
-        created = indicator is None
-        if created:
-            self.session.add(Indicator(action_id=action.id, year=r["year"], **fields))
-            changed = True
-        else:
-            changed = _set_fields(indicator, fields)
-            if changed:
-                indicator.version += 1
-        self.count("indicateurs", created, changed)
+    # --- the generic upsert ----------------------------------------------------------------
+    def upsert(self, kind: str, table: SqlTable, rows: list[CheckedRow], *,
+               key: Callable[[CheckedRow], Any], existing: dict[Any, dict], fields: tuple[str, ...],
+               create: Callable[[CheckedRow], dict], sets: Iterable[_SetSpec] = (),
+               may_write: Callable[[CheckedRow, dict | None], bool] | None = None,
+               unarchive: bool = False) -> dict[Any, int]:
+        """Create rows whose key is new, update the fields (and list cells) that differ; return key → id."""
+        columns = FIELD_COLUMNS[kind]
+        sets = list(sets)
+        updatable_owners = {existing[key(row)]["id"] for row in rows if key(row) in existing}
+        current = {spec.field: self.current_sets(spec, updatable_owners) for spec in sets}
+        creates: list[tuple[CheckedRow, Any, dict]] = []
+        updates: list[dict] = []
+        set_inserts: dict[_SetSpec, list[dict]] = defaultdict(list)
+        set_deletes: dict[_SetSpec, list[tuple[int, str]]] = defaultdict(list)
+        ids: dict[Any, int] = {}
+        has_version, has_updated = "version" in table.c, "updated_at" in table.c
+        for row in rows:
+            record, row_key = row.record, key(row)
+            old = existing.get(row_key)
+            if old is None:
+                if may_write and not may_write(row, None):
+                    continue
+                creates.append((row, row_key, record))
+                continue
+            present = {name: record[name] for name in fields if columns.get(name) in row.columns}
+            if unarchive and "archive_le" not in row.columns:
+                present["archived_at"] = None
+            changed = {name: _as_timestamp(value) for name, value in present.items() if not _same(old[name], value)}
+            changed_sets = []
+            for spec in sets:
+                if columns[spec.field] not in row.columns:
+                    continue
+                wanted, have = set(record[spec.field]), current[spec.field].get(old["id"], set())
+                if wanted != have:
+                    changed_sets.append(spec.field)
+                    set_deletes[spec].extend((old["id"], value) for value in have - wanted)
+                    set_inserts[spec].extend({spec.owner: old["id"], spec.value: value} for value in wanted - have)
+            ids[row_key] = old["id"]
+            if not changed and not changed_sets:
+                self.status(kind, row, UNCHANGED)
+                continue
+            if may_write and not may_write(row, old):
+                for spec in sets:
+                    set_deletes[spec] = [pair for pair in set_deletes[spec] if pair[0] != old["id"]]
+                    set_inserts[spec] = [item for item in set_inserts[spec] if item[spec.owner] != old["id"]]
+                continue
+            values = {"id": old["id"], **changed}
+            if has_version:
+                values["version"] = (old.get("version") or 1) + 1
+            if has_updated:
+                values["updated_at"] = self.now
+            updates.append(values)
+            self.status(kind, row, UPDATED, [columns[name] for name in [*changed, *changed_sets] if name in columns])
+        new_ids = self.insert_ids(table, [create(row) for row, _key, _record in creates])
+        for (row, row_key, record), new_id in zip(creates, new_ids):
+            ids[row_key] = new_id
+            existing[row_key] = {"id": new_id}
+            for spec in sets:
+                set_inserts[spec].extend({spec.owner: new_id, spec.value: value} for value in record[spec.field])
+            self.status(kind, row, CREATED)
+        self.update_many(table, updates)
+        for spec in sets:
+            self.delete_pairs(spec, set_deletes[spec])
+            self.insert_many(spec.table, set_inserts[spec])
+        return ids
 
-    def referentiel(self, r: dict) -> None:
-        council_id = self.councils[fold(r["council"])].id
-        rule = self.session.exec(select(CoverageRule).where(
-            CoverageRule.council_id == council_id, CoverageRule.action_type == r["action_type"],
-            CoverageRule.public == r["public"])).first()
-        created = rule is None
-        if created:
-            self.session.add(CoverageRule(council_id=council_id, action_type=r["action_type"],
-                                          public=r["public"], population_min=r["population_min"]))
-            changed = True
-        else:
-            changed = _set_fields(rule, {"population_min": r["population_min"]})
-        self.count("referentiel", created, changed)
+    def stamps(self) -> dict[str, Any]:
+        return {"version": 1, "created_at": self.now, "updated_at": self.now}
 
-    def _touch(self, record: SQLModel, created: bool, changed: bool) -> None:
-        if changed and not created:
-            record.version += 1
-            record.updated_at = utc_now()
-        self.session.add(record)
+    def existing(self, table: SqlTable, key: Callable[[dict], Any]) -> dict[Any, dict]:
+        return {key(row): dict(row) for row in self.session.execute(select(table)).mappings()}
+
+    # --- kinds ------------------------------------------------------------------------------
+    def instances(self, rows: list[CheckedRow]) -> None:
+        table = Council.__table__
+        fields = ("name", "kind", "coordination_contact", "last_plenary", "status")
+        ids = self.upsert(
+            "instances", table, rows, key=lambda row: fold(row.record["name"]),
+            existing=self.existing(table, lambda r: fold(r["name"])), fields=fields,
+            create=lambda row: {**{name: row.record[name] for name in fields}, **self.stamps()},
+            sets=[_SetSpec(CouncilTerritory.__table__, "council_id", "territory_key", "territory_keys")],
+        )
+        self.councils.update(ids)
+
+    def _admin_only(self, what: str) -> Callable[[CheckedRow, dict | None], bool]:
+        def allowed(row: CheckedRow, _old: dict | None) -> bool:
+            if self.actor.is_admin:
+                return True
+            self.refuse(row, "nom", row.record["name"], f"seul un administrateur peut {what}")
+            return False
+        return allowed
+
+    def reseaux(self, rows: list[CheckedRow]) -> None:
+        table = Network.__table__
+        ids = self.upsert(
+            "reseaux", table, rows, key=lambda row: fold(row.record["name"]),
+            existing=self.existing(table, lambda r: fold(r["name"])), fields=("name", "kind"),
+            create=lambda row: {"name": row.record["name"], "kind": row.record["kind"], "version": 1},
+            may_write=self._admin_only("créer ou modifier un réseau"),
+        )
+        self.networks.update(ids)
+        current = set(self.session.execute(select(NetworkCouncil.network_id, NetworkCouncil.council_id)).all())
+        self._add_members(rows, "council", NetworkCouncil.__table__, "council_id", current,
+                          lambda ref: self.councils[fold(ref)])
+
+    def reseaux_partner_members(self, rows: list[CheckedRow]) -> None:
+        current = set(self.session.execute(select(NetworkPartner.network_id, NetworkPartner.partner_id)).all())
+        self._add_members(rows, "partner", NetworkPartner.__table__, "partner_id", current, self.partner_id)
+
+    def _add_members(self, rows, member_kind: str, table: SqlTable, column: str, current: set, resolve) -> None:
+        """Add the members a network row names that it lacks (memberships are never removed by an import)."""
+        new = []
+        for row in rows:
+            network_id = self.networks.get(fold(row.record["name"]))
+            if network_id is None:
+                continue
+            added = False
+            for kind, ref in row.record.get("member_refs", []):
+                if kind != member_kind:
+                    continue
+                pair = (network_id, resolve(ref))
+                if pair not in current:
+                    current.add(pair)
+                    new.append({"network_id": pair[0], column: pair[1]})
+                    added = True
+            if added and self.report.row_status.get((row.source, row.line)) == UNCHANGED:
+                if not self._admin_only("modifier les membres d'un réseau")(row, {}):
+                    return
+                self._restatus("reseaux", row, UPDATED, ["membres"])
+        self.insert_many(table, new)
+
+    def _restatus(self, kind: str, row: CheckedRow, status: str, changed: list[str]) -> None:
+        counts = self.report.counts[kind]
+        previous = self.report.row_status[(row.source, row.line)]
+        setattr(counts, previous, getattr(counts, previous) - 1)
+        self.status(kind, row, status, changed)
+
+    def _may_edit_partner(self, row: CheckedRow, old: dict | None) -> bool:
+        """Coordinators create partners, and change only those in their councils' partnerships."""
+        if self.actor.is_admin or old is None:
+            return True
+        if self._editable_partners is None:
+            self._editable_partners = set()
+            for council_id in self.actor.council_ids:
+                self._editable_partners |= partnership_ids(self.session, council_id)
+        if old["id"] in self._editable_partners:
+            return True
+        self.refuse(row, "nom", row.record["name"],
+                    "ce partenaire ne fait pas partie du partenariat de vos instances : vous ne pouvez pas le modifier")
+        return False
+
+    def partenaires(self, rows: list[CheckedRow]) -> None:
+        table = Partner.__table__
+        fields = ("name", "typology", "siret", "website", "contact_name", "contact_role", "contact_email",
+                  "contact_phone", "verified_on", "notes", "archived_at")
+        ids = self.upsert(
+            "partenaires", table, rows,
+            key=lambda row: (fold(row.record["name"]), row.record["seat_commune_key"].split(":", 1)[1]),
+            existing=self.existing(table, lambda r: (fold(r["name"]), r["seat_commune_key"].split(":", 1)[1])),
+            fields=fields,
+            create=lambda row: {**{name: row.record[name] for name in fields},
+                                "seat_commune_key": row.record["seat_commune_key"],
+                                "archived_at": _as_timestamp(row.record["archived_at"]), **self.stamps()},
+            sets=[_SetSpec(PartnerTerritory.__table__, "partner_id", "territory_key", "territory_keys")],
+            may_write=self._may_edit_partner, unarchive=True,
+        )
+        self.partners.update(ids)
+        current = set(self.session.execute(select(NetworkPartner.network_id, NetworkPartner.partner_id)).all())
+        new = []
+        for row in rows:
+            key = (fold(row.record["name"]), row.record["seat_commune_key"].split(":", 1)[1])
+            if key not in ids:
+                continue
+            added = False
+            for name in row.record["networks"]:
+                pair = (self.networks[fold(name)], ids[key])
+                if pair not in current:
+                    current.add(pair)
+                    new.append({"network_id": pair[0], "partner_id": pair[1]})
+                    added = True
+            if added and self.report.row_status.get((row.source, row.line)) == UNCHANGED:
+                if self._may_edit_partner(row, {"id": ids[key]}):
+                    self._restatus("partenaires", row, UPDATED, ["reseaux"])
+        self.insert_many(NetworkPartner.__table__, new)
+
+    def liens(self, rows: list[CheckedRow]) -> None:
+        table = CooperationLink.__table__
+        fields = ("level", "start_date", "end_date", "note")
+
+        def key(row: CheckedRow) -> tuple:
+            a, b = sorted((self.partner_id(row.record["partner_a"]), self.partner_id(row.record["partner_b"])))
+            return (self.councils[fold(row.record["council"])], a, b, row.record["kind"])
+
+        def create(row: CheckedRow) -> dict:
+            council_id, a, b, kind = key(row)
+            return {"council_id": council_id, "partner_a_id": a, "partner_b_id": b, "kind": kind,
+                    **{name: row.record[name] for name in fields}, **self.stamps()}
+
+        self.upsert("liens", table, rows, key=key, fields=fields, create=create,
+                    existing=self.existing(table, lambda r: (r["council_id"], r["partner_a_id"], r["partner_b_id"], r["kind"])))
+
+    def actions_(self, rows: list[CheckedRow]) -> None:
+        table = Action.__table__
+        fields = ("title", "action_type", "status", "start_date", "end_date", "mode", "weekly_hours",
+                  "budget_eur", "shared", "notes", "evaluation", "archived_at")
+
+        def key(row: CheckedRow) -> tuple:
+            return (fold(row.record["title"]), self.councils[fold(row.record["council"])])
+
+        ids = self.upsert(
+            "actions", table, rows, key=key, fields=fields,
+            existing=self.existing(table, lambda r: (fold(r["title"]), r["council_id"])),
+            create=lambda row: {**{name: row.record[name] for name in fields}, "council_id": key(row)[1],
+                                "archived_at": _as_timestamp(row.record["archived_at"]), **self.stamps()},
+            sets=[
+                _SetSpec(ActionTerritory.__table__, "action_id", "territory_key", "territory_keys"),
+                _SetSpec(ActionTheme.__table__, "action_id", "theme", "themes"),
+                _SetSpec(ActionPublic.__table__, "action_id", "public", "publics"),
+                _SetSpec(ActionPlatform.__table__, "action_id", "platform", "platforms"),
+                _SetSpec(ActionFunding.__table__, "action_id", "funding", "fundings"),
+            ],
+            unarchive=True,
+        )
+        self.actions.update(ids)
+
+    def action_partenaires(self, rows: list[CheckedRow]) -> None:
+        current = set(self.session.execute(select(ActionPartner.action_id, ActionPartner.partner_id, ActionPartner.role)).all())
+        new = []
+        for row in rows:
+            triple = (self.action_id(row.record["action"]), self.partner_id(row.record["partner"]), row.record["role"])
+            if triple in current:
+                self.status("action_partenaires", row, UNCHANGED)
+                continue
+            current.add(triple)
+            new.append({"action_id": triple[0], "partner_id": triple[1], "role": triple[2]})
+            self.status("action_partenaires", row, CREATED)
+        self.insert_many(ActionPartner.__table__, new)
+
+    def indicateurs(self, rows: list[CheckedRow]) -> None:
+        table = Indicator.__table__
+        fields = ("people_reached", "sessions", "online_contacts", "referrals")
+
+        def key(row: CheckedRow) -> tuple:
+            return (self.action_id(row.record["action"]), row.record["year"])
+
+        self.upsert("indicateurs", table, rows, key=key, fields=fields,
+                    existing=self.existing(table, lambda r: (r["action_id"], r["year"])),
+                    create=lambda row: {"action_id": key(row)[0], "year": row.record["year"], "version": 1,
+                                        **{name: row.record[name] for name in fields}})
+
+    def referentiel(self, rows: list[CheckedRow]) -> None:
+        table = CoverageRule.__table__
+
+        def key(row: CheckedRow) -> tuple:
+            return (self.councils[fold(row.record["council"])], row.record["action_type"], row.record["public"])
+
+        self.upsert("referentiel", table, rows, key=key, fields=("population_min",),
+                    existing=self.existing(table, lambda r: (r["council_id"], r["action_type"], r["public"])),
+                    create=lambda row: dict(zip(("council_id", "action_type", "public"), key(row)),
+                                            population_min=row.record["population_min"]))
 
 
-def apply_plan(session: Session, plan: ImportPlan, user_email: str = "") -> ImportReport:
-    """Write a valid plan (the caller commits or rolls back the whole transaction)."""
+def apply_plan(session: Session, plan: ImportPlan, actor: Actor = SYSTEM, *, progress: Progress | None = None,
+               label: str = "") -> ImportReport:
+    """Write a valid plan (the caller commits, or rolls back when `plan.problems` is no longer empty)."""
     if not plan.ok:
         raise ValueError("an import plan with problems cannot be applied")
-    applier = _Applier(session, user_email)
+    applier = _Applier(session, plan, actor, progress)
     handlers = {kind: getattr(applier, kind if kind != "actions" else "actions_") for kind in KIND_ORDER}
-    for kind in KIND_ORDER:
-        for checked in plan.rows.get(kind, []):
-            handlers[kind](checked.record)
-            if kind == "partenaires":
-                session.flush()
-        if kind == "partenaires" or (kind == "reseaux" and "partenaires" not in plan.rows):
-            session.flush()
-            for checked in plan.rows.get("reseaux", []):
-                applier.reseaux_partner_members(checked.record)
-    session.flush()
-    total = {kind: vars(counts) for kind, counts in applier.report.counts.items()}
-    write_audit(session, user_email=user_email, operation="import", entity="import",
-                label="Import : " + ", ".join(plan.rows), after=total)
+    kinds = [kind for kind in KIND_ORDER if plan.rows.get(kind)]
+    for position, kind in enumerate(kinds):
+        if progress:
+            progress(0.5 + 0.5 * position / len(kinds), f"Écriture : {KINDS[kind].label}")
+        handlers[kind](plan.rows[kind])
+        if kind == "partenaires" or (kind == "reseaux" and "partenaires" not in kinds):
+            applier.reseaux_partner_members(plan.rows.get("reseaux", []))
+    sources = sorted({row.source for rows in plan.rows.values() for row in rows})
+    write_audit(session, user_email=actor.email, operation="import", entity="import",
+                label=label or ("Import : " + ", ".join(sources)),
+                after={"fichiers": sources, "comptes": applier.report.as_dict()})
     bump_data_version(session)
+    if progress:
+        progress(1.0, "Import terminé")
     return applier.report

@@ -1,15 +1,19 @@
-"""Validate exchange tables against the database and each other: records to write, or every problem."""
+"""Validate exchange tables against the database and each other: the records to write, or every problem."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from sqlmodel import Session, select
 
-from maillage.exchange.formats import KIND_ORDER
+from maillage.access import SYSTEM, Actor, can_write_council
+from maillage.errors import MaillageError, PermissionDenied
+from maillage.exchange.formats import KIND_ORDER, KINDS
+from maillage.exchange.problems import Problem
 from maillage.exchange.reader import Row, Table
 from maillage.exchange.values import (
     CellError,
@@ -20,87 +24,155 @@ from maillage.exchange.values import (
     parse_number,
     split_list,
 )
-from maillage.text import fold
+from maillage.text import fold as _fold
 from maillage.validators import email_problem, personal_data_problem, siret_problem, url_problem
 from maillage.vocab import Vocabularies
 from models import Action, Council, Network, Partner, Territory
 
-_PARTNER_WITH_COMMUNE = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[0-9][0-9AB][0-9]{3})\)$")
+PARTNER_WITH_COMMUNE = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[0-9][0-9ABab][0-9]{3})\)$")
+MAX_WEEKLY_HOURS = 168
+Progress = Callable[[float, str], None]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One refused cell or row, located in its file."""
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """`maillage.text.fold`, cached: imports fold the same names and codes many times."""
+    return _fold(text)
 
-    source: str
-    line: int
-    column: str
-    value: str
-    reason: str
 
-    def __str__(self) -> str:
-        where = f"{self.source}, ligne {self.line}" if self.source else f"ligne {self.line}"
-        if self.column:
-            where += f", colonne {self.column}"
-        if self.value:
-            return f"{where} : « {self.value} » {self.reason}"
-        return f"{where} : {self.reason}"
+def _limits() -> dict[str, dict[str, int]]:
+    """Column → maximum length, from the models (PostgreSQL enforces them)."""
+    def length(model, name: str) -> int:
+        return model.__table__.c[name].type.length
+
+    return {
+        "instances": {"nom": length(Council, "name"), "coordination_contact": length(Council, "coordination_contact")},
+        "reseaux": {"nom": length(Network, "name")},
+        "partenaires": {
+            "nom": length(Partner, "name"), "site_web": length(Partner, "website"),
+            "contact_nom": length(Partner, "contact_name"), "contact_fonction": length(Partner, "contact_role"),
+            "contact_email": length(Partner, "contact_email"), "contact_telephone": length(Partner, "contact_phone"),
+        },
+        "actions": {"titre": length(Action, "title")},
+    }
+
+
+MAX_LENGTHS = _limits()
+
+
+class ImportRefused(MaillageError):
+    """The import has problems; nothing was written. `plan.problems` lists them all."""
+
+    def __init__(self, plan: "ImportPlan"):
+        self.plan = plan
+        count = len(plan.problems)
+        super().__init__(f"{count} erreur{'s' if count > 1 else ''} : rien n'a été importé.")
 
 
 @dataclass
 class CheckedRow:
-    """A row that passed: the record to write, plus its place for the preview."""
+    """A row that passed: the record to write, the columns its file has, and its place for the preview."""
 
     kind: str
     source: str
     line: int
     record: dict[str, Any]
+    columns: frozenset[str]
+
+
+@dataclass
+class LineResult:
+    """One data row of the import, for the preview: what it is and whether it passed."""
+
+    kind: str
+    source: str
+    line: int
+    label: str
+    ok: bool
 
 
 @dataclass
 class ImportPlan:
-    """Everything an import would write, or the problems that stop it."""
+    """Everything an import would write, or the problems that stop it; warnings never stop it."""
 
     rows: dict[str, list[CheckedRow]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    lines: list[LineResult] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def row_count(self) -> int:
+        """How many data rows were read."""
+        return len(self.lines)
+
+
+@dataclass
+class PartnerRef:
+    """A partner known by name and seat commune code (from the database or this import)."""
+
+    name: str
+    seat: str
+    archived: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.name, self.seat)
 
 
 class _Index:
     """Names known from the database and from the rows already checked in this import."""
 
     def __init__(self, session: Session):
-        self.territories = set(session.exec(select(Territory.key)).all())
+        self.territories: set[str] = set()
+        self.commune_names: dict[str, list[str]] = {}
         self.sub_by_name: dict[str, list[str]] = {}
-        for key, name in session.exec(select(Territory.key, Territory.name).where(Territory.level == "sub")):
-            self.sub_by_name.setdefault(fold(name), []).append(key)
-        self.councils = {fold(name): name for name in session.exec(select(Council.name)).all()}
+        for key, level, name in session.exec(select(Territory.key, Territory.level, Territory.name)):
+            self.territories.add(key)
+            if level == "com":
+                self.commune_names.setdefault(fold(name), []).append(key[4:])
+            elif level == "sub":
+                self.sub_by_name.setdefault(fold(name), []).append(key)
+        self.councils: dict[str, tuple[str, int | None]] = {
+            fold(name): (name, council_id) for council_id, name in session.exec(select(Council.id, Council.name))
+        }
         self.networks = {fold(name): name for name in session.exec(select(Network.name)).all()}
-        self.partners: dict[str, set[tuple[str, str]]] = {}
-        for name, seat in session.exec(
-            select(Partner.name, Partner.seat_commune_key).where(Partner.archived_at.is_(None))
-        ):
-            self.add_partner(name, seat.split(":", 1)[1])
+        self.partners: dict[str, list[PartnerRef]] = {}
+        for name, seat, archived_at in session.exec(select(Partner.name, Partner.seat_commune_key, Partner.archived_at)):
+            self.add_partner(name, seat.split(":", 1)[1], archived=archived_at is not None)
         self.actions: set[tuple[str, str]] = set()
-        self.actions_in_import: set[tuple[str, str]] = set()
         for title, council in session.exec(
             select(Action.title, Council.name).join(Council, Council.id == Action.council_id)
         ):
             self.actions.add((fold(title), fold(council)))
+        self.seen: dict[str, dict[Any, int]] = {kind: {} for kind in KINDS}
 
-    def add_partner(self, name: str, seat_code: str) -> None:
-        self.partners.setdefault(fold(name), set()).add((name, seat_code))
+    def add_partner(self, name: str, seat_code: str, archived: bool = False) -> None:
+        refs = self.partners.setdefault(fold(name), [])
+        for ref in refs:
+            if ref.seat == seat_code and fold(ref.name) == fold(name):
+                ref.archived = archived
+                return
+        refs.append(PartnerRef(name, seat_code, archived))
+
+    def first_line(self, kind: str, key: Any, line: int) -> int | None:
+        """The line where `key` already appeared in this import (None the first time)."""
+        seen = self.seen[kind]
+        if key in seen:
+            return seen[key]
+        seen[key] = line
+        return None
 
 
 class _RowChecker:
     """Collects the problems of one row while parsing its cells."""
 
-    def __init__(self, plan: ImportPlan, table: Table, row: Row):
+    def __init__(self, plan: ImportPlan, table: Table, row: Row, vocab: Vocabularies, index: _Index, actor: Actor):
         self.plan, self.table, self.row = plan, table, row
+        self.vocab, self.index, self.actor = vocab, index, actor
         self.failed = False
 
     def cell(self, column: str) -> str:
@@ -109,6 +181,9 @@ class _RowChecker:
     def problem(self, column: str, value: str, reason: str) -> None:
         self.failed = True
         self.plan.problems.append(Problem(self.table.source, self.row.line, column, value, reason))
+
+    def warn(self, column: str, value: str, reason: str) -> None:
+        self.plan.warnings.append(Problem(self.table.source, self.row.line, column, value, reason))
 
     def required(self, column: str) -> str:
         value = self.cell(column)
@@ -127,24 +202,49 @@ class _RowChecker:
     def text(self, column: str, *, private_check: bool = False) -> str:
         value = self.cell(column)
         if looks_like_formula(value):
-            self.plan.warnings.append(
-                Problem(self.table.source, self.row.line, column, value,
-                        "ressemble à une formule de tableur : enregistré comme simple texte")
-            )
+            self.warn(column, value, "ressemble à une formule de tableur : enregistré comme simple texte")
         if private_check and value:
             reason = personal_data_problem(value)
             if reason:
                 self.problem(column, value, reason)
         return value
 
+    def vocab_code(self, kind: str, column: str, value: str, what: str) -> str | None:
+        """The code of `value` in vocabulary `kind` (code or French label, any case), or a problem."""
+        if not value:
+            return None
+        code = _parse_vocab(self.vocab, kind, value)
+        if code is None:
+            codes = self.vocab.codes(kind)
+            known = ", ".join(codes[:14]) + ("…" if len(codes) > 14 else "")
+            self.problem(column, value, f"n'est pas {what} connu (valeurs possibles : {known})")
+        return code
 
-def _vocab(checker: _RowChecker, vocab: Vocabularies, kind: str, column: str, value: str, what: str) -> str | None:
-    code = vocab.parse(kind, value)
-    if code is None and value:
-        known = ", ".join(vocab.codes(kind)[:14])
-        checker.problem(column, value, f"n'est pas {what} connu (valeurs possibles : {known}…)"
-                        if len(vocab.codes(kind)) > 14 else f"n'est pas {what} connu (valeurs possibles : {known})")
-    return code
+    def vocab_list(self, kind: str, column: str, what: str) -> list[str]:
+        codes = []
+        for value in split_list(self.cell(column)):
+            code = self.vocab_code(kind, column, value, what)
+            if code is not None and code not in codes:
+                codes.append(code)
+        return codes
+
+    def duplicate(self, column: str, value: str, key: Any, what: str) -> None:
+        """A problem when `key` was already seen in this import."""
+        first = self.index.first_line(self.table.kind, key, self.row.line)
+        if first is not None:
+            self.problem(column, value, f"{what} apparaît deux fois dans l'import (déjà ligne {first})")
+
+
+_vocab_cache: dict[tuple[int, str, str], str | None] = {}
+
+
+def _parse_vocab(vocab: Vocabularies, kind: str, value: str) -> str | None:
+    key = (id(vocab), kind, value)
+    if key not in _vocab_cache:
+        if len(_vocab_cache) > 100_000:
+            _vocab_cache.clear()
+        _vocab_cache[key] = vocab.parse(kind, value)
+    return _vocab_cache[key]
 
 
 def territory_key(reference: str) -> str:
@@ -159,109 +259,174 @@ def territory_key(reference: str) -> str:
         prefix = prefix.strip().lower()
         if prefix == "sub":
             return f"sub:{code.strip()}"
-        return f"{prefix}:{code.strip().upper() if prefix == 'com' else code.strip()}"
+        return f"{prefix}:{code.strip().upper() if prefix in ('com', 'dep') else code.strip()}"
     return text
 
 
-def _territories(checker: _RowChecker, index: _Index, column: str, levels: set[str] | None = None) -> list[str]:
-    keys = []
+def _territories(checker: _RowChecker, column: str, levels: set[str] | None = None) -> list[str]:
+    """The territory keys of a `|`-separated cell; each unknown reference is a problem saying what to write."""
+    index = checker.index
+    keys: list[str] = []
     for reference in split_list(checker.cell(column)):
         key = territory_key(reference)
+        if re.fullmatch(r"\d{4}", reference) and f"com:0{reference}" in index.territories:
+            key = f"com:0{reference}"  # a spreadsheet dropped the leading zero of an INSEE code
         if key.startswith("sub:"):
             matches = index.sub_by_name.get(fold(key[4:]), [])
-            if len(matches) == 1:
-                keys.append(matches[0])
-                continue
             if key in index.territories:
                 keys.append(key)
-                continue
-            reason = ("désigne plusieurs sous-territoires" if matches else "n'est pas un sous-territoire connu")
-            checker.problem(column, reference, reason)
+            elif len(matches) == 1:
+                keys.append(matches[0])
+            else:
+                checker.problem(column, reference, "désigne plusieurs sous-territoires : écrivez sub:CODE_COMMUNE:nom"
+                                if matches else "n'est pas un sous-territoire connu")
             continue
-        level = key.split(":", 1)[0]
-        if key not in index.territories:
-            checker.problem(column, reference, "n'est pas un territoire connu (code INSEE de commune, SIREN d'EPCI, ou préfixe com:, epci:, ept:, dep:, reg:, sub:)")
-        elif levels is not None and level not in levels:
-            checker.problem(column, reference, "n'est pas une commune")
-        else:
-            keys.append(key)
+        level = key.split(":", 1)[0] if ":" in key else ""
+        if key in index.territories:
+            if levels is not None and level not in levels:
+                checker.problem(column, reference, "n'est pas une commune (code INSEE à 5 caractères attendu)")
+            elif key not in keys:
+                keys.append(key)
+            continue
+        checker.problem(column, reference, _unknown_territory(index, reference, level))
     return keys
 
 
-def _council(checker: _RowChecker, index: _Index, column: str) -> str | None:
-    value = checker.required(column)
-    if value and fold(value) not in index.councils:
-        checker.problem(column, value, "n'est pas une instance connue (importez d'abord les instances)")
-        return None
-    return index.councils.get(fold(value)) if value else None
+def _unknown_territory(index: _Index, reference: str, level: str) -> str:
+    """Why a territory reference is unknown, with the likely fix."""
+    if level == "com":
+        return ("n'est pas un code INSEE de commune connu (attention : le code postal n'est pas le code INSEE)"
+                if re.fullmatch(r"\d{5}", reference.strip()) else "n'est pas un code INSEE de commune connu")
+    if level == "epci":
+        return "n'est pas un SIREN d'EPCI connu"
+    if level in ("dep", "reg", "ept"):
+        return f"n'est pas un code {'de département' if level == 'dep' else 'de région' if level == 'reg' else 'd’EPT'} connu"
+    codes = index.commune_names.get(fold(reference), [])
+    if len(codes) == 1:
+        return f"n'est pas un code de territoire : indiquez le code INSEE de la commune ({reference} = {codes[0]})"
+    if codes:
+        return ("n'est pas un code de territoire : plusieurs communes portent ce nom, indiquez le code INSEE ("
+                + ", ".join(sorted(codes)[:5]) + ")")
+    return ("n'est pas un territoire connu (code INSEE de commune, SIREN d'EPCI, ou préfixe "
+            "com:, epci:, ept:, dep:, reg:, sub:)")
 
 
-def _partner(checker: _RowChecker, index: _Index, column: str) -> tuple[str, str] | None:
+def _council(checker: _RowChecker, column: str = "instance") -> str | None:
+    """The council named in `column`, which the actor must be allowed to write."""
     value = checker.required(column)
     if not value:
         return None
-    match = _PARTNER_WITH_COMMUNE.match(value)
-    candidates = index.partners.get(fold(match["name"] if match else value), set())
+    known = checker.index.councils.get(fold(value))
+    if known is None:
+        checker.problem(column, value, "n'est pas une instance connue (importez d'abord les instances)")
+        return None
+    name, council_id = known
+    if not can_write_council(checker.actor, council_id):
+        checker.problem(column, value, "vous n'êtes pas coordinateur de cette instance : ligne refusée")
+        return None
+    return name
+
+
+def resolve_partner(index: _Index, value: str) -> tuple[list[PartnerRef], bool]:
+    """Candidates for a partner reference (`nom` or `nom (code commune)`), and whether a commune was given."""
+    match = PARTNER_WITH_COMMUNE.match(value)
     if match:
-        candidates = {c for c in candidates if c[1] == match["code"].upper()}
+        candidates = [ref for ref in index.partners.get(fold(match["name"]), []) if ref.seat == match["code"].upper()]
+        if candidates:
+            return candidates, True
+    candidates = list(index.partners.get(fold(value), []))
+    if len(candidates) > 1:
+        exact = [ref for ref in candidates if ref.name == value]
+        candidates = exact if len(exact) == 1 else candidates
+    if len(candidates) > 1:
+        active = [ref for ref in candidates if not ref.archived]
+        candidates = active if len(active) == 1 else candidates
+    return candidates, False
+
+
+def _partner(checker: _RowChecker, column: str) -> PartnerRef | None:
+    value = checker.required(column)
+    if not value:
+        return None
+    candidates, _ = resolve_partner(checker.index, value)
     if not candidates:
         checker.problem(column, value, "n'est pas un partenaire connu (importez-le d'abord dans les partenaires)")
         return None
     if len(candidates) > 1:
-        example = sorted(candidates)[0]
-        checker.problem(column, value, f"désigne plusieurs partenaires : précisez la commune, par exemple « {example[0]} ({example[1]}) »")
+        example = sorted(candidates, key=lambda ref: ref.seat)[0]
+        checker.problem(column, value, "désigne plusieurs partenaires : précisez la commune, par exemple "
+                        f"« {example.name} ({example.seat}) »")
         return None
-    return next(iter(candidates))
+    return candidates[0]
 
 
-def _action(checker: _RowChecker, index: _Index, council: str | None) -> tuple[str, str] | None:
+def _action(checker: _RowChecker, council: str | None) -> tuple[str, str] | None:
     title = checker.required("action")
     if not title or council is None:
         return None
-    if (fold(title), fold(council)) not in index.actions:
-        checker.problem("action", title, f"n'est pas une action connue de l'instance « {council} »")
+    if (fold(title), fold(council)) not in checker.index.actions:
+        checker.problem("action", title, f"n'est pas une action connue de l'instance « {council} » "
+                        "(importez-la d'abord dans les actions)")
         return None
     return (title, council)
 
 
 def _dates(checker: _RowChecker, start: dt.date | None, end: dt.date | None) -> None:
     if start and end and end < start:
-        checker.problem("fin", end.strftime("%d/%m/%Y"), "est avant la date de début")
+        checker.problem("fin", checker.cell("fin"), "est avant la date de début")
 
 
-def _check_instances(checker, vocab, index):
-    name = checker.required("nom")
-    kind = _vocab(checker, vocab, "council_kind", "type", checker.required("type"), "un type d'instance")
-    territories = _territories(checker, index, "territoires")
-    if not checker.cell("territoires"):
-        checker.required("territoires")
-    status = _vocab(checker, vocab, "council_status", "statut", checker.cell("statut") or "active", "un statut")
+def _check_instances(checker: _RowChecker) -> tuple[dict, str]:
+    index = checker.index
+    name = checker.text("nom")
+    checker.required("nom")
+    kind = checker.vocab_code("council_kind", "type", checker.required("type"), "un type d'instance")
+    checker.required("territoires")
+    territories = _territories(checker, "territoires")
+    status_value = checker.cell("statut") or "active"
+    status = checker.vocab_code("council_status", "statut", status_value, "un statut d'instance")
+    if name:
+        checker.duplicate("nom", name, fold(name), "cette instance")
+        known = index.councils.get(fold(name))
+        if known is None:
+            if not checker.actor.is_admin:
+                checker.problem("nom", name, "seul un administrateur peut créer une instance")
+            index.councils[fold(name)] = (name, None)
+        elif not can_write_council(checker.actor, known[1]):
+            checker.problem("nom", name, "vous n'êtes pas coordinateur de cette instance : ligne refusée")
     record = dict(
         name=name, kind=kind, territory_keys=territories,
-        coordination_contact=checker.text("coordination_contact", private_check=False),
+        coordination_contact=checker.text("coordination_contact", private_check=True),
         last_plenary=checker.parsed("derniere_pleniere", parse_date), status=status,
     )
+    return record, name
+
+
+def _check_reseaux(checker: _RowChecker) -> tuple[dict, str]:
+    name = checker.text("nom")
+    checker.required("nom")
+    kind = checker.vocab_code("network_kind", "type", checker.required("type"), "un type de réseau")
     if name:
-        index.councils.setdefault(fold(name), name)
-    return record
+        checker.duplicate("nom", name, fold(name), "ce réseau")
+        checker.index.networks.setdefault(fold(name), name)
+    return dict(name=name, kind=kind, members=split_list(checker.cell("membres"))), name
 
 
-def _check_reseaux(checker, vocab, index):
-    name = checker.required("nom")
-    kind = _vocab(checker, vocab, "network_kind", "type", checker.required("type"), "un type de réseau")
-    if name:
-        index.networks.setdefault(fold(name), name)
-    return dict(name=name, kind=kind, members=split_list(checker.cell("membres")))
-
-
-def _check_partenaires(checker, vocab, index):
-    name = checker.required("nom")
-    typology = _vocab(checker, vocab, "typology", "typologie", checker.required("typologie"), "une typologie")
+def _check_partenaires(checker: _RowChecker) -> tuple[dict, str]:
+    index = checker.index
+    name = checker.text("nom")
+    checker.required("nom")
+    typology = checker.vocab_code("typology", "typologie", checker.required("typologie"), "une typologie")
     seat = checker.required("commune_siege")
-    seat_keys = _territories(checker, index, "commune_siege", levels={"com"}) if seat else []
-    siret = checker.cell("siret").replace(" ", "")
+    seat_keys = _territories(checker, "commune_siege", levels={"com"}) if seat else []
+    if len(split_list(seat)) > 1:
+        checker.problem("commune_siege", seat, "doit désigner une seule commune")
+    siret_cell = checker.cell("siret")
+    siret = re.sub(r"[\s.]", "", siret_cell)
     if siret and (reason := siret_problem(siret)):
-        checker.problem("siret", checker.cell("siret"), reason)
+        if re.fullmatch(r"\d+([.,]\d+)?[eE]\+?\d+", siret_cell.replace(" ", "")):
+            reason = "a été converti par le tableur en notation scientifique : formatez la colonne en texte"
+        checker.problem("siret", siret_cell, reason)
     website = checker.cell("site_web")
     if website and (reason := url_problem(website)):
         checker.problem("site_web", website, reason)
@@ -273,116 +438,145 @@ def _check_partenaires(checker, vocab, index):
         if fold(network) not in index.networks:
             checker.problem("reseaux", network, "n'est pas un réseau connu (importez d'abord les réseaux)")
     seat_code = seat_keys[0].split(":", 1)[1] if seat_keys else ""
+    archived = checker.parsed("archive_le", parse_date)
     if name and seat_code:
-        index.add_partner(name, seat_code)
-    return dict(
+        checker.duplicate("nom", name, (fold(name), seat_code), "ce partenaire (même nom, même commune)")
+        index.add_partner(name, seat_code, archived=archived is not None)
+    record = dict(
         name=name, typology=typology, seat_commune_key=seat_keys[0] if seat_keys else None,
-        territory_keys=_territories(checker, index, "territoires_intervention"),
+        territory_keys=_territories(checker, "territoires_intervention"),
         siret=siret or None, website=website,
         networks=[index.networks.get(fold(n), n) for n in networks],
         contact_name=checker.text("contact_nom"), contact_role=checker.text("contact_fonction"),
         contact_email=email, contact_phone=checker.text("contact_telephone"),
         verified_on=checker.parsed("verifie_le", parse_date), notes=checker.text("notes", private_check=True),
+        archived_at=archived,
     )
+    return record, f"{name} ({seat_code})" if seat_code else name
 
 
-def _check_liens(checker, vocab, index):
-    a = _partner(checker, index, "partenaire_a")
-    b = _partner(checker, index, "partenaire_b")
-    if a and b and a == b:
-        checker.problem("partenaire_b", checker.cell("partenaire_b"), "est le même partenaire que partenaire_a (un lien joint deux partenaires différents)")
+def _check_liens(checker: _RowChecker) -> tuple[dict, str]:
+    council = _council(checker)
+    a = _partner(checker, "partenaire_a")
+    b = _partner(checker, "partenaire_b")
+    if a and b and a.key == b.key:
+        checker.problem("partenaire_b", checker.cell("partenaire_b"),
+                        "est le même partenaire que partenaire_a (un lien joint deux partenaires différents)")
     kind_value = checker.required("nature")
-    kind = _vocab(checker, vocab, "link_kind", "nature", kind_value, "une nature de lien")
+    kind = checker.vocab_code("link_kind", "nature", kind_value, "une nature de lien")
     if kind == "action":
-        checker.problem("nature", kind_value, "est calculée à partir des actions communes et ne se saisit pas")
+        checker.problem("nature", kind_value, "se déduit des actions communes et ne se saisit pas")
     level_value = checker.required("niveau")
-    level = vocab.parse("link_level", level_value)
+    level = _parse_vocab(checker.vocab, "link_level", level_value) if level_value else None
     if level_value and level is None:
-        checker.problem("niveau", level_value, "n'est pas un niveau de collaboration (1 information, 2 coordination, 3 coopération, 4 collaboration)")
+        checker.problem("niveau", level_value,
+                        "n'est pas un niveau de collaboration (1 information, 2 coordination, 3 coopération, 4 collaboration)")
     start = checker.parsed("debut", parse_date)
     end = checker.parsed("fin", parse_date)
     _dates(checker, start, end)
-    return dict(
-        partner_a=a, partner_b=b, kind=kind, level=int(level) if level else None,
-        council=_council(checker, index, "instance"), start_date=start, end_date=end,
+    if council and a and b and kind:
+        pair = tuple(sorted((fold(a.name) + "\x00" + a.seat, fold(b.name) + "\x00" + b.seat)))
+        checker.duplicate("nature", kind_value, (fold(council), pair, kind), "ce lien (même paire, même nature)")
+    record = dict(
+        partner_a=a.key if a else None, partner_b=b.key if b else None, kind=kind,
+        level=int(level) if level else None, council=council, start_date=start, end_date=end,
         note=checker.text("notes", private_check=True),
     )
+    label = f"{checker.cell('partenaire_a')} — {checker.cell('partenaire_b')} ({checker.cell('nature')})"
+    return record, label
 
 
-def _check_actions(checker, vocab, index):
+def _check_actions(checker: _RowChecker) -> tuple[dict, str]:
     title = checker.text("titre", private_check=True)
     checker.required("titre")
-    council = _council(checker, index, "instance")
-    action_type = _vocab(checker, vocab, "action_type", "type_action", checker.required("type_action"), "un type d'action")
-    status = _vocab(checker, vocab, "action_status", "statut", checker.required("statut"), "un statut d'action")
+    council = _council(checker)
+    action_type = checker.vocab_code("action_type", "type_action", checker.required("type_action"), "un type d'action")
+    status = checker.vocab_code("action_status", "statut", checker.required("statut"), "un statut d'action")
+    checker.required("debut")
     start = checker.parsed("debut", parse_date)
-    if not checker.cell("debut"):
-        checker.required("debut")
     end = checker.parsed("fin", parse_date)
     _dates(checker, start, end)
-    if not checker.cell("territoires"):
-        checker.required("territoires")
-    if not checker.cell("publics"):
-        checker.required("publics")
+    checker.required("territoires")
+    checker.required("publics")
     mode_value = checker.cell("modalite")
+    hours = checker.parsed("heures_semaine", parse_number)
+    if hours is not None and hours > MAX_WEEKLY_HOURS:
+        checker.problem("heures_semaine", checker.cell("heures_semaine"),
+                        f"dépasse {MAX_WEEKLY_HOURS} heures (le nombre d'heures d'une semaine)")
     record = dict(
         title=title, council=council, action_type=action_type, status=status,
         start_date=start, end_date=end,
-        territory_keys=_territories(checker, index, "territoires"),
-        themes=[_vocab(checker, vocab, "theme", "themes", v, "un thème") for v in split_list(checker.cell("themes"))],
-        publics=[_vocab(checker, vocab, "public", "publics", v, "un public") for v in split_list(checker.cell("publics"))],
-        mode=_vocab(checker, vocab, "mode", "modalite", mode_value, "une modalité") if mode_value else None,
-        platforms=[_vocab(checker, vocab, "platform", "plateformes", v, "une plateforme") for v in split_list(checker.cell("plateformes"))],
-        weekly_hours=checker.parsed("heures_semaine", parse_number),
+        territory_keys=_territories(checker, "territoires"),
+        themes=checker.vocab_list("theme", "themes", "un thème"),
+        publics=checker.vocab_list("public", "publics", "un public"),
+        mode=checker.vocab_code("mode", "modalite", mode_value, "une modalité") if mode_value else None,
+        platforms=checker.vocab_list("platform", "plateformes", "une plateforme"),
+        weekly_hours=hours,
         budget_eur=checker.parsed("budget_eur", parse_number),
-        fundings=[_vocab(checker, vocab, "funding", "financements", v, "une source de financement") for v in split_list(checker.cell("financements"))],
+        fundings=checker.vocab_list("funding", "financements", "une source de financement"),
         shared=checker.parsed("partage_reseau", parse_bool, False),
         notes=checker.text("notes", private_check=True),
+        evaluation=checker.text("evaluation", private_check=True),
+        archived_at=checker.parsed("archive_le", parse_date),
     )
     if title and council:
         key = (fold(title), fold(council))
-        if key in index.actions_in_import:
-            checker.problem("titre", title, f"apparaît deux fois pour l'instance « {council} »")
-        index.actions_in_import.add(key)
-        index.actions.add(key)
-    return record
+        checker.duplicate("titre", title, key, f"cette action de l'instance « {council} »")
+        checker.index.actions.add(key)
+    return record, title
 
 
-def _check_action_partenaires(checker, vocab, index):
-    council = _council(checker, index, "instance")
-    return dict(
-        action=_action(checker, index, council),
-        partner=_partner(checker, index, "partenaire"),
-        role=_vocab(checker, vocab, "role", "role", checker.required("role"), "un rôle"),
-    )
+def _check_action_partenaires(checker: _RowChecker) -> tuple[dict, str]:
+    council = _council(checker)
+    action = _action(checker, council)
+    partner = _partner(checker, "partenaire")
+    role = checker.vocab_code("role", "role", checker.required("role"), "un rôle")
+    record = dict(action=action, partner=partner.key if partner else None, role=role)
+    if action and partner and role:
+        key = (fold(action[0]), fold(action[1]), fold(partner.name), partner.seat, role)
+        first = checker.index.first_line("action_partenaires", key, checker.row.line)
+        if first is not None:
+            checker.warn("role", checker.cell("role"), f"ligne en double (déjà ligne {first}) : ignorée")
+            record["duplicate"] = True
+    return record, f"{checker.cell('action')} : {checker.cell('partenaire')} ({checker.cell('role')})"
 
 
-def _check_indicateurs(checker, vocab, index):
-    council = _council(checker, index, "instance")
+def _check_indicateurs(checker: _RowChecker) -> tuple[dict, str]:
+    council = _council(checker)
+    action = _action(checker, council)
+    checker.required("annee")
     year = checker.parsed("annee", parse_count)
-    if not checker.cell("annee"):
-        checker.required("annee")
-    elif year is not None and not 1990 <= year <= 2100:
-        checker.problem("annee", checker.cell("annee"), "n'est pas une année plausible")
-    return dict(
-        action=_action(checker, index, council), year=year,
+    if year is not None and not 1990 <= year <= 2100:
+        checker.problem("annee", checker.cell("annee"), "n'est pas une année plausible (entre 1990 et 2100)")
+        year = None
+    if action and year is not None:
+        checker.duplicate("annee", checker.cell("annee"), (fold(action[0]), fold(action[1]), year),
+                          "l'année de cette action")
+    record = dict(
+        action=action, year=year,
         people_reached=checker.parsed("personnes_touchees", parse_count),
         sessions=checker.parsed("seances", parse_count),
         online_contacts=checker.parsed("contacts_en_ligne", parse_count),
         referrals=checker.parsed("orientations", parse_count),
     )
+    return record, f"{checker.cell('action')} — {checker.cell('annee')}"
 
 
-def _check_referentiel(checker, vocab, index):
-    return dict(
-        council=_council(checker, index, "instance"),
-        action_type=_vocab(checker, vocab, "action_type", "type_action", checker.required("type_action"), "un type d'action"),
-        public=_vocab(checker, vocab, "public", "public", checker.required("public"), "un public"),
+def _check_referentiel(checker: _RowChecker) -> tuple[dict, str]:
+    council = _council(checker)
+    action_type = checker.vocab_code("action_type", "type_action", checker.required("type_action"), "un type d'action")
+    public = checker.vocab_code("public", "public", checker.required("public"), "un public")
+    if council and action_type and public:
+        checker.duplicate("public", checker.cell("public"), (fold(council), action_type, public),
+                          "cette règle (même type d'action, même public)")
+    record = dict(
+        council=council, action_type=action_type, public=public,
         population_min=checker.parsed("population_min", parse_count) or 0,
     )
+    return record, f"{checker.cell('instance')} : {checker.cell('type_action')} / {checker.cell('public')}"
 
 
-_CHECKERS = {
+_CHECKERS: dict[str, Callable[[_RowChecker], tuple[dict, str]]] = {
     "instances": _check_instances,
     "reseaux": _check_reseaux,
     "partenaires": _check_partenaires,
@@ -394,49 +588,80 @@ _CHECKERS = {
 }
 
 
-def check_tables(session: Session, tables: list[Table]) -> ImportPlan:
+def check_tables(session: Session, tables: list[Table], actor: Actor = SYSTEM,
+                 progress: Progress | None = None) -> ImportPlan:
     """Check every row of every table (in dependency order) without writing anything."""
+    if not actor.can_write_anything:
+        raise PermissionDenied("votre rôle permet de consulter les données, pas d'en importer")
     plan = ImportPlan()
     vocab = Vocabularies.load(session)
     index = _Index(session)
     by_kind: dict[str, list[Table]] = {}
     for table in tables:
         by_kind.setdefault(table.kind, []).append(table)
+        plan.problems.extend(table.problems)
+        plan.warnings.extend(table.warnings)
+    total = sum(len(table.rows) for table in tables) or 1
+    done = 0
     for kind in KIND_ORDER:
+        limits = MAX_LENGTHS.get(kind, {})
         for table in by_kind.get(kind, []):
-            missing = sorted(table.format.required - set(table.columns))
+            missing = [column for column in table.format.columns
+                       if column in table.format.required and column not in table.columns]
             if missing:
                 plan.problems.append(Problem(
-                    table.source, 1, "", "",
-                    "colonne obligatoire absente : " + ", ".join(missing),
+                    table.source, table.header_line, "", "",
+                    f"colonne{'s' if len(missing) > 1 else ''} obligatoire{'s' if len(missing) > 1 else ''} "
+                    f"absente{'s' if len(missing) > 1 else ''} : " + ", ".join(missing),
                 ))
                 continue
             checked = plan.rows.setdefault(kind, [])
+            columns = frozenset(table.columns)
+            failed_lines = {problem.line for problem in table.problems}
             for row in table.rows:
-                checker = _RowChecker(plan, table, row)
-                record = _CHECKERS[kind](checker, vocab, index)
-                if not checker.failed:
-                    checked.append(CheckedRow(kind, table.source, row.line, record))
+                checker = _RowChecker(plan, table, row, vocab, index, actor)
+                checker.failed = row.line in failed_lines
+                for column, limit in limits.items():
+                    value = row.cells.get(column, "")
+                    if len(value) > limit:
+                        checker.problem(column, value, f"dépasse {limit} caractères")
+                record, label = _CHECKERS[kind](checker)
+                plan.lines.append(LineResult(kind, table.source, row.line, label, not checker.failed))
+                if not checker.failed and not record.get("duplicate"):
+                    checked.append(CheckedRow(kind, table.source, row.line, record, columns))
+                done += 1
+                if progress and done % 2000 == 0:
+                    progress(0.5 * done / total, f"Vérification : {done} lignes sur {total}")
     _check_network_members(plan, index)
+    kinds = {table.source: table.kind for table in tables}
+    plan.problems.sort(key=lambda p: _problem_order(p, kinds))
     return plan
+
+
+def _problem_order(problem: Problem, kinds: dict[str, str]) -> tuple:
+    """Problems in file order: kind (dependency order), file, line, then column as in the format."""
+    kind = kinds.get(problem.source, KIND_ORDER[0])
+    columns = KINDS[kind].columns
+    column = columns.index(problem.column) if problem.column in columns else -1
+    return (KIND_ORDER.index(kind), problem.source, problem.line, column)
 
 
 def _check_network_members(plan: ImportPlan, index: _Index) -> None:
     """A network's members are councils or partners, known once every table is checked."""
-    for checked in plan.rows.get("reseaux", []):
+    for checked in list(plan.rows.get("reseaux", [])):
         members = []
         for member in checked.record["members"]:
             if fold(member) in index.councils:
-                members.append(("council", index.councils[fold(member)]))
+                members.append(("council", index.councils[fold(member)][0]))
                 continue
-            match = _PARTNER_WITH_COMMUNE.match(member)
-            candidates = index.partners.get(fold(match["name"] if match else member), set())
-            if match:
-                candidates = {c for c in candidates if c[1] == match["code"].upper()}
+            candidates, _ = resolve_partner(index, member)
             if len(candidates) == 1:
-                members.append(("partner", next(iter(candidates))))
-            else:
-                reason = ("désigne plusieurs partenaires : précisez la commune entre parenthèses"
-                          if candidates else "n'est ni une instance ni un partenaire connu")
-                plan.problems.append(Problem(checked.source, checked.line, "membres", member, reason))
+                members.append(("partner", candidates[0].key))
+                continue
+            reason = ("désigne plusieurs partenaires : précisez la commune entre parenthèses"
+                      if candidates else "n'est ni une instance ni un partenaire connu")
+            plan.problems.append(Problem(checked.source, checked.line, "membres", member, reason))
+            for line in plan.lines:
+                if line.source == checked.source and line.line == checked.line:
+                    line.ok = False
         checked.record["member_refs"] = members

@@ -1,20 +1,48 @@
-"""Read CSV files as people's spreadsheets really are into tables of text cells, with line numbers."""
+"""Read exchange files as people's spreadsheets really are (CSV in UTF-8 or Windows-1252, XLSX workbooks)
+into tables of text cells with their line numbers. Anything unreadable raises ReadError, never another error."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 
 from maillage.errors import MaillageError
-from maillage.exchange.formats import KINDS, KindFormat
+from maillage.exchange.formats import IGNORED_SHEETS, KINDS, KindFormat, guess_kind, kind_for_name
+from maillage.exchange.problems import Problem
+from maillage.exchange.values import unneutralise
+from maillage.formatting import format_decimal, format_int
+from maillage.text import compact
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+HEADER_SEARCH_ROWS = 10
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MOJIBAKE = re.compile(r"Ã[\xa0-\xbf]|â€")
+_DELIMITERS = (";", ",", "\t")
+_DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
 
 
 class ReadError(MaillageError):
-    """The file cannot be read as a table (encoding, shape, size); the message says why in French."""
+    """The file cannot be read as a table (encoding, shape, size); `messages` say why, in French."""
+
+    def __init__(self, messages: list[str] | str):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__(" ; ".join(self.messages))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a file may be: 20 MB and 200,000 rows for imports (backups restore with larger limits)."""
+
+    max_bytes: int = MAX_BYTES
+    max_rows: int = MAX_ROWS
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -27,69 +55,186 @@ class Row:
 
 @dataclass
 class Table:
-    """The rows of one kind, read from one file or sheet."""
+    """The rows of one kind, read from one file or sheet, with what reading noticed."""
 
     kind: str
     source: str
     rows: list[Row] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
+    header_line: int = 1
+    encoding: str = ""
+    delimiter: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def format(self) -> KindFormat:
         return KINDS[self.kind]
 
 
-def decode(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252; undecodable bytes are an error, never guessed."""
-    if b"\x00" in data[:4096]:
-        raise ReadError(f"{source} : le fichier n'est pas un fichier texte (CSV) lisible.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise ReadError(
-            f"{source} : encodage illisible (octet {data[error.start]:#04x} à la position "
-            f"{error.start}) ; enregistrez le fichier en UTF-8 ou en Windows-1252."
-        ) from None
-    return text
+def _too_big(source: str, size: int, limits: Limits) -> ReadError:
+    megabytes = format_decimal(size / 1024 / 1024, 1)
+    limit = format_int(limits.max_bytes // 1024 // 1024)
+    return ReadError(f"{source} : le fichier pèse {megabytes} Mo, au-delà de la limite de {limit} Mo ; découpez-le.")
 
 
-def sniff_delimiter(header_line: str) -> str:
-    """The separator of a CSV header line: `;`, tab or `,` (the most frequent outside quotes)."""
-    counts = {delimiter: 0 for delimiter in (";", "\t", ",")}
-    quoted = False
-    for char in header_line:
+def _too_many_rows(source: str, limits: Limits) -> ReadError:
+    return ReadError(f"{source} : plus de {format_int(limits.max_rows)} lignes, au-delà de la limite ; découpez le fichier.")
+
+
+def decode(data: bytes, source: str) -> tuple[str, str]:
+    """(text, encoding name): UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252.
+
+    Bytes Windows-1252 cannot decode are an error, never guessed; so are control characters.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text, encoding = data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ReadError(f"{source} : fichier UTF-16 illisible ; enregistrez-le en CSV UTF-8.") from None
+    elif data.startswith(b"\xef\xbb\xbf"):
+        try:
+            text, encoding = data[3:].decode("utf-8"), "UTF-8 (avec BOM)"
+        except UnicodeDecodeError as error:
+            raise ReadError(f"{source} : le fichier se déclare UTF-8 mais contient un octet invalide "
+                            f"({_byte_position(data, error.start + 3)}).") from None
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError:
+            try:
+                text, encoding = data.decode("cp1252"), "Windows-1252"
+            except UnicodeDecodeError as error:
+                raise ReadError(
+                    f"{source} : encodage illisible ({_byte_position(data, error.start)}) : ni UTF-8 ni "
+                    "Windows-1252 ; enregistrez le fichier en « CSV UTF-8 »."
+                ) from None
+    if match := _CONTROL.search(text):
+        line = text.count("\n", 0, match.start()) + 1
+        raise ReadError(f"{source} : caractère de contrôle {ord(match.group()):#04x} ligne {line} : "
+                        "ce n'est pas un fichier texte (CSV) lisible.")
+    return text, encoding
+
+
+def _byte_position(data: bytes, position: int) -> str:
+    line = data.count(b"\n", 0, position) + 1
+    return f"octet {data[position]:#04x} ligne {line}"
+
+
+def _records(text: str, delimiter: str, source: str, limits: Limits, stop_after: int | None = None) -> list[tuple[int, list[str]]]:
+    """(line number, cells) for every CSV record; the line is where the record starts."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    line = 1
+    data_rows = 0
+    try:
+        for record in reader:
+            records.append((line, record))
+            line = reader.line_num + 1
+            if any(cell.strip() for cell in record):
+                data_rows += 1
+                if stop_after is not None and data_rows >= stop_after:
+                    break
+                if data_rows > limits.max_rows + HEADER_SEARCH_ROWS:
+                    raise _too_many_rows(source, limits)
+    except csv.Error as error:
+        raise ReadError(f"{source}, ligne {reader.line_num} : CSV mal formé ({_csv_error(error)}).") from None
+    return records
+
+
+def _csv_error(error: csv.Error) -> str:
+    message = str(error)
+    if "field larger than field limit" in message:
+        return "une cellule dépasse 131 072 caractères"
+    if "new-line character seen in unquoted field" in message:
+        return "retour à la ligne inattendu"
+    return "guillemets non refermés ou mal placés"
+
+
+def _header_score(kind: str | None, record: list[str]) -> int:
+    """How many columns of `kind` (of the best kind when None) a record names."""
+    kinds = [kind] if kind else list(KINDS)
+    return max(len({KINDS[k].match_header(str(cell or "")) for k in kinds for cell in record} - {None}), 0)
+
+
+def _choose_delimiter(text: str, kind: str | None, source: str, limits: Limits) -> str:
+    """The separator whose first lines best name the kind's columns (`;`, `,` or tab)."""
+    best, best_score = None, 0
+    for delimiter in _DELIMITERS:
+        try:
+            head = _records(text, delimiter, source, limits, stop_after=HEADER_SEARCH_ROWS)
+        except ReadError:
+            continue
+        score = max((_header_score(kind, record) for _line, record in head), default=0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    if best is not None and best_score >= 2:
+        return best
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {delimiter: _count_outside_quotes(first_line, delimiter) for delimiter in _DELIMITERS}
+    most = max(counts, key=lambda delimiter: counts[delimiter])
+    return most if counts[most] else ";"
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    count, quoted = 0, False
+    for char in line:
         if char == '"':
             quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(counts, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] else ";"
+        elif char == delimiter and not quoted:
+            count += 1
+    return count
 
 
-def table_from_records(kind: str, source: str, records: list[tuple[int, list[str]]]) -> Table:
-    """Match headers (first record) to the kind's columns and keep the non-blank rows.
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text the exchange format reads (dates ISO, whole numbers without `.0`)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
 
-    `records` are (line number, cells) pairs; the first non-blank one holds the headers.
-    """
-    records = [(line, record) for line, record in records]
-    while records and not any((cell or "").strip() for cell in records[0][1]):
-        records.pop(0)
+
+def table_from_records(kind: str, source: str, records: list[tuple[int, list]], *,
+                       limits: Limits = DEFAULT_LIMITS, delimiter: str = "") -> Table:
+    """Find the header row (among the first non-blank rows), match it to the kind's columns, keep the data rows."""
     kind_format = KINDS[kind]
-    if not records:
+    non_blank = [(line, record) for line, record in records if any(_cell_text(cell) for cell in record)]
+    if not non_blank:
         raise ReadError(f"{source} : le fichier est vide.")
-    headers = [(str(cell) if cell is not None else "").strip() for cell in records[0][1]]
-    if len([header for header in headers if header]) < 2:
+    candidates = non_blank[:HEADER_SEARCH_ROWS]
+    scores = [_header_score(kind, record) for _line, record in candidates]
+    best = max(range(len(candidates)), key=lambda index: (scores[index], -index))
+    header_line, header_record = candidates[best]
+    headers = [_cell_text(cell) for cell in header_record]
+    if scores[best] < 2:
+        if len([header for header in headers if header]) < 2 and delimiter:
+            raise ReadError(
+                f"{source} : une seule colonne trouvée ; vérifiez le séparateur (point-virgule, virgule ou "
+                "tabulation) et la ligne d'en-têtes."
+            )
         raise ReadError(
-            f"{source} : une seule colonne trouvée ; vérifiez le séparateur (; , ou tabulation) "
-            "et la ligne d'en-têtes."
+            f"{source} : aucune ligne d'en-têtes reconnue pour « {kind} » dans les premières lignes "
+            f"(colonnes attendues : {', '.join(kind_format.columns)})."
         )
+    table = Table(kind=kind, source=source, header_line=header_line, delimiter=delimiter)
+    if best > 0:
+        table.warnings.append(Problem(source, header_line, "", "",
+                                      f"{best} ligne(s) avant les en-têtes ignorée(s)"))
     mapping: dict[int, str] = {}
-    table = Table(kind=kind, source=source)
     for index, header in enumerate(headers):
         column = kind_format.match_header(header)
         if column is None:
@@ -97,37 +242,203 @@ def table_from_records(kind: str, source: str, records: list[tuple[int, list[str
                 table.ignored_headers.append(header)
             continue
         if column in mapping.values():
-            raise ReadError(f"{source} : la colonne « {header} » apparaît deux fois.")
+            raise ReadError(f"{source}, ligne {header_line} : la colonne « {column} » apparaît deux fois.")
         mapping[index] = column
     table.columns = [mapping[index] for index in sorted(mapping)]
-    for line, record in records[1:]:
+    if table.ignored_headers:
+        table.warnings.append(Problem(source, header_line, "", "",
+                                      "colonnes inconnues ignorées : " + ", ".join(table.ignored_headers)))
+    width = max(mapping) + 1
+    header_width = len(headers)
+    while header_width and not headers[header_width - 1]:
+        header_width -= 1
+    data_rows = 0
+    for line, record in records:
+        if line <= header_line:
+            continue
+        texts = [_cell_text(cell) for cell in record]
+        if not any(texts):
+            continue
+        data_rows += 1
+        if data_rows > limits.max_rows:
+            raise _too_many_rows(source, limits)
         cells = {column: "" for column in kind_format.columns}
         for index, column in mapping.items():
-            value = record[index] if index < len(record) else ""
-            cells[column] = (str(value) if value is not None else "").strip()
-        if any(cells.values()):
-            table.rows.append(Row(line=line, cells=cells))
-        if len(table.rows) > MAX_ROWS:
-            raise ReadError(f"{source} : plus de {MAX_ROWS:,} lignes ; découpez le fichier.".replace(",", "\u202f"))
+            cells[column] = unneutralise(texts[index]) if index < len(texts) else ""
+        extra = [text for text in texts[max(width, header_width):] if text]
+        if extra:
+            hint = (f" ; une cellule contient-elle un {_DELIMITER_NAMES[delimiter]} sans guillemets ?"
+                    if delimiter else "")
+            table.problems.append(Problem(
+                source, line, "", "",
+                f"{len(texts)} valeurs pour {header_width} colonnes d'en-tête{hint}",
+            ))
+        for column, value in cells.items():
+            if value and _CONTROL.search(value):
+                table.problems.append(Problem(source, line, column, value, "contient des caractères de contrôle invisibles"))
+                cells[column] = _CONTROL.sub("", value)
+        table.rows.append(Row(line=line, cells=cells))
     return table
 
 
-def read_csv(kind: str, data: bytes, source: str) -> Table:
-    """Read one CSV file of `kind`."""
-    if len(data) > MAX_BYTES:
-        raise ReadError(f"{source} : le fichier dépasse 20 Mo ; découpez-le.")
-    text = decode(data, source)
+def read_csv(kind: str | None, data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """Read one CSV file of `kind` (None: guess it from the file name, then from the headers)."""
+    if len(data) > limits.max_bytes:
+        raise _too_big(source, len(data), limits)
+    if not data.strip():
+        raise ReadError(f"{source} : le fichier est vide.")
+    text, encoding = decode(data, source)
     if not text.strip():
         raise ReadError(f"{source} : le fichier est vide.")
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[tuple[int, list[str]]] = []
+    kind = kind or kind_for_name(source)
+    delimiter = _choose_delimiter(text, kind, source, limits)
+    records = _records(text, delimiter, source, limits)
+    if kind is None:
+        kind = _guess_from_records(records)
+        if kind is None:
+            raise ReadError(
+                f"{source} : impossible de savoir ce que contient ce fichier ; nommez-le d'après son contenu "
+                f"({', '.join(name + '.csv' for name in KINDS)}) ou indiquez son type."
+            )
+    table = table_from_records(kind, source, records, limits=limits, delimiter=delimiter)
+    table.encoding = encoding
+    if _MOJIBAKE.search(text):
+        table.warnings.append(Problem(source, 0, "", "", "le texte contient des caractères comme « Ã© » : "
+                                      "le fichier a peut-être été mal converti (accents abîmés)"))
+    return table
+
+
+def _guess_from_records(records: list[tuple[int, list]]) -> str | None:
+    for _line, record in [(line, record) for line, record in records if any(_cell_text(c) for c in record)][:HEADER_SEARCH_ROWS]:
+        kind = guess_kind([_cell_text(cell) for cell in record])
+        if kind:
+            return kind
+    return None
+
+
+def _check_zip(data: bytes, source: str, limits: Limits) -> None:
+    """Refuse what is not an XLSX workbook (ODS, corrupt archive) and archives that inflate too much."""
     try:
-        line = 1
-        for record in reader:
-            records.append((line, record))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise ReadError(f"{source} : CSV mal formé ({error}).") from None
-    return table_from_records(kind, source, records)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
+                raise ReadError(f"{source} : classeur OpenDocument (.ods) non pris en charge ; "
+                                "enregistrez-le au format Excel (.xlsx) ou CSV.")
+            if "xl/workbook.xml" not in names:
+                raise ReadError(f"{source} : ce fichier compressé n'est pas un classeur Excel (.xlsx).")
+            inflated = sum(info.file_size for info in archive.infolist())
+            if inflated > limits.max_bytes * 25:
+                raise ReadError(f"{source} : le classeur décompressé est trop volumineux ; découpez-le.")
+    except zipfile.BadZipFile:
+        raise ReadError(f"{source} : classeur Excel (.xlsx) endommagé ou incomplet.") from None
+
+
+def read_xlsx(data: bytes, source: str, kind: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Table]:
+    """Read a workbook: one sheet per kind (named after it); with `kind`, its sheet or the only sheet."""
+    if len(data) > limits.max_bytes:
+        raise _too_big(source, len(data), limits)
+    _check_zip(data, source, limits)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ReadError:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged file
+        raise ReadError(f"{source} : classeur Excel (.xlsx) illisible ou endommagé.") from None
+    try:
+        return _read_workbook(workbook, source, kind, limits)
+    except ReadError:
+        raise
+    except Exception:  # noqa: BLE001
+        raise ReadError(f"{source} : classeur Excel (.xlsx) illisible ou endommagé.") from None
+    finally:
+        workbook.close()
+
+
+def _sheet_records(sheet, source: str, limits: Limits, budget: list[int]) -> list[tuple[int, list]]:
+    """(row number, cells) of a sheet, stopping past the row limit."""
+    sheet.reset_dimensions()
+    records = []
+    for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        values = list(values)
+        if any(value is not None and value != "" for value in values):
+            budget[0] += 1
+            if budget[0] > limits.max_rows + HEADER_SEARCH_ROWS:
+                raise _too_many_rows(source, limits)
+        records.append((line, values))
+    return records
+
+
+def _read_workbook(workbook, source: str, kind: str | None, limits: Limits) -> list[Table]:
+    sheets = [sheet for sheet in workbook.worksheets if compact(sheet.title) not in IGNORED_SHEETS]
+    budget = [0]
+    loaded = [(sheet.title, _sheet_records(sheet, source, limits, budget)) for sheet in sheets]
+    non_empty = [(title, records) for title, records in loaded
+                 if any(_cell_text(cell) for _line, record in records for cell in record)]
+    if not non_empty:
+        raise ReadError(f"{source} : le classeur est vide.")
+    if kind is not None:
+        named = [(title, records) for title, records in non_empty if kind_for_name(title) == kind]
+        if named:
+            chosen = named[0]
+        elif len(non_empty) == 1:
+            chosen = non_empty[0]
+        else:
+            raise ReadError(f"{source} : aucune feuille nommée « {kind} » parmi "
+                            + ", ".join(f"« {title} »" for title, _ in non_empty) + ".")
+        return [table_from_records(kind, f"{source} [{chosen[0]}]", chosen[1], limits=limits)]
+    messages, tables, seen = [], [], {}
+    for title, records in non_empty:
+        sheet_kind = kind_for_name(title)
+        if sheet_kind is None:
+            guessed = _guess_from_records(records)
+            hint = f" ; ses colonnes sont celles de « {guessed} » : renommez la feuille" if guessed else ""
+            messages.append(f"{source} : feuille « {title} » inconnue (noms attendus : {', '.join(KINDS)}){hint}.")
+            continue
+        if sheet_kind in seen:
+            messages.append(f"{source} : les feuilles « {seen[sheet_kind]} » et « {title} » contiennent toutes deux "
+                            f"des {KINDS[sheet_kind].label} ; n'en gardez qu'une.")
+            continue
+        seen[sheet_kind] = title
+        try:
+            tables.append(table_from_records(sheet_kind, f"{source} [{title}]", records, limits=limits))
+        except ReadError as error:
+            messages.extend(error.messages)
+    if messages:
+        raise ReadError(messages)
+    return tables
+
+
+def read_file(name: str, data: bytes, kind: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Table]:
+    """Read one uploaded file, CSV or XLSX (told apart by content, not by name)."""
+    if kind is not None and kind not in KINDS:
+        raise ReadError(f"« {kind} » n'est pas un type de fichier connu ({', '.join(KINDS)}).")
+    if len(data) > limits.max_bytes:
+        raise _too_big(name, len(data), limits)
+    if not data:
+        raise ReadError(f"{name} : le fichier est vide.")
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return read_xlsx(data, name, kind, limits)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReadError(f"{name} : ancien format Excel (.xls) ou classeur protégé par mot de passe, non pris en "
+                        "charge ; enregistrez-le au format .xlsx (sans mot de passe) ou CSV.")
+    if data.startswith(b"%PDF"):
+        raise ReadError(f"{name} : c'est un PDF, pas un tableau ; exportez les données en CSV ou XLSX.")
+    return [read_csv(kind, data, name, limits)]
+
+
+def read_files(files: list[tuple[str, bytes]], kind: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Table]:
+    """Read several files; every unreadable file is reported together in one ReadError."""
+    tables: list[Table] = []
+    messages: list[str] = []
+    for name, data in files:
+        try:
+            tables.extend(read_file(name, data, kind, limits))
+        except ReadError as error:
+            messages.extend(error.messages)
+    if messages:
+        raise ReadError(messages)
+    if not tables:
+        raise ReadError("aucun fichier à importer.")
+    return tables

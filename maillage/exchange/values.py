@@ -1,4 +1,4 @@
-"""Cell parsers of the exchange format: each returns a value or raises CellError with a French reason."""
+"""Cell parsers and writers of the exchange format: parsers return a value or raise CellError (French reason)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,17 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TRUE_WORDS = {"oui", "o", "vrai", "true", "1", "x", "yes"}
 FALSE_WORDS = {"non", "n", "faux", "false", "0", "no", ""}
+MIN_YEAR, MAX_YEAR = 1900, 2100
+# Excel serial numbers between 01/01/1950 and 31/12/2100: a bare number outside is not taken for a date.
+MIN_SERIAL, MAX_SERIAL = 18264, 73415
+MAX_COUNT = 2_147_483_647
+MAX_NUMBER = 1e12
+
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DMY_SHORT = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
+_SERIAL = re.compile(r"\d{4,5}([.,]\d+)?")
+_SCIENTIFIC = re.compile(r"\d+([.,]\d+)?[eE]\+?\d+")
 
 
 class CellError(ValueError):
@@ -18,7 +29,7 @@ class CellError(ValueError):
 
 
 def split_list(cell: str) -> list[str]:
-    """`a | b|c` → `['a', 'b', 'c']`; empty parts dropped, order and duplicates kept out."""
+    """`a | b|c` → `['a', 'b', 'c']`; empty parts and repeated parts dropped, order kept."""
     seen: list[str] = []
     for part in (cell or "").split("|"):
         part = part.strip()
@@ -28,26 +39,29 @@ def split_list(cell: str) -> list[str]:
 
 
 def parse_date(cell: str) -> dt.date | None:
-    """`JJ/MM/AAAA`, `AAAA-MM-JJ` or an Excel serial number; empty → None."""
+    """`JJ/MM/AAAA` (also `-` or `.`), `AAAA-MM-JJ` or an Excel serial number; empty → None."""
     text = (cell or "").strip()
     if not text:
         return None
+    if match := _DMY.fullmatch(text):
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+    elif match := _YMD.fullmatch(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    elif _SERIAL.fullmatch(text):
+        serial = float(text.replace(",", "."))
+        if not MIN_SERIAL <= serial <= MAX_SERIAL:
+            raise CellError("n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+        return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    elif _DMY_SHORT.fullmatch(text):
+        raise CellError("n'est pas une date complète : écrivez l'année sur 4 chiffres (JJ/MM/AAAA)")
+    else:
+        raise CellError("n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise CellError(f"n'est pas une date plausible (année entre {MIN_YEAR} et {MAX_YEAR} attendue)")
     try:
-        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
-            day, month, year = (int(part) for part in text.split("/"))
-            return dt.date(year, month, day)
-        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-            year, month, day = (int(part) for part in text.split("-"))
-            return dt.date(year, month, day)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00(:00)?", text):
-            return dt.date.fromisoformat(text[:10])
-        if re.fullmatch(r"\d{1,6}(\.0+)?", text):
-            serial = int(float(text))
-            if 1 <= serial <= 2958465:
-                return EXCEL_EPOCH + dt.timedelta(days=serial)
+        return dt.date(year, month, day)
     except ValueError:
         raise CellError("n'est pas une date qui existe") from None
-    raise CellError("n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
 
 
 def parse_number(cell: str) -> float | None:
@@ -59,8 +73,13 @@ def parse_number(cell: str) -> float | None:
     if re.fullmatch(r"\d+([.,]\d+)?", text) is None:
         if re.fullmatch(r"-\d+([.,]\d+)?", text):
             raise CellError("doit être un nombre positif ou nul")
+        if _SCIENTIFIC.fullmatch(text):
+            raise CellError("a été converti par le tableur en notation scientifique : saisissez le nombre en entier")
         raise CellError("n'est pas un nombre")
-    return float(text.replace(",", "."))
+    number = float(text.replace(",", "."))
+    if number > MAX_NUMBER:
+        raise CellError("est un nombre trop grand")
+    return number
 
 
 def parse_count(cell: str) -> int | None:
@@ -70,6 +89,8 @@ def parse_count(cell: str) -> int | None:
         return None
     if number != int(number):
         raise CellError("doit être un nombre entier")
+    if number > MAX_COUNT:
+        raise CellError("est un nombre trop grand")
     return int(number)
 
 
@@ -84,8 +105,46 @@ def parse_bool(cell: str) -> bool:
 
 
 def looks_like_formula(cell: str) -> bool:
-    """Whether a spreadsheet would run this text as a formula."""
+    """Whether a spreadsheet would run this text as a formula (`=`, `+`, `-`, `@` first; plain numbers excepted)."""
     return bool(cell) and cell.startswith(FORMULA_STARTS) and not _is_plain_number(cell)
+
+
+def unneutralise(cell: str) -> str:
+    """`'=SOMME(A1)` → `=SOMME(A1)`: drop the quote our exports put before formula-like text."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def neutralise(cell: str) -> str:
+    """Prefix with `'` a text a spreadsheet would run as a formula (CSV and XLSX exports)."""
+    if cell and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def format_date_cell(value: dt.date | dt.datetime | None) -> str:
+    """`2026-03-05` → `05/03/2026` (the date form French spreadsheets read)."""
+    if value is None:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def format_number_cell(value: float | int | None) -> str:
+    """`6.5` → `6,5`, `9000.0` → `9000` (decimal comma, no thousands separator, nothing lost)."""
+    if value is None:
+        return ""
+    if float(value) == int(value):
+        return str(int(value))
+    text = repr(float(value))
+    if "e" in text:
+        text = f"{value:.15f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def format_bool_cell(value: bool | None) -> str:
+    """True → `oui`, False → `non`."""
+    return "oui" if value else "non"
 
 
 def _is_plain_number(cell: str) -> bool:

@@ -1,0 +1,119 @@
+"""Import files in the exchange format: check, preview (a dry run with every row's outcome), apply all or nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from maillage.access import SYSTEM, Actor
+from maillage.errors import MaillageError
+from maillage.exchange.apply import STATUS_LABELS, ImportReport, apply_plan
+from maillage.exchange.checks import ImportPlan, ImportRefused, Progress, check_tables
+from maillage.exchange.formats import KINDS
+from maillage.exchange.reader import Table
+
+
+def _actor(actor: Actor, user_email: str | None) -> Actor:
+    return dataclasses.replace(actor, email=user_email) if user_email else actor
+
+
+def import_tables(engine: Engine, tables: list[Table], *, actor: Actor = SYSTEM, user_email: str | None = None,
+                  dry_run: bool = False, progress: Progress | None = None) -> tuple[ImportPlan, ImportReport]:
+    """Check `tables`, then write them in one transaction (rolled back when `dry_run`).
+
+    Any problem refuses everything (ImportRefused, `plan.problems` lists them all); the report says,
+    per kind and per row, what was (or would be) created, updated or left unchanged.
+    """
+    actor = _actor(actor, user_email)
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            plan = check_tables(session, tables, actor, progress)
+            if not plan.ok:
+                raise ImportRefused(plan)
+            try:
+                report = apply_plan(session, plan, actor, progress=progress)
+            except SQLAlchemyError as error:
+                raise MaillageError(
+                    "l'écriture dans la base a échoué, rien n'a été importé "
+                    f"({type(error).__name__} : {str(error).splitlines()[0][:200]})"
+                ) from None
+            if not plan.ok:
+                raise ImportRefused(plan)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+            return plan, report
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@dataclass
+class PreviewRow:
+    """One data row as the preview shows it: its outcome and every message about it."""
+
+    kind: str
+    source: str
+    line: int
+    label: str
+    status: str
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind].label
+
+
+@dataclass
+class ImportPreview:
+    """What an import would do: ok or not, the plan (problems, warnings) and one row per data row."""
+
+    plan: ImportPlan
+    report: ImportReport | None
+    rows: list[PreviewRow]
+
+    @property
+    def ok(self) -> bool:
+        return self.plan.ok
+
+    def summary(self) -> list[str]:
+        """The report's lines, or the number of errors."""
+        if self.report is not None and self.ok:
+            return self.report.lines()
+        return [str(ImportRefused(self.plan))]
+
+
+def preview_import(engine: Engine, tables: list[Table], *, actor: Actor = SYSTEM,
+                   progress: Progress | None = None) -> ImportPreview:
+    """A dry run: every row with its status (à créer, à mettre à jour, inchangée, erreur) and its messages."""
+    try:
+        plan, report = import_tables(engine, tables, actor=actor, dry_run=True, progress=progress)
+    except ImportRefused as refused:
+        plan, report = refused.plan, None
+    errors: dict[tuple[str, int], list[str]] = {}
+    for problem in plan.problems:
+        errors.setdefault((problem.source, problem.line), []).append(problem.message)
+    notes: dict[tuple[str, int], list[str]] = {}
+    for warning in plan.warnings:
+        notes.setdefault((warning.source, warning.line), []).append(warning.message)
+    rows = []
+    for line in plan.lines:
+        key = (line.source, line.line)
+        row_notes = list(notes.get(key, []))
+        if not line.ok or key in errors:
+            status = "erreur"
+        elif report is not None:
+            outcome = report.row_status.get(key)
+            status = STATUS_LABELS.get(outcome, "ignorée")
+            if changes := report.row_changes.get(key):
+                row_notes.append("colonnes modifiées : " + ", ".join(changes))
+        else:
+            status = "valide"
+        rows.append(PreviewRow(line.kind, line.source, line.line, line.label, status, errors.get(key, []), row_notes))
+    return ImportPreview(plan=plan, report=report, rows=rows)
