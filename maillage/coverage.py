@@ -1,0 +1,325 @@
+"""Coverage gaps: for each commune of a council and each rule of its frame, the status at a date.
+
+Statuses (codes; French labels in `STATUS_LABELS`):
+- `active`: an action of that type, for that public, covers the commune — directly, through its EPCI,
+  EPT, département or région, or through a sub-territory of the commune — and is `en_cours` at `as_of`
+  (maillage.actions.effective_status; an action not yet started at `as_of` counts as planned);
+- `planned`: otherwise, such an action is `projet`;
+- `lapsed`: otherwise, such an action ended before `as_of` (or is `terminee`) or is `suspendue`;
+- `missing`: no such action;
+- `not_expected`: the commune is below the rule's minimum population.
+
+Which actions count for a council: its own (non-archived) actions, and the actions its network peers
+(councils sharing a network with it) share with their networks. A reader who may only see what is
+shared (network member) gets the same computation over shared actions only.
+
+Everything is computed from a `Snapshot` (maillage/coverage_data.py) with dicts and sets: no query per
+cell. See coverage_views.py for matrices and aggregations, coverage_suggestions.py for who could fill a gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlmodel import Session
+
+from maillage.access import Actor, can_read_council, peer_council_ids
+from maillage.actions import effective_status
+from maillage.coverage_data import ActionRow, Commune, Snapshot, load_snapshot
+from maillage.coverage_frame import DEFAULT_FRAME, RuleSpec
+from maillage.errors import NotFoundError, PermissionDenied
+
+STATUSES = ("active", "planned", "lapsed", "missing", "not_expected")
+STATUS_LABELS = {
+    "active": "Couvert",
+    "planned": "Prévu",
+    "lapsed": "Échu",
+    "missing": "Manquant",
+    "not_expected": "Non attendu",
+    "none": "Aucune action",
+}
+STATUS_HELP = {
+    "active": "une action en cours de ce type, pour ce public, touche la commune (directement, par son EPCI, "
+              "son EPT, son département, sa région ou un de ses quartiers)",
+    "planned": "aucune action en cours, mais une action en projet",
+    "lapsed": "seulement des actions terminées, arrivées à échéance ou suspendues",
+    "missing": "aucune action alors que le référentiel l'attend",
+    "not_expected": "commune sous le seuil de population de la règle (choix délibéré du référentiel)",
+    "none": "aucune action sur ce thème (les thèmes ne sont pas attendus par le référentiel)",
+}
+GAP_STATUSES = ("missing", "lapsed")
+
+# Rank of an action's state at a date: the best rank among covering actions gives the cell's status.
+ACTIVE, PLANNED, LAPSED = 3, 2, 1
+RANK_STATUS = {ACTIVE: "active", PLANNED: "planned", LAPSED: "lapsed", 0: "missing"}
+PER_INHABITANTS = 10_000
+
+
+def action_rank(action: ActionRow, as_of: dt.date) -> int:
+    """ACTIVE, PLANNED or LAPSED: what one action counts as at `as_of`."""
+    status = effective_status(action.status, action.end_date, as_of)
+    if status == "en_cours":
+        if action.start_date is not None and action.start_date > as_of:
+            return PLANNED
+        return ACTIVE
+    if status == "projet":
+        return PLANNED
+    return LAPSED
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One (commune, action type, public) of a council's frame, with its status and the actions behind it."""
+
+    commune: str
+    action_type: str
+    public: str
+    population_min: int
+    status: str
+    action_ids: tuple[int, ...]      # the actions that give the status (e.g. the active ones for `active`)
+    covering_ids: tuple[int, ...]    # every counted action of that type and public covering the commune
+
+
+@dataclass
+class CouncilCoverage:
+    """One council's coverage at one date: cells, scores, per-capita figures."""
+
+    council_id: int
+    name: str
+    as_of: dt.date
+    frame: tuple[RuleSpec, ...]
+    frame_is_default: bool
+    shared_only: bool
+    communes: list[Commune]
+    cells: list[Cell]
+    actions: dict[int, ActionRow]                # the counted actions covering the council's communes
+    ranks: dict[int, int]                        # action id → ACTIVE/PLANNED/LAPSED at as_of
+    council_names: dict[int, str]
+    territory_names: dict[str, str]              # epci:/dep:… key → name
+    online_hours: dict[str, float] = field(default_factory=dict)    # commune → weekly online hours (apportioned)
+    covering: dict[str, frozenset[int]] = field(default_factory=dict)  # commune → counted actions (any type)
+
+    @property
+    def population(self) -> int:
+        return sum(c.population for c in self.communes)
+
+    def counts(self, cells: list[Cell] | None = None) -> dict[str, int]:
+        """status → number of cells."""
+        counts = {status: 0 for status in STATUSES}
+        for cell in self.cells if cells is None else cells:
+            counts[cell.status] += 1
+        return counts
+
+    @property
+    def expected(self) -> int:
+        return sum(1 for cell in self.cells if cell.status != "not_expected")
+
+    @property
+    def score(self) -> float | None:
+        """Share of expected cells that are active (None when nothing is expected)."""
+        return score_of(self.cells)
+
+    def commune_scores(self) -> dict[str, float | None]:
+        """commune code → its coverage score."""
+        by_commune: dict[str, list[Cell]] = {}
+        for cell in self.cells:
+            by_commune.setdefault(cell.commune, []).append(cell)
+        return {c.code: score_of(by_commune.get(c.code, [])) for c in self.communes}
+
+    def active_on(self, code: str) -> set[int]:
+        """Counted actions active at `as_of` on one commune (any type or public)."""
+        return {a for a in self.covering.get(code, ()) if self.ranks[a] == ACTIVE}
+
+    def actions_per_10k(self, communes: list[str] | None = None) -> float | None:
+        """Distinct active actions covering these communes (default: all) per 10,000 inhabitants."""
+        codes = [c.code for c in self.communes] if communes is None else communes
+        population = sum(self.commune(code).population for code in codes)
+        if population <= 0:
+            return None
+        ids = set()
+        for code in codes:
+            ids |= self.active_on(code)
+        return len(ids) * PER_INHABITANTS / population
+
+    def online_hours_per_10k(self, communes: list[str] | None = None) -> float | None:
+        """Weekly hours of active online actions, apportioned to communes by population, per 10,000 inhabitants."""
+        codes = [c.code for c in self.communes] if communes is None else communes
+        population = sum(self.commune(code).population for code in codes)
+        if population <= 0:
+            return None
+        return sum(self.online_hours.get(code, 0.0) for code in codes) * PER_INHABITANTS / population
+
+    def commune(self, code: str) -> Commune:
+        """A commune of the council by code."""
+        return self._communes_by_code[code]
+
+    @cached_property
+    def _communes_by_code(self) -> dict[str, Commune]:
+        return {c.code: c for c in self.communes}
+
+    def gaps(self) -> list[Cell]:
+        """Missing and lapsed cells, by commune code then action type then public."""
+        return [cell for cell in self.cells if cell.status in GAP_STATUSES]
+
+    def action_status(self, action_id: int) -> str:
+        """`active`, `planned` or `lapsed` for one counted action."""
+        return RANK_STATUS[self.ranks[action_id]]
+
+
+def score_of(cells) -> float | None:
+    """Share of expected cells (not `not_expected`) that are `active`; None when none is expected."""
+    expected = active = 0
+    for cell in cells:
+        if cell.status == "not_expected":
+            continue
+        expected += 1
+        active += cell.status == "active"
+    return active / expected if expected else None
+
+
+def _counted(action: ActionRow, council_id: int, peers: frozenset[int], shared_only: bool) -> bool:
+    """Whether an action counts for a council: its own, or shared by a network peer."""
+    if action.council_id == council_id:
+        return action.shared or not shared_only
+    return action.shared and action.council_id in peers
+
+
+def _area_population(action: ActionRow, snapshot: Snapshot) -> int:
+    """Inhabitants an action covers (a commune already inside another of its territories is not counted twice)."""
+    wider = {key for key in action.keys if not key.startswith("com:")}
+    total = 0
+    for key in action.keys:
+        if key.startswith("com:"):
+            commune = snapshot.communes.get(key[4:])
+            if commune is None or any(k in wider for k in commune.keys[1:]):
+                continue
+            total += commune.population
+        else:
+            total += snapshot.key_population.get(key, 0)
+    return total
+
+
+def compute_council(snapshot: Snapshot, council_id: int, as_of: dt.date, *, shared_only: bool = False,
+                    ranks: dict[int, int] | None = None, area_population: dict[int, int] | None = None) -> CouncilCoverage:
+    """The coverage of one council from a snapshot (`ranks`/`area_population` may be shared between councils)."""
+    if council_id not in snapshot.councils:
+        raise NotFoundError(f"l'instance n° {council_id} n'existe pas")
+    own_frame = snapshot.frames.get(council_id)
+    frame = own_frame or tuple(sorted(DEFAULT_FRAME))
+    peers = snapshot.peers.get(council_id, frozenset())
+    index = snapshot.index()
+    actions = snapshot.actions
+    ranks = {} if ranks is None else ranks
+    area_population = {} if area_population is None else area_population
+    counted_cache: dict[int, bool] = {}
+
+    def counted(action_id: int) -> bool:
+        known = counted_cache.get(action_id)
+        if known is None:
+            known = counted_cache[action_id] = _counted(actions[action_id], council_id, peers, shared_only)
+        return known
+
+    def rank(action_id: int) -> int:
+        known = ranks.get(action_id)
+        if known is None:
+            known = ranks[action_id] = action_rank(actions[action_id], as_of)
+        return known
+
+    communes = [snapshot.communes[code] for code in snapshot.council_communes.get(council_id, ())]
+    communes.sort(key=lambda c: c.code)
+    cells: list[Cell] = []
+    seen: set[int] = set()
+    online_hours: dict[str, float] = {}
+    covering: dict[str, frozenset[int]] = {}
+    for commune in communes:
+        entries = [index[key] for key in commune.keys if key in index]
+        for rule in frame:
+            pair = (rule.action_type, rule.public)
+            ids: list[int] = []
+            for entry in entries:
+                found = entry.get(pair)
+                if found:
+                    ids.extend(a for a in found if counted(a))
+            if ids:
+                ids = sorted(set(ids))
+                best = max(rank(a) for a in ids)
+                behind = tuple(a for a in ids if ranks[a] == best)
+                seen.update(ids)
+            else:
+                best, behind = 0, ()
+            status = "not_expected" if commune.population < rule.population_min else RANK_STATUS[best]
+            cells.append(Cell(commune.code, rule.action_type, rule.public, rule.population_min, status,
+                              behind, tuple(ids)))
+        # Every counted action on the commune (any type or status): theme view and per-capita figures.
+        here: set[int] = set()
+        for entry in entries:
+            for found in entry.values():
+                here.update(a for a in found if a not in here and counted(a))
+        hours = 0.0
+        for action_id in here:
+            if rank(action_id) != ACTIVE:
+                continue
+            action = actions[action_id]
+            if action.mode == "en_ligne" and action.weekly_hours:
+                area = area_population.get(action_id)
+                if area is None:
+                    area = area_population[action_id] = _area_population(action, snapshot)
+                if area > 0:
+                    hours += action.weekly_hours * commune.population / area
+        seen |= here
+        online_hours[commune.code] = hours
+        covering[commune.code] = frozenset(here)
+    return CouncilCoverage(
+        council_id=council_id, name=snapshot.councils[council_id], as_of=as_of, frame=frame,
+        frame_is_default=own_frame is None, shared_only=shared_only, communes=communes, cells=cells,
+        actions={a: actions[a] for a in seen}, ranks={a: ranks[a] for a in seen},
+        council_names=snapshot.councils, territory_names=snapshot.names,
+        online_hours=online_hours, covering=covering,
+    )
+
+
+def compute_all(snapshot: Snapshot, as_of: dt.date) -> list[CouncilCoverage]:
+    """Every council's coverage, by council name (ranks and action areas computed once)."""
+    ranks: dict[int, int] = {}
+    areas: dict[int, int] = {}
+    order = sorted(snapshot.councils, key=lambda c: (snapshot.councils[c].casefold(), c))
+    return [compute_council(snapshot, c, as_of, ranks=ranks, area_population=areas) for c in order]
+
+
+def coverage_access(session: Session, actor: Actor, council_id: int) -> bool:
+    """Whether `actor` reads the council's coverage over shared actions only; PermissionDenied if not at all."""
+    if can_read_council(actor, council_id):
+        return False
+    if council_id in peer_council_ids(session, actor):
+        return True
+    raise PermissionDenied("vous n'avez pas accès à cette instance : impossible de consulter sa couverture")
+
+
+def council_coverage(session: Session, actor: Actor, council_id: int, as_of: dt.date | None = None) -> CouncilCoverage:
+    """One council's coverage, loading only the rows it needs (checks the actor may read it)."""
+    shared_only = coverage_access(session, actor, council_id)
+    snapshot = load_snapshot(session, [council_id])
+    return compute_council(snapshot, council_id, as_of or dt.date.today(), shared_only=shared_only)
+
+
+def all_coverage(session: Session, actor: Actor, as_of: dt.date | None = None, *,
+                 with_themes: bool = False) -> list[CouncilCoverage]:
+    """Every council the actor may read, by name: all of them for an administrator (one bulk load),
+    a coordinator's or official's own councils, a network member's network councils (shared actions only)."""
+    as_of = as_of or dt.date.today()
+    if actor.is_admin:
+        snapshot = load_snapshot(session, with_themes=with_themes, with_partners=False)
+        return compute_all(snapshot, as_of)
+    readable = {c for c in actor.council_ids if can_read_council(actor, c)}
+    shared = set(peer_council_ids(session, actor)) - readable if actor.role == "reseau" else set()
+    wanted = sorted(readable | shared)
+    if not wanted:
+        return []
+    snapshot = load_snapshot(session, wanted, with_themes=with_themes, with_partners=False)
+    ranks: dict[int, int] = {}
+    areas: dict[int, int] = {}
+    order = sorted(snapshot.councils, key=lambda c: (snapshot.councils[c].casefold(), c))
+    return [compute_council(snapshot, c, as_of, shared_only=c in shared, ranks=ranks, area_population=areas)
+            for c in order]

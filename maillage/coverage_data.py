@@ -1,0 +1,344 @@
+"""The rows coverage needs, loaded in a few bulk queries: communes, councils, frames, networks, actions.
+
+`load_snapshot(session)` reads everything (for `gaps --all` and national views); `load_snapshot(session,
+council_ids=[…])` reads only what those councils need (their communes, and the actions that cover them
+or come from their network peers), so one council's matrix stays fast on a national database.
+Nothing here computes a status: see maillage/coverage.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from maillage.coverage_frame import RuleSpec, frames_by_council
+from models import (
+    Action,
+    ActionPartner,
+    ActionPublic,
+    ActionTerritory,
+    ActionTheme,
+    Council,
+    CouncilTerritory,
+    CoverageRule,
+    NetworkCouncil,
+    Territory,
+)
+
+# Above this many values, IN lists are sent in chunks (SQLite's variable limit, query plan sizes).
+CHUNK = 5_000
+LEVELS_ABOVE = ("epci", "ept", "dep", "reg")
+
+
+@dataclass(frozen=True, slots=True)
+class Commune:
+    """A commune with the codes of the territories above it."""
+
+    code: str
+    name: str
+    population: int
+    epci: str | None
+    ept: str | None
+    dep: str | None
+    reg: str | None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The territory keys whose actions cover this commune (sub-territories are folded into `com:`)."""
+        keys = [f"com:{self.code}"]
+        for level, code in (("epci", self.epci), ("ept", self.ept), ("dep", self.dep), ("reg", self.reg)):
+            if code:
+                keys.append(f"{level}:{code}")
+        return tuple(keys)
+
+
+@dataclass(slots=True)
+class ActionRow:
+    """What coverage needs of one action."""
+
+    id: int
+    title: str
+    council_id: int
+    action_type: str
+    status: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    mode: str | None
+    weekly_hours: float | None
+    shared: bool
+    keys: tuple[str, ...] = ()          # coverage keys: com:, epci:, ept:, dep:, reg: (sub: folded into com:)
+    territory_keys: tuple[str, ...] = ()  # as entered (sub-territories kept)
+    publics: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    partners: int = 0
+
+
+@dataclass
+class Snapshot:
+    """Everything coverage computes from, held in dicts (no query afterwards)."""
+
+    communes: dict[str, Commune] = field(default_factory=dict)
+    councils: dict[int, str] = field(default_factory=dict)                 # id → name
+    council_territories: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    council_communes: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    frames: dict[int, tuple[RuleSpec, ...]] = field(default_factory=dict)  # own rules only
+    peers: dict[int, frozenset[int]] = field(default_factory=dict)          # councils sharing a network
+    actions: dict[int, ActionRow] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)                     # epci:/ept:/dep:/reg: key → name
+    key_population: dict[str, int] = field(default_factory=dict)            # population of action territories
+    with_themes: bool = False
+    with_partners: bool = False
+    _index: dict | None = None
+    _theme_index: dict | None = None
+
+    def index(self) -> dict[str, dict[tuple[str, str], list[int]]]:
+        """coverage key → (action type, public) → action ids, built once."""
+        if self._index is None:
+            index: dict[str, dict[tuple[str, str], list[int]]] = {}
+            for action in self.actions.values():
+                for key in action.keys:
+                    by_pair = index.setdefault(key, {})
+                    for public in action.publics:
+                        by_pair.setdefault((action.action_type, public), []).append(action.id)
+            self._index = index
+        return self._index
+
+    def theme_index(self) -> dict[str, dict[str, list[int]]]:
+        """coverage key → theme → action ids, built once."""
+        if self._theme_index is None:
+            index: dict[str, dict[str, list[int]]] = {}
+            for action in self.actions.values():
+                for key in action.keys:
+                    by_theme = index.setdefault(key, {})
+                    for theme in action.themes:
+                        by_theme.setdefault(theme, []).append(action.id)
+            self._theme_index = index
+        return self._theme_index
+
+
+def coverage_key(territory_key: str) -> str:
+    """The key an action territory counts under: a sub-territory `sub:33063:x` counts for `com:33063`."""
+    if territory_key.startswith("sub:"):
+        return "com:" + territory_key[4:].split(":", 1)[0]
+    return territory_key
+
+
+def _chunks(values):
+    values = list(values)
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
+
+
+def _rows(session: Session, statement):
+    return session.execute(statement).all()
+
+
+def _in_rows(session: Session, make_statement, values):
+    """Rows of `make_statement(chunk)` for every chunk of `values` (IN lists stay small)."""
+    out = []
+    for chunk in _chunks(values):
+        out.extend(session.execute(make_statement(chunk)).all())
+    return out
+
+
+def _commune_columns():
+    return (Territory.code, Territory.name, Territory.population, Territory.epci_code, Territory.ept_code,
+            Territory.departement_code, Territory.region_code)
+
+
+def _load_communes(session: Session, snapshot: Snapshot, condition=None) -> None:
+    statement = select(*_commune_columns()).where(Territory.level == "com")
+    if condition is not None:
+        statement = statement.where(condition)
+    for code, name, population, epci, ept, dep, reg in _rows(session, statement):
+        snapshot.communes[code] = Commune(code, name, int(population or 0), epci, ept, dep, reg)
+
+
+def _expand(snapshot: Snapshot, territory_keys, members: dict[str, list[str]] | None = None) -> tuple[str, ...]:
+    """The commune codes covered by territory keys (members: level key → commune codes, built if absent)."""
+    codes: set[str] = set()
+    for key in territory_keys:
+        level, _, code = key.partition(":")
+        if level == "com":
+            if code in snapshot.communes:
+                codes.add(code)
+        elif level == "sub":
+            commune = code.split(":", 1)[0]
+            if commune in snapshot.communes:
+                codes.add(commune)
+        elif members is not None:
+            codes.update(members.get(key, ()))
+    return tuple(sorted(codes))
+
+
+def _members(snapshot: Snapshot) -> dict[str, list[str]]:
+    """epci:/ept:/dep:/reg: key → its commune codes, from the loaded communes."""
+    members: dict[str, list[str]] = {}
+    for commune in snapshot.communes.values():
+        for key in commune.keys[1:]:
+            members.setdefault(key, []).append(commune.code)
+    return members
+
+
+def _load_councils(session: Session, snapshot: Snapshot, council_ids: list[int] | None) -> None:
+    statement = select(Council.id, Council.name)
+    territories = select(CouncilTerritory.council_id, CouncilTerritory.territory_key)
+    rules = select(CoverageRule.council_id, CoverageRule.action_type, CoverageRule.public, CoverageRule.population_min)
+    if council_ids is not None:
+        statement = statement.where(Council.id.in_(council_ids))
+        territories = territories.where(CouncilTerritory.council_id.in_(council_ids))
+        rules = rules.where(CoverageRule.council_id.in_(council_ids))
+    snapshot.councils = dict(_rows(session, statement))
+    keys: dict[int, list[str]] = {council_id: [] for council_id in snapshot.councils}
+    for council_id, key in _rows(session, territories):
+        keys.setdefault(council_id, []).append(key)
+    snapshot.council_territories = {c: tuple(sorted(k)) for c, k in keys.items()}
+    snapshot.frames = frames_by_council(_rows(session, rules))
+
+    memberships = _rows(session, select(NetworkCouncil.network_id, NetworkCouncil.council_id))
+    by_network: dict[int, set[int]] = {}
+    for network_id, council_id in memberships:
+        by_network.setdefault(network_id, set()).add(council_id)
+    peers: dict[int, set[int]] = {}
+    for members in by_network.values():
+        for council_id in members:
+            if council_ids is None or council_id in snapshot.councils:
+                peers.setdefault(council_id, set()).update(members)
+    snapshot.peers = {c: frozenset(p - {c}) for c, p in peers.items()}
+
+
+def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | None) -> None:
+    """Load actions (all non-archived ones when `action_ids` is None) with territories, publics, themes, partners."""
+    columns = (Action.id, Action.title, Action.council_id, Action.action_type, Action.status, Action.start_date,
+               Action.end_date, Action.mode, Action.weekly_hours, Action.shared)
+    if action_ids is None:
+        rows = _rows(session, select(*columns).where(Action.archived_at.is_(None)))
+    else:
+        rows = _in_rows(session, lambda chunk: select(*columns).where(Action.id.in_(chunk)), action_ids)
+    actions = {row[0]: ActionRow(*row[:9], bool(row[9])) for row in rows}
+    snapshot.actions = actions
+    if not actions:
+        return
+    scope = list(actions) if action_ids is not None else None
+
+    def linked(column_a, column_b):
+        if scope is None:
+            return _rows(session, select(column_a, column_b))
+        return _in_rows(session, lambda chunk: select(column_a, column_b).where(column_a.in_(chunk)), scope)
+
+    territory_lists: dict[int, list[str]] = {}
+    for action_id, key in linked(ActionTerritory.action_id, ActionTerritory.territory_key):
+        if action_id in actions:
+            territory_lists.setdefault(action_id, []).append(key)
+    for action_id, keys in territory_lists.items():
+        action = actions[action_id]
+        action.territory_keys = tuple(sorted(keys))
+        action.keys = tuple(sorted({coverage_key(k) for k in keys}))
+    public_lists: dict[int, list[str]] = {}
+    for action_id, public in linked(ActionPublic.action_id, ActionPublic.public):
+        if action_id in actions:
+            public_lists.setdefault(action_id, []).append(public)
+    for action_id, publics in public_lists.items():
+        actions[action_id].publics = tuple(sorted(publics))
+    if snapshot.with_themes:
+        theme_lists: dict[int, list[str]] = {}
+        for action_id, theme in linked(ActionTheme.action_id, ActionTheme.theme):
+            if action_id in actions:
+                theme_lists.setdefault(action_id, []).append(theme)
+        for action_id, themes in theme_lists.items():
+            actions[action_id].themes = tuple(sorted(themes))
+    if snapshot.with_partners:
+        statement = select(ActionPartner.action_id, func.count(func.distinct(ActionPartner.partner_id)))
+        if scope is None:
+            counts = _rows(session, statement.group_by(ActionPartner.action_id))
+        else:
+            counts = _in_rows(session, lambda chunk: statement.where(ActionPartner.action_id.in_(chunk))
+                              .group_by(ActionPartner.action_id), scope)
+        for action_id, count in counts:
+            if action_id in actions:
+                actions[action_id].partners = int(count)
+
+
+def _load_key_facts(session: Session, snapshot: Snapshot, all_levels: bool) -> None:
+    """Names and populations of the EPCI, EPT, départements and régions used (labels, per-capita figures)."""
+    if all_levels:
+        statement = select(Territory.key, Territory.name, Territory.population).where(Territory.level.in_(LEVELS_ABOVE))
+        rows = _rows(session, statement)
+    else:
+        keys = {key for commune in snapshot.communes.values() for key in commune.keys[1:]}
+        keys |= {key for action in snapshot.actions.values() for key in action.keys if not key.startswith("com:")}
+        rows = _in_rows(session, lambda chunk: select(Territory.key, Territory.name, Territory.population)
+                        .where(Territory.key.in_(chunk)), keys)
+    for key, name, population in rows:
+        snapshot.names[key] = name
+        snapshot.key_population[key] = int(population or 0)
+
+
+def load_snapshot(session: Session, council_ids: list[int] | None = None, *, with_themes: bool = True,
+                  with_partners: bool = True) -> Snapshot:
+    """Load what coverage needs: for every council (None) or only for `council_ids`."""
+    snapshot = Snapshot(with_themes=with_themes, with_partners=with_partners)
+    _load_councils(session, snapshot, council_ids)
+    if council_ids is None:
+        _load_communes(session, snapshot)
+        members = _members(snapshot)
+        snapshot.council_communes = {c: _expand(snapshot, keys, members)
+                                     for c, keys in snapshot.council_territories.items()}
+        _load_actions(session, snapshot, None)
+        _load_key_facts(session, snapshot, all_levels=True)
+        return snapshot
+
+    _load_council_communes(session, snapshot)
+    action_ids = _covering_action_ids(session, snapshot)
+    _load_actions(session, snapshot, sorted(action_ids))
+    # Actions seen through a peer's network may cover communes outside the councils: load those communes' facts too.
+    missing = {key[4:] for a in snapshot.actions.values() for key in a.keys
+               if key.startswith("com:") and key[4:] not in snapshot.communes}
+    if missing:
+        for chunk in _chunks(missing):
+            _load_communes(session, snapshot, Territory.code.in_(chunk))
+    _load_key_facts(session, snapshot, all_levels=False)
+    return snapshot
+
+
+def _load_council_communes(session: Session, snapshot: Snapshot) -> None:
+    """The communes of the loaded councils only (a commune list, EPCI, EPT, département or région each)."""
+    wanted: dict[str, set[str]] = {}
+    for keys in snapshot.council_territories.values():
+        for key in keys:
+            level, _, code = key.partition(":")
+            if level == "sub":
+                level, code = "com", code.split(":", 1)[0]
+            wanted.setdefault(level, set()).add(code)
+    columns = {"com": Territory.code, "epci": Territory.epci_code, "ept": Territory.ept_code,
+               "dep": Territory.departement_code, "reg": Territory.region_code}
+    for level, codes in wanted.items():
+        if level in columns:
+            for chunk in _chunks(codes):
+                _load_communes(session, snapshot, columns[level].in_(chunk))
+    members = _members(snapshot)
+    snapshot.council_communes = {c: _expand(snapshot, keys, members)
+                                 for c, keys in snapshot.council_territories.items()}
+
+
+def _covering_action_ids(session: Session, snapshot: Snapshot) -> set[int]:
+    """Ids of the non-archived actions that cover a loaded commune and that the loaded councils may count."""
+    keys = {key for commune in snapshot.communes.values() for key in commune.keys}
+    codes = list(snapshot.communes)
+    sub_keys = [row[0] for row in _in_rows(
+        session, lambda chunk: select(Territory.key).where(Territory.level == "sub", Territory.commune_code.in_(chunk)),
+        codes)]
+    keys.update(sub_keys)
+    councils = set(snapshot.councils)
+    peers = set().union(*snapshot.peers.values()) if snapshot.peers else set()
+    visible = [Action.council_id.in_(list(councils))]
+    if peers - councils:
+        visible.append((Action.shared.is_(True)) & Action.council_id.in_(list(peers - councils)))
+    rows = _in_rows(session, lambda chunk: select(ActionTerritory.action_id)
+                    .join(Action, Action.id == ActionTerritory.action_id)
+                    .where(ActionTerritory.territory_key.in_(chunk), Action.archived_at.is_(None), or_(*visible))
+                    .distinct(), keys)
+    return {row[0] for row in rows}
