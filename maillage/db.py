@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import Integer, String, cast, event, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine, select
 
@@ -28,12 +28,23 @@ def database_url() -> str:
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
     """Foreign keys on, WAL journal and a busy timeout, on every SQLite connection."""
+    # SQLAlchemy, not the driver, opens transactions (see _begin_immediate).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_immediate(connection) -> None:
+    """Take SQLite's write lock when a transaction starts, waiting up to the busy timeout.
+
+    A deferred transaction that reads and then writes fails at once with "database is locked"
+    when another writer committed in between; starting IMMEDIATE makes writers queue instead.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -47,6 +58,7 @@ def make_engine(url: str | None = None) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -80,10 +92,25 @@ def set_meta(session: Session, key: str, value: str) -> None:
 
 
 def bump_data_version(session: Session) -> int:
-    """Mark that data changed, so cached results (metrics, coverage) are recomputed."""
-    version = int(get_meta(session, "data_version", "0") or 0) + 1
-    set_meta(session, "data_version", str(version))
-    return version
+    """Mark that data changed, so cached results (metrics, coverage) are recomputed.
+
+    One atomic UPDATE, so concurrent writers on PostgreSQL never lose an increment.
+    """
+    table = AppMeta.__table__
+    session.flush()
+    result = session.execute(
+        update(table).where(table.c.key == "data_version")
+        .values(value=cast(cast(table.c.value, Integer) + 1, String))
+        .returning(table.c.value)
+    ).first()
+    if result is None:
+        set_meta(session, "data_version", "1")
+        session.flush()
+        return 1
+    for cached in list(session.identity_map.values()):
+        if isinstance(cached, AppMeta):
+            session.expire(cached)
+    return int(result[0])
 
 
 def data_version(engine: Engine) -> int:

@@ -13,8 +13,18 @@ from models.common import utc_now
 
 
 def check_version(session: Session, record: Any, expected_version: int | None, entity: str, label: str) -> None:
-    """Refuse to save a form opened on an older version of `record`, saying who changed it and when."""
-    if expected_version is None or record.version == expected_version:
+    """Refuse to save a form opened on an older version of `record`, saying who changed it and when.
+
+    The row is re-read with a lock (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions are
+    already exclusive), so two saves of the same version can never both pass.
+    """
+    if expected_version is None:
+        return
+    model = type(record)
+    session.exec(
+        select(model).where(model.id == record.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+    if record.version == expected_version:
         return
     last = session.exec(
         select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.record_id == record.id)
