@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -59,7 +60,10 @@ def search_territories(session: Session, query: str, limit: int = 40) -> dict[st
     if compact.isdigit() or (len(compact) == 5 and compact[:2] in ("2a", "2b")):
         conditions = [Territory.code.startswith(compact.upper())]
     else:
-        conditions = [Territory.search_name.startswith(text), Territory.search_name.contains(text)]
+        # search_name is folded in the reference geography; hand-made rows may only be lower-cased.
+        variants = list(dict.fromkeys([text, " ".join(query.lower().split())]))
+        conditions = [or_(*(Territory.search_name.startswith(v) for v in variants)),
+                      or_(*(Territory.search_name.contains(v) for v in variants))]
     rows: dict[str, Territory] = {}
     for condition in conditions:
         if len(rows) >= limit:
@@ -67,8 +71,8 @@ def search_territories(session: Session, query: str, limit: int = 40) -> dict[st
         for row in session.exec(select(Territory).where(condition).order_by(Territory.population.desc())
                                 .limit(limit * 3)):
             rows.setdefault(row.key, row)
-    ordered = sorted(rows.values(), key=lambda t: (not t.search_name.startswith(text), LEVEL_ORDER.get(t.level, 9),
-                                                   -(t.population or 0), t.search_name))
+    ordered = sorted(rows.values(), key=lambda t: (not fold(t.name).startswith(text), LEVEL_ORDER.get(t.level, 9),
+                                                   -(t.population or 0), fold(t.name)))
     return choice_labels(session, [t.key for t in ordered[:limit]])
 
 
