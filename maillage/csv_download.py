@@ -31,13 +31,14 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: s
         for value in row:
             if isinstance(value, bool):
                 value = "true" if value else "false"
-            elif isinstance(value, float) and decimal_comma:
-                value = repr(round(value, 6)).replace(".", ",")
             elif isinstance(value, float):
                 value = repr(round(value, 6))
+                value = value.replace(".", ",") if decimal_comma else value
             elif value is None:
                 value = ""
-            cells.append(safe_cell(value))
+            elif isinstance(value, str):
+                value = safe_cell(value)
+            cells.append(value)
         writer.writerow(cells)
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
