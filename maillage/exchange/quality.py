@@ -1,0 +1,169 @@
+"""The data-quality list of the Données page: likely duplicate partners, records not checked for 12 months,
+partners with no link or action, actions without this year's indicators, actions overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from maillage.access import Actor, require_read_council
+from maillage.actions import needs_review
+from maillage.errors import PermissionDenied
+from maillage.formatting import format_date
+from maillage.partnership import partnership_ids
+from maillage.text import fold
+from maillage.vocab import Vocabularies
+from models import Action, ActionPartner, CooperationLink, Council, Indicator, Partner, Territory
+
+STALE_AFTER_DAYS = 365
+# Words that do not tell two structures apart (« Mairie de Talence » = « Ville de Talence »).
+_NOISE = re.compile(
+    r"\b(mairie|ville|commune|de|du|des|la|le|les|l|d|et|en|association|asso|the)\b"
+)
+
+
+@dataclass(frozen=True)
+class QualityItem:
+    """One record to look at: what it is, and why."""
+
+    record: str  # "partenaire" or "action"
+    record_id: int
+    label: str
+    detail: str
+
+
+@dataclass
+class QualitySection:
+    """One kind of problem with its items."""
+
+    code: str
+    title: str
+    advice: str
+    items: list[QualityItem] = field(default_factory=list)
+
+
+@dataclass
+class QualityReport:
+    """Every section, in the order the page shows them."""
+
+    sections: list[QualitySection]
+
+    @property
+    def total(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+    def section(self, code: str) -> QualitySection:
+        return next(section for section in self.sections if section.code == code)
+
+
+def duplicate_key(name: str) -> str:
+    """A partner name without case, accents, punctuation and words like « mairie de »."""
+    return " ".join(_NOISE.sub(" ", fold(name)).split())
+
+
+def likely_duplicates(partners: list[Partner]) -> list[tuple[Partner, Partner, str]]:
+    """Pairs of partners that are probably one structure: same SIRET, or same commune and same key name.
+
+    (Written here because maillage/partners.py offered no duplicate finder when this module was written.)
+    """
+    pairs: dict[tuple[int, int], str] = {}
+    by_siret: dict[str, list[Partner]] = defaultdict(list)
+    by_name: dict[tuple[str, str], list[Partner]] = defaultdict(list)
+    for partner in partners:
+        if partner.siret:
+            by_siret[partner.siret].append(partner)
+        key = duplicate_key(partner.name)
+        if key:
+            by_name[(partner.seat_commune_key, key)].append(partner)
+    for group, reason in [(g, "même SIRET") for g in by_siret.values()] + \
+                         [(g, "même commune, noms presque identiques") for g in by_name.values()]:
+        for index, first in enumerate(group):
+            for second in group[index + 1:]:
+                pair = tuple(sorted((first.id, second.id)))
+                pairs.setdefault(pair, reason)
+    by_id = {partner.id: partner for partner in partners}
+    return sorted(((by_id[a], by_id[b], reason) for (a, b), reason in pairs.items()),
+                  key=lambda item: (fold(item[0].name), fold(item[1].name)))
+
+
+def _scope(session: Session, actor: Actor, council_id: int | None) -> tuple[set[int] | None, set[int] | None]:
+    """(partner ids, council ids) to look at; None = everything (administrators without a council)."""
+    if council_id is None:
+        if not actor.is_admin:
+            raise PermissionDenied("choisissez une instance : seuls les administrateurs voient toutes les instances")
+        return None, None
+    require_read_council(actor, council_id, "consulter la qualité de ses données")
+    return partnership_ids(session, council_id), {council_id}
+
+
+def data_quality(session: Session, actor: Actor, council_id: int | None = None,
+                 today: dt.date | None = None) -> QualityReport:
+    """The data-quality list for one council (its partnership and actions), or everything for administrators."""
+    today = today or dt.date.today()
+    partner_scope, council_scope = _scope(session, actor, council_id)
+    vocab = Vocabularies.load(session)
+    partners = [p for p in session.execute(select(Partner).where(Partner.archived_at.is_(None))).scalars()
+                if partner_scope is None or p.id in partner_scope]
+    seat_names = dict(session.execute(
+        select(Territory.key, Territory.name).where(Territory.key.in_({p.seat_commune_key for p in partners}))
+    ).all()) if partners else {}
+
+    duplicates = QualitySection(
+        "doublons", "Doublons probables de partenaires",
+        "Vérifiez ces paires et fusionnez-les depuis la page Partenaires s'il s'agit de la même structure.")
+    for first, second, reason in likely_duplicates(partners):
+        duplicates.items.append(QualityItem(
+            "partenaire", first.id, f"{first.name} ↔ {second.name}",
+            f"{reason} ({seat_names.get(first.seat_commune_key, first.seat_commune_key)})"))
+
+    limit = today - dt.timedelta(days=STALE_AFTER_DAYS)
+    stale = QualitySection(
+        "non_verifies", "Partenaires non vérifiés depuis 12 mois",
+        "Contrôlez la fiche (contact, site, territoires) puis mettez à jour la date de vérification.")
+    for partner in sorted((p for p in partners if p.verified_on is None or p.verified_on < limit),
+                          key=lambda p: (p.verified_on or dt.date.min, fold(p.name))):
+        stale.items.append(QualityItem(
+            "partenaire", partner.id, partner.name,
+            f"vérifié le {format_date(partner.verified_on)}" if partner.verified_on else "jamais vérifié"))
+
+    linked = set()
+    for a, b in session.execute(select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)):
+        linked.update((a, b))
+    acting = set(session.execute(
+        select(ActionPartner.partner_id).join(Action, Action.id == ActionPartner.action_id)
+        .where(Action.archived_at.is_(None))).scalars())
+    isolated = QualitySection(
+        "isoles", "Partenaires sans aucun lien ni action",
+        "Déclarez leurs coopérations ou leurs rôles dans les actions, ou archivez-les s'ils ne sont plus partenaires.")
+    for partner in sorted((p for p in partners if p.id not in linked and p.id not in acting), key=lambda p: fold(p.name)):
+        isolated.items.append(QualityItem("partenaire", partner.id, partner.name,
+                                          vocab.label("typology", partner.typology)))
+
+    councils = dict(session.execute(select(Council.id, Council.name)).all())
+    actions = [a for a in session.execute(select(Action).where(Action.archived_at.is_(None))).scalars()
+               if council_scope is None or a.council_id in council_scope]
+    with_indicators = set(session.execute(select(Indicator.action_id).where(Indicator.year == today.year)).scalars())
+    year_start = dt.date(today.year, 1, 1)
+    missing = QualitySection(
+        "sans_indicateurs", f"Actions sans indicateurs {today.year}",
+        f"Saisissez les chiffres {today.year} (personnes touchées, séances, contacts, orientations).")
+    overdue = QualitySection(
+        "echeance_depassee", "Actions « en cours » après leur date de fin",
+        "Passez-les à « terminée » ou prolongez leur date de fin.")
+    for action in sorted(actions, key=lambda a: (fold(councils.get(a.council_id, "")), fold(a.title))):
+        label = action.title if council_scope else f"{action.title} ({councils.get(action.council_id, '?')})"
+        ran_this_year = (action.status in ("en_cours", "terminee") and action.start_date <= today
+                         and (action.end_date is None or action.end_date >= year_start))
+        if ran_this_year and action.id not in with_indicators:
+            missing.items.append(QualityItem("action", action.id, label,
+                                             f"{vocab.label('action_status', action.status)} depuis le "
+                                             f"{format_date(action.start_date)}"))
+        if needs_review(action.status, action.end_date, today):
+            overdue.items.append(QualityItem("action", action.id, label,
+                                             f"fin prévue le {format_date(action.end_date)}"))
+    return QualityReport([duplicates, stale, isolated, missing, overdue])
