@@ -13,6 +13,7 @@ from maillage.access import Actor, require_read_council
 from maillage.action_access import visible_action
 from maillage.action_indicators import INDICATOR_FIELDS
 from maillage.action_territories import territory_label
+from maillage.errors import PermissionDenied
 from maillage.actions import FIELD_LABELS
 from maillage.formatting import format_date, format_decimal, format_euros, format_int
 from maillage.vocab import Vocabularies
@@ -115,8 +116,10 @@ def _changes(formatter: _Formatter, before: dict[str, Any], after: dict[str, Any
 
 
 def action_history(session: Session, actor: Actor, action_id: int) -> list[HistoryEntry]:
-    """The action's audit entries, newest first (for the people of its council and administrators)."""
+    """The action's audit entries, newest first (its council's coordinators and administrators)."""
     action = visible_action(session, actor, action_id, archived=True)
+    if actor.role not in ("admin", "coordinateur"):
+        raise PermissionDenied("l'historique des modifications est réservé aux coordinateurs et administrateurs")
     require_read_council(actor, action.council_id, "consulter l'historique de cette action")
     entries = list(session.exec(
         select(AuditEntry).where(AuditEntry.entity == "action", AuditEntry.record_id == action.id)

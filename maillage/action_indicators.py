@@ -93,7 +93,12 @@ def indicator_problems(action: Action, year: Any, values: dict[str, Any], today:
 
 def _check_version(session: Session, action: Action, indicator: Indicator, expected_version: int | None) -> None:
     """Refuse figures edited from an older version, naming who last changed this year's figures."""
-    if expected_version is None or indicator.version == expected_version:
+    if expected_version is None:
+        return
+    # Re-read under a row lock (PostgreSQL) so two saves of the same version cannot both pass.
+    session.exec(select(Indicator).where(Indicator.id == indicator.id).with_for_update()
+                 .execution_options(populate_existing=True)).one()
+    if indicator.version == expected_version:
         return
     label = f"{action.title} — indicateurs {indicator.year}"
     last = session.exec(

@@ -191,7 +191,7 @@ def test_history_tells_each_change_in_french(empty_engine, world, action_id):
     with session_scope(empty_engine) as session:
         save_indicators(session, world.coordinator, action_id, 2025, {"people_reached": 80}, today=TODAY)
     with Session(empty_engine) as session:
-        history = action_history(session, world.official, action_id)
+        history = action_history(session, world.coordinator, action_id)
     assert [entry.operation for entry in history] == ["création", "modification", "création"]
     indicators, update, created = history
     assert indicators.changes[0].field == "Indicateurs 2025"
@@ -210,4 +210,6 @@ def test_history_tells_each_change_in_french(empty_engine, world, action_id):
 def test_history_is_for_the_council_only(empty_engine, world, action_id):
     with Session(empty_engine) as session, pytest.raises(PermissionDenied):
         action_history(session, world.other_coordinator, action_id)  # shared action, but not its history
+    with Session(empty_engine) as session, pytest.raises(PermissionDenied):
+        action_history(session, world.official, action_id)  # officials read summaries, not the audit log
 
