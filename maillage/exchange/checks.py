@@ -217,7 +217,8 @@ class _RowChecker:
         if code is None:
             codes = self.vocab.codes(kind)
             known = ", ".join(codes[:14]) + ("…" if len(codes) > 14 else "")
-            self.problem(column, value, f"n'est pas {what} connu (valeurs possibles : {known})")
+            known_word = "connu" if what.startswith("un ") else "connue"
+            self.problem(column, value, f"n'est pas {what} {known_word} (valeurs possibles : {known})")
         return code
 
     def vocab_list(self, kind: str, column: str, what: str) -> list[str]:

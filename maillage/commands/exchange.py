@@ -1,0 +1,176 @@
+"""`import`, `export`, `backup`, `restore`, `templates`: the exchange format on the command line.
+
+    python -m maillage import KIND FILE [--dry-run]     one CSV (or XLSX sheet) of one kind
+    python -m maillage import FILE.xlsx [--dry-run]     every sheet of a workbook (one per kind)
+    python -m maillage import DIR [--dry-run]           every <kind>.csv of a directory
+    python -m maillage export DIR [--format csv|xlsx]
+    python -m maillage backup FILE.zip
+    python -m maillage restore FILE.zip [--replace]
+
+Exit 0 with the counts; exit 1 with every error on stderr and nothing written; 3 when refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from maillage.commands.common import add_as_option, engine_and_actor
+from maillage.errors import MaillageError
+from maillage.exchange import KINDS, ImportRefused, ReadError, import_tables, read_directory, read_files
+from maillage.exchange.backup import make_backup, restore_backup
+from maillage.exchange.export import export_data, to_csv_files, to_xlsx
+from maillage.exchange.formats import kind_for_name
+from maillage.exchange.templates import template_csv, template_filename, template_xlsx
+from maillage.formatting import format_int
+
+
+def register(subparsers) -> None:
+    """Add `import`, `export`, `backup`, `restore` and `templates`."""
+    parser = subparsers.add_parser(
+        "import", help="importer des fichiers au format d'échange (CSV ou XLSX), tout ou rien",
+        description="import KIND FICHIER, import FICHIER.xlsx ou import DOSSIER : chaque ligne est vérifiée ; "
+                    f"à la moindre erreur rien n'est écrit. Types : {', '.join(KINDS)}.",
+    )
+    parser.add_argument("targets", nargs="+", metavar="[TYPE] FICHIER",
+                        help="le type (partenaires, actions…) puis le fichier ; ou un classeur .xlsx ; ou un dossier")
+    parser.add_argument("--dry-run", action="store_true", help="tout vérifier sans rien écrire")
+    add_as_option(parser)
+    parser.set_defaults(handler=run_import)
+
+    export = subparsers.add_parser("export", help="exporter les données au format d'échange (CSV ou XLSX)")
+    export.add_argument("directory", metavar="DOSSIER", help="dossier où écrire les fichiers (créé au besoin)")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="csv (par défaut) ou xlsx")
+    add_as_option(export)
+    export.set_defaults(handler=run_export)
+
+    backup = subparsers.add_parser("backup", help="sauvegarder toute la base dans un fichier ZIP")
+    backup.add_argument("file", metavar="FICHIER.zip")
+    add_as_option(backup)
+    backup.set_defaults(handler=run_backup)
+
+    restore = subparsers.add_parser("restore", help="restaurer une sauvegarde ZIP (base vide, ou --replace)")
+    restore.add_argument("file", metavar="FICHIER.zip")
+    restore.add_argument("--replace", action="store_true",
+                         help="effacer les données existantes (instances, partenaires, actions…) avant de restaurer")
+    add_as_option(restore)
+    restore.set_defaults(handler=run_restore)
+
+    templates = subparsers.add_parser("templates", help="écrire les modèles de fichiers d'import (CSV et XLSX)")
+    templates.add_argument("directory", metavar="DOSSIER")
+    templates.set_defaults(handler=run_templates)
+
+
+def _read_targets(targets: list[str]):
+    """The tables named on the command line: KIND FILE, FILE.xlsx, FILE named after its kind, or DIR."""
+    if len(targets) > 2:
+        raise MaillageError("trop d'arguments : import TYPE FICHIER, import FICHIER.xlsx ou import DOSSIER")
+    kind = None
+    if len(targets) == 2:
+        kind = kind_for_name(targets[0])
+        if kind is None:
+            raise MaillageError(f"« {targets[0]} » n'est pas un type de fichier ({', '.join(KINDS)})")
+    path = Path(targets[-1])
+    if path.is_dir():
+        if kind is not None:
+            raise MaillageError("avec un type, indiquez un fichier et non un dossier")
+        return read_directory(path)
+    if not path.is_file():
+        raise MaillageError(f"fichier introuvable : {path}")
+    data = path.read_bytes()
+    is_workbook = data.startswith(b"PK")
+    if kind is None and not is_workbook and kind_for_name(path.name) is None:
+        raise MaillageError(f"{path.name} : précisez le type du fichier, par exemple « import partenaires {path} »")
+    return read_files([(path.name, data)], kind)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Check and import; print the counts, or every problem on stderr."""
+    engine, actor = engine_and_actor(args)
+    try:
+        tables = _read_targets(args.targets)
+    except ReadError as error:
+        for message in error.messages:
+            print(message, file=sys.stderr)
+        print("Rien n'a été importé.", file=sys.stderr)
+        return 1
+    try:
+        plan, report = import_tables(engine, tables, actor=actor, dry_run=args.dry_run)
+    except ImportRefused as refused:
+        for problem in refused.plan.problems:
+            print(str(problem), file=sys.stderr)
+        print(f"Erreur : {refused}", file=sys.stderr)
+        return 1
+    for warning in plan.warnings:
+        print(f"Attention : {warning}")
+    print("Vérification réussie, rien n'a été écrit (--dry-run) :" if args.dry_run else "Import réussi :")
+    for line in report.lines():
+        print(f"  {line}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write every kind as CSV files (or one workbook) into a directory."""
+    engine, actor = engine_and_actor(args)
+    directory = Path(args.directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    data = export_data(engine, actor)
+    if args.format == "xlsx":
+        target = directory / "maillage-export.xlsx"
+        target.write_bytes(to_xlsx(data))
+        print(f"Classeur écrit : {target}")
+    else:
+        for name, content in to_csv_files(data).items():
+            (directory / name).write_bytes(content)
+        print(f"{len(KINDS)} fichiers CSV écrits dans {directory} :")
+    for kind in KINDS:
+        print(f"  {kind} : {format_int(data.count(kind))} ligne{'s' if data.count(kind) > 1 else ''}")
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """Write the backup ZIP."""
+    engine, actor = engine_and_actor(args)
+    content = make_backup(engine, actor)
+    target = Path(args.file)
+    if target.parent and not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    print(f"Sauvegarde écrite : {target} ({format_int(max(len(content) // 1024, 1))} Ko)")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """Restore a backup; every problem on stderr when it cannot be restored."""
+    engine, actor = engine_and_actor(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise MaillageError(f"fichier introuvable : {path}")
+    try:
+        report = restore_backup(engine, path.read_bytes(), actor, replace=args.replace)
+    except ReadError as error:
+        for message in error.messages:
+            print(message, file=sys.stderr)
+        print("Rien n'a été restauré.", file=sys.stderr)
+        return 1
+    except ImportRefused as refused:
+        for problem in refused.plan.problems:
+            print(str(problem), file=sys.stderr)
+        print("Erreur : la sauvegarde contient des erreurs ; rien n'a été restauré.", file=sys.stderr)
+        return 1
+    print("Sauvegarde restaurée :")
+    for line in report.lines:
+        print(f"  {line}")
+    return 0
+
+
+def run_templates(args: argparse.Namespace) -> int:
+    """Write one CSV template per kind and the XLSX workbook template."""
+    directory = Path(args.directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for kind in KINDS:
+        (directory / template_filename(kind)).write_bytes(template_csv(kind))
+    (directory / "modele-maillage.xlsx").write_bytes(template_xlsx())
+    print(f"Modèles écrits dans {directory} : {len(KINDS)} fichiers CSV et modele-maillage.xlsx")
+    return 0
