@@ -17,6 +17,9 @@ pages = {
     "Pilotage": [
         st.Page("pages/tableau_de_bord.py", title="Tableau de bord", icon=":material/dashboard:", default=True),
     ],
+    "Analyse": [
+        st.Page("pages/couverture.py", title="Couverture", icon=":material/grid_on:"),
+    ],
     "Compte": [
         st.Page("pages/mon_compte.py", title="Mon compte", icon=":material/person:"),
         st.Page("pages/administration.py", title="Administration", icon=":material/admin_panel_settings:"),

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "maillage.commands.network",
     "maillage.commands.actions",
     "maillage.commands.users",
+    "maillage.commands.coverage",
     "maillage.commands.exchange",
 )
 

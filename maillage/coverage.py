@@ -100,6 +100,7 @@ class CouncilCoverage:
     territory_names: dict[str, str]              # epci:/dep:… key → name
     online_hours: dict[str, float] = field(default_factory=dict)    # commune → weekly online hours (apportioned)
     covering: dict[str, frozenset[int]] = field(default_factory=dict)  # commune → counted actions (any type)
+    peers: frozenset[int] = frozenset()          # councils sharing a network with this one
 
     @property
     def population(self) -> int:
@@ -275,8 +276,8 @@ def compute_council(snapshot: Snapshot, council_id: int, as_of: dt.date, *, shar
         council_id=council_id, name=snapshot.councils[council_id], as_of=as_of, frame=frame,
         frame_is_default=own_frame is None, shared_only=shared_only, communes=communes, cells=cells,
         actions={a: actions[a] for a in seen}, ranks={a: ranks[a] for a in seen},
-        council_names=snapshot.councils, territory_names=snapshot.names,
-        online_hours=online_hours, covering=covering,
+        council_names=snapshot.council_names, territory_names=snapshot.names,
+        online_hours=online_hours, covering=covering, peers=peers,
     )
 
 
@@ -297,11 +298,16 @@ def coverage_access(session: Session, actor: Actor, council_id: int) -> bool:
     raise PermissionDenied("vous n'avez pas accès à cette instance : impossible de consulter sa couverture")
 
 
-def council_coverage(session: Session, actor: Actor, council_id: int, as_of: dt.date | None = None) -> CouncilCoverage:
-    """One council's coverage, loading only the rows it needs (checks the actor may read it)."""
-    shared_only = coverage_access(session, actor, council_id)
+def load_council_coverage(session: Session, council_id: int, as_of: dt.date, shared_only: bool = False) -> CouncilCoverage:
+    """One council's coverage, loading only the rows it needs (no access check: see `council_coverage`)."""
     snapshot = load_snapshot(session, [council_id])
-    return compute_council(snapshot, council_id, as_of or dt.date.today(), shared_only=shared_only)
+    return compute_council(snapshot, council_id, as_of, shared_only=shared_only)
+
+
+def council_coverage(session: Session, actor: Actor, council_id: int, as_of: dt.date | None = None) -> CouncilCoverage:
+    """One council's coverage at `as_of` (default today), as far as `actor` may read it."""
+    shared_only = coverage_access(session, actor, council_id)
+    return load_council_coverage(session, council_id, as_of or dt.date.today(), shared_only)
 
 
 def all_coverage(session: Session, actor: Actor, as_of: dt.date | None = None, *,

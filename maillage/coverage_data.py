@@ -81,7 +81,8 @@ class Snapshot:
     """Everything coverage computes from, held in dicts (no query afterwards)."""
 
     communes: dict[str, Commune] = field(default_factory=dict)
-    councils: dict[int, str] = field(default_factory=dict)                 # id → name
+    councils: dict[int, str] = field(default_factory=dict)                 # loaded councils: id → name
+    council_names: dict[int, str] = field(default_factory=dict)            # every council: id → name
     council_territories: dict[int, tuple[str, ...]] = field(default_factory=dict)
     council_communes: dict[int, tuple[str, ...]] = field(default_factory=dict)
     frames: dict[int, tuple[RuleSpec, ...]] = field(default_factory=dict)  # own rules only
@@ -184,14 +185,17 @@ def _members(snapshot: Snapshot) -> dict[str, list[str]]:
 
 
 def _load_councils(session: Session, snapshot: Snapshot, council_ids: list[int] | None) -> None:
-    statement = select(Council.id, Council.name)
     territories = select(CouncilTerritory.council_id, CouncilTerritory.territory_key)
     rules = select(CoverageRule.council_id, CoverageRule.action_type, CoverageRule.public, CoverageRule.population_min)
     if council_ids is not None:
-        statement = statement.where(Council.id.in_(council_ids))
         territories = territories.where(CouncilTerritory.council_id.in_(council_ids))
         rules = rules.where(CoverageRule.council_id.in_(council_ids))
-    snapshot.councils = dict(_rows(session, statement))
+    snapshot.council_names = dict(_rows(session, select(Council.id, Council.name)))
+    if council_ids is None:
+        snapshot.councils = dict(snapshot.council_names)
+    else:
+        wanted = set(council_ids)
+        snapshot.councils = {c: n for c, n in snapshot.council_names.items() if c in wanted}
     keys: dict[int, list[str]] = {council_id: [] for council_id in snapshot.councils}
     for council_id, key in _rows(session, territories):
         keys.setdefault(council_id, []).append(key)

@@ -132,12 +132,12 @@ class Matrix:
                 })
         return out
 
-    def wide_rows(self) -> list[dict]:
-        """One dict per row (French headers), status label in each column: the matrix download."""
+    def wide_rows(self, display: bool = False) -> list[dict]:
+        """One dict per row (French headers), status label in each column (`display`: numbers as French text)."""
         out = []
         for row in self.rows:
             record = {"Territoire": row.label, "Code": row.key.partition(":")[2],
-                      "Population": row.population}
+                      "Population": format_int(row.population) if display else row.population}
             for column in self.columns:
                 cell = self.cells.get((row.key, column.key))
                 record[column.label] = "" if cell is None else _wide_text(cell)
@@ -325,29 +325,6 @@ def summaries_by(cov: CouncilCoverage, level: str = "epci") -> list[AreaSummary]
 def council_summary(cov: CouncilCoverage) -> AreaSummary:
     """The whole council's figures."""
     return _summary(cov, f"council:{cov.council_id}", cov.name, [c.code for c in cov.communes])
-
-
-def summary_record(summary: AreaSummary) -> dict:
-    """A summary as a French table row."""
-    return {
-        "Territoire": summary.label,
-        "Communes": format_int(summary.communes),
-        "Population": format_int(summary.population),
-        "Cellules attendues": format_int(summary.expected),
-        "Couvertes": format_int(summary.counts["active"]),
-        "Prévues": format_int(summary.counts["planned"]),
-        "Échues": format_int(summary.counts["lapsed"]),
-        "Manquantes": format_int(summary.counts["missing"]),
-        "Score": format_percent(summary.score),
-        "Actions en cours / 10 000 hab.": _decimal(summary.actions_per_10k),
-        "Heures en ligne / sem. / 10 000 hab.": _decimal(summary.online_hours_per_10k),
-    }
-
-
-def _decimal(value: float | None) -> str:
-    from maillage.formatting import format_decimal
-
-    return format_decimal(value, 2) if value is not None else "—"
 
 
 @dataclass(frozen=True)

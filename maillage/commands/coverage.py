@@ -1,0 +1,96 @@
+"""`gaps`: the coverage cells of one council (or of all), with their status at a date, as CSV or XLSX.
+
+    python -m maillage gaps --council NAME [--as-of DATE] [--by type|public|theme] --format csv
+    python -m maillage gaps --all --format csv
+
+One row per cell: territory_code, territory_name, population, action_type, public, status, actions
+(action titles joined with `|`), sorted by territory code then action type (then public). Without
+`--by`, a cell is one (commune, action type, public) of the council's frame; with `--by type` or
+`--by public` the frame cells of a commune are grouped (the other column lists the grouped values
+joined with `|`); `--by theme` adds a `theme` column (status `none`: no action on that theme).
+With `--all`, a first column `council` names the council, councils by name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from sqlmodel import select
+
+from maillage.commands.common import add_as_option, command_actor
+from maillage.coverage import all_coverage, council_coverage
+from maillage.coverage_export import cli_xlsx, write_cli_csv
+from maillage.db import make_engine, session_scope
+from maillage.errors import MaillageError, NotFoundError
+from maillage.text import fold
+from models import Council
+
+
+def register(subparsers) -> None:
+    """Add `gaps`."""
+    parser = subparsers.add_parser(
+        "gaps", help="couverture : statut de chaque cellule du référentiel (CSV ou XLSX)",
+        description=__doc__.split("\n\n")[2].strip() if __doc__ else None,
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--council", metavar="NOM", help="l'instance (CLSPD, CISPD…) à analyser")
+    target.add_argument("--all", action="store_true", help="toutes les instances que vous pouvez consulter")
+    parser.add_argument("--as-of", dest="as_of", metavar="DATE",
+                        help="date de référence (JJ/MM/AAAA ou AAAA-MM-JJ ; aujourd'hui par défaut)")
+    parser.add_argument("--by", choices=["type", "public", "theme"],
+                        help="regrouper par type d'action, par public ou par thème")
+    parser.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="format de sortie (csv par défaut)")
+    parser.add_argument("--output", metavar="FICHIER", help="écrire dans ce fichier (obligatoire pour xlsx)")
+    add_as_option(parser)
+    parser.set_defaults(handler=run_gaps)
+
+
+def parse_day(text: str) -> dt.date:
+    """`29/11/2026` or `2026-11-29` → a date; a French error otherwise."""
+    value = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise MaillageError(f"--as-of : « {text} » n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+
+
+def council_id_by_name(session, name: str) -> int:
+    """The id of the council named `name` (exact, else ignoring case and accents)."""
+    rows = session.exec(select(Council.id, Council.name).order_by(Council.name)).all()
+    for council_id, council_name in rows:
+        if council_name == name.strip():
+            return council_id
+    matches = [council_id for council_id, council_name in rows if fold(council_name) == fold(name)]
+    if len(matches) == 1:
+        return matches[0]
+    hint = ", ".join(n for _i, n in rows[:5])
+    raise NotFoundError(f"aucune instance nommée « {name} »" + (f" (par exemple : {hint})" if hint else ""))
+
+
+def run_gaps(args: argparse.Namespace) -> int:
+    """Compute and write the cells."""
+    as_of = parse_day(args.as_of) if args.as_of else dt.date.today()
+    if args.format == "xlsx" and not args.output:
+        raise MaillageError("--format xlsx : précisez le fichier de sortie avec --output FICHIER")
+    engine = make_engine()
+    actor = command_actor(engine, args)
+    with session_scope(engine) as session:
+        if args.all:
+            coverages = all_coverage(session, actor, as_of, with_themes=args.by == "theme")
+        else:
+            coverages = [council_coverage(session, actor, council_id_by_name(session, args.council), as_of)]
+    with_council = bool(args.all)
+    if args.format == "xlsx":
+        with open(args.output, "wb") as handle:
+            handle.write(cli_xlsx(coverages, args.by, with_council))
+        return 0
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            write_cli_csv(handle, coverages, args.by, with_council)
+    else:
+        write_cli_csv(sys.stdout, coverages, args.by, with_council)
+    return 0

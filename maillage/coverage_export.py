@@ -1,0 +1,147 @@
+"""Coverage as files: the `gaps` command's CSV rows, and the page's matrix and gap-list downloads (CSV, XLSX).
+
+Every text cell starting like a spreadsheet formula (= + - @, tab, carriage return) is neutralised with a
+leading apostrophe (maillage.csv_download.safe_cell), in CSV and XLSX alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Iterable, Sequence
+
+from maillage.coverage import CouncilCoverage
+from maillage.coverage_views import Matrix, build_matrix
+from maillage.csv_download import safe_cell, spreadsheet_csv
+from maillage.vocab import Vocabularies
+
+CLI_COLUMNS = ("territory_code", "territory_name", "population", "action_type", "public", "status", "actions")
+
+
+def _titles(cov: CouncilCoverage, ids: Iterable[int]) -> str:
+    return "|".join(sorted({cov.actions[a].title for a in ids}, key=str.casefold))
+
+
+def cli_rows(cov: CouncilCoverage, by: str | None = None) -> Iterable[tuple]:
+    """The `gaps` rows of one council: one per frame cell (no `by`), or per matrix cell by type, public or theme.
+
+    Columns: CLI_COLUMNS (plus `theme` before `status` with `by="theme"`), sorted by territory code
+    then action type (then public, or theme).
+    """
+    if by is None:
+        for cell in cov.cells:  # already sorted by commune code, then action type, then public
+            commune = cov.commune(cell.commune)
+            yield (commune.code, commune.name, commune.population, cell.action_type, cell.public, cell.status,
+                   _titles(cov, cell.action_ids))
+        return
+    matrix = build_matrix(cov, by, "commune", Vocabularies.defaults())
+    rows = []
+    for (row_key, column), mcell in matrix.cells.items():
+        commune = cov.commune(row_key.partition(":")[2])
+        if by == "theme":
+            best = [a for a in mcell.action_ids if mcell.status != "none" and cov.action_status(a) == mcell.status]
+            types = "|".join(sorted({cov.actions[a].action_type for a in best}))
+            publics = "|".join(sorted({p for a in best for p in cov.actions[a].publics}))
+            rows.append((commune.code, commune.name, commune.population, types, publics, column, mcell.status,
+                         _titles(cov, best)))
+            continue
+        behind = {a for fc in mcell.frame_cells for a in fc.action_ids}
+        types = column if by == "type" else "|".join(sorted({fc.action_type for fc in mcell.frame_cells}))
+        publics = column if by == "public" else "|".join(sorted({fc.public for fc in mcell.frame_cells}))
+        rows.append((commune.code, commune.name, commune.population, types, publics, mcell.status,
+                     _titles(cov, behind)))
+    if by == "theme":
+        rows.sort(key=lambda r: (r[0], r[5]))
+    else:
+        rows.sort(key=lambda r: (r[0], r[3], r[4]))
+    yield from rows
+
+
+def cli_header(by: str | None, with_council: bool) -> list[str]:
+    """The header line of `gaps` output."""
+    columns = list(CLI_COLUMNS)
+    if by == "theme":
+        columns.insert(5, "theme")
+    return (["council"] if with_council else []) + columns
+
+
+def write_cli_csv(stream, coverages: Sequence[CouncilCoverage], by: str | None = None,
+                  with_council: bool = False) -> int:
+    """Write the `gaps` CSV for councils to a text stream; returns the rows written."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(cli_header(by, with_council))
+    written = 0
+    for cov in coverages:
+        prefix = (cov.name,) if with_council else ()
+        for row in cli_rows(cov, by):
+            writer.writerow([safe_cell(v) for v in prefix + row])
+            written += 1
+    return written
+
+
+def cli_xlsx(coverages: Sequence[CouncilCoverage], by: str | None = None, with_council: bool = False) -> bytes:
+    """The `gaps` rows as an XLSX workbook (one sheet)."""
+    header = cli_header(by, with_council)
+    rows = []
+    for cov in coverages:
+        prefix = (cov.name,) if with_council else ()
+        rows.extend(prefix + row for row in cli_rows(cov, by))
+    return xlsx_bytes([("manques", header, rows)])
+
+
+def matrix_records(matrix: Matrix) -> list[dict[str, Any]]:
+    """The matrix as rows of French text (one column per action type, public, theme or rule)."""
+    return matrix.wide_rows()
+
+
+def records_csv(records: list[dict[str, Any]]) -> bytes:
+    """French spreadsheet CSV (`;`, UTF-8 with BOM, formulas neutralised)."""
+    return spreadsheet_csv(records)
+
+
+def records_xlsx(records: list[dict[str, Any]], sheet: str) -> bytes:
+    """One-sheet XLSX of records (formulas neutralised)."""
+    header = list(records[0]) if records else []
+    return xlsx_bytes([(sheet, header, [[r.get(k) for k in header] for r in records])])
+
+
+def xlsx_bytes(sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """An XLSX workbook (bold frozen header, formula-like text neutralised) as bytes."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.freeze_panes = "A2"
+        bold = []
+        for name in header:
+            cell = WriteOnlyCell(sheet, value=safe_cell(str(name)))
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        for index, name in enumerate(header):
+            letter = _column_letter(index)
+            sheet.column_dimensions[letter].width = min(60, max(12, len(str(name)) + 2))
+        sheet.append(bold)
+        for row in rows:
+            sheet.append([_xlsx_value(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, (int, float)):
+        return value
+    return safe_cell(str(value))
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)

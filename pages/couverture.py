@@ -1,0 +1,325 @@
+"""Couverture: what each commune should have, what it has, what is missing and who could fill it."""
+
+import datetime as dt
+
+import streamlit as st
+
+from maillage.coverage import GAP_STATUSES, STATUS_HELP, STATUS_LABELS, coverage_access, load_council_coverage
+from maillage.coverage_export import records_csv, records_xlsx
+from maillage.coverage_frame import RuleSpec, add_rule, remove_rule, reset_frame, update_rule
+from maillage.coverage_map import ATTRIBUTION, LEVEL_LABELS, coverage_map
+from maillage.coverage_partnership import partnership_gaps, single_partner_actions
+from maillage.coverage_suggestions import suggest
+from maillage.coverage_tables import (
+    action_records,
+    council_suggestion_records,
+    frame_records,
+    gap_records,
+    partner_suggestion_records,
+    single_partner_records,
+    summary_record,
+)
+from maillage.coverage_views import BY_CHOICES, ROW_LEVELS, actions_behind, build_matrix, council_summary, summaries_by
+from maillage.access import can_write_council
+from maillage.db import data_version, database_url, session_scope
+from maillage.errors import MaillageError, PermissionDenied
+from maillage.formatting import format_date, format_decimal, format_int, format_percent, plural
+from maillage.text import fold
+from maillage.vocab import Vocabularies
+from ui.coverage_charts import SELECTION, coverage_map_chart, heatmap
+from ui.session import current_actor, current_council_id, engine
+
+FLASH = "cov_flash"
+MATRIX_STATUSES = ["active", "planned", "lapsed", "missing", "not_expected"]
+THEME_STATUSES = ["active", "planned", "lapsed", "none"]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _coverage(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool):
+    """The council's coverage, computed once per data version (url and version are the cache key)."""
+    with session_scope(engine()) as session:
+        return load_council_coverage(session, council_id, as_of, shared_only)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _suggestions(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool):
+    """Suggestions for every gap of the council, once per data version."""
+    cov = _coverage(url, version, council_id, as_of, shared_only)
+    with session_scope(engine()) as session:
+        return suggest(session, cov)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _partnership(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool):
+    """Missing expected typologies and actions without co-production, once per data version."""
+    with session_scope(engine()) as session:
+        return (partnership_gaps(session, council_id),
+                single_partner_actions(session, council_id, as_of, shared_only))
+
+
+def _flash(message: str) -> None:
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+council_id = current_council_id()
+actor = current_actor()
+if council_id is None:
+    st.title("Couverture")
+    st.info("Aucune instance n'est encore enregistrée : importez vos données depuis la page Données.")
+    st.stop()
+
+with session_scope(engine()) as session:
+    try:
+        shared_only = coverage_access(session, actor, council_id)
+    except PermissionDenied as error:
+        st.title("Couverture")
+        st.error(f"Accès refusé : {error}.")
+        st.stop()
+    vocab = Vocabularies.load(session)
+version = data_version(engine())
+url = database_url()
+
+controls = st.columns([1, 1.4, 1.2])
+as_of = controls[0].date_input("Date de référence", value=dt.date.today(), format="DD/MM/YYYY", key="cov_as_of",
+                               help="Le statut de chaque action est évalué à cette date (une action terminée "
+                                    "avant compte comme échue, une action pas encore commencée comme prévue).")
+by = controls[1].radio("Colonnes", list(BY_CHOICES), format_func=BY_CHOICES.get, horizontal=True, key="cov_by")
+rows_level = controls[2].radio("Lignes", list(ROW_LEVELS), format_func=ROW_LEVELS.get, horizontal=True,
+                               key="cov_rows")
+
+cov = _coverage(url, version, council_id, as_of, shared_only)
+st.title(f"Couverture — {cov.name}")
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+frame_text = (f"référentiel par défaut ({plural(len(cov.frame), 'règle')})" if cov.frame_is_default
+              else f"référentiel propre à l'instance ({plural(len(cov.frame), 'règle')})")
+st.caption(f"Au {format_date(cov.as_of)} · {plural(len(cov.communes), 'commune')} · "
+           f"{format_int(cov.population)} habitants · {frame_text}"
+           + (" · actions partagées seulement (accès réseau)" if shared_only else ""))
+
+whole = council_summary(cov)
+metrics = st.columns(6)
+metrics[0].metric("Score de couverture", format_percent(whole.score),
+                  help="Part des cellules attendues (commune × type d'action × public) couvertes par une action en cours.")
+metrics[1].metric("Cellules attendues", format_int(whole.expected))
+metrics[2].metric("Manquantes", format_int(whole.counts["missing"]))
+metrics[3].metric("Échues", format_int(whole.counts["lapsed"]))
+metrics[4].metric("Actions en cours / 10 000 hab.", format_decimal(whole.actions_per_10k, 2)
+                  if whole.actions_per_10k is not None else "—",
+                  help="Actions en cours (tous types) qui touchent au moins une commune de l'instance.")
+metrics[5].metric("Heures en ligne / sem. / 10 000 hab.", format_decimal(whole.online_hours_per_10k, 2)
+                  if whole.online_hours_per_10k is not None else "—",
+                  help="Heures hebdomadaires des actions en ligne en cours, réparties entre les communes "
+                       "qu'elles touchent au prorata de la population.")
+
+if not cov.communes:
+    st.info("Cette instance ne couvre encore aucune commune : ajoutez ses territoires pour calculer sa couverture.")
+
+tab_matrix, tab_map, tab_gaps, tab_areas, tab_partnership, tab_frame = st.tabs(
+    ["Matrice", "Carte", "Manques et suggestions", "Par territoire", "Partenariat", "Référentiel"])
+
+with tab_matrix:
+    statuses = THEME_STATUSES if by == "theme" else MATRIX_STATUSES
+    full = build_matrix(cov, by, rows_level, vocab)
+    filters = st.columns([1.2, 1.2, 1])
+    wanted_statuses = filters[0].multiselect(
+        "Lignes ayant au moins une cellule", statuses, format_func=STATUS_LABELS.get, key=f"cov_status_{by}",
+        help="Par exemple « Manquant » pour ne garder que les territoires où il manque quelque chose.")
+    wanted_columns = filters[1].multiselect(
+        "Colonnes affichées", [c.key for c in full.columns], key=f"cov_columns_{by}",
+        format_func={c.key: c.label for c in full.columns}.get, placeholder="Toutes")
+    search = filters[2].text_input("Rechercher un territoire", key="cov_search")
+    matrix = full.filtered(statuses=set(wanted_statuses), columns=wanted_columns, search=search)
+
+    legend = " · ".join(f"**{STATUS_LABELS[s]}** : {STATUS_HELP[s]}" for s in statuses)
+    st.markdown(f"Légende — {legend}.", help="Chaque cellule porte aussi un symbole : ✓ couvert, ✗ manquant, "
+                "P prévu, É échu, – non attendu ; « 2/3 » = 2 cellules couvertes sur 3 attendues.")
+    records = matrix.records()
+    if not records:
+        st.info("Aucune cellule ne correspond à ces filtres.")
+    else:
+        event = st.altair_chart(heatmap(records, statuses), on_select="rerun", key="cov_chart",
+                                selection_mode=SELECTION, width="stretch")
+        points = (event.selection.get(SELECTION) or []) if event and event.selection else []
+        if points:
+            picked = (points[0].get("row"), points[0].get("column"))
+            if picked != st.session_state.get("cov_last_pick"):
+                st.session_state["cov_last_pick"] = picked
+                st.session_state["cov_row"], st.session_state["cov_col"] = picked
+
+        row_labels = {r.key: r.label for r in matrix.rows}
+        column_labels = {c.key: c.label for c in matrix.columns}
+        if st.session_state.get("cov_row") not in row_labels or st.session_state.get("cov_col") not in column_labels:
+            first = next((c for c in matrix.cells.values() if c.is_gap), next(iter(matrix.cells.values())))
+            st.session_state["cov_row"], st.session_state["cov_col"] = first.row, first.column
+        st.markdown("**Détail d'une cellule** — cliquez sur la matrice ou choisissez :")
+        pick = st.columns(2)
+        row_key = pick[0].selectbox("Territoire", list(row_labels), format_func=row_labels.get, key="cov_row")
+        column_key = pick[1].selectbox("Colonne", list(column_labels), format_func=column_labels.get, key="cov_col")
+        cell = matrix.cell(row_key, column_key)
+        if cell is None:
+            st.info("Pas de cellule ici : le référentiel n'attend rien pour cette combinaison.")
+        else:
+            share = f" ({cell.active}/{cell.expected} couvertes)" if cell.expected > 1 else ""
+            st.markdown(f"**{row_labels[row_key]} × {column_labels[column_key]}** : "
+                        f"{STATUS_LABELS[cell.status]}{share}.")
+            lines = actions_behind(cov, cell)
+            if lines:
+                st.dataframe(action_records(lines, vocab), hide_index=True, width="stretch")
+            elif by != "theme":
+                st.caption("Aucune action de ce type pour ce public ne touche ce territoire.")
+            gaps_here = [fc for fc in cell.frame_cells if fc.status in GAP_STATUSES]
+            if gaps_here:
+                found_all = _suggestions(url, version, council_id, as_of, shared_only)
+                for gap in gaps_here[:10]:
+                    found = found_all.get((gap.commune, gap.action_type, gap.public))
+                    st.markdown(f"Qui pourrait porter « {vocab.label('action_type', gap.action_type)} » pour "
+                                f"« {vocab.label('public', gap.public)} » à {cov.commune(gap.commune).name} ?")
+                    if found is None or found.empty:
+                        st.caption("Aucune suggestion : aucun partenaire présent sur la commune n'a une typologie qui "
+                                   "porte ce type d'action, et aucune instance du réseau ne le partage.")
+                        continue
+                    if found.partners:
+                        st.dataframe(partner_suggestion_records(found, vocab), hide_index=True, width="stretch")
+                    if found.councils:
+                        st.dataframe(council_suggestion_records(found), hide_index=True, width="stretch")
+                if len(gaps_here) > 10:
+                    st.caption(f"… et {len(gaps_here) - 10} autres manques : voir l'onglet « Manques et suggestions ».")
+
+        with st.expander("La matrice sous forme de tableau"):
+            st.dataframe(matrix.wide_rows(display=True), hide_index=True, width="stretch")
+        downloads = st.columns(2)
+        name = f"couverture-{fold(cov.name).replace(' ', '-')}-{cov.as_of.isoformat()}"
+        downloads[0].download_button("Matrice (CSV)", records_csv(matrix.wide_rows()), f"{name}-matrice.csv",
+                                     "text/csv", icon=":material/download:", key="cov_dl_matrix_csv")
+        downloads[1].download_button("Matrice (XLSX)", records_xlsx(matrix.wide_rows(), "matrice"),
+                                     f"{name}-matrice.xlsx",
+                                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                     icon=":material/download:", key="cov_dl_matrix_xlsx")
+
+with tab_map:
+    level = st.radio("Découpage", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, horizontal=True, key="cov_map_level",
+                     help="Zoom arrière : les EPCI ou départements prennent le score des communes de l'instance qu'ils contiennent.")
+    drawn = coverage_map(cov, level)
+    if drawn.features:
+        st.altair_chart(coverage_map_chart(drawn.geojson), width="stretch")
+        st.caption("Couleur : part des cellules attendues couvertes, du rouge (0 %) au vert (100 %) ; gris : rien "
+                   "d'attendu (communes sous les seuils du référentiel). Survolez un territoire pour le détail. "
+                   + ATTRIBUTION)
+    else:
+        st.info("Aucun contour à afficher pour ces territoires.")
+    if drawn.without_outline:
+        st.caption("Sans contour disponible : " + ", ".join(drawn.without_outline) + ".")
+
+with tab_gaps:
+    found_all = _suggestions(url, version, council_id, as_of, shared_only)
+    shown = gap_records(cov, found_all, vocab, display=True)
+    if not shown:
+        st.success("Aucun manque : chaque cellule attendue a une action en cours ou prévue.")
+    else:
+        st.markdown(f"{plural(len(shown), 'manque')} (cellules manquantes ou échues), avec les partenaires présents "
+                    "sur la commune dont la typologie porte déjà ce type d'action ailleurs, et les instances des mêmes "
+                    "réseaux qui le mènent (actions partagées).")
+        st.dataframe(shown, hide_index=True, width="stretch")
+    gap_files = gap_records(cov, found_all, vocab)
+    columns = st.columns(2)
+    name = f"manques-{fold(cov.name).replace(' ', '-')}-{cov.as_of.isoformat()}"
+    columns[0].download_button("Liste des manques (CSV)", records_csv(gap_files), f"{name}.csv", "text/csv",
+                               icon=":material/download:", key="cov_dl_gaps_csv")
+    columns[1].download_button("Liste des manques (XLSX)", records_xlsx(gap_files, "manques"), f"{name}.xlsx",
+                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               icon=":material/download:", key="cov_dl_gaps_xlsx")
+
+with tab_areas:
+    st.markdown("**Par EPCI**")
+    st.dataframe([summary_record(s) for s in summaries_by(cov, "epci")], hide_index=True, width="stretch")
+    st.markdown("**Par commune**")
+    st.dataframe([summary_record(s) for s in summaries_by(cov, "commune")], hide_index=True, width="stretch")
+
+with tab_partnership:
+    gaps, single = _partnership(url, version, council_id, as_of, shared_only)
+    st.markdown("**Typologies attendues absentes du partenariat**"
+                + (" (attentes par défaut)" if gaps.is_default else " (attentes de l'instance)"))
+    if gaps.missing:
+        for label in gaps.missing_labels():
+            st.markdown(f"- {label}")
+    else:
+        st.success("Toutes les typologies attendues sont présentes dans le partenariat.")
+    st.markdown("**Actions sans coproduction** (en cours ou en projet, un seul partenaire ou aucun)")
+    if single:
+        st.dataframe(single_partner_records(single, vocab), hide_index=True, width="stretch")
+    else:
+        st.success("Toutes les actions en cours ou en projet associent au moins deux partenaires.")
+
+with tab_frame:
+    if cov.frame_is_default:
+        st.info("Cette instance suit le référentiel par défaut. La première modification en fait une copie propre "
+                "à l'instance ; supprimer toutes ses règles la ramène au référentiel par défaut.")
+    st.dataframe(frame_records(cov, vocab), hide_index=True, width="stretch")
+    if not can_write_council(actor, council_id):
+        st.caption("Lecture seule : seuls les coordinateurs de l'instance et les administrateurs modifient le référentiel.")
+    else:
+        type_labels = vocab.labels("action_type")
+        public_labels = vocab.labels("public")
+        with st.form("cov_add_rule", clear_on_submit=False):
+            st.markdown("**Ajouter une règle**")
+            columns = st.columns(3)
+            new_type = columns[0].selectbox("Type d'action", list(type_labels), format_func=type_labels.get,
+                                            key="cov_new_type")
+            new_public = columns[1].selectbox("Public", list(public_labels), format_func=public_labels.get,
+                                              key="cov_new_public")
+            new_min = columns[2].number_input("Communes à partir de (habitants)", min_value=0, step=1000, value=0,
+                                              key="cov_new_min")
+            if st.form_submit_button("Ajouter la règle", icon=":material/add:"):
+                try:
+                    with session_scope(engine()) as session:
+                        spec = add_rule(session, actor, council_id, new_type, new_public, int(new_min))
+                    _flash(f"Règle ajoutée : {type_labels.get(spec.action_type)} — {public_labels.get(spec.public)}.")
+                except MaillageError as error:
+                    st.error(str(error))
+
+        rule_keys = {f"{r.action_type}|{r.public}": r for r in cov.frame}
+        if rule_keys:
+            with st.form("cov_edit_rule"):
+                st.markdown("**Modifier ou supprimer une règle**")
+                columns = st.columns([2, 1])
+                chosen = columns[0].selectbox(
+                    "Règle", list(rule_keys), key="cov_edit_key",
+                    format_func=lambda k: f"{type_labels.get(rule_keys[k].action_type, rule_keys[k].action_type)} — "
+                                          f"{public_labels.get(rule_keys[k].public, rule_keys[k].public)} "
+                                          f"(à partir de {format_int(rule_keys[k].population_min)} hab.)")
+                threshold = columns[1].number_input("Nouveau seuil (habitants)", min_value=0, step=1000, value=0,
+                                                    key="cov_edit_min")
+                buttons = st.columns(2)
+                save = buttons[0].form_submit_button("Enregistrer le seuil", icon=":material/save:")
+                delete = buttons[1].form_submit_button("Supprimer la règle", icon=":material/delete:")
+                if save or delete:
+                    rule = rule_keys[chosen]
+                    shown_spec = RuleSpec(rule.action_type, rule.public, rule.population_min)
+                    try:
+                        with session_scope(engine()) as session:
+                            if delete:
+                                remove_rule(session, actor, council_id, rule.action_type, rule.public, expected=shown_spec)
+                            else:
+                                update_rule(session, actor, council_id, rule.action_type, rule.public,
+                                            population_min=int(threshold), expected=shown_spec)
+                        _flash("Règle supprimée." if delete else "Seuil enregistré.")
+                    except MaillageError as error:
+                        st.error(str(error))
+
+        if not cov.frame_is_default:
+            @st.dialog("Revenir au référentiel par défaut ?")
+            def _confirm_reset() -> None:
+                st.write("Toutes les règles propres à l'instance seront supprimées (l'opération est tracée dans le "
+                         "journal) ; l'instance suivra le référentiel par défaut.")
+                if st.button("Confirmer", type="primary", key="cov_reset_confirm"):
+                    try:
+                        with session_scope(engine()) as session:
+                            removed = reset_frame(session, actor, council_id)
+                        _flash(f"Référentiel par défaut rétabli ({plural(removed, 'règle supprimée', 'règles supprimées')}).")
+                    except MaillageError as error:
+                        st.error(str(error))
+
+            if st.button("Revenir au référentiel par défaut", icon=":material/restart_alt:", key="cov_reset"):
+                _confirm_reset()

@@ -1,0 +1,75 @@
+"""Altair charts of the coverage page: the heat-map matrix and the map (no tiles, nothing loaded from outside)."""
+
+from __future__ import annotations
+
+import altair as alt
+
+from maillage.coverage import STATUS_LABELS
+
+# Colour-blind-safe enough with the text drawn in each cell (✓, ✗, P, É, fractions): never colour alone.
+STATUS_COLORS = {
+    "active": "#1a9850",
+    "planned": "#74add1",
+    "lapsed": "#f4a340",
+    "missing": "#d73027",
+    "not_expected": "#e3e3e3",
+    "none": "#f5f5f5",
+}
+DARK_TEXT = ("not_expected", "none", "lapsed", "planned")
+SELECTION = "cellule"
+
+
+def heatmap(records: list[dict], statuses: list[str], height_per_row: int = 24) -> alt.Chart:
+    """Territories × columns, coloured by status, with the short status text in each cell; click selects a cell."""
+    rows = len({r["row"] for r in records}) or 1
+    domain = [STATUS_LABELS[s] for s in statuses]
+    colors = [STATUS_COLORS[s] for s in statuses]
+    base = alt.Chart(alt.Data(values=records))
+    x = alt.X("column_label:N", sort=alt.EncodingSortField(field="column_order", op="min"), title=None,
+              axis=alt.Axis(orient="top", labelAngle=-35, labelLimit=240, labelFontSize=12))
+    y = alt.Y("row_label:N", sort=alt.EncodingSortField(field="row_order", op="min"), title=None,
+              axis=alt.Axis(labelLimit=280, labelFontSize=12))
+    selection = alt.selection_point(name=SELECTION, fields=["row", "column"], on="click", empty=False)
+    rect = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
+        x=x, y=y,
+        color=alt.Color("status_label:N", scale=alt.Scale(domain=domain, range=colors),
+                        legend=alt.Legend(title="Statut", orient="bottom", direction="horizontal", labelFontSize=12)),
+        opacity=alt.condition(selection, alt.value(1.0), alt.value(0.9)),
+        strokeWidth=alt.condition(selection, alt.value(3), alt.value(1.5)),
+        tooltip=[alt.Tooltip("row_label:N", title="Territoire"), alt.Tooltip("column_label:N", title="Colonne"),
+                 alt.Tooltip("status_label:N", title="Statut"), alt.Tooltip("detail:N", title="Détail")],
+    ).add_params(selection)
+    text = base.mark_text(fontSize=12, fontWeight="bold").encode(
+        x=x, y=y, text="text:N",
+        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=list(DARK_TEXT)),
+                            alt.value("#222222"), alt.value("white")),
+    )
+    return (rect + text).properties(height=max(140, rows * height_per_row)).configure_view(stroke=None)
+
+
+def coverage_map_chart(geojson: dict, height: int = 520) -> alt.Chart:
+    """Outlines coloured by coverage score (red 0 % → green 100 %), grey when nothing is expected; tooltips."""
+    data = alt.Data(values=geojson["features"])
+    tooltip = [
+        alt.Tooltip("properties.name:N", title="Territoire"),
+        alt.Tooltip("properties.score_label:N", title="Score de couverture"),
+        alt.Tooltip("properties.population:N", title="Population"),
+        alt.Tooltip("properties.communes:N", title="Communes"),
+        alt.Tooltip("properties.expected:N", title="Cellules attendues"),
+        alt.Tooltip("properties.active:N", title="Couvertes"),
+        alt.Tooltip("properties.planned:N", title="Prévues"),
+        alt.Tooltip("properties.lapsed:N", title="Échues"),
+        alt.Tooltip("properties.missing:N", title="Manquantes"),
+        alt.Tooltip("properties.actions_10k:N", title="Actions en cours / 10 000 hab."),
+        alt.Tooltip("properties.hours_10k:N", title="Heures en ligne / sem. / 10 000 hab."),
+    ]
+    background = alt.Chart(data).mark_geoshape(fill="#d9d9d9", stroke="white", strokeWidth=0.7).encode(tooltip=tooltip)
+    scored = alt.Chart(data).transform_filter("datum.properties.score != null").mark_geoshape(
+        stroke="white", strokeWidth=0.7).encode(
+        color=alt.Color("properties.score:Q", title="Score de couverture",
+                        scale=alt.Scale(domain=[0, 1], scheme="redyellowgreen"),
+                        legend=alt.Legend(orient="bottom", labelExpr="format(datum.value * 100, '.0f') + ' %'",
+                                          gradientLength=260)),
+        tooltip=tooltip,
+    )
+    return (background + scored).project(type="mercator").properties(height=height).configure_view(stroke=None)
