@@ -20,6 +20,7 @@ pages = {
     "Analyse": [
         st.Page("pages/couverture.py", title="Couverture", icon=":material/grid_on:"),
     ],
+    "Données": [st.Page("pages/donnees.py", title="Données", icon=":material/database:")],
     "Compte": [
         st.Page("pages/mon_compte.py", title="Mon compte", icon=":material/person:"),
         st.Page("pages/administration.py", title="Administration", icon=":material/admin_panel_settings:"),

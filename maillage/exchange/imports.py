@@ -117,3 +117,13 @@ def preview_import(engine: Engine, tables: list[Table], *, actor: Actor = SYSTEM
             status = "valide"
         rows.append(PreviewRow(line.kind, line.source, line.line, line.label, status, errors.get(key, []), row_notes))
     return ImportPreview(plan=plan, report=report, rows=rows)
+
+
+def fingerprint(files: list[tuple[str, bytes]], kind: str | None) -> str:
+    """A short digest of uploaded files and the chosen kind (to know when a preview is stale)."""
+    import hashlib
+
+    digest = hashlib.sha256((kind or "").encode())
+    for name, data in files:
+        digest.update(name.encode("utf-8", "replace") + b"\x00" + hashlib.sha256(data).digest())
+    return digest.hexdigest()[:16]

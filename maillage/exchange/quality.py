@@ -167,3 +167,13 @@ def data_quality(session: Session, actor: Actor, council_id: int | None = None,
             overdue.items.append(QualityItem("action", action.id, label,
                                              f"fin prévue le {format_date(action.end_date)}"))
     return QualityReport([duplicates, stale, isolated, missing, overdue])
+
+
+def quality_csv(report: QualityReport) -> bytes:
+    """The whole list as a CSV (UTF-8 with BOM, `;`): section, record, detail."""
+    from maillage.exchange.export import csv_bytes
+    from maillage.exchange.values import neutralise
+
+    rows = ([section.title, neutralise(item.label), neutralise(item.detail)]
+            for section in report.sections for item in section.items)
+    return csv_bytes(["problème", "élément", "détail"], rows)

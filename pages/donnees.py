@@ -1,0 +1,275 @@
+"""Données: import CSV/XLSX with a preview of every row and error, exports, templates, backup and restore,
+and the data-quality list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from maillage.db import session_scope
+from maillage.errors import MaillageError, PermissionDenied
+from maillage.exchange import KINDS, ImportRefused, ReadError, import_tables, preview_import, read_files
+from maillage.exchange.backup import ZIP_MIME, backup_filename, make_backup, restore_backup
+from maillage.exchange.export import XLSX_MIME, export_csv_zip, export_xlsx
+from maillage.exchange.imports import fingerprint
+from maillage.exchange.quality import data_quality, quality_csv
+from maillage.exchange.templates import instructions, template_csv, template_filename, template_xlsx
+from maillage.formatting import format_int, plural
+from maillage.vocab import Vocabularies
+from ui.session import current_actor, current_council_id, engine
+
+# AppTest cannot upload files: tests put [(name, bytes), …] under these keys instead.
+TEST_FILES_KEY = "donnees:fichiers_test"
+TEST_BACKUP_KEY = "donnees:sauvegarde_test"
+PREVIEW_KEY = "donnees:apercu"
+UPLOAD_ROUND = "donnees:envoi"
+FLASH_KEY = "donnees:message"
+AUTO_KIND = "auto"
+SHOWN_ROWS = 5000
+VIEWS = {"importer": "Importer", "exporter": "Exporter", "modeles": "Modèles", "sauvegarde": "Sauvegarde",
+         "qualite": "Qualité des données"}
+
+actor = current_actor()
+council_id = current_council_id()
+today = dt.date.today()
+stamp = today.isoformat()
+
+st.title("Données")
+st.caption("Importer vos tableaux (CSV ou XLSX), tout exporter, sauvegarder, et repérer ce qui est à mettre à jour. "
+           "Un fichier comportant la moindre erreur n'est jamais importé à moitié.")
+view = st.radio("Rubrique", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="donnees:vue",
+                label_visibility="collapsed")
+
+
+def progress_callback(bar):
+    """A progress function for the domain: it moves the bar (and never touches the database)."""
+    def update(fraction: float, text: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+    return update
+
+
+def show_messages(title: str, messages: list[str]) -> None:
+    """An error box without user text, then the messages as a table (no Markdown: file names stay text)."""
+    st.error(title, icon=":material/error:")
+    st.dataframe([{"Message": message} for message in messages], hide_index=True, width="stretch")
+
+
+def show_preview(preview) -> None:
+    """Counts, every error with its place, the flagged cells, and the rows with their status."""
+    statuses = [row.status for row in preview.rows]
+    columns = st.columns(5)
+    columns[0].metric("Lignes lues", format_int(len(preview.rows)))
+    columns[1].metric("À créer", format_int(statuses.count("à créer")))
+    columns[2].metric("À mettre à jour", format_int(statuses.count("à mettre à jour")))
+    columns[3].metric("Inchangées", format_int(statuses.count("inchangée")))
+    columns[4].metric("Erreurs", format_int(len(preview.plan.problems)))
+    if preview.ok:
+        st.success("Toutes les lignes sont valides : vous pouvez importer.", icon=":material/check_circle:")
+    else:
+        st.error(f"{plural(len(preview.plan.problems), 'erreur')} : rien ne sera importé tant qu'elles ne sont pas "
+                 "corrigées. Corrigez le fichier puis déposez-le à nouveau.", icon=":material/error:")
+        st.dataframe(
+            [{"Fichier": p.source, "Ligne": p.line or None, "Colonne": p.column, "Valeur": p.value, "Motif": p.reason}
+             for p in preview.plan.problems],
+            hide_index=True, width="stretch",
+        )
+    if preview.plan.warnings:
+        with st.expander(f"À vérifier ({plural(len(preview.plan.warnings), 'remarque')}, sans bloquer l'import)"):
+            st.dataframe(
+                [{"Fichier": w.source, "Ligne": w.line or None, "Colonne": w.column, "Valeur": w.value, "Remarque": w.reason}
+                 for w in preview.plan.warnings],
+                hide_index=True, width="stretch",
+            )
+    shown = st.radio("Lignes à afficher", ["erreurs et modifications", "toutes"], horizontal=True,
+                     key="donnees:filtre")
+    rows = preview.rows if shown == "toutes" else [row for row in preview.rows if row.status != "inchangée"]
+    rows = sorted(rows, key=lambda row: row.status != "erreur")
+    st.dataframe(
+        [{"Fichier": row.source, "Type": row.kind_label, "Ligne": row.line, "Élément": row.label,
+          "Statut": row.status, "Détail": " ; ".join(row.errors + row.notes)} for row in rows[:SHOWN_ROWS]],
+        hide_index=True, width="stretch",
+    )
+    if len(rows) > SHOWN_ROWS:
+        st.caption(f"{format_int(SHOWN_ROWS)} premières lignes affichées sur {format_int(len(rows))}.")
+
+
+def import_view() -> None:
+    """Upload, preview every row, then apply in one go."""
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        st.success("Import réussi : rien d'autre n'a été modifié.", icon=":material/check_circle:")
+        st.dataframe([{"Résultat": line} for line in flash], hide_index=True, width="stretch")
+    st.markdown("Déposez un ou plusieurs fichiers CSV (un type de données par fichier, nommé d'après son contenu : "
+                "`partenaires.csv`, `actions.csv`…) ou un classeur XLSX (une feuille par type). Encodage UTF-8 ou "
+                "Windows-1252, séparateur point-virgule, virgule ou tabulation. Téléchargez un modèle dans "
+                "la rubrique « Modèles ».")
+    round_ = st.session_state.setdefault(UPLOAD_ROUND, 0)
+    uploaded = st.file_uploader("Fichiers à importer", type=["csv", "xlsx", "txt", "tsv"],
+                                accept_multiple_files=True, key=f"donnees:fichiers:{round_}")
+    files = [(item.name, item.getvalue()) for item in uploaded or []] or st.session_state.get(TEST_FILES_KEY, [])
+    kind = st.selectbox("Type des fichiers CSV", [AUTO_KIND, *KINDS],
+                        format_func=lambda k: "déduit du nom du fichier ou de ses en-têtes" if k == AUTO_KIND
+                        else f"{KINDS[k].label} ({k})", key="donnees:type")
+    if not files:
+        st.info("Aucun fichier déposé.", icon=":material/upload_file:")
+        return
+    chosen = None if kind == AUTO_KIND else kind
+    key = fingerprint(files, chosen)
+    cached = st.session_state.get(PREVIEW_KEY)
+    if cached is None or cached[0] != key:
+        try:
+            tables = read_files(files, chosen)
+        except ReadError as error:
+            st.session_state.pop(PREVIEW_KEY, None)
+            show_messages("Fichier illisible : rien n'a été importé.", error.messages)
+            return
+        bar = st.progress(0.0, text="Vérification des lignes…")
+        try:
+            preview = preview_import(engine(), tables, actor=actor, progress=progress_callback(bar))
+        except PermissionDenied as error:
+            bar.empty()
+            st.error(f"Accès refusé : {error}.")
+            return
+        bar.empty()
+        st.session_state[PREVIEW_KEY] = (key, tables, preview)
+    _key, tables, preview = st.session_state[PREVIEW_KEY]
+    st.subheader("Aperçu")
+    show_preview(preview)
+    if preview.ok and st.button("Importer ces données", type="primary", icon=":material/publish:"):
+        bar = st.progress(0.0, text="Import…")
+        try:
+            _plan, report = import_tables(engine(), tables, actor=actor, progress=progress_callback(bar))
+        except ImportRefused as refused:
+            bar.empty()
+            st.session_state.pop(PREVIEW_KEY, None)
+            show_messages(f"{refused} Les données ont changé depuis l'aperçu.",
+                          [str(problem) for problem in refused.plan.problems])
+            return
+        except MaillageError as error:
+            bar.empty()
+            st.error(f"Rien n'a été importé : {error}")
+            return
+        st.session_state.pop(PREVIEW_KEY, None)
+        st.session_state.pop(TEST_FILES_KEY, None)
+        st.session_state[UPLOAD_ROUND] = round_ + 1
+        st.session_state[FLASH_KEY] = report.lines()
+        st.rerun()
+
+
+def export_view() -> None:
+    """Everything the actor may read, in the import format."""
+    scope = "toute la base" if actor.is_admin else "les données de vos instances"
+    st.markdown(f"L'export contient {scope}, exactement au format d'import : il se réimporte tel quel. "
+                "Les fichiers CSV sont en UTF-8 avec BOM et séparateur point-virgule, comme les ouvre Excel en "
+                "français ; les textes qu'un tableur prendrait pour une formule sont précédés d'une apostrophe.")
+    if actor.role not in ("admin", "coordinateur", "elu"):
+        st.info("Votre rôle ne permet pas d'exporter les données des instances.")
+        return
+    current_engine = engine()
+    columns = st.columns(2)
+    columns[0].download_button("Tout exporter en CSV (ZIP)", lambda: export_csv_zip(current_engine, actor),
+                               file_name=f"maillage-export-{stamp}.zip", mime=ZIP_MIME,
+                               icon=":material/download:", on_click="ignore")
+    columns[1].download_button("Tout exporter en XLSX", lambda: export_xlsx(current_engine, actor),
+                               file_name=f"maillage-export-{stamp}.xlsx", mime=XLSX_MIME,
+                               icon=":material/download:", on_click="ignore")
+
+
+def templates_view() -> None:
+    """One workbook template, one CSV template per kind, and what each column takes."""
+    with session_scope(engine()) as session:
+        vocab = Vocabularies.load(session)
+    st.markdown("Chaque modèle contient les en-têtes et deux lignes d'exemple à remplacer. Le classeur XLSX "
+                "réunit tous les types (une feuille chacun) et une feuille « Lisez-moi ».")
+    st.download_button("Modèle complet (XLSX)", lambda: template_xlsx(vocab), file_name="modele-maillage.xlsx",
+                       mime=XLSX_MIME, icon=":material/download:", type="primary", on_click="ignore")
+    columns = st.columns(4)
+    for index, kind in enumerate(KINDS):
+        columns[index % 4].download_button(f"{KINDS[kind].label.capitalize()} (CSV)", template_csv(kind),
+                                           file_name=template_filename(kind), mime="text/csv",
+                                           key=f"donnees:modele:{kind}", on_click="ignore")
+    chosen = st.selectbox("Colonnes de", list(KINDS), format_func=lambda k: KINDS[k].label, key="donnees:colonnes")
+    st.dataframe(
+        [{"Colonne": column, "Obligatoire": required, "Type": type_, "Description": help_, "Valeurs possibles": allowed}
+         for kind, column, required, type_, help_, allowed in instructions(vocab) if kind == chosen],
+        hide_index=True, width="stretch",
+    )
+
+
+def backup_view() -> None:
+    """Backup download and restore, for administrators."""
+    if not actor.is_admin:
+        st.info("La sauvegarde et la restauration de toute la base sont réservées aux administrateurs.",
+                icon=":material/lock:")
+        return
+    st.markdown("La sauvegarde est une archive ZIP : tous les fichiers au format d'échange, les sous-territoires, "
+                "vocabulaires, comptes et le journal, avec un manifeste (version du schéma, nombre de lignes, "
+                "sommes de contrôle).")
+    st.warning("Elle contient les comptes (empreintes des mots de passe) et les contacts des partenaires : "
+               "conservez-la en lieu sûr.", icon=":material/shield:")
+    current_engine = engine()
+    st.download_button("Télécharger une sauvegarde", lambda: make_backup(current_engine, actor),
+                       file_name=backup_filename(), mime=ZIP_MIME, icon=":material/backup:", on_click="ignore")
+    st.subheader("Restaurer une sauvegarde")
+    uploaded = st.file_uploader("Sauvegarde (.zip)", type=["zip"], key="donnees:restauration")
+    data = uploaded.getvalue() if uploaded is not None else st.session_state.get(TEST_BACKUP_KEY)
+    replace = st.checkbox("Remplacer les données existantes (instances, partenaires, liens, actions…)",
+                          key="donnees:remplacer")
+    confirmed = True
+    if replace:
+        confirmed = st.checkbox("Je confirme : les données actuelles seront effacées puis remplacées par la sauvegarde.",
+                                key="donnees:confirmer")
+    if st.button("Restaurer", disabled=data is None or not confirmed, icon=":material/restore:"):
+        bar = st.progress(0.0, text="Restauration…")
+        try:
+            report = restore_backup(engine(), data, actor, replace=replace, progress=progress_callback(bar))
+        except ReadError as error:
+            bar.empty()
+            show_messages("Sauvegarde illisible : rien n'a été restauré.", error.messages)
+            return
+        except ImportRefused as refused:
+            bar.empty()
+            show_messages("La sauvegarde contient des erreurs : rien n'a été restauré.",
+                          [str(problem) for problem in refused.plan.problems])
+            return
+        except MaillageError as error:
+            bar.empty()
+            st.error(f"Rien n'a été restauré : {error}")
+            return
+        bar.empty()
+        st.success("Sauvegarde restaurée.", icon=":material/check_circle:")
+        st.dataframe([{"Résultat": line} for line in report.lines], hide_index=True, width="stretch")
+
+
+def quality_view() -> None:
+    """What to check or complete, for the selected council (or everything, for administrators)."""
+    everything = actor.is_admin and st.toggle("Toutes les instances", key="donnees:qualite_tout")
+    if council_id is None and not everything:
+        st.info("Choisissez une instance dans le menu latéral.")
+        return
+    try:
+        with session_scope(engine()) as session:
+            report = data_quality(session, actor, None if everything else council_id, today)
+    except MaillageError as error:
+        st.error(f"Accès refusé : {error}")
+        return
+    if report.total == 0:
+        st.success("Rien à signaler.", icon=":material/check_circle:")
+        return
+    counts = st.columns(len(report.sections))
+    for column, section in zip(counts, report.sections):
+        column.metric(section.title, format_int(len(section.items)))
+    st.download_button("Télécharger la liste (CSV)", quality_csv(report), file_name=f"qualite-donnees-{stamp}.csv",
+                       mime="text/csv", icon=":material/download:", on_click="ignore")
+    for section in report.sections:
+        if not section.items:
+            continue
+        st.subheader(f"{section.title} ({format_int(len(section.items))})")
+        st.caption(section.advice)
+        st.dataframe([{"Élément": item.label, "Détail": item.detail} for item in section.items],
+                     hide_index=True, width="stretch")
+
+
+{"importer": import_view, "exporter": export_view, "modeles": templates_view, "sauvegarde": backup_view,
+ "qualite": quality_view}[view]()
