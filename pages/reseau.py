@@ -1,0 +1,262 @@
+"""Réseau: the cooperation graph of a council (or a network, or a territory), its metrics and its changes."""
+
+import datetime as dt
+
+import streamlit as st
+
+from maillage.access import can_write_council
+from maillage.csv_download import spreadsheet_csv
+from maillage.db import data_version, database_url, session_scope
+from maillage.errors import MaillageError
+from maillage.expectations import set_expectations
+from maillage.formatting import format_int, format_percent, plural
+from maillage.network import analyse, network_changes
+from maillage.network_choices import (
+    declared_kind_options,
+    filter_territories,
+    link_years,
+    network_options,
+    scope_territories,
+    typology_options,
+)
+from maillage.network_data import GraphFilters, Scope, build_graph, load_source, territory_members
+from maillage.network_html import render_network
+from maillage.network_tables import (
+    broker_records,
+    change_records,
+    community_records,
+    isolated_records,
+    matrix_records,
+    missing_records,
+    partner_records,
+    summary_records,
+)
+from maillage.network_view import GROUP_BY, NODE_CAP, SIZE_BY, ViewOptions, list_groups
+from maillage.vocab import Vocabularies
+from ui.session import current_actor, current_council_id, engine
+
+TODAY_LABEL = "Aujourd'hui"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_source(url, version, actor, scope, today):
+    """The scope's raw data, once per data version."""
+    with session_scope(engine()) as session:
+        return load_source(session, actor, scope, today)
+
+
+@st.cache_data(show_spinner="Calcul des mesures du réseau…", max_entries=64)
+def cached_analysis(url, version, actor, scope, filters, today):
+    """The filtered graph and its metrics, once per data version and filters."""
+    source = cached_source(url, version, actor, scope, today)
+    members = None
+    if filters.territory:
+        with session_scope(engine()) as session:
+            members = territory_members(session, source, filters.territory)
+    graph = build_graph(source, filters, members)
+    return graph, analyse(graph)
+
+
+@st.cache_data(show_spinner="Dessin du graphe…", max_entries=64)
+def cached_html(url, version, actor, scope, filters, today, view):
+    """The graph's HTML page (positions computed here, fixed seed)."""
+    graph, metrics = cached_analysis(url, version, actor, scope, filters, today)
+    return render_network(graph, metrics, view)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_changes(url, version, actor, scope, filters, today, year_from, year_to):
+    """Links added and ended between two years."""
+    source = cached_source(url, version, actor, scope, today)
+    members = None
+    if filters.territory:
+        with session_scope(engine()) as session:
+            members = territory_members(session, source, filters.territory)
+    return network_changes(source, filters, year_from, year_to, members)
+
+
+def download(label: str, records: list[dict], name: str, key: str) -> None:
+    """A CSV download button (formulas neutralised)."""
+    st.download_button(label, spreadsheet_csv(records), file_name=name, mime="text/csv", key=key,
+                       icon=":material/download:")
+
+
+actor = current_actor()
+council_id = current_council_id()
+today = dt.date.today()
+url = database_url()
+version = data_version(engine())
+st.title("Réseau")
+
+with session_scope(engine()) as session:
+    networks = network_options(session)
+    territories = scope_territories(session, council_id)
+    vocab = Vocabularies.load(session)
+
+scope_kinds = {"council": "Instance sélectionnée", "network": "Réseau", "territory": "Territoire"}
+if council_id is None:
+    scope_kinds.pop("council")
+if not networks:
+    scope_kinds.pop("network")
+if not territories:
+    scope_kinds.pop("territory")
+if not scope_kinds:
+    st.info("Aucune instance ni aucun réseau pour l'instant : importez des données depuis la page Données.")
+    st.stop()
+
+top = st.columns([2, 3])
+scope_kind = top[0].radio("Périmètre", list(scope_kinds), format_func=scope_kinds.get, horizontal=True, key="net_scope")
+if scope_kind == "network":
+    scope = Scope.network(top[1].selectbox("Réseau", list(networks), format_func=networks.get, key="net_network"))
+elif scope_kind == "territory":
+    scope = Scope.territory(top[1].selectbox("Territoire", list(territories), format_func=territories.get,
+                                             key="net_territory_scope"))
+else:
+    scope = Scope.council(council_id)
+
+source = cached_source(url, version, actor, scope, today)
+if not source.nodes:
+    st.info(f"Aucun partenaire dans ce périmètre ({source.title}). Ajoutez des partenaires depuis la page Partenaires.")
+    st.stop()
+
+with st.expander("Filtres", expanded=False, icon=":material/filter_alt:"):
+    cols = st.columns(3)
+    kind_options = declared_kind_options(source)
+    kinds = cols[0].multiselect("Nature des liens", list(kind_options), format_func=kind_options.get,
+                                placeholder="Toutes", key="net_kinds")
+    levels = {int(code): f"{code} — {label}" for code, label in vocab.labels("link_level").items()}
+    min_level = cols[1].selectbox("Niveau minimal", list(levels), format_func=levels.get, key="net_level")
+    years = [TODAY_LABEL] + link_years(source, today)
+    year = cols[2].selectbox("Le réseau en", years, key="net_year",
+                             help="Liens actifs pendant l'année choisie (ou aujourd'hui).")
+    cols = st.columns(3)
+    typologies = typology_options(source)
+    chosen_typologies = cols[0].multiselect("Typologies", list(typologies), format_func=typologies.get,
+                                            placeholder="Toutes", key="net_typologies")
+    with session_scope(engine()) as session:
+        filter_places = filter_territories(session, source, council_id if scope_kind == "council" else None)
+    place = cols[1].selectbox("Territoire", [""] + list(filter_places),
+                              format_func=lambda k: "Tous" if not k else filter_places.get(k, k), key="net_place")
+    derived = cols[2].toggle("Liens issus des actions communes", value=True, key="net_derived",
+                             help="Partenaires qui mènent une action ensemble (tracés en pointillés).")
+
+filters = GraphFilters(
+    kinds=frozenset(kinds) if kinds else None, min_level=min_level,
+    year=None if year == TODAY_LABEL else int(year),
+    typologies=frozenset(chosen_typologies) if chosen_typologies else None,
+    territory=place or None, include_derived=derived,
+)
+graph, metrics = cached_analysis(url, version, actor, scope, filters, today)
+
+figures = st.columns(6)
+figures[0].metric("Partenaires", format_int(metrics.nodes))
+figures[1].metric("Paires liées", format_int(metrics.links))
+figures[2].metric("Densité", format_percent(metrics.density, 1))
+figures[3].metric("Composantes", format_int(metrics.components))
+figures[4].metric("Isolés", format_int(len(metrics.isolated)))
+figures[5].metric("Communautés", format_int(len(metrics.communities)))
+
+view_cols = st.columns(3)
+size_by = view_cols[0].radio("Taille des points", list(SIZE_BY), format_func=lambda k: SIZE_BY[k].capitalize(),
+                             horizontal=True, key="net_size")
+group_by, open_group = "typology", None
+if metrics.nodes > NODE_CAP:
+    group_by = view_cols[1].radio("Regrouper par", list(GROUP_BY), format_func=lambda k: GROUP_BY[k].capitalize(),
+                                  horizontal=True, key="net_group_by")
+    groups = list_groups(graph, group_by)
+    labels = {key: f"{label} ({format_int(count)})" for key, label, count in groups}
+    chosen = view_cols[2].selectbox("Ouvrir un groupe", [""] + list(labels),
+                                    format_func=lambda k: "Vue d'ensemble" if not k else labels[k], key="net_open")
+    open_group = chosen or None
+view = ViewOptions(size_by=size_by, group_by=group_by, open_group=open_group)
+html = cached_html(url, version, actor, scope, filters, today, view)
+st.iframe(html, height=780)
+st.caption(f"Positions calculées sur le serveur ; faites glisser pour déplacer la vue, molette pour zoomer. "
+           f"Intermédiarité {'exacte' if metrics.betweenness_exact else f'estimée sur {metrics.betweenness_sources} sources tirées au hasard (graine fixe)'}.")
+st.download_button("Télécharger le graphe (HTML)", html.encode("utf-8"), file_name="reseau.html", mime="text/html",
+                   icon=":material/download:", key="net_html_download")
+
+tabs = st.tabs(["Chiffres clés", "Partenaires", "Intermédiaires", "Isolés", "Communautés", "Secteurs × secteurs",
+                "Typologies attendues", "Évolution"])
+with tabs[0]:
+    st.dataframe(summary_records(metrics), hide_index=True, width="stretch")
+    download("Télécharger (CSV)", summary_records(metrics, display=False), "reseau-chiffres.csv", "dl_summary")
+with tabs[1]:
+    st.dataframe(partner_records(metrics), hide_index=True, width="stretch")
+    download("Télécharger (CSV)", partner_records(metrics, display=False), "reseau-partenaires.csv", "dl_partners")
+with tabs[2]:
+    st.caption("Les partenaires par qui passent le plus de plus courts chemins entre les autres : "
+               "ils relient des groupes qui, sans eux, ne se parleraient pas.")
+    if metrics.brokers:
+        st.dataframe(broker_records(metrics), hide_index=True, width="stretch")
+        download("Télécharger (CSV)", broker_records(metrics, display=False), "reseau-intermediaires.csv", "dl_brokers")
+    else:
+        st.info("Aucun intermédiaire : aucun partenaire ne relie d'autres partenaires entre eux.")
+with tabs[3]:
+    if metrics.isolated:
+        st.warning(f"{plural(len(metrics.isolated), 'partenaire')} sans aucun lien avec les filtres choisis.")
+        st.dataframe(isolated_records(metrics), hide_index=True, width="stretch")
+        download("Télécharger (CSV)", isolated_records(metrics), "reseau-isoles.csv", "dl_isolated")
+    else:
+        st.success("Aucun partenaire isolé.")
+with tabs[4]:
+    st.caption("Groupes de partenaires plus liés entre eux qu'avec les autres (méthode de Louvain, graine fixe).")
+    if metrics.communities:
+        st.dataframe(community_records(metrics), hide_index=True, width="stretch")
+        download("Télécharger (CSV)", community_records(metrics, display=False), "reseau-communautes.csv", "dl_communities")
+    else:
+        st.info("Aucune communauté : aucun lien.")
+with tabs[5]:
+    st.caption("Nombre de paires liées entre les secteurs (sur la diagonale : à l'intérieur d'un secteur).")
+    st.dataframe(matrix_records(metrics), hide_index=True, width="stretch")
+    download("Télécharger (CSV)", matrix_records(metrics, display=False), "reseau-secteurs.csv", "dl_matrix")
+with tabs[6]:
+    if scope_kind != "council":
+        st.caption("Cadre par défaut, appliqué aux partenaires du périmètre.")
+    elif metrics.expectations_default:
+        st.caption("Cette instance n'a pas défini ses typologies attendues : le cadre par défaut s'applique.")
+    if metrics.missing:
+        st.warning("Typologies attendues absentes du partenariat : "
+                   + " ; ".join(e.label(vocab) for e in metrics.missing) + ".")
+    else:
+        st.success("Toutes les typologies attendues sont présentes dans le partenariat.")
+    st.dataframe(missing_records(metrics, vocab), hide_index=True, width="stretch")
+    download("Télécharger (CSV)", missing_records(metrics, vocab), "reseau-typologies-attendues.csv", "dl_missing")
+    if scope_kind == "council" and can_write_council(actor, council_id):
+        shown = [] if metrics.expectations_default else [e.text for e in metrics.expectations]
+        with st.form("expectations"):
+            text = st.text_area(
+                "Typologies attendues (une par ligne ; « | » entre des typologies équivalentes)",
+                value="\n".join(e.text for e in metrics.expectations), height=220,
+                help="Codes : " + ", ".join(f"{code} ({label})" for code, label in vocab.labels("typology").items()),
+            )
+            save = st.form_submit_button("Enregistrer les typologies attendues")
+        reset = st.button("Revenir au cadre par défaut", disabled=metrics.expectations_default)
+        if save or reset:
+            entries = [] if reset else [line for line in text.splitlines() if line.strip()]
+            try:
+                with session_scope(engine()) as session:
+                    set_expectations(session, actor, council_id, entries, expected_current=shown)
+            except MaillageError as error:
+                st.error(str(error))
+            else:
+                st.success("Typologies attendues enregistrées.")
+                st.rerun()
+with tabs[7]:
+    year_choices = link_years(source, today)
+    cols = st.columns(2)
+    year_from = cols[0].selectbox("De", year_choices, index=min(3, len(year_choices) - 1), key="net_from")
+    year_to = cols[1].selectbox("À", year_choices, index=0, key="net_to")
+    changes = cached_changes(url, version, actor, scope, filters, today, year_from, year_to)
+    st.markdown(f"**Liens apparus entre {year_from} et {year_to}** : {format_int(len(changes.added))}")
+    if changes.added:
+        st.dataframe(change_records(changes, "added"), hide_index=True, width="stretch")
+        download("Télécharger (CSV)", change_records(changes, "added", display=False), "reseau-liens-apparus.csv", "dl_added")
+    st.markdown(f"**Liens terminés entre {year_from} et {year_to}** : {format_int(len(changes.ended))}")
+    if changes.ended:
+        st.dataframe(change_records(changes, "ended"), hide_index=True, width="stretch")
+        download("Télécharger (CSV)", change_records(changes, "ended", display=False), "reseau-liens-termines.csv", "dl_ended")
+    if changes.newly_isolated:
+        st.warning(f"Devenus isolés en {year_to} : " + ", ".join(changes.newly_isolated) + ".")
+    if changes.no_longer_isolated:
+        st.info(f"Sortis de l'isolement en {year_to} : " + ", ".join(changes.no_longer_isolated) + ".")

@@ -1,0 +1,103 @@
+"""AppTest: the Réseau page for every demo council, figures checked against maillage.network; scopes; expectations."""
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from maillage.access import SYSTEM, Actor
+from maillage.db import session_scope
+from maillage.formatting import format_int
+from maillage.network import network_analysis
+from maillage.network_data import GraphFilters, Scope
+from models import Council
+from tests.apptest import open_app
+
+PAGE = "pages/reseau.py"
+
+
+def _councils(engine):
+    with Session(engine) as session:
+        return [(c.id, c.name) for c in session.exec(select(Council).order_by(Council.name))]
+
+
+def _iframes(at):
+    return [node for node in at.main if getattr(node, "type", "") == "iframe"] or at.get("iframe")
+
+
+def test_network_page_for_every_demo_council(shared_demo_url, shared_demo_engine, use_database):
+    use_database(shared_demo_url)
+    councils = _councils(shared_demo_engine)
+    assert len(councils) >= 4
+    at = open_app(page=PAGE, council_id=councils[0][0])
+    for council_id, name in councils:
+        at.sidebar.selectbox[0].set_value(council_id).run()
+        assert not at.exception, name
+        assert not at.error, name
+        assert at.title[0].value == "Réseau"
+        with session_scope(shared_demo_engine) as session:
+            _graph, metrics = network_analysis(session, SYSTEM, Scope.council(council_id), GraphFilters(), dt.date.today())
+        shown = {metric.label: metric.value for metric in at.metric}
+        assert shown["Partenaires"] == format_int(metrics.nodes), name
+        assert shown["Paires liées"] == format_int(metrics.links), name
+        assert shown["Isolés"] == format_int(len(metrics.isolated)), name
+        frames = _iframes(at)
+        assert len(frames) == 1, name
+        html = frames[0].proto.srcdoc if hasattr(frames[0], "proto") else ""
+        assert not html or f"Réseau de coopération — {name.replace(chr(39), '&#39;')}" in html
+
+
+def test_filters_year_and_no_derived_links(shared_demo_url, shared_demo_engine, use_database):
+    use_database(shared_demo_url)
+    bordeaux = next(cid for cid, name in _councils(shared_demo_engine) if name == "CLSPD de Bordeaux")
+    at = open_app(page=PAGE, council_id=bordeaux)
+    before = {m.label: m.value for m in at.metric}["Paires liées"]
+    at.toggle(key="net_derived").set_value(False).run()
+    assert not at.exception
+    without = {m.label: m.value for m in at.metric}["Paires liées"]
+    with session_scope(shared_demo_engine) as session:
+        _g, metrics = network_analysis(session, SYSTEM, Scope.council(bordeaux), GraphFilters(include_derived=False))
+    assert without == format_int(metrics.links) and int(without) < int(before)
+    at.selectbox(key="net_year").set_value(2018).run()
+    assert not at.exception
+    with session_scope(shared_demo_engine) as session:
+        _g, metrics = network_analysis(session, SYSTEM, Scope.council(bordeaux),
+                                       GraphFilters(include_derived=False, year=2018))
+    assert {m.label: m.value for m in at.metric}["Paires liées"] == format_int(metrics.links)
+
+
+def test_network_and_territory_scopes(shared_demo_url, use_database):
+    use_database(shared_demo_url)
+    at = open_app(page=PAGE)
+    at.radio(key="net_scope").set_value("network").run()
+    assert not at.exception and not at.error
+    at.radio(key="net_scope").set_value("territory").run()
+    assert not at.exception and not at.error
+    assert int({m.label: m.value for m in at.metric}["Partenaires"].replace("\u202f", "")) > 0
+
+
+def test_expectations_edited_from_the_page(db_factory, use_database):
+    url = db_factory.new("demo")
+    use_database(url)
+    from maillage.db import make_engine
+    engine = make_engine(url)
+    saintes = next(cid for cid, name in _councils(engine) if name == "CLSPD de Saintes")
+    at = open_app(page=PAGE, council_id=saintes)
+    at.text_area[0].set_value("MUNI\nTRANSPORT").run()
+    at.button(key="FormSubmitter:expectations-Enregistrer les typologies attendues").click().run()
+    assert not at.exception
+    with session_scope(engine) as session:
+        _g, metrics = network_analysis(session, SYSTEM, Scope.council(saintes), GraphFilters())
+    assert [e.text for e in metrics.expectations] == ["MUNI", "TRANSPORT"]
+    assert any("Transport" in w.value for w in at.warning)
+    at.text_area[0].set_value("PAS_UN_CODE").run()
+    at.button(key="FormSubmitter:expectations-Enregistrer les typologies attendues").click().run()
+    assert any("PAS_UN_CODE" in e.value for e in at.error)
+    engine.dispose()
+
+
+def test_elected_official_reads_without_editing(shared_demo_url, shared_demo_engine, use_database):
+    use_database(shared_demo_url)
+    bordeaux = next(cid for cid, name in _councils(shared_demo_engine) if name == "CLSPD de Bordeaux")
+    at = open_app(actor=Actor("elu@example.fr", "elu", frozenset({bordeaux})), page=PAGE, council_id=bordeaux)
+    assert not at.exception
+    assert len(at.text_area) == 0
