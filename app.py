@@ -10,12 +10,16 @@ from models.vocabularies import USER_ROLES
 from ui.auth import LANDING_KEY, sign_out, signed_in_actor
 from ui.session import engine
 
-st.set_page_config(page_title="Maillage", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layout="wide")
 
 # Every screen, by section. A page is shown only to the roles listed in PAGE_ROLES (all by default).
 pages = {
     "Pilotage": [
         st.Page("pages/tableau_de_bord.py", title="Tableau de bord", icon=":material/dashboard:", default=True),
+    ],
+    "Actions": [st.Page("pages/actions.py", title="Actions", icon=":material/event_note:")],
+    "Partenariat": [
+        st.Page("pages/reseau.py", title="Réseau", icon=":material/hub:"),
     ],
     "Analyse": [
         st.Page("pages/couverture.py", title="Couverture", icon=":material/grid_on:"),
