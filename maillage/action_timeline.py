@@ -127,7 +127,6 @@ def timeline_spec(bars: list[TimelineBar], as_of: dt.date, vocab: Vocabularies |
                      "tooltip": [{"field": "texte", "type": "nominal", "title": "Date"}]},
     }
     return {
-        "description": "Chronologie des actions, une barre par action, couleur selon le type d'action.",
         "data": {"values": values},
         "height": max(ROW_HEIGHT * len(bars), 60),
         "layer": [bar_layer, today_layer],

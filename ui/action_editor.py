@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
+import pyarrow as pa
 import streamlit as st
 
 from maillage.access import Actor
@@ -170,7 +171,9 @@ def _partners_table(prefix: str, council_id: int | None, vocab: Vocabularies) ->
     base = st.session_state.get(_key(prefix, "partners"), [])
     st.markdown("**Partenaires et rôles** *(au moins un pilote ; un partenaire peut tenir plusieurs rôles)*")
     st.data_editor(
-        {PARTNER: [row.get(PARTNER) for row in base], ROLES: [list(row.get(ROLES) or []) for row in base]},
+        # Typed columns, so an empty table still offers a partner list and a multi-choice role list.
+        pa.table({PARTNER: pa.array([row.get(PARTNER) for row in base], pa.int64()),
+                  ROLES: pa.array([list(row.get(ROLES) or []) for row in base], pa.list_(pa.string()))}),
         key=_editor_key(prefix), num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
             PARTNER: st.column_config.SelectboxColumn(
