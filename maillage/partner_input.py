@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from maillage.errors import ValidationError
 from maillage.exchange.checks import territory_key
@@ -86,8 +86,10 @@ def resolve_commune(session: Session, text: str) -> tuple[str | None, str | None
         if territory is None:
             return None, f"« {value} » : aucune commune n'a ce code INSEE"
         return territory.key, None
-    rows = session.exec(select(Territory).where(Territory.level == "com", Territory.search_name == fold(value))
-                        .order_by(Territory.population.desc())).all()
+    rows = session.exec(select(Territory).where(
+        Territory.level == "com",
+        or_(Territory.search_name == fold(value), Territory.search_name == value.lower(), Territory.name == value),
+    ).order_by(Territory.population.desc(), Territory.code)).all()
     if len(rows) == 1:
         return rows[0].key, None
     if len(rows) > 1:
