@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from maillage.text import compact
+from maillage.text import compact, fold
 
 # Column types: how a cell is parsed on import and written on export.
 TEXT, DATE, NUMBER, COUNT, BOOL = "texte", "date", "nombre", "entier", "oui/non"
@@ -44,14 +44,38 @@ class KindFormat:
         return next(spec for spec in self.specs if spec.name == column)
 
     def match_header(self, header: str) -> str | None:
-        """The column a header names, ignoring case, accents, spaces, underscores (and a trailing `*`)."""
+        """The column a header names, ignoring case, accents, spaces, underscores, a trailing `*`,
+        and little words (`Territoires d'intervention` = `territoires_intervention`)."""
         wanted = compact(header)
         if not wanted:
             return None
         for column in self.columns:
             if compact(column) == wanted:
                 return column
-        return None
+        short = _without_little_words(header)
+        for column in self.columns:
+            if _without_little_words(column) == short:
+                return column
+        return HEADER_ALIASES.get(self.name, {}).get(short)
+
+
+_LITTLE_WORDS = {"d", "de", "du", "des", "l", "la", "le", "les", "en", "par"}
+# Other usual spellings of a column (after removing little words).
+HEADER_ALIASES: dict[str, dict[str, str]] = {
+    "partenaires": {"email": "contact_email", "mail": "contact_email", "courriel": "contact_email",
+                    "telephone": "contact_telephone", "siteinternet": "site_web", "site": "site_web",
+                    "typologiestructure": "typologie", "codeinseecommunesiege": "commune_siege",
+                    "dateverification": "verifie_le"},
+    "actions": {"datedebut": "debut", "datefin": "fin", "typeaction": "type_action", "budget": "budget_eur",
+                "heuresparsemaine": "heures_semaine", "partage": "partage_reseau"},
+    "liens": {"datedebut": "debut", "datefin": "fin"},
+    "indicateurs": {"an": "annee"},
+}
+
+
+def _without_little_words(text: str) -> str:
+    """`Date de début` → `datedebut`: the compact form without articles and prepositions."""
+    return "".join(word for word in fold(text).split() if word not in _LITTLE_WORDS)
 
 
 def _kind(name: str, label: str, columns: list[tuple[str, str, str]], examples: list[tuple[str, ...]]) -> KindFormat:
