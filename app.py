@@ -11,6 +11,8 @@ from ui.auth import LANDING_KEY, sign_out, signed_in_actor
 from ui.session import engine
 
 st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layout="wide")
+# The page is French (screen readers, hyphenation, spell-checking); a constant script, no user data.
+st.html("<script>document.documentElement.lang = 'fr';</script>", unsafe_allow_javascript=True)
 
 # Every screen, by section. A page is shown only to the roles listed in PAGE_ROLES (all by default).
 pages = {
@@ -81,7 +83,7 @@ if actor is None:
     st.stop()
 
 st.sidebar.title("Maillage")
-st.sidebar.caption(f"{actor.email} · {USER_ROLES.get(actor.role, actor.role)}")
+st.sidebar.text(f"{actor.email}\n{USER_ROLES.get(actor.role, actor.role)}")
 if st.sidebar.button("Se déconnecter", icon=":material/logout:"):
     sign_out("Vous êtes déconnecté.")
     if getattr(st.user, "is_logged_in", False):

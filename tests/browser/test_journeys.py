@@ -34,3 +34,9 @@ def test_every_page_opens_without_error(page, app_url, watch):
         screenshot(page, "page-" + re.sub(r"[^a-z0-9]+", "-", title.lower()))
     assert watch.dialogs == []
     assert watch.foreign_requests() == []
+
+
+def test_page_language_is_french(page, app_url):
+    page.goto(app_url)
+    page.get_by_label("Adresse e-mail").wait_for()
+    page.wait_for_function("() => document.documentElement.lang === 'fr'", timeout=10000)
