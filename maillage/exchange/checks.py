@@ -409,6 +409,8 @@ def _check_reseaux(checker: _RowChecker) -> tuple[dict, str]:
     kind = checker.vocab_code("network_kind", "type", checker.required("type"), "un type de réseau")
     if name:
         checker.duplicate("nom", name, fold(name), "ce réseau")
+        if fold(name) not in checker.index.networks and not checker.actor.is_admin:
+            checker.problem("nom", name, "seul un administrateur peut créer ou modifier un réseau")
         checker.index.networks.setdefault(fold(name), name)
     return dict(name=name, kind=kind, members=split_list(checker.cell("membres"))), name
 
