@@ -13,6 +13,7 @@ from models import Council
 from tests.apptest import open_app
 
 PAGE = "pages/reseau.py"
+SAVE = "FormSubmitter:expectations-Enregistrer les typologies attendues"
 
 
 def _councils(engine):
@@ -82,22 +83,23 @@ def test_expectations_edited_from_the_page(db_factory, use_database):
     engine = make_engine(url)
     saintes = next(cid for cid, name in _councils(engine) if name == "CLSPD de Saintes")
     at = open_app(page=PAGE, council_id=saintes)
-    at.text_area[0].set_value("MUNI\nTRANSPORT").run()
-    at.button(key="FormSubmitter:expectations-Enregistrer les typologies attendues").click().run()
-    assert not at.exception
+    at.text_area[0].set_value("MUNI\nTRANSPORT")
+    at.button(key=SAVE).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
     with session_scope(engine) as session:
         _g, metrics = network_analysis(session, SYSTEM, Scope.council(saintes), GraphFilters())
     assert [e.text for e in metrics.expectations] == ["MUNI", "TRANSPORT"]
     assert any("Transport" in w.value for w in at.warning)
-    at.text_area[0].set_value("PAS_UN_CODE").run()
-    at.button(key="FormSubmitter:expectations-Enregistrer les typologies attendues").click().run()
+    at.text_area[0].set_value("PAS_UN_CODE")
+    at.button(key=SAVE).click().run()
     assert any("PAS_UN_CODE" in e.value for e in at.error)
     engine.dispose()
 
 
-def test_elected_official_reads_without_editing(shared_demo_url, shared_demo_engine, use_database):
+def test_expectations_not_editable_outside_a_council_scope(shared_demo_url, shared_demo_engine, use_database):
     use_database(shared_demo_url)
     bordeaux = next(cid for cid, name in _councils(shared_demo_engine) if name == "CLSPD de Bordeaux")
-    at = open_app(actor=Actor("elu@example.fr", "elu", frozenset({bordeaux})), page=PAGE, council_id=bordeaux)
-    assert not at.exception
-    assert len(at.text_area) == 0
+    at = open_app(actor=Actor("coord@example.fr", "coordinateur", frozenset({bordeaux})), page=PAGE, council_id=bordeaux)
+    assert not at.exception and len(at.text_area) == 1
+    at.radio(key="net_scope").set_value("network").run()
+    assert not at.exception and len(at.text_area) == 0
