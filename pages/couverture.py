@@ -80,6 +80,7 @@ with session_scope(engine()) as session:
 version = data_version(engine())
 url = database_url()
 
+title_slot = st.empty()
 controls = st.columns([1, 1.4, 1.2])
 as_of = controls[0].date_input("Date de référence", value=dt.date.today(), format="DD/MM/YYYY", key="cov_as_of",
                                help="Le statut de chaque action est évalué à cette date (une action terminée "
@@ -89,7 +90,7 @@ rows_level = controls[2].radio("Lignes", list(ROW_LEVELS), format_func=ROW_LEVEL
                                key="cov_rows")
 
 cov = _coverage(url, version, council_id, as_of, shared_only)
-st.title(f"Couverture — {cov.name}")
+title_slot.title(f"Couverture — {cov.name}")
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
 frame_text = (f"référentiel par défaut ({plural(len(cov.frame), 'règle')})" if cov.frame_is_default
@@ -99,19 +100,23 @@ st.caption(f"Au {format_date(cov.as_of)} · {plural(len(cov.communes), 'commune'
            + (" · actions partagées seulement (accès réseau)" if shared_only else ""))
 
 whole = council_summary(cov)
-metrics = st.columns(6)
+metrics = st.columns(4)
 metrics[0].metric("Score de couverture", format_percent(whole.score),
                   help="Part des cellules attendues (commune × type d'action × public) couvertes par une action en cours.")
 metrics[1].metric("Cellules attendues", format_int(whole.expected))
 metrics[2].metric("Manquantes", format_int(whole.counts["missing"]))
-metrics[3].metric("Échues", format_int(whole.counts["lapsed"]))
-metrics[4].metric("Actions en cours / 10 000 hab.", format_decimal(whole.actions_per_10k, 2)
+metrics[3].metric("Échues", format_int(whole.counts["lapsed"]),
+                  help="Seules des actions terminées, arrivées à échéance ou suspendues couvrent ces cellules.")
+metrics = st.columns(4)
+metrics[0].metric("Prévues", format_int(whole.counts["planned"]), help="Seule une action en projet couvre ces cellules.")
+metrics[1].metric("Actions en cours pour 10 000 hab.", format_decimal(whole.actions_per_10k, 2)
                   if whole.actions_per_10k is not None else "—",
                   help="Actions en cours (tous types) qui touchent au moins une commune de l'instance.")
-metrics[5].metric("Heures en ligne / sem. / 10 000 hab.", format_decimal(whole.online_hours_per_10k, 2)
+metrics[2].metric("Heures en ligne par semaine pour 10 000 hab.", format_decimal(whole.online_hours_per_10k, 2)
                   if whole.online_hours_per_10k is not None else "—",
                   help="Heures hebdomadaires des actions en ligne en cours, réparties entre les communes "
                        "qu'elles touchent au prorata de la population.")
+metrics[3].metric("Population couverte", format_int(cov.population))
 
 if not cov.communes:
     st.info("Cette instance ne couvre encore aucune commune : ajoutez ses territoires pour calculer sa couverture.")
@@ -125,6 +130,7 @@ with tab_matrix:
     filters = st.columns([1.2, 1.2, 1])
     wanted_statuses = filters[0].multiselect(
         "Lignes ayant au moins une cellule", statuses, format_func=STATUS_LABELS.get, key=f"cov_status_{by}",
+        placeholder="Tous les statuts",
         help="Par exemple « Manquant » pour ne garder que les territoires où il manque quelque chose.")
     wanted_columns = filters[1].multiselect(
         "Colonnes affichées", [c.key for c in full.columns], key=f"cov_columns_{by}",
@@ -139,8 +145,10 @@ with tab_matrix:
     if not records:
         st.info("Aucune cellule ne correspond à ces filtres.")
     else:
-        event = st.altair_chart(heatmap(records, statuses), on_select="rerun", key="cov_chart",
-                                selection_mode=SELECTION, width="stretch")
+        event = st.altair_chart(
+            heatmap(records, statuses), on_select="rerun", key="cov_chart", selection_mode=SELECTION, width="stretch",
+            alt=f"Matrice de couverture de {cov.name} : {len(matrix.rows)} territoires en lignes, "
+                f"{len(matrix.columns)} colonnes ; le même contenu est disponible sous forme de tableau ci-dessous.")
         points = (event.selection.get(SELECTION) or []) if event and event.selection else []
         if points:
             picked = (points[0].get("row"), points[0].get("column"))
@@ -281,21 +289,20 @@ with tab_frame:
 
         rule_keys = {f"{r.action_type}|{r.public}": r for r in cov.frame}
         if rule_keys:
+            st.markdown("**Modifier ou supprimer une règle**")
+            chosen = st.selectbox(
+                "Règle", list(rule_keys), key="cov_edit_key",
+                format_func=lambda k: f"{type_labels.get(rule_keys[k].action_type, rule_keys[k].action_type)} — "
+                                      f"{public_labels.get(rule_keys[k].public, rule_keys[k].public)} "
+                                      f"(à partir de {format_int(rule_keys[k].population_min)} hab.)")
+            rule = rule_keys[chosen]
             with st.form("cov_edit_rule"):
-                st.markdown("**Modifier ou supprimer une règle**")
-                columns = st.columns([2, 1])
-                chosen = columns[0].selectbox(
-                    "Règle", list(rule_keys), key="cov_edit_key",
-                    format_func=lambda k: f"{type_labels.get(rule_keys[k].action_type, rule_keys[k].action_type)} — "
-                                          f"{public_labels.get(rule_keys[k].public, rule_keys[k].public)} "
-                                          f"(à partir de {format_int(rule_keys[k].population_min)} hab.)")
-                threshold = columns[1].number_input("Nouveau seuil (habitants)", min_value=0, step=1000, value=0,
-                                                    key="cov_edit_min")
+                threshold = st.number_input("Seuil (habitants)", min_value=0, step=1000, value=rule.population_min,
+                                            key=f"cov_edit_min_{chosen}_{rule.population_min}")
                 buttons = st.columns(2)
                 save = buttons[0].form_submit_button("Enregistrer le seuil", icon=":material/save:")
                 delete = buttons[1].form_submit_button("Supprimer la règle", icon=":material/delete:")
                 if save or delete:
-                    rule = rule_keys[chosen]
                     shown_spec = RuleSpec(rule.action_type, rule.public, rule.population_min)
                     try:
                         with session_scope(engine()) as session:

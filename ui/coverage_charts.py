@@ -19,16 +19,16 @@ DARK_TEXT = ("not_expected", "none", "lapsed", "planned")
 SELECTION = "cellule"
 
 
-def heatmap(records: list[dict], statuses: list[str], height_per_row: int = 24) -> alt.Chart:
+def heatmap(records: list[dict], statuses: list[str], height_per_row: int = 26) -> alt.Chart:
     """Territories × columns, coloured by status, with the short status text in each cell; click selects a cell."""
-    rows = len({r["row"] for r in records}) or 1
     domain = [STATUS_LABELS[s] for s in statuses]
     colors = [STATUS_COLORS[s] for s in statuses]
     base = alt.Chart(alt.Data(values=records))
     x = alt.X("column_label:N", sort=alt.EncodingSortField(field="column_order", op="min"), title=None,
-              axis=alt.Axis(orient="top", labelAngle=-35, labelLimit=240, labelFontSize=12))
+              axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=260, labelFontSize=12, labelAlign="left",
+                            labelOverlap=False))
     y = alt.Y("row_label:N", sort=alt.EncodingSortField(field="row_order", op="min"), title=None,
-              axis=alt.Axis(labelLimit=280, labelFontSize=12))
+              axis=alt.Axis(labelLimit=280, labelFontSize=12, labelOverlap=False))
     selection = alt.selection_point(name=SELECTION, fields=["row", "column"], on="click", empty=False)
     rect = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
         x=x, y=y,
@@ -44,7 +44,8 @@ def heatmap(records: list[dict], statuses: list[str], height_per_row: int = 24) 
         color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=list(DARK_TEXT)),
                             alt.value("#222222"), alt.value("white")),
     )
-    return (rect + text).properties(height=max(140, rows * height_per_row)).configure_view(stroke=None)
+    return ((rect + text).properties(height=alt.Step(height_per_row), padding={"right": 150, "left": 5, "top": 5, "bottom": 5})
+            .configure_view(stroke=None))
 
 
 def coverage_map_chart(geojson: dict, height: int = 520) -> alt.Chart:
