@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "maillage.commands.users",
     "maillage.commands.coverage",
     "maillage.commands.exchange",
+    "maillage.commands.scale",
 )
 
 EXIT_ERROR = 1
