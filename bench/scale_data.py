@@ -73,8 +73,8 @@ def _council_groups(communes: list[tuple], councils: int, rng: random.Random) ->
         by_dep: dict[str, list[dict]] = defaultdict(list)
         for group in rest:
             by_dep[group["dep"]].append(group)
-        candidates = [g for g in by_dep.values() if len(g) > 1]
-        if not candidates:
+        candidates = [g for g in by_dep.values() if len(g) > 1] or [rest]  # then across départements
+        if len(candidates[0]) < 2:
             break
         smallest = min(candidates, key=lambda g: min(x["population"] for x in g))
         smallest.sort(key=lambda g: g["population"])

@@ -23,7 +23,7 @@ def test_small_scale_covers_france_once(db_factory):
         covered = Counter()
         for council in session.exec(select(Council)):
             keys = session.exec(select(CouncilTerritory.territory_key).where(CouncilTerritory.council_id == council.id)).all()
-            covered.update(footprint(session, keys).communes)
+            covered.update(list(footprint(session, keys).communes))
         assert len(covered) == database_counts(session)["communes"]
         assert set(covered.values()) == {1}
     first = _snapshot(engine)
