@@ -21,6 +21,7 @@ pages = {
     ],
     "Actions": [st.Page("pages/actions.py", title="Actions", icon=":material/event_note:")],
     "Partenariat": [
+        st.Page("pages/partenaires.py", title="Partenaires", icon=":material/groups:"),
         st.Page("pages/reseau.py", title="Réseau", icon=":material/hub:"),
     ],
     "Analyse": [

@@ -44,7 +44,7 @@ FRESHNESS = {"all": "Toutes les fiches", "fresh": "Vérifiées depuis moins d'un
 ARCHIVED = {"active": "En activité", "archived": "Archivés", "all": "Tous"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class PartnerFilters:
     """Register filters; empty values filter nothing."""
 

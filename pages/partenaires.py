@@ -1,0 +1,448 @@
+"""Partenaires: the register (search, filters, sort, count), a partner's detail with its links, the add and
+edit forms, archive/restore with confirmation, duplicates and merge."""
+
+import datetime as dt
+
+import streamlit as st
+
+from maillage.csv_download import spreadsheet_csv
+from maillage.db import data_version, database_url, session_scope
+from maillage.duplicates import find_duplicates, merge_partners
+from maillage.errors import MaillageError, ValidationError
+from maillage.formatting import format_date, format_datetime, format_int, plural
+from maillage.links import LinkInput, create_link, end_link, update_link
+from maillage.network_choices import network_options, scope_territories
+from maillage.partner_input import PartnerInput, commune_suggestions
+from maillage.partners import (
+    ARCHIVED,
+    FRESHNESS,
+    SORTS,
+    PartnerFilters,
+    archive_partner,
+    commune_options,
+    create_partner,
+    list_partners,
+    partner_choices,
+    partner_detail,
+    restore_partner,
+    update_partner,
+)
+from maillage.partnership import partnership_ids
+from maillage.access import can_write_council
+from maillage.vocab import Vocabularies
+from ui.session import current_actor, current_council_id, engine
+
+FLASH = "partners_flash"
+SELECTED = "partners_selected"
+GOTO = "partners_goto"  # set by an action; becomes the selected partner on the next run
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_list(url, version, filters, sort, descending, today):
+    """The filtered register, once per data version."""
+    with session_scope(engine()) as session:
+        return list_partners(session, filters, sort, descending, today)
+
+
+def flash(message: str) -> None:
+    """Show `message` after the next rerun."""
+    st.session_state[FLASH] = message
+
+
+def show_problems(error: MaillageError) -> None:
+    """Each validation problem on its own line; other errors as one message."""
+    if isinstance(error, ValidationError):
+        st.error("Le formulaire n'a pas été enregistré :\n\n" + "\n".join(f"- {message}" for _f, message in error.problems))
+    else:
+        st.error(str(error))
+
+
+def partner_form(prefix: str, initial: PartnerInput | None, vocab: Vocabularies, networks: dict[int, str],
+                 submit_label: str) -> PartnerInput | None:
+    """The partner form (add or edit); returns what was typed when submitted."""
+    initial = initial or PartnerInput(name="", typology="", seat_commune="")
+    typologies = vocab.labels("typology")
+    codes = list(typologies)
+    with st.form(f"{prefix}_form"):
+        cols = st.columns(2)
+        name = cols[0].text_input("Nom *", value=initial.name, key=f"{prefix}_name", max_chars=200)
+        typology = cols[1].selectbox("Typologie *", codes, index=codes.index(initial.typology) if initial.typology in codes else None,
+                                     format_func=lambda c: f"{typologies[c]} ({c})", key=f"{prefix}_typology",
+                                     placeholder="Choisissez une typologie")
+        cols = st.columns(2)
+        seat = cols[0].text_input("Commune du siège *", value=initial.seat_commune, key=f"{prefix}_seat",
+                                  help="Nom ou code INSEE : « Bordeaux », « 33063 » ou « Bordeaux (33063) ».")
+        territories = initial.territories if isinstance(initial.territories, str) else " | ".join(initial.territories)
+        places = cols[1].text_input("Territoires d'intervention", value=territories, key=f"{prefix}_territories",
+                                    help="Séparés par « | » : code INSEE ou nom de commune, SIREN d'EPCI, dep:33, reg:75, "
+                                         "sub:33063:benauge…")
+        chosen_networks = st.multiselect("Réseaux", list(networks), default=[n for n in initial.network_ids if n in networks],
+                                         format_func=networks.get, key=f"{prefix}_networks", placeholder="Aucun")
+        cols = st.columns(3)
+        siret = cols[0].text_input("SIRET", value=initial.siret, key=f"{prefix}_siret", help="14 chiffres (facultatif).")
+        website = cols[1].text_input("Site web", value=initial.website, key=f"{prefix}_website", placeholder="https://…")
+        verified = cols[2].date_input("Fiche vérifiée le", value=initial.verified_on, key=f"{prefix}_verified",
+                                      format="DD/MM/YYYY", max_value=dt.date.today())
+        st.caption("Contact professionnel (facultatif) — une fonction ou un service plutôt qu'une personne.")
+        cols = st.columns(4)
+        contact_name = cols[0].text_input("Nom du contact", value=initial.contact_name, key=f"{prefix}_contact_name")
+        contact_role = cols[1].text_input("Fonction", value=initial.contact_role, key=f"{prefix}_contact_role")
+        contact_email = cols[2].text_input("E-mail professionnel", value=initial.contact_email, key=f"{prefix}_contact_email")
+        contact_phone = cols[3].text_input("Téléphone professionnel", value=initial.contact_phone, key=f"{prefix}_contact_phone")
+        notes = st.text_area("Notes", value=initial.notes, key=f"{prefix}_notes",
+                             help="Jamais de donnée personnelle sur les personnes accompagnées.")
+        submitted = st.form_submit_button(submit_label, type="primary")
+    if not submitted:
+        return None
+    return PartnerInput(name=name, typology=typology or "", seat_commune=seat, territories=places, siret=siret,
+                        website=website, network_ids=list(chosen_networks), contact_name=contact_name,
+                        contact_role=contact_role, contact_email=contact_email, contact_phone=contact_phone,
+                        verified_on=verified, notes=notes)
+
+
+ASK_ARCHIVE = "partners_ask_archive"  # (id, name, version) while the archive dialog is open
+ASK_MERGE = "partners_ask_merge"  # ((id, name, version) kept, (…) removed) while the merge dialog is open
+
+
+def _close_archive() -> None:
+    st.session_state.pop(ASK_ARCHIVE, None)
+
+
+def _close_merge() -> None:
+    st.session_state.pop(ASK_MERGE, None)
+
+
+@st.dialog("Archiver ce partenaire ?", on_dismiss=_close_archive)
+def confirm_archive(partner_id: int, name: str, version: int) -> None:
+    """Ask before archiving."""
+    st.write(f"« {name} » disparaîtra des listes et du graphe du réseau. Ses liens, ses actions et son "
+             "historique sont conservés ; il pourra être restauré.")
+    cols = st.columns(2)
+    if cols[0].button("Archiver", type="primary", key="confirm_archive"):
+        try:
+            with session_scope(engine()) as session:
+                archive_partner(session, actor, partner_id, version)
+        except MaillageError as error:
+            st.error(str(error))
+        else:
+            _close_archive()
+            flash(f"« {name} » est archivé.")
+            st.rerun()
+    if cols[1].button("Annuler", key="cancel_archive"):
+        _close_archive()
+        st.rerun()
+
+
+@st.dialog("Fusionner ces deux partenaires ?", width="large", on_dismiss=_close_merge)
+def confirm_merge(keep: tuple[int, str, int], remove: tuple[int, str, int]) -> None:
+    """Ask before merging `remove` into `keep`."""
+    st.write(f"« {remove[1]} » sera fusionné dans « {keep[1]} » : ses liens, ses rôles dans les actions, ses réseaux "
+             "et ses territoires passent à la fiche conservée, les champs vides de celle-ci sont complétés, puis "
+             f"la fiche « {remove[1]} » est supprimée. L'opération est enregistrée dans le journal.")
+    cols = st.columns(2)
+    if cols[0].button("Fusionner", type="primary", key="confirm_merge"):
+        try:
+            with session_scope(engine()) as session:
+                report = merge_partners(session, actor, keep[0], remove[0], keep[2], remove[2])
+        except MaillageError as error:
+            st.error(str(error))
+        else:
+            _close_merge()
+            flash(" ".join(report.lines()))
+            st.session_state[GOTO] = keep[0]
+            st.rerun()
+    if cols[1].button("Annuler", key="cancel_merge"):
+        _close_merge()
+        st.rerun()
+
+
+actor = current_actor()
+council_id = current_council_id()
+today = dt.date.today()
+url = database_url()
+version = data_version(engine())
+writer = actor.can_write_anything
+
+st.title("Partenaires")
+if GOTO in st.session_state:
+    st.session_state[SELECTED] = st.session_state.pop(GOTO)
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+with session_scope(engine()) as session:
+    vocab = Vocabularies.load(session)
+    networks = network_options(session)
+    places = scope_territories(session, council_id)
+    communes = commune_options(session, council_id)
+
+tab_list, tab_detail, tab_new, tab_duplicates = st.tabs(["Registre", "Fiche", "Nouveau partenaire", "Doublons"])
+
+with tab_list:
+    cols = st.columns([3, 2, 2])
+    query = cols[0].text_input("Rechercher", key="p_query", placeholder="Nom, commune ou SIRET")
+    only_council = cols[1].toggle("Partenariat de l'instance", value=council_id is not None, key="p_scope",
+                                  disabled=council_id is None,
+                                  help="Les partenaires dont le siège ou les territoires rencontrent ceux de l'instance, "
+                                       "ou qui ont un lien ou une action avec elle.")
+    archived = cols[2].selectbox("Fiches", list(ARCHIVED), format_func=ARCHIVED.get, key="p_archived")
+    cols = st.columns(4)
+    typology_labels = vocab.labels("typology")
+    typologies = cols[0].multiselect("Typologies", list(typology_labels), format_func=typology_labels.get,
+                                     key="p_typologies", placeholder="Toutes")
+    group_labels = vocab.labels("typology_group")
+    groups = cols[1].multiselect("Secteurs", list(group_labels), format_func=group_labels.get, key="p_groups",
+                                 placeholder="Tous")
+    commune = cols[2].selectbox("Commune du siège", [""] + list(communes),
+                                format_func=lambda k: communes.get(k, "Toutes"), key="p_commune")
+    place = cols[3].selectbox("Territoire d'intervention", [""] + list(places),
+                              format_func=lambda k: places.get(k, "Tous"), key="p_place")
+    cols = st.columns(4)
+    network = cols[0].selectbox("Réseau", [0] + list(networks), format_func=lambda n: networks.get(n, "Tous"),
+                                key="p_network")
+    freshness = cols[1].selectbox("Vérification", list(FRESHNESS), format_func=FRESHNESS.get, key="p_freshness")
+    sort = cols[2].selectbox("Trier par", list(SORTS), format_func=SORTS.get, key="p_sort")
+    descending = cols[3].toggle("Ordre décroissant", key="p_descending")
+    filters = PartnerFilters(
+        query=query, typologies=tuple(typologies), groups=tuple(groups), commune=commune or None,
+        territory=place or None, network_id=network or None, freshness=freshness, archived=archived,
+        council_id=council_id if only_council else None,
+    )
+    listing = cached_list(url, version, filters, sort, descending, today)
+    st.markdown(f"**{plural(listing.count, 'partenaire')}**"
+                + (f" sur {format_int(listing.scope_total)}" if listing.count != listing.scope_total else ""))
+    records = [
+        {"Nom": r.name, "Typologie": r.typology_label, "Secteur": r.group_label, "Commune du siège": r.commune_name,
+         "Réseaux": ", ".join(r.networks), "Vérifié le": format_date(r.verified_on),
+         "À vérifier": "oui" if r.stale else "", "Archivé": "oui" if r.archived else ""}
+        for r in listing.rows
+    ]
+    st.dataframe(records, hide_index=True, width="stretch", height=min(600, 38 + 35 * max(1, len(records))))
+    st.download_button("Télécharger la liste (CSV)", spreadsheet_csv(records), file_name="partenaires.csv",
+                       mime="text/csv", icon=":material/download:", key="p_download")
+
+with tab_detail:
+    choices = {r.id: f"{r.name} — {r.commune_name}" + (" (archivé)" if r.archived else "") for r in listing.rows}
+    selected = st.session_state.get(SELECTED)
+    if selected is not None and selected not in choices:
+        with session_scope(engine()) as session:
+            try:
+                extra = partner_detail(session, actor, selected, today)
+                choices = {selected: f"{extra.name} — {extra.seat_commune}", **choices}
+            except MaillageError:
+                st.session_state[SELECTED] = None
+    default = {} if SELECTED in st.session_state else {"index": None}
+    partner_id = st.selectbox("Partenaire", list(choices), format_func=choices.get, key=SELECTED,
+                              placeholder="Choisissez un partenaire (la liste suit les filtres du registre)", **default)
+    if partner_id is None:
+        st.info("Choisissez un partenaire pour voir sa fiche, ses liens et ses actions.")
+    else:
+        with session_scope(engine()) as session:
+            detail = partner_detail(session, actor, partner_id, today)
+        st.subheader(detail.name)
+        status = "archivé le " + format_datetime(detail.archived_at) if detail.archived_at else (
+            "fiche à vérifier" if detail.stale else "fiche à jour")
+        st.caption(f"{detail.typology_label} · {detail.group_label} · siège : {detail.seat_commune} · {status}")
+        info = [
+            {"Champ": "Territoires d'intervention", "Valeur": ", ".join(detail.territories) or "—"},
+            {"Champ": "Réseaux", "Valeur": ", ".join(detail.networks) or "—"},
+            {"Champ": "SIRET", "Valeur": detail.siret or "—"},
+            {"Champ": "Site web", "Valeur": detail.website or "—"},
+            {"Champ": "Vérifiée le", "Valeur": format_date(detail.verified_on)},
+            {"Champ": "Notes", "Valeur": detail.notes or "—"},
+        ]
+        if detail.contact_visible:
+            contact = " · ".join(v for v in (detail.contact_name, detail.contact_role, detail.contact_email,
+                                             detail.contact_phone) if v)
+            info.append({"Champ": "Contact professionnel", "Valeur": contact or "—"})
+        st.dataframe(info, hide_index=True, width="stretch")
+
+        if detail.can_edit:
+            cols = st.columns(3)
+            if detail.archived_at is None:
+                if cols[0].button("Modifier la fiche", icon=":material/edit:", key="p_edit_open"):
+                    st.session_state["p_editing"] = (detail.id, detail.version)
+                if cols[1].button("Archiver…", icon=":material/archive:", key="p_archive"):
+                    st.session_state[ASK_ARCHIVE] = (detail.id, detail.name, detail.version)
+            elif cols[0].button("Restaurer", icon=":material/unarchive:", key="p_restore"):
+                try:
+                    with session_scope(engine()) as session:
+                        restore_partner(session, actor, detail.id, detail.version)
+                except MaillageError as error:
+                    st.error(str(error))
+                else:
+                    flash(f"« {detail.name} » est restauré.")
+                    st.rerun()
+        editing = st.session_state.get("p_editing")
+        if editing and editing[0] == detail.id and detail.archived_at is None:
+            st.markdown("##### Modifier la fiche")
+            sent = partner_form(f"edit{detail.id}", detail.as_input(), vocab, networks, "Enregistrer les modifications")
+            if sent is not None:
+                try:
+                    with session_scope(engine()) as session:
+                        update_partner(session, actor, detail.id, sent, editing[1], today)
+                except MaillageError as error:
+                    show_problems(error)
+                else:
+                    st.session_state.pop("p_editing", None)
+                    flash(f"« {sent.name.strip()} » est enregistré.")
+                    st.rerun()
+            if st.button("Fermer le formulaire", key="p_edit_close"):
+                st.session_state.pop("p_editing", None)
+                st.rerun()
+
+        st.markdown("##### Liens de coopération")
+        if detail.links:
+            st.dataframe([
+                {"Partenaire": l.other + (" (archivé)" if l.other_archived else ""), "Nature": l.kind_label,
+                 "Niveau": f"{l.level} — {l.level_label}", "Début": format_date(l.start), "Fin": format_date(l.end),
+                 "Instance": l.council, "En cours": "oui" if l.active else "non", "Note": l.note}
+                for l in detail.links], hide_index=True, width="stretch")
+        else:
+            st.info("Aucun lien déclaré.")
+        kinds = {k: v for k, v in vocab.labels("link_kind").items() if k != "action"}
+        levels = {int(k): f"{k} — {v}" for k, v in vocab.labels("link_level").items()}
+        if detail.archived_at is None and council_id is not None and can_write_council(actor, council_id):
+            with st.expander("Ajouter un lien dans l'instance sélectionnée", icon=":material/add_link:"):
+                with session_scope(engine()) as session:
+                    others = partner_choices(session, council_id, exclude=detail.id)
+                with st.form("p_link_new"):
+                    other = st.selectbox("Partenaire lié", list(others), format_func=others.get, index=None,
+                                         key="p_link_other", placeholder="Choisissez un partenaire")
+                    cols = st.columns(2)
+                    kind = cols[0].selectbox("Nature", list(kinds), format_func=kinds.get, key="p_link_kind")
+                    level = cols[1].selectbox("Niveau", list(levels), format_func=levels.get, key="p_link_level")
+                    cols = st.columns(2)
+                    start = cols[0].date_input("Début", value=None, format="DD/MM/YYYY", key="p_link_start")
+                    end = cols[1].date_input("Fin", value=None, format="DD/MM/YYYY", key="p_link_end")
+                    note = st.text_input("Note", key="p_link_note")
+                    if st.form_submit_button("Ajouter le lien"):
+                        try:
+                            with session_scope(engine()) as session:
+                                create_link(session, actor, LinkInput(council_id, detail.id, other, kind, level,
+                                                                      start, end, note))
+                        except MaillageError as error:
+                            show_problems(error)
+                        else:
+                            flash("Lien ajouté.")
+                            st.rerun()
+        editable = [l for l in detail.links if l.can_edit]
+        if editable and detail.archived_at is None:
+            with st.expander("Modifier ou terminer un lien", icon=":material/edit_note:"):
+                link_labels = {l.id: f"{l.other} — {l.kind_label} ({l.council})" for l in editable}
+                link_id = st.selectbox("Lien", list(link_labels), format_func=link_labels.get, key="p_link_pick")
+                link = next(l for l in editable if l.id == link_id)
+                with st.form(f"p_link_edit_{link.id}_{link.version}"):
+                    cols = st.columns(2)
+                    kind = cols[0].selectbox("Nature", list(kinds), index=list(kinds).index(link.kind),
+                                             format_func=kinds.get)
+                    level = cols[1].selectbox("Niveau", list(levels), index=list(levels).index(link.level),
+                                              format_func=levels.get)
+                    cols = st.columns(2)
+                    start = cols[0].date_input("Début", value=link.start, format="DD/MM/YYYY")
+                    end = cols[1].date_input("Fin", value=link.end, format="DD/MM/YYYY")
+                    note = st.text_input("Note", value=link.note)
+                    if st.form_submit_button("Enregistrer le lien"):
+                        try:
+                            with session_scope(engine()) as session:
+                                update_link(session, actor, link.id, LinkInput(link.council_id, detail.id, link.other_id,
+                                                                               kind, level, start, end, note), link.version)
+                        except MaillageError as error:
+                            show_problems(error)
+                        else:
+                            flash("Lien enregistré.")
+                            st.rerun()
+                if link.end is None:
+                    cols = st.columns([2, 1])
+                    end_day = cols[0].date_input("Terminer le lien au", value=today, format="DD/MM/YYYY",
+                                                 key=f"p_link_end_day_{link.id}")
+                    if cols[1].button("Terminer ce lien", key=f"p_link_end_{link.id}"):
+                        try:
+                            with session_scope(engine()) as session:
+                                end_link(session, actor, link.id, end_day, link.version)
+                        except MaillageError as error:
+                            show_problems(error)
+                        else:
+                            flash("Lien terminé : il reste visible dans le réseau des années précédentes.")
+                            st.rerun()
+
+        st.markdown("##### Actions")
+        if detail.actions:
+            st.dataframe([{"Action": a.title, "Instance": a.council, "Rôle": a.roles, "Statut": a.status,
+                           "Début": format_date(a.start), "Fin": format_date(a.end)} for a in detail.actions],
+                         hide_index=True, width="stretch")
+        else:
+            st.info("Aucune action partagée.")
+        if detail.hidden_actions:
+            st.caption(f"{plural(detail.hidden_actions, 'autre action')} d'instances dont vous ne voyez pas les actions non partagées.")
+        if detail.history:
+            st.markdown("##### Historique")
+            st.dataframe([{"Date": format_datetime(h.at), "Par": h.user, "Opération": h.operation}
+                          for h in detail.history], hide_index=True, width="stretch")
+
+with tab_new:
+    if not writer:
+        st.info("Votre rôle permet de consulter le registre, pas d'y ajouter des partenaires.")
+    else:
+        hint = st.text_input("Trouver une commune", key="p_commune_search", placeholder="Tapez le début d'un nom",
+                             help="Aide à la saisie de la commune du siège.")
+        if hint:
+            with session_scope(engine()) as session:
+                found = commune_suggestions(session, hint)
+            st.caption("Communes : " + (" · ".join(found) if found else "aucune"))
+        sent = partner_form("new", None, vocab, networks, "Ajouter le partenaire")
+        if sent is not None:
+            try:
+                with session_scope(engine()) as session:
+                    created = create_partner(session, actor, sent, today)
+                    created_id, created_name = created.id, created.name
+            except MaillageError as error:
+                show_problems(error)
+            else:
+                flash(f"« {created_name} » est ajouté au registre.")
+                st.session_state[GOTO] = created_id
+                st.rerun()
+
+with tab_duplicates:
+    with session_scope(engine()) as session:
+        scope_ids = partnership_ids(session, council_id) if council_id is not None and only_council else None
+        pairs = find_duplicates(session, scope_ids)
+        everyone = partner_choices(session, council_id)
+    st.caption("Même commune du siège et même nom une fois ignorés majuscules, accents, ponctuation et mots comme "
+               "« mairie de » ou « ville de » ; ou même SIRET.")
+    if pairs:
+        st.markdown(f"**{plural(len(pairs), 'doublon probable', 'doublons probables')}**")
+        st.dataframe([{"Fiche A": p.a_name, "Fiche B": p.b_name, "Commune": p.commune, "Raison": p.reason}
+                      for p in pairs], hide_index=True, width="stretch")
+    else:
+        st.success("Aucun doublon probable.")
+    if writer:
+        st.markdown("##### Fusionner deux fiches")
+        pair_labels = {i: f"{p.a_name} / {p.b_name} ({p.commune})" for i, p in enumerate(pairs)}
+        pick = st.selectbox("Doublon proposé", [None] + list(pair_labels),
+                            format_func=lambda i: "Choisir deux fiches à la main" if i is None else pair_labels[i],
+                            key="p_pair")
+        cols = st.columns(2)
+        if pick is not None:
+            pair = pairs[pick]
+            options = {pair.a_id: pair.a_name, pair.b_id: pair.b_name}
+            keep_id = cols[0].radio("Fiche à conserver", list(options), format_func=options.get, key="p_keep_pair")
+            remove_id = pair.b_id if keep_id == pair.a_id else pair.a_id
+        else:
+            keep_id = cols[0].selectbox("Fiche à conserver", list(everyone), format_func=everyone.get, index=None,
+                                        key="p_keep", placeholder="Choisissez")
+            remove_id = cols[1].selectbox("Fiche à fusionner (supprimée)", [k for k in everyone if k != keep_id],
+                                          format_func=everyone.get, index=None, key="p_remove", placeholder="Choisissez")
+        if keep_id is not None and remove_id is not None:
+            with session_scope(engine()) as session:
+                keep = partner_detail(session, actor, keep_id, today)
+                remove = partner_detail(session, actor, remove_id, today)
+            st.caption(f"Conservée : « {keep.name} » ({len(keep.links)} liens, {len(keep.actions)} actions) — "
+                       f"fusionnée : « {remove.name} » ({len(remove.links)} liens, {len(remove.actions)} actions).")
+            if st.button("Fusionner…", icon=":material/merge:", key="p_merge"):
+                st.session_state[ASK_MERGE] = ((keep.id, keep.name, keep.version), (remove.id, remove.name, remove.version))
+
+# The dialogs stay open across reruns until confirmed, cancelled or dismissed.
+if ASK_ARCHIVE in st.session_state:
+    confirm_archive(*st.session_state[ASK_ARCHIVE])
+elif ASK_MERGE in st.session_state:
+    confirm_merge(*st.session_state[ASK_MERGE])
