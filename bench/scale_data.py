@@ -247,17 +247,17 @@ def generate_scale(engine: Engine, *, councils: int = 1000, partners: int = 30_0
 def remove_scale(engine: Engine) -> None:
     """Delete everything `generate_scale` made (names carry the scale mark)."""
     with session_scope(engine) as session:
-        council_ids = session.exec(select(Council.id).where(Council.name.like(f"%{SCALE_MARK}"))).all()
+        council_ids = session.execute(select(Council.id).where(Council.name.like(f"%{SCALE_MARK}"))).scalars().all()
         action_ids = select(Action.id).where(Action.council_id.in_(council_ids))
         for model in (ActionTerritory, ActionPublic, ActionTheme, ActionPartner, Indicator):
-            session.exec(delete(model).where(model.action_id.in_(action_ids)))
-        session.exec(delete(Action).where(Action.council_id.in_(council_ids)))
-        session.exec(delete(CooperationLink).where(CooperationLink.council_id.in_(council_ids)))
+            session.execute(delete(model).where(model.action_id.in_(action_ids)))
+        session.execute(delete(Action).where(Action.council_id.in_(council_ids)))
+        session.execute(delete(CooperationLink).where(CooperationLink.council_id.in_(council_ids)))
         for model in (CoverageRule, CouncilTerritory, NetworkCouncil):
-            session.exec(delete(model).where(model.council_id.in_(council_ids)))
+            session.execute(delete(model).where(model.council_id.in_(council_ids)))
         partner_ids = select(Partner.id).where(Partner.name.like(f"%{SCALE_MARK}"))
-        session.exec(delete(PartnerTerritory).where(PartnerTerritory.partner_id.in_(partner_ids)))
-        session.exec(delete(Partner).where(Partner.name.like(f"%{SCALE_MARK}")))
-        session.exec(delete(Network).where(Network.name.like(f"%{SCALE_MARK}")))
-        session.exec(delete(Council).where(Council.id.in_(council_ids)))
+        session.execute(delete(PartnerTerritory).where(PartnerTerritory.partner_id.in_(partner_ids)))
+        session.execute(delete(Partner).where(Partner.name.like(f"%{SCALE_MARK}")))
+        session.execute(delete(Network).where(Network.name.like(f"%{SCALE_MARK}")))
+        session.execute(delete(Council).where(Council.id.in_(council_ids)))
         bump_data_version(session)
