@@ -1,11 +1,9 @@
-"""The data-quality list of the Données page: likely duplicate partners, records not checked for 12 months,
-partners with no link or action, actions without this year's indicators, actions overdue."""
+"""The data-quality list of the Données page: likely duplicate partners (maillage.duplicates), records not
+checked for 12 months, partners with no link or action, actions without this year's indicators, actions overdue."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -13,18 +11,15 @@ from sqlmodel import Session
 
 from maillage.access import Actor, require_read_council
 from maillage.actions import needs_review
+from maillage.duplicates import find_duplicates
 from maillage.errors import PermissionDenied
 from maillage.formatting import format_date
 from maillage.partnership import partnership_ids
 from maillage.text import fold
 from maillage.vocab import Vocabularies
-from models import Action, ActionPartner, CooperationLink, Council, Indicator, Partner, Territory
+from models import Action, ActionPartner, CooperationLink, Council, Indicator, Partner
 
 STALE_AFTER_DAYS = 365
-# Words that do not tell two structures apart (« Mairie de Talence » = « Ville de Talence »).
-_NOISE = re.compile(
-    r"\b(mairie|ville|commune|de|du|des|la|le|les|l|d|et|en|association|asso|the)\b"
-)
 
 
 @dataclass(frozen=True)
@@ -61,36 +56,6 @@ class QualityReport:
         return next(section for section in self.sections if section.code == code)
 
 
-def duplicate_key(name: str) -> str:
-    """A partner name without case, accents, punctuation and words like « mairie de »."""
-    return " ".join(_NOISE.sub(" ", fold(name)).split())
-
-
-def likely_duplicates(partners: list[Partner]) -> list[tuple[Partner, Partner, str]]:
-    """Pairs of partners that are probably one structure: same SIRET, or same commune and same key name.
-
-    (Written here because maillage/partners.py offered no duplicate finder when this module was written.)
-    """
-    pairs: dict[tuple[int, int], str] = {}
-    by_siret: dict[str, list[Partner]] = defaultdict(list)
-    by_name: dict[tuple[str, str], list[Partner]] = defaultdict(list)
-    for partner in partners:
-        if partner.siret:
-            by_siret[partner.siret].append(partner)
-        key = duplicate_key(partner.name)
-        if key:
-            by_name[(partner.seat_commune_key, key)].append(partner)
-    for group, reason in [(g, "même SIRET") for g in by_siret.values()] + \
-                         [(g, "même commune, noms presque identiques") for g in by_name.values()]:
-        for index, first in enumerate(group):
-            for second in group[index + 1:]:
-                pair = tuple(sorted((first.id, second.id)))
-                pairs.setdefault(pair, reason)
-    by_id = {partner.id: partner for partner in partners}
-    return sorted(((by_id[a], by_id[b], reason) for (a, b), reason in pairs.items()),
-                  key=lambda item: (fold(item[0].name), fold(item[1].name)))
-
-
 def _scope(session: Session, actor: Actor, council_id: int | None) -> tuple[set[int] | None, set[int] | None]:
     """(partner ids, council ids) to look at; None = everything (administrators without a council)."""
     if council_id is None:
@@ -109,17 +74,13 @@ def data_quality(session: Session, actor: Actor, council_id: int | None = None,
     vocab = Vocabularies.load(session)
     partners = [p for p in session.execute(select(Partner).where(Partner.archived_at.is_(None))).scalars()
                 if partner_scope is None or p.id in partner_scope]
-    seat_names = dict(session.execute(
-        select(Territory.key, Territory.name).where(Territory.key.in_({p.seat_commune_key for p in partners}))
-    ).all()) if partners else {}
 
     duplicates = QualitySection(
         "doublons", "Doublons probables de partenaires",
         "Vérifiez ces paires et fusionnez-les depuis la page Partenaires s'il s'agit de la même structure.")
-    for first, second, reason in likely_duplicates(partners):
-        duplicates.items.append(QualityItem(
-            "partenaire", first.id, f"{first.name} ↔ {second.name}",
-            f"{reason} ({seat_names.get(first.seat_commune_key, first.seat_commune_key)})"))
+    for pair in find_duplicates(session, partner_scope):
+        duplicates.items.append(QualityItem("partenaire", pair.a_id, f"{pair.a_name} ↔ {pair.b_name}",
+                                            f"{pair.reason} ({pair.commune})" if pair.commune else pair.reason))
 
     limit = today - dt.timedelta(days=STALE_AFTER_DAYS)
     stale = QualitySection(
