@@ -1,0 +1,148 @@
+"""AppTest of the Données page: every view renders; an import (files injected through the page's test hook,
+since AppTest cannot upload) shows every error, or the per-row preview and then applies; restore refusals;
+what coordinators see."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from maillage.access import SYSTEM, Actor
+from maillage.exchange.backup import make_backup
+from models import Council, Partner
+from tests.apptest import open_app
+
+PAGE = "pages/donnees.py"
+FILES = "donnees:fichiers_test"
+BACKUP = "donnees:sauvegarde_test"
+
+
+def view(at, name: str):
+    at.radio(key="donnees:vue").set_value(name).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def frame(at, column: str):
+    """The first table of the page that has `column`."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def downloads(at) -> list[str]:
+    return [element.proto.label for element in at.get("download_button")]
+
+
+def test_every_view_renders_for_an_administrator(shared_demo_url, use_database):
+    use_database(shared_demo_url)
+    at = open_app(page=PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Données"
+    assert at.info[0].value == "Aucun fichier déposé."
+    view(at, "exporter")
+    assert downloads(at) == ["Tout exporter en CSV (ZIP)", "Tout exporter en XLSX"]
+    view(at, "modeles")
+    assert downloads(at)[0] == "Modèle complet (XLSX)" and len(downloads(at)) == 9
+    assert list(frame(at, "Colonne")["Colonne"])[:3] == ["nom", "type", "territoires"]
+    view(at, "sauvegarde")
+    assert downloads(at) == ["Télécharger une sauvegarde"]
+    view(at, "qualite")
+    titles = [metric.label for metric in at.metric]
+    assert titles[0] == "Doublons probables de partenaires" and len(titles) == 5
+    at.toggle(key="donnees:qualite_tout").set_value(True).run()
+    overdue = frame(at, "Élément")
+    assert not at.exception and len(overdue) > 0
+    assert "Prévention du cybersexisme en collège (CLSPD de Pessac)" in [
+        label for d in at.dataframe if "Élément" in d.value.columns for label in d.value["Élément"]]
+
+
+def test_a_broken_file_shows_every_error_and_writes_nothing(demo_engine, use_database):
+    use_database(demo_engine.url.render_as_string(hide_password=False))
+    at = open_app(page=PAGE)
+    at.session_state[FILES] = [("partenaires.csv", "nom;typologie;commune_siege;siret\n"
+                                                   "Club;Club;33063;\nMaison;SANTE;33000;1234\n".encode("cp1252"))]
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric} == {"Lignes lues": "2", "À créer": "0", "À mettre à jour": "0",
+                                                      "Inchangées": "0", "Erreurs": "3"}
+    assert at.error[0].value.startswith("3 erreurs : rien ne sera importé")
+    errors = frame(at, "Motif")
+    assert list(errors["Ligne"]) == [2, 3, 3] and list(errors["Colonne"]) == ["typologie", "commune_siege", "siret"]
+    assert list(errors["Motif"])[2] == "n'est pas un SIRET (14 chiffres)"
+    assert not [b for b in at.button if b.label == "Importer ces données"]
+    rows = frame(at, "Statut")
+    assert list(rows["Statut"]) == ["erreur", "erreur"]
+
+
+def test_preview_then_import(demo_engine, use_database):
+    use_database(demo_engine.url.render_as_string(hide_password=False))
+    at = open_app(page=PAGE)
+    at.session_state[FILES] = [("partenaires.csv", "nom;typologie;commune_siege;notes\n"
+                                                   "Ville de Bordeaux;MUNI;33063;Mise à jour\n"
+                                                   "Nouvelle association;ASSO;33063;=1+1\n".encode())]
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["À créer"], metrics["À mettre à jour"], metrics["Erreurs"]) == ("1", "1", "0")
+    assert at.success[0].value == "Toutes les lignes sont valides : vous pouvez importer."
+    remarks = frame(at, "Remarque")
+    assert list(remarks["Valeur"]) == ["=1+1"]
+    rows = frame(at, "Statut")
+    assert sorted(rows["Statut"]) == ["à créer", "à mettre à jour"]
+    with Session(demo_engine) as session:
+        assert session.exec(select(Partner).where(Partner.name == "Nouvelle association")).first() is None
+    next(b for b in at.button if b.label == "Importer ces données").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Import réussi : rien d'autre n'a été modifié."
+    assert list(frame(at, "Résultat")["Résultat"]) == ["partenaires : 1 créé, 1 mis à jour, 0 inchangé"]
+    with Session(demo_engine) as session:
+        assert session.exec(select(Partner.notes).where(Partner.name == "Nouvelle association")).one() == "=1+1"
+
+
+def test_unreadable_upload(shared_demo_url, use_database):
+    use_database(shared_demo_url)
+    at = open_app(page=PAGE)
+    at.session_state[FILES] = [("vieux.xls", b"\xd0\xcf\x11\xe0" + bytes(64))]
+    at.run()
+    assert at.error[0].value == "Fichier illisible : rien n'a été importé."
+    assert list(frame(at, "Message")["Message"])[0].startswith("vieux.xls : ancien format Excel (.xls)")
+
+
+def test_restore_is_refused_on_a_non_empty_database(shared_demo_url, shared_demo_engine, use_database):
+    use_database(shared_demo_url)
+    at = open_app(page=PAGE)
+    view(at, "sauvegarde")
+    at.session_state[BACKUP] = make_backup(shared_demo_engine, SYSTEM)
+    at.run()
+    next(b for b in at.button if b.label == "Restaurer").click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Rien n'a été restauré : la base contient déjà des données")
+    at.checkbox(key="donnees:remplacer").check().run()
+    assert next(b for b in at.button if b.label == "Restaurer").disabled  # until the second confirmation
+
+
+def test_restore_into_an_empty_database(db_factory, shared_demo_engine, use_database):
+    use_database(db_factory.new("geo"))
+    at = open_app(page=PAGE)
+    view(at, "sauvegarde")
+    at.session_state[BACKUP] = make_backup(shared_demo_engine, SYSTEM)
+    at.run()
+    next(b for b in at.button if b.label == "Restaurer").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Sauvegarde restaurée."
+    assert "partenaires : 141 créés, 0 mis à jour, 0 inchangé" in list(frame(at, "Résultat")["Résultat"])
+
+
+def test_what_a_coordinator_sees(shared_demo_url, shared_demo_engine, use_database):
+    use_database(shared_demo_url)
+    with Session(shared_demo_engine) as session:
+        bordeaux = session.exec(select(Council.id).where(Council.name == "CLSPD de Bordeaux")).one()
+    actor = Actor(email="coordination@demo.maillage.fr", role="coordinateur", council_ids=frozenset({bordeaux}))
+    at = open_app(actor=actor, page=PAGE, council_id=bordeaux)
+    assert not at.exception and at.title[0].value == "Données"
+    view(at, "sauvegarde")
+    assert at.info[0].value.startswith("La sauvegarde et la restauration de toute la base sont réservées")
+    view(at, "qualite")
+    assert not at.toggle and [m.label for m in at.metric][0] == "Doublons probables de partenaires"
+    view(at, "importer")
+    at.session_state[FILES] = [("actions.csv", "titre;instance;type_action;statut;debut;territoires;publics\n"
+                                               "Forum;CLSPD de Pessac;evenement;projet;01/03/2027;33318;tout_public\n".encode())]
+    at.run()
+    assert list(frame(at, "Motif")["Motif"]) == ["vous n'êtes pas coordinateur de cette instance : ligne refusée"]
