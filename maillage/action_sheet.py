@@ -207,8 +207,12 @@ def _e(text: str) -> str:
     return html.escape(text or "", quote=True)
 
 
-def sheet_html(sheet: ActionSheet, print_button: bool = True) -> str:
-    """The sheet as a standalone, printable HTML page: every user string escaped, nothing loaded from outside."""
+def sheet_html(sheet: ActionSheet, print_button: bool = True, content_policy: bool = True) -> str:
+    """The sheet as a standalone, printable HTML page: every user string escaped, nothing loaded from outside.
+
+    `content_policy` adds a Content-Security-Policy allowing only the print button's script (for the
+    downloaded file; a host page that injects its own script into the frame needs it off).
+    """
     facts = "".join(f"<dt>{_e(heading)}</dt><dd{' class=review' if heading == 'Statut' and sheet.needs_review else ''}>"
                     f"{_e(value)}</dd>" for heading, value in sheet.facts())
     if sheet.partners:
@@ -232,9 +236,9 @@ def sheet_html(sheet: ActionSheet, print_button: bool = True) -> str:
     button = "<button type=button id=imprimer>Imprimer la fiche</button>" if print_button else ""
     policy = (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{_SCRIPT_HASH}'; "
               "img-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'")
+    meta = f"<meta http-equiv=Content-Security-Policy content=\"{policy}\">" if content_policy else ""
     return (
-        "<!DOCTYPE html><html lang=fr><head><meta charset=utf-8>"
-        f"<meta http-equiv=Content-Security-Policy content=\"{policy}\">"
+        f"<!DOCTYPE html><html lang=fr><head><meta charset=utf-8>{meta}"
         f"<title>{_e(sheet.title)} — fiche action</title><style>{_STYLE}</style></head><body>"
         f"{button}<h1>{_e(sheet.title)}</h1><p class=council>{_e(sheet.council)}</p>"
         f"<dl>{facts}</dl><h2>Partenaires</h2>{partners}<h2>Indicateurs annuels</h2>{indicators}{texts}"

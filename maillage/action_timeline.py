@@ -18,6 +18,7 @@ from maillage.vocab import Vocabularies
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
            "#b07aa1", "#ff9da7", "#9c755f", "#79706e", "#17becf", "#bcbd22")
 ROW_HEIGHT = 24
+OPEN_STUB_DAYS = 30
 FRENCH_TIME_LOCALE = {
     "dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
     "periods": ["", ""],
@@ -55,9 +56,11 @@ def bars_from_rows(rows: list[ActionRow], as_of: dt.date) -> list[TimelineBar]:
     """Timeline bars for listed actions, by start date then title."""
     bars = []
     for row in sorted(rows, key=lambda r: (r.start_date, r.title.lower())):
-        end = row.end_date if row.end_date is not None else max(as_of, row.start_date)
-        if end == row.start_date:
-            end = row.start_date + dt.timedelta(days=1)  # a one-day event still gets a visible bar
+        if row.end_date is not None:
+            end = max(row.end_date, row.start_date + dt.timedelta(days=1))  # a one-day event still shows
+        else:
+            # Open-ended: up to the timeline's date; one that has not started yet gets a month's stub.
+            end = max(as_of, row.start_date + dt.timedelta(days=OPEN_STUB_DAYS))
         bars.append(TimelineBar(row.id, row.title, row.action_type, row.action_type_label, row.start_date, end,
                                 row.end_date, row.status_label, row.needs_review))
     return bars
@@ -129,6 +132,8 @@ def timeline_spec(bars: list[TimelineBar], as_of: dt.date, vocab: Vocabularies |
     return {
         "data": {"values": values},
         "height": max(ROW_HEIGHT * len(bars), 60),
+        # Fit the width only: the height is the bars' own (a legend below must not squeeze them).
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "layer": [bar_layer, today_layer],
         "config": {"locale": {"time": FRENCH_TIME_LOCALE}},
     }

@@ -69,9 +69,9 @@ def go(view: str, action_id: int | None = None) -> None:
         st.session_state[SELECTED] = action_id
 
 
-def saved(action_id: int, title: str, warnings: list[str], verb: str = "enregistrée") -> None:
+def saved(action_id: int, message: str, warnings: list[str]) -> None:
     """After a save: say so, and show the action's sheet."""
-    st.session_state[FLASH] = (f"Action « {title} » {verb}.", warnings)
+    st.session_state[FLASH] = (message, warnings)
     go("fiche", action_id)
 
 
@@ -107,7 +107,7 @@ def territory_filter() -> str | None:
     if not labels:
         st.session_state.pop("actions:territory", None)
         return None
-    return st.selectbox("Territoire choisi", [None, *labels], key="actions:territory",
+    return st.selectbox("Territoire choisi", [None, *labels], key="actions:territory", placeholder="Tous les territoires",
                         format_func=lambda k: "Tous les territoires" if k is None else labels[k])
 
 
@@ -136,20 +136,21 @@ def list_view() -> None:
             territory = territory_filter()
         if st.session_state.get("actions:partner") not in (None, *options.partners):
             st.session_state["actions:partner"] = None
-        partner = row[2].selectbox("Partenaire", [None, *options.partners], key="actions:partner",
+        partner = row[2].selectbox("Partenaire", [None, *options.partners], key="actions:partner", placeholder="Tous les partenaires",
                                    format_func=lambda p: "Tous les partenaires" if p is None else options.partners[p])
         if st.session_state.get("actions:year") not in (None, *options.years):
             st.session_state["actions:year"] = None
-        year = row[3].selectbox("Année", [None, *options.years], key="actions:year",
+        year = row[3].selectbox("Année", [None, *options.years], key="actions:year", placeholder="Toutes les années",
                                 format_func=lambda y: "Toutes les années" if y is None else str(y),
                                 help="Les actions menées à un moment de l'année ; les personnes touchées sont "
                                      "alors celles de cette année.")
         row = st.columns(4)
-        shared = row[0].selectbox("Partage", [None, True, False], key="actions:shared",
+        shared = row[0].selectbox("Partage", [None, True, False], key="actions:shared", placeholder="Partagées ou non",
                                   format_func={None: "Partagées ou non", True: "Partagées avec les réseaux",
                                                False: "Non partagées"}.get)
         text = row[1].text_input("Titre contient", key="actions:text")
-        sort = row[2].selectbox("Trier par", list(SORT_KEYS), format_func=SORT_KEYS.get, key="actions:sort")
+        sort = row[2].selectbox("Trier par", list(SORT_KEYS), format_func=SORT_KEYS.get, key="actions:sort",
+                                placeholder="Choisir…")
         descending = row[3].toggle("Ordre décroissant", value=True, key="actions:descending")
         review_only = st.checkbox("Seulement les actions à revoir (« en cours » après leur date de fin)",
                                   key="actions:review")
@@ -193,7 +194,7 @@ def list_view() -> None:
     titles = {r.id: f"{r.title} ({r.council})" for r in listed.rows}
     if st.session_state.get("actions:open") not in ids:
         st.session_state["actions:open"] = ids[0]
-    row[0].selectbox("Action à ouvrir", ids, format_func=titles.get, key="actions:open")
+    row[0].selectbox("Action à ouvrir", ids, format_func=titles.get, key="actions:open", placeholder="Choisir une action")
     row[1].button("Ouvrir la fiche", icon=":material/description:", key="actions:open_button",
                   on_click=lambda: go("fiche", st.session_state["actions:open"]))
     row[2].download_button("Exporter (CSV)", actions_csv(listed.rows), file_name=f"actions-{today.isoformat()}.csv",
@@ -234,13 +235,15 @@ def timeline_view() -> None:
     default = council_id if council_id in councils else next(iter(councils))
     if st.session_state.get("actions:timeline_council") not in councils:
         st.session_state["actions:timeline_council"] = default
-    chosen = st.selectbox("Instance", list(councils), format_func=councils.get, key="actions:timeline_council")
+    chosen = st.selectbox("Instance", list(councils), format_func=councils.get, key="actions:timeline_council",
+                          placeholder="Choisir une instance")
     with session_scope(engine()) as session:
         bars = council_timeline(session, actor, chosen, as_of=today)
     if not bars:
         st.info("Aucune action visible pour cette instance.")
         return
-    st.vega_lite_chart(timeline_spec(bars, today, vocab), width="stretch",
+    spec = timeline_spec(bars, today, vocab)
+    st.vega_lite_chart(spec, width="stretch",
                        alt=f"Chronologie de {plural(len(bars), 'action')} de {councils[chosen]}")
     st.markdown("**Légende** — " + legend_text(bars).replace("*", "\\*"))
     st.caption("Barres plus claires : actions sans date de fin, dessinées jusqu'à aujourd'hui (ligne pointillée).")
@@ -303,8 +306,9 @@ def sheet_tab(action_id: int) -> None:
     if action.council_id in writable and buttons[3].button("Archiver", icon=":material/archive:",
                                                            key="actions:archive"):
         confirm_archive(action_id, sheet.title, action.version)
-    # Our own HTML: every user string in it is escaped, and its content policy allows only its print button.
-    st.iframe(sheet_html(sheet), height="content")
+    # Our own HTML, every user string escaped. (Its content policy is left out here: it would also block the
+    # script Streamlit adds to size the frame; the downloaded file keeps it.)
+    st.iframe(sheet_html(sheet, content_policy=False), height="content")
 
 
 def edit_tab(action_id: int) -> None:
@@ -326,10 +330,11 @@ def edit_tab(action_id: int) -> None:
     def save(draft, version):
         with session_scope(engine()) as session:
             action = update_action(session, actor, action_id, draft, version)
-            return action.id, action.title
+        if action.version == version:
+            return action.id, f"Aucune modification à enregistrer pour « {action.title} »."
+        return action.id, f"Action « {action.title} » modifiée."
 
-    render_editor(prefix, actor=actor, councils=writable, vocab=vocab, save=save, reload=reload,
-                  on_saved=lambda aid, title, warnings: saved(aid, title, warnings, "modifiée"),
+    render_editor(prefix, actor=actor, councils=writable, vocab=vocab, save=save, reload=reload, on_saved=saved,
                   submit_label="Enregistrer les modifications")
 
 
@@ -354,7 +359,7 @@ def indicators_tab(action_id: int, can_write: bool) -> None:
                 f"({action.start_date.year}).")
         return
     by_year = {r.year: r for r in rows}
-    year = st.selectbox("Année", years, key=f"ind:{action_id}:year")
+    year = st.selectbox("Année", years, key=f"ind:{action_id}:year", placeholder="Choisir une année")
     current = by_year.get(year)
     with st.form(f"ind:{action_id}:form", border=True):
         st.markdown(f"**Indicateurs {year}** — effectifs agrégés uniquement")
@@ -376,9 +381,17 @@ def indicators_tab(action_id: int, can_write: bool) -> None:
             st.rerun()
     if current and st.button(f"Supprimer les indicateurs {year}", key=f"ind:{action_id}:delete",
                              icon=":material/delete:"):
+        confirm_delete_indicators(action_id, year, current.version)
+
+
+@st.dialog("Supprimer des indicateurs")
+def confirm_delete_indicators(action_id: int, year: int, version: int) -> None:
+    """Ask before removing one year's figures."""
+    st.write(f"Supprimer les indicateurs {year} de cette action ? La suppression est inscrite dans l'historique.")
+    if st.button("Supprimer", type="primary", key="actions:delete_indicators_confirm"):
         try:
             with session_scope(engine()) as session:
-                delete_indicators(session, actor, action_id, year, expected_version=current.version)
+                delete_indicators(session, actor, action_id, year, expected_version=version)
         except MaillageError as error:
             show_error(error)
         else:
@@ -399,14 +412,14 @@ def history_tab(action_id: int) -> None:
     if not history:
         st.info("Aucune modification enregistrée depuis l'import de cette action.")
         return
-    st.dataframe(
-        [{"Date": format_datetime(entry.at), "Par": entry.who, "Opération": entry.operation,
-          "Champ": change.field, "Avant": change.before, "Après": change.after}
-         for entry in history for change in (entry.changes or [None]) if change is not None]
-        or [{"Date": format_datetime(entry.at), "Par": entry.who, "Opération": entry.operation}
-            for entry in history],
-        hide_index=True, width="stretch", key="actions:history_table",
-    )
+    rows = []
+    for entry in history:
+        changes = entry.changes or [None]
+        for change in changes:
+            rows.append({"Date": format_datetime(entry.at), "Par": entry.who, "Opération": entry.operation,
+                         "Champ": change.field if change else "", "Avant": change.before if change else "",
+                         "Après": change.after if change else ""})
+    st.dataframe(rows, hide_index=True, width="stretch", key="actions:history_table")
 
 
 def sheet_view() -> None:
@@ -428,7 +441,8 @@ def sheet_view() -> None:
         return
     if st.session_state.get(SELECTED) not in titles:
         st.session_state[SELECTED] = next(iter(titles))
-    action_id = st.selectbox("Action", list(titles), format_func=titles.get, key=SELECTED)
+    action_id = st.selectbox("Action", list(titles), format_func=titles.get, key=SELECTED,
+                             placeholder="Choisir une action")
     with session_scope(engine()) as session:
         action = visible_action(session, actor, action_id)
     can_write = action.council_id in writable
@@ -456,10 +470,9 @@ def new_view() -> None:
     def save(draft, _version):
         with session_scope(engine()) as session:
             action = create_action(session, actor, draft)
-            return action.id, action.title
+        return action.id, f"Action « {action.title} » créée."
 
-    render_editor(NEW, actor=actor, councils=writable, vocab=vocab, save=save,
-                  on_saved=lambda aid, title, warnings: saved(aid, title, warnings, "créée"),
+    render_editor(NEW, actor=actor, councils=writable, vocab=vocab, save=save, on_saved=saved,
                   submit_label="Créer l'action")
     st.button("Vider le formulaire", key="actions:reset", on_click=close_editor, args=(NEW,),
               icon=":material/restart_alt:")

@@ -122,7 +122,7 @@ def _save(prefix: str, save: Callable[[ActionDraft, int | None], tuple[int, str]
         st.session_state[_key(prefix, "problems")] = [f"Partenaires : {p}" for p in row_problems]
         return
     try:
-        action_id, title = save(draft, st.session_state.get(_key(prefix, "version")))
+        action_id, message = save(draft, st.session_state.get(_key(prefix, "version")))
     except ValidationError as error:
         st.session_state[_key(prefix, "problems")] = [message for _field, message in error.problems]
     except ConflictError as error:
@@ -135,7 +135,7 @@ def _save(prefix: str, save: Callable[[ActionDraft, int | None], tuple[int, str]
     else:
         warnings = draft_warnings(draft, dt.date.today())
         close_editor(prefix)
-        on_saved(action_id, title, warnings)
+        on_saved(action_id, message, warnings)
 
 
 def _territory_picker(prefix: str, council_id: int | None) -> None:
@@ -188,9 +188,10 @@ def _partners_table(prefix: str, council_id: int | None, vocab: Vocabularies) ->
     columns[0].selectbox(
         "Ajouter un partenaire", [None, *labels], key=_key(prefix, "add_partner"),
         format_func=lambda pid: "Choisir un partenaire…" if pid is None else labels.get(pid, str(pid)),
+        placeholder="Choisir un partenaire…",
     )
     columns[1].multiselect("Rôles du partenaire ajouté", list(role_labels), key=_key(prefix, "add_roles"),
-                           format_func=lambda code: role_labels.get(code, code))
+                           format_func=lambda code: role_labels.get(code, code), placeholder="Au moins un rôle")
     columns[2].button("Ajouter", key=_key(prefix, "add"), on_click=_add_partner, args=(prefix,),
                       icon=":material/person_add:")
     problem = st.session_state.pop(_key(prefix, "add_problem"), None)
@@ -206,7 +207,7 @@ def render_editor(prefix: str, *, actor: Actor, councils: dict[int, str], vocab:
                   on_saved: Callable[[int, str, list[str]], None],
                   reload: Callable[[], tuple[ActionDraft, int | None]] | None = None,
                   submit_label: str = "Enregistrer") -> None:
-    """Draw the whole form; `save(draft, version)` writes through the domain and returns (id, title)."""
+    """Draw the whole form; `save(draft, version)` writes through the domain and returns (id, message)."""
     conflict = st.session_state.pop(_key(prefix, "conflict"), None)
     if conflict:
         st.warning(conflict, icon=":material/sync_problem:")
@@ -221,12 +222,13 @@ def render_editor(prefix: str, *, actor: Actor, councils: dict[int, str], vocab:
         if state.get(_key(prefix, "council")) not in councils:
             state[_key(prefix, "council")] = next(iter(councils), None)
         st.selectbox("Instance *", list(councils), format_func=lambda cid: councils.get(cid, "?"),
-                     key=_key(prefix, "council"))
+                     key=_key(prefix, "council"), placeholder="Choisir une instance")
         types = vocab.labels("action_type")
         st.selectbox("Type d'action *", list(types), format_func=types.get, key=_key(prefix, "type"),
                      index=None, placeholder="Choisir un type")
         statuses = vocab.labels("action_status")
-        st.selectbox("Statut *", list(statuses), format_func=statuses.get, key=_key(prefix, "status"))
+        st.selectbox("Statut *", list(statuses), format_func=statuses.get, key=_key(prefix, "status"),
+                     placeholder="Choisir un statut")
         dates = st.columns(2)
         dates[0].date_input("Début *", key=_key(prefix, "start"), format="DD/MM/YYYY", min_value=FIRST_DAY,
                             max_value=LAST_DAY)
@@ -245,7 +247,7 @@ def render_editor(prefix: str, *, actor: Actor, councils: dict[int, str], vocab:
     with left:
         modes = vocab.labels("mode")
         st.selectbox("Modalité", [None, *modes], format_func=lambda m: NO_CHOICE if m is None else modes.get(m, m),
-                     key=_key(prefix, "mode"))
+                     key=_key(prefix, "mode"), placeholder=NO_CHOICE)
         if state.get(_key(prefix, "mode")) == "en_ligne":
             platforms = vocab.labels("platform")
             st.multiselect("Plateformes", list(platforms), format_func=platforms.get, key=_key(prefix, "platforms"),
