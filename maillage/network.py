@@ -25,7 +25,9 @@ from maillage.network_data import (
 
 SEED = 42
 EXACT_BETWEENNESS_MAX = 2000  # nodes; above, betweenness is estimated from sampled sources
-BETWEENNESS_SAMPLE = 200  # sources drawn (fixed seed) when sampling
+BETWEENNESS_SAMPLE = 200  # sources drawn (fixed seed) when sampling, at most…
+BETWEENNESS_MIN_SAMPLE = 100  # …and at least
+BETWEENNESS_WORK = 4_000_000  # node and edge visits allowed when sampling (sources × (n + 2m))
 BROKERS_SHOWN = 10
 
 
@@ -136,7 +138,8 @@ def components(adjacency: dict[int, set[int]]) -> list[list[int]]:
 
 def betweenness(adjacency: dict[int, set[int]], exact_max: int = EXACT_BETWEENNESS_MAX,
                 sample: int = BETWEENNESS_SAMPLE, seed: int = SEED) -> tuple[dict[int, float], bool, int]:
-    """Normalised betweenness (Brandes): exact up to `exact_max` nodes, else from `sample` sources drawn with `seed`.
+    """Normalised betweenness (Brandes): exact up to `exact_max` nodes, else from sampled sources drawn with `seed`
+    (`sample` of them, fewer — down to 100 — on very large graphs so the work stays bounded).
 
     Returns (node → value in [0, 1], exact?, sources used). The normalisation is networkx's: the share of
     the pairs of other nodes whose shortest paths go through the node.
@@ -149,7 +152,9 @@ def betweenness(adjacency: dict[int, set[int]], exact_max: int = EXACT_BETWEENNE
     if exact:
         sources = [i for i in range(n) if adj[i]]
     else:
-        sources = sorted(random.Random(seed).sample(range(n), min(sample, n)))
+        visits = n + sum(len(neighbours) for neighbours in adj)
+        count = max(min(sample, BETWEENNESS_MIN_SAMPLE), min(sample, BETWEENNESS_WORK // max(visits, 1)))
+        sources = sorted(random.Random(seed).sample(range(n), min(count, n)))
     scores = _brandes(adj, sources)
     if n <= 2:
         return {node: 0.0 for node in order}, exact, len(sources)

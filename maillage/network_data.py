@@ -248,15 +248,17 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     ids, councils = _scope_members(session, scope)
     id_list = sorted(ids)
 
-    partners: list[Partner] = []
+    # Plain column tuples, not ORM objects: several times faster for tens of thousands of rows.
+    partners: list[tuple[int, str, str, str]] = []
     territories: dict[int, list[str]] = {}
     for chunk in _chunks(id_list):
-        partners += session.exec(select(Partner).where(Partner.id.in_(chunk), Partner.archived_at.is_(None))).all()
+        partners += session.exec(select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key)
+                                 .where(Partner.id.in_(chunk), Partner.archived_at.is_(None))).all()
         for partner_id, key in session.exec(
             select(PartnerTerritory.partner_id, PartnerTerritory.territory_key).where(PartnerTerritory.partner_id.in_(chunk))
         ):
             territories.setdefault(partner_id, []).append(key)
-    seat_keys = sorted({p.seat_commune_key for p in partners})
+    seat_keys = sorted({seat for _id, _name, _typology, seat in partners})
     commune_names: dict[str, str] = {}
     for start in range(0, len(seat_keys), 900):
         commune_names.update(session.exec(
@@ -264,23 +266,22 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
         ).all())
     group_labels = vocab.labels("typology_group")
     nodes = {}
-    for p in partners:
-        group = vocab.group_of(p.typology)
-        nodes[p.id] = PartnerNode(
-            id=p.id, name=p.name, typology=p.typology, typology_label=vocab.label("typology", p.typology),
-            group=group, group_label=group_labels.get(group, group), commune_key=p.seat_commune_key,
-            commune_name=commune_names.get(p.seat_commune_key, p.seat_commune_key.split(":", 1)[-1]),
-            territory_keys=tuple(sorted(territories.get(p.id, ()))),
+    for partner_id, name, typology, seat in partners:
+        group = vocab.group_of(typology)
+        nodes[partner_id] = PartnerNode(
+            id=partner_id, name=name, typology=typology, typology_label=vocab.label("typology", typology),
+            group=group, group_label=group_labels.get(group, group), commune_key=seat,
+            commune_name=commune_names.get(seat, seat.split(":", 1)[-1]),
+            territory_keys=tuple(sorted(territories.get(partner_id, ()))),
         )
 
-    link_query = select(CooperationLink)
+    link_query = select(CooperationLink.id, CooperationLink.council_id, CooperationLink.partner_a_id,
+                        CooperationLink.partner_b_id, CooperationLink.kind, CooperationLink.level,
+                        CooperationLink.start_date, CooperationLink.end_date)
     if councils is not None:
         link_query = link_query.where(CooperationLink.council_id.in_(sorted(councils) or [-1]))
-    links = [
-        DeclaredLink(l.id, l.council_id, l.partner_a_id, l.partner_b_id, l.kind, l.level, l.start_date, l.end_date)
-        for l in session.exec(link_query.order_by(CooperationLink.id))
-        if l.partner_a_id in nodes and l.partner_b_id in nodes
-    ]
+    links = [DeclaredLink(*row) for row in session.exec(link_query.order_by(CooperationLink.id))
+             if row[2] in nodes and row[3] in nodes]
 
     action_query = select(Action).where(Action.archived_at.is_(None), Action.status.not_in(NOT_RUN_STATUSES))
     if councils is not None:
