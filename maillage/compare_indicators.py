@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from maillage.formatting import format_date, format_decimal, format_int, format_percent
@@ -46,9 +47,9 @@ class IndicatorSpec:
         if self.kind == DATE:
             return float(value.toordinal())
         if self.kind == PERCENT:
-            return round(float(value) * 100, self.digits)
+            return _shown(float(value) * 100, self.digits)
         if self.kind == DECIMAL:
-            return round(float(value), self.digits)
+            return _shown(float(value), self.digits)
         return float(value)
 
     @property
@@ -58,7 +59,14 @@ class IndicatorSpec:
             return "rang 1 : la plus récente"
         if self.better == LOW:
             return "rang 1 : la valeur la plus faible"
+        if self.better is None:
+            return "rang 1 : la valeur la plus élevée (indicateur descriptif)"
         return "rang 1 : la valeur la plus élevée"
+
+
+def _shown(value: float, digits: int) -> float:
+    """The value rounded as `maillage.formatting` shows it (half away from zero, not Python's half-even)."""
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 INDICATORS: tuple[IndicatorSpec, ...] = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from maillage.formatting import format_date, format_date_long, format_int, plural
+from maillage.formatting import format_date, format_int, plural
 from maillage.french import join_some
 from maillage.pdf_kit import (
     FAMILY,
@@ -26,63 +26,13 @@ from maillage.pdf_kit import (
     paragraph,
     score_legend,
 )
-from maillage.report import CouncilReport, KeyFigure, ReportAction, ReportGap
+from maillage.report import CouncilReport, KeyFigure
 from maillage.report_graphics import ACCENT, ACCENT_LIGHT, BAD, GOOD, INK, MUTED, RULE
-from maillage.report_sentences import gap_phrase
+from maillage.report_sentences import gap_text, identity_text, partners_text, period_text, results_text
 from maillage.text import fold
 
 TILE_GAP = 3.0
 TREND_MARKS = {"up": "▲", "down": "▼", "same": "="}
-
-
-def period_text(report: CouncilReport) -> str:
-    """`Année 2026 (en cours) — situation au 29/11/2026` or `Année 2025 — situation au 31/12/2025`."""
-    running = " (en cours)" if report.provisional else ""
-    return f"Année {report.year}{running} — situation au {format_date(report.as_of)}"
-
-
-def identity_text(report: CouncilReport) -> str:
-    """`CLSPD · Bordeaux (33063) · 267 991 habitants · 1 commune · dernière plénière : 9 décembre 2025`."""
-    parts = [report.kind]
-    if report.territories:
-        parts.append(join_some(report.territories, 3))
-    parts.append(plural(report.population, "habitant"))
-    parts.append(plural(report.communes, "commune"))
-    parts.append("dernière plénière : " + (format_date_long(report.last_plenary) if report.last_plenary else "non renseignée"))
-    return " · ".join(parts)
-
-
-def results_text(action: ReportAction) -> str:
-    """`1 524 personnes touchées, 229 séances, 171 orientations` (known, non-zero figures only)."""
-    parts = []
-    for value, singular, plural_form in (
-            (action.people, "personne touchée", "personnes touchées"), (action.sessions, "séance", "séances"),
-            (action.online_contacts, "contact en ligne", "contacts en ligne"),
-            (action.referrals, "orientation", "orientations")):
-        if value:
-            parts.append(plural(value, singular, plural_form))
-    return ", ".join(parts) if parts else "aucun chiffre saisi"
-
-
-def partners_text(action: ReportAction) -> str:
-    """`Pilote : Ville de Bordeaux. Avec : CCAS de Bordeaux, PIMMS.`"""
-    parts = []
-    if action.pilots:
-        parts.append(("Pilote : " if len(action.pilots) == 1 else "Pilotes : ") + ", ".join(action.pilots) + ".")
-    if action.partners:
-        parts.append("Avec : " + ", ".join(action.partners) + ".")
-    return " ".join(parts) or "Aucun partenaire enregistré."
-
-
-def gap_text(gap: ReportGap) -> str:
-    """The gap sentence, the communes concerned when several, and the leads."""
-    text = gap_phrase(gap)
-    if len(gap.communes) > 1:
-        text += f" ({join_some(list(gap.communes), 4)})"
-    text += "."
-    if gap.suggestions:
-        text += " Pistes : " + ", ".join(gap.suggestions) + "."
-    return text
 
 
 def _tile(doc: PdfDocument, x: float, y: float, width: float, height: float, figure: KeyFigure,

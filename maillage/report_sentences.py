@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from maillage.formatting import format_int, format_percent
+from maillage.formatting import format_date, format_date_long, format_int, format_percent, plural
 from maillage.french import agree, capitalise, count, join, join_some, public_phrase, quoted, relative_change
 
 if TYPE_CHECKING:
-    from maillage.report import CouncilReport, ReportGap
+    from maillage.report import CouncilReport, ReportAction, ReportGap
 
 
 def gap_phrase(gap: "ReportGap") -> str:
@@ -118,3 +118,56 @@ def sentences(report: "CouncilReport") -> list[str]:
              partnership_sentence(report), newcomers_sentence(report), coverage_sentence(report),
              typologies_sentence(report), coproduction_sentence(report)]
     return [text for text in found if text]
+
+
+# ---------------------------------------------------------------- texts of the rendered page
+
+
+def period_text(report: "CouncilReport") -> str:
+    """`Année 2026 (en cours) — situation au 29/11/2026` or `Année 2025 — situation au 31/12/2025`."""
+    running = " (en cours)" if report.provisional else ""
+    return f"Année {report.year}{running} — situation au {format_date(report.as_of)}"
+
+
+def identity_text(report: "CouncilReport") -> str:
+    """`CLSPD · Bordeaux (33063) · 267 991 habitants · 1 commune · dernière plénière : 9 décembre 2025`."""
+    parts = [report.kind]
+    if report.territories:
+        parts.append(join_some(report.territories, 3))
+    parts.append(plural(report.population, "habitant"))
+    parts.append(plural(report.communes, "commune"))
+    parts.append("dernière plénière : " + (format_date_long(report.last_plenary) if report.last_plenary else "non renseignée"))
+    return " · ".join(parts)
+
+
+def results_text(action: "ReportAction") -> str:
+    """`1 524 personnes touchées, 229 séances, 171 orientations` (known, non-zero figures only)."""
+    parts = []
+    for value, singular, plural_form in (
+            (action.people, "personne touchée", "personnes touchées"), (action.sessions, "séance", "séances"),
+            (action.online_contacts, "contact en ligne", "contacts en ligne"),
+            (action.referrals, "orientation", "orientations")):
+        if value:
+            parts.append(plural(value, singular, plural_form))
+    return ", ".join(parts) if parts else "aucun chiffre saisi"
+
+
+def partners_text(action: "ReportAction") -> str:
+    """`Pilote : Ville de Bordeaux. Avec : CCAS de Bordeaux, PIMMS.`"""
+    parts = []
+    if action.pilots:
+        parts.append(("Pilote : " if len(action.pilots) == 1 else "Pilotes : ") + ", ".join(action.pilots) + ".")
+    if action.partners:
+        parts.append("Avec : " + ", ".join(action.partners) + ".")
+    return " ".join(parts) or "Aucun partenaire enregistré."
+
+
+def gap_text(gap: "ReportGap") -> str:
+    """The gap sentence, the communes concerned when several, and the leads."""
+    text = gap_phrase(gap)
+    if len(gap.communes) > 1:
+        text += f" ({join_some(list(gap.communes), 4)})"
+    text += "."
+    if gap.suggestions:
+        text += " Pistes : " + ", ".join(gap.suggestions) + "."
+    return text
