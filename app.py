@@ -27,6 +27,10 @@ pages = {
     "Analyse": [
         st.Page("pages/couverture.py", title="Couverture", icon=":material/grid_on:"),
     ],
+    "Restitution": [
+        st.Page("pages/comparer.py", title="Comparer", icon=":material/compare_arrows:"),
+        st.Page("pages/synthese_elus.py", title="Synthèse élus", icon=":material/summarize:"),
+    ],
     "Données": [st.Page("pages/donnees.py", title="Données", icon=":material/database:")],
     "Compte": [
         st.Page("pages/mon_compte.py", title="Mon compte", icon=":material/person:"),

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "maillage.commands.coverage",
     "maillage.commands.exchange",
     "maillage.commands.scale",
+    "maillage.commands.restitution",
 )
 
 EXIT_ERROR = 1

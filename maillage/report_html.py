@@ -34,6 +34,7 @@ ul.essentiel { margin: 0; padding-left: 1.2rem; } ul.essentiel li { margin: .15r
 .tile .change { font-size: .75rem; color: #555; } .tile .good { color: #1a783c; } .tile .bad { color: #b4281e; }
 .two { display: grid; grid-template-columns: 1.05fr 1fr; gap: 1.2rem; align-items: start; }
 svg text { font-family: inherit; } .note { font-size: .72rem; color: #555; margin: .2rem 0 0; }
+.two p { font-size: .85rem; }
 h3 { font-size: .9rem; margin: .2rem 0 .3rem; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 th, td { border-bottom: 1px solid #ccc; padding: .3rem .4rem; text-align: left; vertical-align: top; }

@@ -1,0 +1,101 @@
+"""`report` and `compare`: the elected officials' summary (PDF) and the comparison of councils (XLSX or PDF).
+
+    python -m maillage report --council NAME [--year Y] --out FILE.pdf [--as EMAIL]
+    python -m maillage compare --network NAME [--year Y] --out FILE.xlsx [--as EMAIL]
+    python -m maillage compare --council NAME --council NAME … --out FILE.pdf
+
+`report` also writes the print-friendly HTML page when FILE ends with .html. `compare` writes the
+workbook (sheets `indicateurs`, one row per council with first column `instance`, `rangs`,
+`qui_fait_quoi`, `actions`, `definitions`, `a_propos`) or, for a .pdf file, the PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from maillage.commands.common import add_as_option, engine_and_actor
+from maillage.commands.network import council_by_name
+from maillage.compare import compare_councils, compare_network, network_by_name
+from maillage.compare_export import comparison_xlsx
+from maillage.compare_pdf import comparison_pdf
+from maillage.db import session_scope
+from maillage.errors import MaillageError
+from maillage.formatting import plural
+from maillage.report import council_report
+from maillage.report_html import report_html
+from maillage.report_pdf import report_pdf
+
+
+def register(subparsers) -> None:
+    """Add `report` and `compare`."""
+    report = subparsers.add_parser(
+        "report", help="synthèse d'une instance pour les élus (PDF d'une page, ou HTML imprimable)",
+        description="Écrit la synthèse d'une instance pour une année : chiffres clés et évolution, carte de la "
+                    "couverture, actions principales, manques et pistes, force du partenariat.")
+    report.add_argument("--council", required=True, metavar="NOM", help="nom de l'instance (CLSPD, CISPD…)")
+    report.add_argument("--year", type=int, metavar="AAAA", help="année (par défaut : l'année en cours)")
+    report.add_argument("--out", required=True, metavar="FICHIER", help="fichier à écrire (.pdf ou .html)")
+    add_as_option(report)
+    report.set_defaults(handler=run_report)
+
+    compare = subparsers.add_parser(
+        "compare", help="comparaison des instances d'un réseau (classeur XLSX ou PDF)",
+        description="Écrit la comparaison des instances d'un réseau, ou des instances nommées : indicateurs, rangs, "
+                    "qui fait quoi. Les actions d'une autre instance ne sont listées que si elle les partage.")
+    target = compare.add_mutually_exclusive_group(required=True)
+    target.add_argument("--network", metavar="NOM", help="nom du réseau (ses instances membres)")
+    target.add_argument("--council", action="append", metavar="NOM",
+                        help="une instance à comparer (à répéter pour chaque instance)")
+    compare.add_argument("--year", type=int, metavar="AAAA", help="année (par défaut : l'année en cours)")
+    compare.add_argument("--out", required=True, metavar="FICHIER", help="fichier à écrire (.xlsx ou .pdf)")
+    add_as_option(compare)
+    compare.set_defaults(handler=run_compare)
+
+
+def _extension(path: str, allowed: tuple[str, ...]) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in allowed:
+        raise MaillageError(f"--out : « {path} » doit se terminer par " + " ou ".join(allowed))
+    return suffix
+
+
+def _write(path: str, content: bytes) -> None:
+    try:
+        Path(path).write_bytes(content)
+    except OSError as error:
+        raise MaillageError(f"impossible d'écrire « {path} » ({error.strerror or error})") from None
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Compute the summary and write it."""
+    suffix = _extension(args.out, (".pdf", ".html"))
+    engine, actor = engine_and_actor(args)
+    with session_scope(engine) as session:
+        council = council_by_name(session, args.council)
+        report = council_report(session, actor, council.id, args.year, dt.date.today())
+    if suffix == ".pdf":
+        content = report_pdf(report)
+    else:
+        content = report_html(report, print_button=True).encode("utf-8")
+    _write(args.out, content)
+    print(f"Synthèse {report.year} de « {report.name} » écrite dans {args.out}.")
+    return 0
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Compute the comparison and write it."""
+    suffix = _extension(args.out, (".xlsx", ".pdf"))
+    engine, actor = engine_and_actor(args)
+    with session_scope(engine) as session:
+        if args.network:
+            network = network_by_name(session, args.network)
+            comparison = compare_network(session, actor, network.id, args.year, dt.date.today())
+        else:
+            ids = [council_by_name(session, name).id for name in args.council]
+            comparison = compare_councils(session, actor, ids, args.year, dt.date.today())
+    _write(args.out, comparison_xlsx(comparison) if suffix == ".xlsx" else comparison_pdf(comparison))
+    print(f"Comparaison {comparison.year} ({plural(len(comparison.councils), 'instance')}, "
+          f"« {comparison.title} ») écrite dans {args.out}.")
+    return 0

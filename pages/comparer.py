@@ -1,0 +1,189 @@
+"""Comparer: councils of a network (or any chosen councils) side by side — indicators, ranks, who does what."""
+
+import datetime as dt
+
+import streamlit as st
+
+from maillage.compare import (
+    comparable_councils,
+    comparable_networks,
+    compare_councils,
+    compare_network,
+    comparison_years,
+    network_council_ids,
+)
+from maillage.compare_export import XLSX_MIME, comparison_filename, comparison_xlsx
+from maillage.compare_indicators import CHARTED
+from maillage.compare_pdf import SHARING_NOTE, comparison_pdf, subtitle
+from maillage.compare_tables import (
+    all_action_records,
+    cell_records,
+    definition_text,
+    indicator_records,
+    matrix_records,
+    missing_records,
+    ranking_records,
+)
+from maillage.db import data_version, database_url, session_scope
+from maillage.errors import MaillageError
+from maillage.formatting import plural
+from ui.compare_charts import SELECTION, matrix_chart, ranking_chart
+from ui.session import current_actor, current_council_id, engine
+
+NETWORK, CHOSEN = "network", "councils"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _comparison(url: str, version: int, actor_key: tuple, _actor, network_id, council_ids: tuple, year: int,
+                today: dt.date):
+    """The comparison, computed once per data version, reader (`actor_key`) and choice."""
+    with session_scope(engine()) as session:
+        if network_id is not None:
+            return compare_network(session, _actor, network_id, year, today)
+        return compare_councils(session, _actor, list(council_ids), year, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _files(url: str, version: int, actor_key: tuple, _actor, network_id, council_ids: tuple, year: int,
+           today: dt.date) -> tuple[bytes, bytes]:
+    """The XLSX workbook and the PDF of a comparison."""
+    comparison = _comparison(url, version, actor_key, _actor, network_id, council_ids, year, today)
+    return comparison_xlsx(comparison), comparison_pdf(comparison)
+
+
+actor = current_actor()
+actor_key = (actor.email, actor.role, tuple(sorted(actor.council_ids)), tuple(sorted(actor.network_ids)))
+today = dt.date.today()
+with session_scope(engine()) as session:
+    networks = comparable_networks(session, actor)
+    councils = comparable_councils(session, actor)
+if not councils:
+    st.title("Comparer")
+    st.info("Aucune instance à comparer : vous n'êtes membre d'aucun réseau d'instances. Un administrateur peut "
+            "vous rattacher à un réseau depuis la page Administration.")
+    st.stop()
+
+modes = ([NETWORK] if networks else []) + [CHOSEN]
+controls = st.columns([1.1, 2.4, 0.8])
+mode = controls[0].radio("Comparer", modes, horizontal=False, key="cmp_mode",
+                         format_func={NETWORK: "un réseau", CHOSEN: "des instances choisies"}.get)
+network_id, council_ids = None, ()
+if mode == NETWORK:
+    current = current_council_id()
+    if st.session_state.get("cmp_network") not in networks:
+        with session_scope(engine()) as session:
+            preferred = [n for n in networks if current is not None
+                         and current in network_council_ids(session, actor, n)]
+        st.session_state["cmp_network"] = (preferred or list(networks))[0]
+    network_id = controls[1].selectbox("Réseau", list(networks), format_func=networks.get, key="cmp_network")
+    with session_scope(engine()) as session:
+        member_ids = network_council_ids(session, actor, network_id)
+else:
+    if "cmp_councils" not in st.session_state:
+        current = current_council_id()
+        st.session_state["cmp_councils"] = [c for c in [current] if c in councils] or list(councils)[:2]
+    chosen = controls[1].multiselect("Instances", list(councils), format_func=councils.get, key="cmp_councils",
+                                     placeholder="Choisissez les instances à comparer",
+                                     help="Les instances de vos réseaux (toutes pour un administrateur).")
+    council_ids = tuple(sorted(chosen))
+    member_ids = list(council_ids)
+if not member_ids:
+    st.title("Comparer")
+    st.info("Choisissez au moins une instance à comparer.")
+    st.stop()
+with session_scope(engine()) as session:
+    years = comparison_years(session, member_ids, today)
+if st.session_state.get("cmp_year") not in years:
+    st.session_state["cmp_year"] = years[0]
+year = controls[2].selectbox("Année", years, key="cmp_year",
+                             format_func=lambda y: f"{y} (en cours)" if y == today.year else str(y))
+
+url, version = database_url(), data_version(engine())
+try:
+    comparison = _comparison(url, version, actor_key, actor, network_id, council_ids, year, today)
+except MaillageError as error:
+    st.title("Comparer")
+    st.error(str(error))
+    st.stop()
+
+st.title(f"Comparer — {comparison.title}")
+st.caption(f"{subtitle(comparison)}. {SHARING_NOTE}"
+           + (" Les chiffres de l'année en cours sont provisoires." if comparison.provisional else ""))
+
+tab_table, tab_charts, tab_who, tab_files = st.tabs(["Indicateurs", "Graphiques", "Qui fait quoi", "Télécharger"])
+
+with tab_table:
+    with_ranks = st.toggle("Afficher les rangs", value=True, key="cmp_ranks",
+                           help="Le rang est écrit entre parenthèses : 1er = la valeur la plus élevée, sauf pour les "
+                                "typologies manquantes (la plus faible) et la plénière (la plus récente).")
+    st.dataframe(indicator_records(comparison, with_ranks), hide_index=True, width="stretch",
+                 height=min(38 + 35 * (len(indicator_records(comparison, False))), 900))
+    with st.expander("Définitions des indicateurs"):
+        for spec in comparison.indicators:
+            st.markdown(f"- **{spec.title(comparison.year)}** : {definition_text(comparison, spec.code)}")
+    with st.expander("Typologies attendues absentes du partenariat"):
+        st.dataframe(missing_records(comparison), hide_index=True, width="stretch")
+
+with tab_charts:
+    st.caption("Une barre par instance, de la 1re à la dernière ; la valeur est écrite au bout de chaque barre. "
+               "La barre foncée marque le 1er rang.")
+    columns = st.columns(2)
+    for index, spec in enumerate(CHARTED):
+        with columns[index % 2]:
+            st.altair_chart(ranking_chart(ranking_records(comparison, spec.code), spec.title(comparison.year)),
+                            width="stretch", key=f"cmp_chart_{spec.code}")
+            st.caption(definition_text(comparison, spec.code))
+
+with tab_who:
+    records = matrix_records(comparison)
+    if not records:
+        st.info("Aucune action en cours dans ces instances à cette date.")
+    else:
+        st.markdown("Nombre d'actions en cours par instance et par type. **Cliquez sur une case** (ou choisissez "
+                    "ci-dessous) pour voir les actions et leurs pilotes, et savoir qui appeler.")
+        event = st.altair_chart(matrix_chart(records), on_select="rerun", key="cmp_matrix",
+                                selection_mode=SELECTION, width="stretch")
+        points = (event.selection.get(SELECTION) or []) if event and event.selection else []
+        names = {f.council_id: f.name for f in comparison.councils}
+        types = dict(comparison.active_types())
+        if points:
+            picked = (points[0].get("council_id"), points[0].get("action_type"))
+            if picked != st.session_state.get("cmp_last_pick") and picked[0] in names and picked[1] in types:
+                st.session_state["cmp_last_pick"] = picked
+                st.session_state["cmp_cell_council"], st.session_state["cmp_cell_type"] = picked
+        if st.session_state.get("cmp_cell_council") not in names or st.session_state.get("cmp_cell_type") not in types:
+            first = next(r for r in records if r["count"])
+            st.session_state["cmp_cell_council"], st.session_state["cmp_cell_type"] = first["council_id"], first["action_type"]
+        pick = st.columns(2)
+        chosen_council = pick[0].selectbox("Instance", list(names), format_func=names.get, key="cmp_cell_council")
+        chosen_type = pick[1].selectbox("Type d'action", list(types), format_func=types.get, key="cmp_cell_type")
+        cell = comparison.cell(chosen_council, chosen_type)
+        st.markdown(f"**{cell.council} — {cell.type_label}** : "
+                    f"{plural(cell.count, 'action en cours', 'actions en cours')}.")
+        if cell.actions:
+            st.dataframe(cell_records(cell, comparison.year), hide_index=True, width="stretch")
+        if cell.hidden:
+            st.info(f"{plural(cell.hidden, 'action non partagée', 'actions non partagées')} avec les réseaux : "
+                    "comptée(s) dans les chiffres, non détaillée(s).")
+        if cell.count and cell.contact:
+            st.caption(f"Contact de la coordination : {cell.contact}")
+        with st.expander("Toutes les actions en cours que vous pouvez voir"):
+            listed = all_action_records(comparison)
+            if listed:
+                st.dataframe(listed, hide_index=True, width="stretch")
+            else:
+                st.caption("Aucune.")
+            if comparison.hidden_total():
+                st.caption(f"… et {plural(comparison.hidden_total(), 'action non partagée', 'actions non partagées')}"
+                           " dans ces instances.")
+
+with tab_files:
+    st.markdown("Pour la réunion du réseau : le classeur (une feuille par tableau, nombres en nombres : "
+                "`indicateurs`, `rangs`, `qui_fait_quoi`, `actions`, `definitions`, `a_propos`) et le PDF "
+                "(tableaux, graphiques et actions avec leurs pilotes).")
+    xlsx, pdf = _files(url, version, actor_key, actor, network_id, council_ids, year, today)
+    buttons = st.columns(2)
+    buttons[0].download_button("Classeur (XLSX)", xlsx, comparison_filename(comparison, "xlsx"), XLSX_MIME,
+                               icon=":material/download:", key="cmp_dl_xlsx")
+    buttons[1].download_button("Document (PDF)", pdf, comparison_filename(comparison, "pdf"), "application/pdf",
+                               icon=":material/picture_as_pdf:", key="cmp_dl_pdf")

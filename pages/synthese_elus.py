@@ -1,0 +1,70 @@
+"""Synthèse élus: the one-page summary of the selected council for a chosen year, printable and as PDF."""
+
+import datetime as dt
+
+import streamlit as st
+
+from maillage.db import data_version, database_url, session_scope
+from maillage.errors import MaillageError, PermissionDenied
+from maillage.report import council_report, report_years
+from maillage.report_html import report_html
+from maillage.report_pdf import report_filename, report_pdf
+from ui.session import current_actor, current_council_id, engine
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _report(url: str, version: int, actor_key: tuple, _actor, council_id: int, year: int, today: dt.date):
+    """The summary, computed once per data version, reader (`actor_key`), council and year."""
+    with session_scope(engine()) as session:
+        return council_report(session, _actor, council_id, year, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _pdf(url: str, version: int, actor_key: tuple, _actor, council_id: int, year: int, today: dt.date) -> bytes:
+    """The summary's PDF."""
+    return report_pdf(_report(url, version, actor_key, _actor, council_id, year, today))
+
+
+council_id = current_council_id()
+actor = current_actor()
+actor_key = (actor.email, actor.role, tuple(sorted(actor.council_ids)), tuple(sorted(actor.network_ids)))
+today = dt.date.today()
+if council_id is None:
+    st.title("Synthèse élus")
+    st.info("Aucune instance n'est encore enregistrée : la synthèse se construit à partir des partenaires, des "
+            "liens et des actions d'une instance.")
+    st.stop()
+
+with session_scope(engine()) as session:
+    try:
+        years = report_years(session, actor, council_id, today)
+    except PermissionDenied as error:
+        st.title("Synthèse élus")
+        st.error(f"Accès refusé : {error}.")
+        st.stop()
+
+if st.session_state.get("syn_year") not in years:
+    st.session_state["syn_year"] = years[0]
+controls = st.columns([1, 1, 1, 2])
+year = controls[0].selectbox("Année", years, key="syn_year",
+                             format_func=lambda y: f"{y} (en cours)" if y == today.year else str(y),
+                             help="Une année passée est vue au 31 décembre ; l'année en cours, aujourd'hui. "
+                                  "Les évolutions comparent à la fin de l'année précédente.")
+url, version = database_url(), data_version(engine())
+try:
+    report = _report(url, version, actor_key, actor, council_id, year, today)
+except MaillageError as error:
+    st.title("Synthèse élus")
+    st.error(str(error))
+    st.stop()
+
+st.title(f"Synthèse élus — {report.name}")
+page = report_html(report)
+controls[1].download_button("Télécharger le PDF", _pdf(url, version, actor_key, actor, council_id, year, today),
+                            report_filename(report, "pdf"), "application/pdf", icon=":material/picture_as_pdf:",
+                            key="syn_dl_pdf", type="primary")
+controls[2].download_button("Page imprimable (HTML)", page, report_filename(report, "html"), "text/html",
+                            icon=":material/print:", key="syn_dl_html")
+controls[3].caption("Une page A4, à imprimer avec le bouton « Imprimer la synthèse » ou à joindre en PDF. "
+                    "Chiffres agrégés, jamais de donnée sur les personnes accompagnées.")
+st.iframe(page, height="content")
