@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from maillage.access import Actor, require_admin
 from maillage.audit import write_audit
@@ -129,7 +129,7 @@ def add_entry(session: Session, actor: Actor, kind: str, code: str, label: str,
             problems.append(("group_code", "choisissez le groupe (secteur) de la typologie"))
     if problems:
         raise ValidationError(problems)
-    position = len(list_entries(session, kind))
+    position = session.exec(select(func.count()).select_from(VocabularyEntry).where(VocabularyEntry.kind == kind)).one()
     entry = VocabularyEntry(kind=kind, code=code, label=label, group_code=group_code, position=position)
     session.add(entry)
     write_audit(session, user_email=actor.email, operation="create", entity="vocabulary",

@@ -45,7 +45,7 @@ def test_sign_in_page_then_dashboard(app_db):
     assert not at.exception
     assert at.title[0].value == "Tableau de bord — CLSPD de Bordeaux"
     assert at.sidebar.selectbox[0].options == ["CLSPD de Bordeaux"]  # only the coordinator's council
-    assert "coord@ville.fr · Coordinateur" in at.sidebar.caption[0].value
+    assert at.sidebar.text[0].value == "coord@ville.fr\nCoordinateur"
 
 
 def test_wrong_password_then_lock_out(app_db):
