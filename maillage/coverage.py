@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from sqlmodel import Session
 
@@ -69,8 +70,7 @@ def action_rank(action: ActionRow, as_of: dt.date) -> int:
     return LAPSED
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     """One (commune, action type, public) of a council's frame, with its status and the actions behind it."""
 
     commune: str
@@ -101,6 +101,7 @@ class CouncilCoverage:
     online_hours: dict[str, float] = field(default_factory=dict)    # commune → weekly online hours (apportioned)
     covering: dict[str, frozenset[int]] = field(default_factory=dict)  # commune → counted actions (any type)
     peers: frozenset[int] = frozenset()          # councils sharing a network with this one
+    has_figures: bool = True                     # covering/online_hours computed (not by `gaps --all`)
 
     @property
     def population(self) -> int:
@@ -137,7 +138,7 @@ class CouncilCoverage:
         """Distinct active actions covering these communes (default: all) per 10,000 inhabitants."""
         codes = [c.code for c in self.communes] if communes is None else communes
         population = sum(self.commune(code).population for code in codes)
-        if population <= 0:
+        if population <= 0 or not self.has_figures:
             return None
         ids = set()
         for code in codes:
@@ -148,7 +149,7 @@ class CouncilCoverage:
         """Weekly hours of active online actions, apportioned to communes by population, per 10,000 inhabitants."""
         codes = [c.code for c in self.communes] if communes is None else communes
         population = sum(self.commune(code).population for code in codes)
-        if population <= 0:
+        if population <= 0 or not self.has_figures:
             return None
         return sum(self.online_hours.get(code, 0.0) for code in codes) * PER_INHABITANTS / population
 
@@ -180,13 +181,6 @@ def score_of(cells) -> float | None:
     return active / expected if expected else None
 
 
-def _counted(action: ActionRow, council_id: int, peers: frozenset[int], shared_only: bool) -> bool:
-    """Whether an action counts for a council: its own, or shared by a network peer."""
-    if action.council_id == council_id:
-        return action.shared or not shared_only
-    return action.shared and action.council_id in peers
-
-
 def _area_population(action: ActionRow, snapshot: Snapshot) -> int:
     """Inhabitants an action covers (a commune already inside another of its territories is not counted twice)."""
     wider = {key for key in action.keys if not key.startswith("com:")}
@@ -203,24 +197,30 @@ def _area_population(action: ActionRow, snapshot: Snapshot) -> int:
 
 
 def compute_council(snapshot: Snapshot, council_id: int, as_of: dt.date, *, shared_only: bool = False,
-                    ranks: dict[int, int] | None = None, area_population: dict[int, int] | None = None) -> CouncilCoverage:
-    """The coverage of one council from a snapshot (`ranks`/`area_population` may be shared between councils)."""
+                    ranks: dict[int, int] | None = None, area_population: dict[int, int] | None = None,
+                    figures: bool = True) -> CouncilCoverage:
+    """The coverage of one council from a snapshot.
+
+    `ranks`/`area_population` may be shared between councils (same date); `figures=False` skips what only
+    the page needs (actions per commune of any type, online hours), as `gaps --all` does.
+    """
     if council_id not in snapshot.councils:
         raise NotFoundError(f"l'instance n° {council_id} n'existe pas")
     own_frame = snapshot.frames.get(council_id)
     frame = own_frame or tuple(sorted(DEFAULT_FRAME))
+    pairs = [(rule.action_type, rule.public) for rule in frame]
     peers = snapshot.peers.get(council_id, frozenset())
     index = snapshot.index()
     actions = snapshot.actions
+    owner, shared = snapshot.visibility()
     ranks = {} if ranks is None else ranks
     area_population = {} if area_population is None else area_population
-    counted_cache: dict[int, bool] = {}
 
-    def counted(action_id: int) -> bool:
-        known = counted_cache.get(action_id)
-        if known is None:
-            known = counted_cache[action_id] = _counted(actions[action_id], council_id, peers, shared_only)
-        return known
+    def keep(ids) -> list[int]:
+        """The counted ones among action ids: own actions, and actions shared by network peers."""
+        if shared_only:
+            return [a for a in ids if a in shared and (owner[a] == council_id or owner[a] in peers)]
+        return [a for a in ids if owner[a] == council_id or (a in shared and owner[a] in peers)]
 
     def rank(action_id: int) -> int:
         known = ranks.get(action_id)
@@ -228,65 +228,98 @@ def compute_council(snapshot: Snapshot, council_id: int, as_of: dt.date, *, shar
             known = ranks[action_id] = action_rank(actions[action_id], as_of)
         return known
 
-    communes = [snapshot.communes[code] for code in snapshot.council_communes.get(council_id, ())]
-    communes.sort(key=lambda c: c.code)
-    cells: list[Cell] = []
-    seen: set[int] = set()
-    online_hours: dict[str, float] = {}
-    covering: dict[str, frozenset[int]] = {}
+    communes = sorted((snapshot.communes[code] for code in snapshot.council_communes.get(council_id, ())),
+                      key=lambda c: c.code)
+    # Counted actions per frame pair for each distinct key (an EPCI or département is looked at once).
+    by_key: dict[str, dict] = {}
     for commune in communes:
-        entries = [index[key] for key in commune.keys if key in index]
-        for rule in frame:
-            pair = (rule.action_type, rule.public)
+        for key in commune.keys:
+            if key in by_key:
+                continue
+            entry = index.get(key)
+            hits = {}
+            if entry:
+                for pair in pairs:
+                    found = entry.get(pair)
+                    if found:
+                        kept = keep(found)
+                        if kept:
+                            hits[pair] = kept
+            by_key[key] = hits
+
+    cells: list[Cell] = []
+    append = cells.append
+    new = tuple.__new__  # NamedTuple construction without keyword handling: this loop runs ~175,000 times
+    rules = [(rule.action_type, rule.public, rule.population_min, pair) for rule, pair in zip(frame, pairs)]
+    seen: set[int] = set()
+    for commune in communes:
+        code, population = commune.code, commune.population
+        hits = [h for h in (by_key[k] for k in commune.keys) if h]
+        if not hits:
+            for action_type, public, minimum, _pair in rules:
+                append(new(Cell, (code, action_type, public, minimum,
+                                  "not_expected" if population < minimum else "missing", (), ())))
+            continue
+        for action_type, public, minimum, pair in rules:
             ids: list[int] = []
-            for entry in entries:
-                found = entry.get(pair)
+            for h in hits:
+                found = h.get(pair)
                 if found:
-                    ids.extend(a for a in found if counted(a))
+                    ids.extend(found)
             if ids:
-                ids = sorted(set(ids))
+                if len(ids) > 1:
+                    ids = sorted(set(ids))
                 best = max(rank(a) for a in ids)
                 behind = tuple(a for a in ids if ranks[a] == best)
                 seen.update(ids)
+                ids = tuple(ids)
             else:
-                best, behind = 0, ()
-            status = "not_expected" if commune.population < rule.population_min else RANK_STATUS[best]
-            cells.append(Cell(commune.code, rule.action_type, rule.public, rule.population_min, status,
-                              behind, tuple(ids)))
-        # Every counted action on the commune (any type or status): theme view and per-capita figures.
-        here: set[int] = set()
-        for entry in entries:
-            for found in entry.values():
-                here.update(a for a in found if a not in here and counted(a))
-        hours = 0.0
-        for action_id in here:
-            if rank(action_id) != ACTIVE:
-                continue
-            action = actions[action_id]
-            if action.mode == "en_ligne" and action.weekly_hours:
-                area = area_population.get(action_id)
-                if area is None:
-                    area = area_population[action_id] = _area_population(action, snapshot)
-                if area > 0:
-                    hours += action.weekly_hours * commune.population / area
-        seen |= here
-        online_hours[commune.code] = hours
-        covering[commune.code] = frozenset(here)
+                best, behind, ids = 0, (), ()
+            status = "not_expected" if population < minimum else RANK_STATUS[best]
+            append(new(Cell, (code, action_type, public, minimum, status, behind, ids)))
+
+    online_hours: dict[str, float] = {}
+    covering: dict[str, frozenset[int]] = {}
+    if figures:
+        # Every counted action on each commune (any type or status): theme view and per-capita figures.
+        all_by_key: dict[str, frozenset[int]] = {}
+        for commune in communes:
+            here: set[int] = set()
+            for key in commune.keys:
+                found = all_by_key.get(key)
+                if found is None:
+                    entry = index.get(key) or {}
+                    found = all_by_key[key] = frozenset(keep({a for ids in entry.values() for a in ids}))
+                here |= found
+            hours = 0.0
+            for action_id in here:
+                if rank(action_id) != ACTIVE:
+                    continue
+                action = actions[action_id]
+                if action.mode == "en_ligne" and action.weekly_hours:
+                    area = area_population.get(action_id)
+                    if area is None:
+                        area = area_population[action_id] = _area_population(action, snapshot)
+                    if area > 0:
+                        hours += action.weekly_hours * commune.population / area
+            seen |= here
+            online_hours[commune.code] = hours
+            covering[commune.code] = frozenset(here)
     return CouncilCoverage(
         council_id=council_id, name=snapshot.councils[council_id], as_of=as_of, frame=frame,
         frame_is_default=own_frame is None, shared_only=shared_only, communes=communes, cells=cells,
         actions={a: actions[a] for a in seen}, ranks={a: ranks[a] for a in seen},
         council_names=snapshot.council_names, territory_names=snapshot.names,
-        online_hours=online_hours, covering=covering, peers=peers,
+        online_hours=online_hours, covering=covering, peers=peers, has_figures=figures,
     )
 
 
-def compute_all(snapshot: Snapshot, as_of: dt.date) -> list[CouncilCoverage]:
-    """Every council's coverage, by council name (ranks and action areas computed once)."""
+def compute_all(snapshot: Snapshot, as_of: dt.date, figures: bool = False) -> list[CouncilCoverage]:
+    """Every council's coverage, by council name (ranks computed once; per-capita figures on request)."""
     ranks: dict[int, int] = {}
     areas: dict[int, int] = {}
     order = sorted(snapshot.councils, key=lambda c: (snapshot.councils[c].casefold(), c))
-    return [compute_council(snapshot, c, as_of, ranks=ranks, area_population=areas) for c in order]
+    return [compute_council(snapshot, c, as_of, ranks=ranks, area_population=areas, figures=figures) for c in order]
 
 
 def coverage_access(session: Session, actor: Actor, council_id: int) -> bool:
@@ -316,8 +349,8 @@ def all_coverage(session: Session, actor: Actor, as_of: dt.date | None = None, *
     a coordinator's or official's own councils, a network member's network councils (shared actions only)."""
     as_of = as_of or dt.date.today()
     if actor.is_admin:
-        snapshot = load_snapshot(session, with_themes=with_themes, with_partners=False)
-        return compute_all(snapshot, as_of)
+        snapshot = load_snapshot(session, with_themes=with_themes, with_partners=False, frame_only=not with_themes)
+        return compute_all(snapshot, as_of, figures=with_themes)
     readable = {c for c in actor.council_ids if can_read_council(actor, c)}
     shared = set(peer_council_ids(session, actor)) - readable if actor.role == "reseau" else set()
     wanted = sorted(readable | shared)
@@ -327,5 +360,5 @@ def all_coverage(session: Session, actor: Actor, as_of: dt.date | None = None, *
     ranks: dict[int, int] = {}
     areas: dict[int, int] = {}
     order = sorted(snapshot.councils, key=lambda c: (snapshot.councils[c].casefold(), c))
-    return [compute_council(snapshot, c, as_of, shared_only=c in shared, ranks=ranks, area_population=areas)
-            for c in order]
+    return [compute_council(snapshot, c, as_of, shared_only=c in shared, ranks=ranks, area_population=areas,
+                            figures=with_themes) for c in order]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
@@ -33,9 +34,8 @@ CHUNK = 5_000
 LEVELS_ABOVE = ("epci", "ept", "dep", "reg")
 
 
-@dataclass(frozen=True, slots=True)
-class Commune:
-    """A commune with the codes of the territories above it."""
+class Commune(NamedTuple):
+    """A commune with the codes of the territories above it, and the keys whose actions cover it."""
 
     code: str
     name: str
@@ -44,15 +44,21 @@ class Commune:
     ept: str | None
     dep: str | None
     reg: str | None
+    keys: tuple[str, ...]   # com:, epci:, ept:, dep:, reg: (sub-territories are folded into com:)
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The territory keys whose actions cover this commune (sub-territories are folded into `com:`)."""
-        keys = [f"com:{self.code}"]
-        for level, code in (("epci", self.epci), ("ept", self.ept), ("dep", self.dep), ("reg", self.reg)):
-            if code:
-                keys.append(f"{level}:{code}")
-        return tuple(keys)
+
+def make_commune(code: str, name: str, population, epci, ept, dep, reg) -> Commune:
+    """A Commune with its coverage keys."""
+    keys = [f"com:{code}"]
+    if epci:
+        keys.append(f"epci:{epci}")
+    if ept:
+        keys.append(f"ept:{ept}")
+    if dep:
+        keys.append(f"dep:{dep}")
+    if reg:
+        keys.append(f"reg:{reg}")
+    return Commune(code, name, int(population or 0), epci, ept, dep, reg, tuple(keys))
 
 
 @dataclass(slots=True)
@@ -94,6 +100,14 @@ class Snapshot:
     with_partners: bool = False
     _index: dict | None = None
     _theme_index: dict | None = None
+    _visibility: tuple | None = None
+
+    def visibility(self) -> tuple[dict[int, int], frozenset[int]]:
+        """(action id → its council id, ids of the actions shared with the networks), built once."""
+        if self._visibility is None:
+            self._visibility = ({a.id: a.council_id for a in self.actions.values()},
+                                frozenset(a.id for a in self.actions.values() if a.shared))
+        return self._visibility
 
     def index(self) -> dict[str, dict[tuple[str, str], list[int]]]:
         """coverage key → (action type, public) → action ids, built once."""
@@ -133,15 +147,32 @@ def _chunks(values):
         yield values[start:start + CHUNK]
 
 
-def _rows(session: Session, statement):
-    return session.execute(statement).all()
+def _rows(session: Session, statement) -> list[tuple]:
+    """Plain DB-API tuples: the statement is compiled with its literal values and run on the raw cursor,
+    skipping SQLAlchemy's per-row processing (several times faster on hundreds of thousands of rows).
+    Values are the driver's: SQLite gives dates as ISO text and booleans as 0/1 (see `_date`)."""
+    connection = session.connection()
+    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _date(value) -> dt.date | None:
+    """A date from the driver (date, or ISO text with SQLite)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _in_rows(session: Session, make_statement, values):
     """Rows of `make_statement(chunk)` for every chunk of `values` (IN lists stay small)."""
     out = []
     for chunk in _chunks(values):
-        out.extend(session.execute(make_statement(chunk)).all())
+        out.extend(_rows(session, make_statement(chunk)))
     return out
 
 
@@ -155,7 +186,7 @@ def _load_communes(session: Session, snapshot: Snapshot, condition=None) -> None
     if condition is not None:
         statement = statement.where(condition)
     for code, name, population, epci, ept, dep, reg in _rows(session, statement):
-        snapshot.communes[code] = Commune(code, name, int(population or 0), epci, ept, dep, reg)
+        snapshot.communes[code] = make_commune(code, name, population, epci, ept, dep, reg)
 
 
 def _expand(snapshot: Snapshot, territory_keys, members: dict[str, list[str]] | None = None) -> tuple[str, ...]:
@@ -175,12 +206,16 @@ def _expand(snapshot: Snapshot, territory_keys, members: dict[str, list[str]] | 
     return tuple(sorted(codes))
 
 
-def _members(snapshot: Snapshot) -> dict[str, list[str]]:
-    """epci:/ept:/dep:/reg: key → its commune codes, from the loaded communes."""
-    members: dict[str, list[str]] = {}
+def _members(snapshot: Snapshot, territory_lists) -> dict[str, list[str]]:
+    """epci:/ept:/dep:/reg: key → its commune codes, for the wider keys among `territory_lists`."""
+    wanted = {key for keys in territory_lists for key in keys if not key.startswith(("com:", "sub:"))}
+    members: dict[str, list[str]] = {key: [] for key in wanted}
+    if not wanted:
+        return members
     for commune in snapshot.communes.values():
         for key in commune.keys[1:]:
-            members.setdefault(key, []).append(commune.code)
+            if key in members:
+                members[key].append(commune.code)
     return members
 
 
@@ -222,7 +257,8 @@ def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | 
         rows = _rows(session, select(*columns).where(Action.archived_at.is_(None)))
     else:
         rows = _in_rows(session, lambda chunk: select(*columns).where(Action.id.in_(chunk)), action_ids)
-    actions = {row[0]: ActionRow(*row[:9], bool(row[9])) for row in rows}
+    actions = {row[0]: ActionRow(row[0], row[1], row[2], row[3], row[4], _date(row[5]), _date(row[6]), row[7],
+                                 row[8], bool(row[9])) for row in rows}
     snapshot.actions = actions
     if not actions:
         return
@@ -266,6 +302,48 @@ def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | 
                 actions[action_id].partners = int(count)
 
 
+def _load_frame_actions(session: Session, snapshot: Snapshot) -> None:
+    """Only the actions whose (type, public) is in some council's frame, in one joined query, and the index.
+
+    For `gaps --all`: an action's `publics` then holds only its frame publics, and nothing else is loaded.
+    """
+    from maillage.coverage_frame import DEFAULT_FRAME
+
+    pairs = {(r.action_type, r.public) for frame in snapshot.frames.values() for r in frame}
+    if any(c not in snapshot.frames for c in snapshot.councils):
+        pairs |= {(r.action_type, r.public) for r in DEFAULT_FRAME}
+    if not pairs:
+        return
+    statement = (
+        select(Action.id, Action.title, Action.council_id, Action.action_type, Action.status, Action.start_date,
+               Action.end_date, Action.mode, Action.weekly_hours, Action.shared, ActionPublic.public,
+               ActionTerritory.territory_key)
+        .join(ActionPublic, ActionPublic.action_id == Action.id)
+        .join(ActionTerritory, ActionTerritory.action_id == Action.id)
+        .where(Action.archived_at.is_(None), Action.action_type.in_(sorted({t for t, _p in pairs})),
+               ActionPublic.public.in_(sorted({p for _t, p in pairs})))
+    )
+    actions: dict[int, ActionRow] = {}
+    publics: dict[int, set[str]] = {}
+    territories: dict[int, set[str]] = {}
+    for row in _rows(session, statement):
+        action_id, action_type, public = row[0], row[3], row[10]
+        if (action_type, public) not in pairs:
+            continue
+        if action_id not in actions:
+            actions[action_id] = ActionRow(action_id, row[1], row[2], action_type, row[4], _date(row[5]), _date(row[6]),
+                                           row[7], row[8], bool(row[9]))
+            publics[action_id] = set()
+            territories[action_id] = set()
+        publics[action_id].add(public)
+        territories[action_id].add(row[11])
+    for action_id, action in actions.items():
+        action.publics = tuple(sorted(publics[action_id]))
+        action.territory_keys = tuple(sorted(territories[action_id]))
+        action.keys = tuple(sorted({coverage_key(k) for k in territories[action_id]}))
+    snapshot.actions = actions
+
+
 def _load_key_facts(session: Session, snapshot: Snapshot, all_levels: bool) -> None:
     """Names and populations of the EPCI, EPT, départements and régions used (labels, per-capita figures)."""
     if all_levels:
@@ -282,16 +360,23 @@ def _load_key_facts(session: Session, snapshot: Snapshot, all_levels: bool) -> N
 
 
 def load_snapshot(session: Session, council_ids: list[int] | None = None, *, with_themes: bool = True,
-                  with_partners: bool = True) -> Snapshot:
-    """Load what coverage needs: for every council (None) or only for `council_ids`."""
-    snapshot = Snapshot(with_themes=with_themes, with_partners=with_partners)
+                  with_partners: bool = True, frame_only: bool = False) -> Snapshot:
+    """Load what coverage needs: for every council (None) or only for `council_ids`.
+
+    `frame_only` (every council only) loads just the actions matching some frame rule: enough for the
+    cells (`gaps --all`), not for themes nor per-capita figures.
+    """
+    snapshot = Snapshot(with_themes=with_themes and not frame_only, with_partners=with_partners and not frame_only)
     _load_councils(session, snapshot, council_ids)
     if council_ids is None:
         _load_communes(session, snapshot)
-        members = _members(snapshot)
+        members = _members(snapshot, snapshot.council_territories.values())
         snapshot.council_communes = {c: _expand(snapshot, keys, members)
                                      for c, keys in snapshot.council_territories.items()}
-        _load_actions(session, snapshot, None)
+        if frame_only:
+            _load_frame_actions(session, snapshot)
+        else:
+            _load_actions(session, snapshot, None)
         _load_key_facts(session, snapshot, all_levels=True)
         return snapshot
 
@@ -323,7 +408,7 @@ def _load_council_communes(session: Session, snapshot: Snapshot) -> None:
         if level in columns:
             for chunk in _chunks(codes):
                 _load_communes(session, snapshot, columns[level].in_(chunk))
-    members = _members(snapshot)
+    members = _members(snapshot, snapshot.council_territories.values())
     snapshot.council_communes = {c: _expand(snapshot, keys, members)
                                  for c, keys in snapshot.council_territories.items()}
 

@@ -19,20 +19,24 @@ CLI_COLUMNS = ("territory_code", "territory_name", "population", "action_type", 
 
 
 def _titles(cov: CouncilCoverage, ids: Iterable[int]) -> str:
-    return "|".join(sorted({cov.actions[a].title for a in ids}, key=str.casefold))
+    """Action titles joined with `|` (sorted, formula-like text neutralised)."""
+    return safe_cell("|".join(sorted({cov.actions[a].title for a in ids}, key=str.casefold)))
 
 
 def cli_rows(cov: CouncilCoverage, by: str | None = None) -> Iterable[tuple]:
     """The `gaps` rows of one council: one per frame cell (no `by`), or per matrix cell by type, public or theme.
 
     Columns: CLI_COLUMNS (plus `theme` before `status` with `by="theme"`), sorted by territory code
-    then action type (then public, or theme).
+    then action type (then public, or theme). Text that could run as a spreadsheet formula is neutralised.
     """
     if by is None:
+        names = {c.code: (c.code, safe_cell(c.name), c.population) for c in cov.communes}
+        titles: dict[tuple[int, ...], str] = {(): ""}
         for cell in cov.cells:  # already sorted by commune code, then action type, then public
-            commune = cov.commune(cell.commune)
-            yield (commune.code, commune.name, commune.population, cell.action_type, cell.public, cell.status,
-                   _titles(cov, cell.action_ids))
+            text = titles.get(cell.action_ids)
+            if text is None:
+                text = titles[cell.action_ids] = _titles(cov, cell.action_ids)
+            yield names[cell.commune] + (cell.action_type, cell.public, cell.status, text)
         return
     matrix = build_matrix(cov, by, "commune", Vocabularies.defaults())
     rows = []
@@ -42,13 +46,13 @@ def cli_rows(cov: CouncilCoverage, by: str | None = None) -> Iterable[tuple]:
             best = [a for a in mcell.action_ids if mcell.status != "none" and cov.action_status(a) == mcell.status]
             types = "|".join(sorted({cov.actions[a].action_type for a in best}))
             publics = "|".join(sorted({p for a in best for p in cov.actions[a].publics}))
-            rows.append((commune.code, commune.name, commune.population, types, publics, column, mcell.status,
-                         _titles(cov, best)))
+            rows.append((commune.code, safe_cell(commune.name), commune.population, types, publics, column,
+                         mcell.status, _titles(cov, best)))
             continue
         behind = {a for fc in mcell.frame_cells for a in fc.action_ids}
         types = column if by == "type" else "|".join(sorted({fc.action_type for fc in mcell.frame_cells}))
         publics = column if by == "public" else "|".join(sorted({fc.public for fc in mcell.frame_cells}))
-        rows.append((commune.code, commune.name, commune.population, types, publics, mcell.status,
+        rows.append((commune.code, safe_cell(commune.name), commune.population, types, publics, mcell.status,
                      _titles(cov, behind)))
     if by == "theme":
         rows.sort(key=lambda r: (r[0], r[5]))
@@ -66,17 +70,16 @@ def cli_header(by: str | None, with_council: bool) -> list[str]:
 
 
 def write_cli_csv(stream, coverages: Sequence[CouncilCoverage], by: str | None = None,
-                  with_council: bool = False) -> int:
-    """Write the `gaps` CSV for councils to a text stream; returns the rows written."""
+                  with_council: bool = False) -> None:
+    """Write the `gaps` CSV for councils to a text stream (text cells already neutralised by `cli_rows`)."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(cli_header(by, with_council))
-    written = 0
     for cov in coverages:
-        prefix = (cov.name,) if with_council else ()
-        for row in cli_rows(cov, by):
-            writer.writerow([safe_cell(v) for v in prefix + row])
-            written += 1
-    return written
+        rows = cli_rows(cov, by)
+        if with_council:
+            prefix = (safe_cell(cov.name),)
+            rows = (prefix + row for row in rows)
+        writer.writerows(rows)
 
 
 def cli_xlsx(coverages: Sequence[CouncilCoverage], by: str | None = None, with_council: bool = False) -> bytes:
@@ -86,7 +89,7 @@ def cli_xlsx(coverages: Sequence[CouncilCoverage], by: str | None = None, with_c
     for cov in coverages:
         prefix = (cov.name,) if with_council else ()
         rows.extend(prefix + row for row in cli_rows(cov, by))
-    return xlsx_bytes([("manques", header, rows)])
+    return xlsx_bytes([("manques", header, rows)])  # safe_cell is idempotent on already neutralised text
 
 
 def matrix_records(matrix: Matrix) -> list[dict[str, Any]]:

@@ -307,13 +307,15 @@ def test_global_and_targeted_loads_agree(world):
         add_action(session, other, "B", territories=["dep:33"], shared=True, status="projet")
         add_action(session, other, "C", territories=["com:17415"], shared=False)
         session.commit()
-        everything = {c.council_id: c for c in all_coverage(session, SYSTEM, AS_OF)}
+        bulk = {c.council_id: c for c in all_coverage(session, SYSTEM, AS_OF)}
+        everything = {c.council_id: c for c in compute_all(load_snapshot(session), AS_OF, figures=True)}
+        assert [c.name for c in everything.values()] == ["Autre", "CLSPD test"]
         for cid in everything:
             single = load_council_coverage(session, cid, AS_OF)
-            assert single.cells == everything[cid].cells
+            assert single.cells == everything[cid].cells == bulk[cid].cells
             assert single.online_hours == everything[cid].online_hours
-        snapshot = load_snapshot(session)
-    assert [c.name for c in compute_all(snapshot, AS_OF)] == ["Autre", "CLSPD test"]
+            assert single.covering == everything[cid].covering
+            assert not bulk[cid].has_figures and bulk[cid].actions_per_10k() is None
 
 
 def test_all_coverage_for_a_coordinator_lists_only_their_councils(world):

@@ -1,0 +1,179 @@
+"""Coverage benchmark: `gaps --all` and one council's matrix on national-scale synthetic data.
+
+    python bench/coverage_bench.py [--database URL] [--runs 5] [--write]
+
+Without --database, builds a fresh SQLite database under /tmp (schema, real 2026 geography, then
+bench/scale_data.generate_scale: 1,000 councils covering all 34,969 communes, 60,000 actions, a 5-rule
+frame each, seed 1, bulk inserts). --write records the table in the « Couverture » section of
+bench/README.md. Targets (issue 5): `gaps --all` computed in under 2 s, one council's matrix under 0.1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from maillage.access import SYSTEM  # noqa: E402
+from maillage.coverage import all_coverage, compute_all, compute_council, load_council_coverage  # noqa: E402
+from maillage.coverage_data import load_snapshot  # noqa: E402
+from maillage.coverage_export import write_cli_csv  # noqa: E402
+from maillage.coverage_suggestions import suggest  # noqa: E402
+from maillage.coverage_views import build_matrix  # noqa: E402
+from maillage.db import make_engine  # noqa: E402
+from models import Action, Council, CouncilTerritory  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 29)
+README = ROOT / "bench" / "README.md"
+BEGIN = "<!-- coverage-bench:begin -->"
+END = "<!-- coverage-bench:end -->"
+SEED = 1
+
+
+def build_database(path: Path) -> tuple[str, float]:
+    """A fresh SQLite database with the geography and the scale data; returns its URL and the build time."""
+    from bench.scale_data import generate_scale
+    from maillage.setup import init_database
+
+    if path.exists():
+        path.unlink()
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    started = time.perf_counter()
+    init_database(engine, demo=False)
+    generate_scale(engine, councils=1000, actions=60_000, seed=SEED)
+    engine.dispose()
+    return url, time.perf_counter() - started
+
+
+def _median(function, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def _pick_councils(session: Session) -> list[tuple[int, str, int]]:
+    """The council with the most communes, and a median one: (id, name, communes)."""
+    snapshot = load_snapshot(session, frame_only=True)
+    sizes = sorted(((len(codes), c) for c, codes in snapshot.council_communes.items()), reverse=True)
+    chosen = [sizes[0], sizes[len(sizes) // 2]]
+    return [(c, snapshot.councils[c], n) for n, c in chosen]
+
+
+def measure(url: str, runs: int) -> list[tuple[str, str, str]]:
+    """(case, median time, note) rows."""
+    engine = make_engine(url)
+    rows = []
+    with Session(engine) as session:
+        counts = (session.execute(select(func.count()).select_from(Council)).scalar(),
+                  session.execute(select(func.count()).select_from(Action)).scalar(),
+                  session.execute(select(func.count(func.distinct(CouncilTerritory.council_id)))).scalar())
+        load_time, frame_snapshot = _median(lambda: load_snapshot(session, frame_only=True), runs)
+        compute_time, coverages = _median(lambda: compute_all(frame_snapshot, AS_OF), runs)
+        cells = sum(len(c.cells) for c in coverages)
+        communes = len({c for cov in coverages for c in cov.commune_scores()})
+        rows.append(("`gaps --all` : chargement (requêtes groupées)", f"{load_time:.2f} s",
+                     f"{counts[0]} instances, {counts[1]} actions"))
+        rows.append(("`gaps --all` : calcul des statuts", f"{compute_time:.2f} s",
+                     f"{cells} cellules, {communes} communes"))
+        total, _ = _median(lambda: all_coverage(session, SYSTEM, AS_OF), runs)
+        rows.append(("**`gaps --all` : chargement + calcul**", f"**{total:.2f} s**", "objectif < 2 s"))
+        write_time, _ = _median(lambda: write_cli_csv(io.StringIO(), coverages, None, True), runs)
+        rows.append(("`gaps --all` : écriture du CSV", f"{write_time:.2f} s", f"{cells} lignes"))
+
+        snapshot = load_snapshot(session)  # everything, as a long-lived cache would hold it
+        for council_id, name, size in _pick_councils(session):
+            matrix_time, cov = _median(
+                lambda: build_matrix(load_council_coverage(session, council_id, AS_OF), "type", "commune"), runs)
+            rows.append((f"**matrice d'une instance** ({size} communes), depuis la base", f"**{matrix_time * 1000:.0f} ms**",
+                         f"« {name} », chargement ciblé + calcul + matrice ; objectif < 0,1 s"))
+            cached_time, _ = _median(lambda: build_matrix(compute_council(snapshot, council_id, AS_OF), "type", "commune"),
+                                     runs)
+            rows.append((f"matrice d'une instance ({size} communes), données en cache", f"{cached_time * 1000:.0f} ms",
+                         "instantané déjà chargé (cache par version des données)"))
+        council_id, name, size = _pick_councils(session)[0]
+        cov = load_council_coverage(session, council_id, AS_OF)
+        suggest_time, found = _median(lambda: suggest(session, cov), max(1, runs // 2))
+        rows.append((f"suggestions pour tous les manques d'une instance ({size} communes)", f"{suggest_time:.2f} s",
+                     f"{len(found)} manques"))
+    engine.dispose()
+
+    environment = dict(os.environ, DATABASE_URL=url)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "maillage", "gaps", "--all", "--as-of", AS_OF.isoformat(), "--format", "csv"],
+                   cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, check=True)
+    rows.append(("`python -m maillage gaps --all --format csv > /dev/null` (processus complet)",
+                 f"{time.perf_counter() - started:.2f} s", "démarrage de Python et imports compris, 1 mesure"))
+    return rows
+
+
+def table(rows: list[tuple[str, str, str]], runs: int, build_time: float | None) -> str:
+    """The markdown section."""
+    lines = [
+        "## Couverture (issue 5)",
+        "",
+        f"`python bench/coverage_bench.py --write` — base SQLite neuve : géographie 2026 réelle puis "
+        f"`bench/scale_data.generate_scale` (1 000 instances couvrant les 34 969 communes, 60 000 actions, "
+        f"référentiel de 5 règles chacune, graine {SEED}, insertions groupées"
+        + (f", construite en {build_time:.0f} s" if build_time is not None else "") + f"). Date de référence "
+        f"{AS_OF.strftime('%d/%m/%Y')} ; médiane de {runs} mesures.",
+        "",
+        "| cas | temps | détail |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {case} | {value} | {note} |" for case, value, note in rows]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    """Replace (or append) the coverage section of bench/README.md."""
+    content = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
+    block = f"{BEGIN}\n{text}{END}\n"
+    if BEGIN in content and END in content:
+        before, rest = content.split(BEGIN, 1)
+        after = rest.split(END, 1)[1].lstrip("\n")
+        content = before + block + after
+    else:
+        content = content.rstrip("\n") + "\n\n" + block
+    README.write_text(content, encoding="utf-8")
+
+
+def main() -> int:
+    """Build (or reuse) the scale database, measure, print and optionally record."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", help="URL d'une base déjà remplie (sinon une base neuve sous /tmp)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="enregistrer le tableau dans bench/README.md")
+    args = parser.parse_args()
+    build_time = None
+    url = args.database
+    if not url:
+        path = Path(tempfile.gettempdir()) / "maillage-bench-coverage.db"
+        url, build_time = build_database(path)
+        print(f"Base construite en {build_time:.1f} s : {url}", file=sys.stderr)
+    text = table(measure(url, args.runs), args.runs, build_time)
+    print(text)
+    if args.write:
+        write_section(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
