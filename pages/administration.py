@@ -4,6 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
+from maillage.archives import archived_records, restore_record
 from maillage.audit import ENTITY_LABELS, OPERATION_LABELS, audit_users, list_audit
 from maillage.db import session_scope
 from maillage.errors import MaillageError
@@ -15,7 +16,8 @@ from ui.session import current_actor, engine
 
 actor = current_actor()
 st.title("Administration")
-accounts_tab, vocabulary_tab, journal_tab = st.tabs(["Comptes et rôles", "Vocabulaires", "Journal des modifications"])
+accounts_tab, vocabulary_tab, journal_tab, archive_tab = st.tabs(
+    ["Comptes et rôles", "Vocabulaires", "Journal des modifications", "Éléments archivés"])
 
 
 def show_error(error: MaillageError) -> None:
@@ -139,3 +141,28 @@ with journal_tab:
          for r in rows],
         hide_index=True, width="stretch",
     )
+
+with archive_tab:
+    with session_scope(engine()) as session:
+        archived = archived_records(session, actor)
+    if not archived:
+        st.info("Aucun partenaire ni aucune action archivés.")
+    else:
+        st.dataframe(
+            [{"Type": ENTITY_LABELS.get(r.entity, r.entity), "Élément": r.label, "Commune / instance": r.where,
+              "Archivé le": format_datetime(r.archived_at)} for r in archived],
+            hide_index=True, width="stretch",
+        )
+        with st.form("restore"):
+            index = st.selectbox("Élément à restaurer", range(len(archived)),
+                                 format_func=lambda i: f"{ENTITY_LABELS.get(archived[i].entity)} — {archived[i].label}")
+            if st.form_submit_button("Restaurer"):
+                chosen = archived[index]
+                try:
+                    with session_scope(engine()) as session:
+                        restore_record(session, actor, chosen.entity, chosen.id, chosen.version)
+                except MaillageError as error:
+                    show_error(error)
+                else:
+                    st.success(f"Restauré : {chosen.label}.")
+                    st.rerun()

@@ -106,3 +106,25 @@ def test_my_account_page(app_db):
     at.text_input[2].input("nouveau-mot-de-passe")
     at.button[0].click().run()
     assert at.error[0].value == "Mot de passe actuel incorrect."
+
+
+def test_archived_partner_restored_from_administration(demo_engine, use_database):
+    from maillage.archives import archived_records
+    from maillage.partners import archive_partner
+    from models import Partner
+    from sqlmodel import select
+
+    with Session(demo_engine) as session:
+        partner = session.exec(select(Partner).where(Partner.name == "GIP Bordeaux Métropole Médiation")).one()
+        archive_partner(session, SYSTEM, partner.id, partner.version)
+        session.commit()
+        partner_id = partner.id
+    use_database(demo_engine.url.render_as_string(hide_password=False))
+    at = open_app(SYSTEM, page="pages/administration.py")
+    assert "GIP Bordeaux Métropole Médiation" in list(at.dataframe[-1].value["Élément"])
+    restore = next(b for b in at.button if b.label == "Restaurer")
+    restore.click().run()
+    assert not at.exception and not at.error
+    with Session(demo_engine) as session:
+        assert session.get(Partner, partner_id).archived_at is None
+        assert archived_records(session, SYSTEM) == []
