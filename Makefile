@@ -31,8 +31,13 @@ test: $(VENV)/.dev-installed
 test-fast: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m "not browser" -x -q
 
+SCALE_DB ?= data/echelle.db
 bench: $(VENV)/.dev-installed
-	$(BIN)/python -m bench
+	@if [ ! -f $(SCALE_DB) ]; then \
+	  DATABASE_URL=sqlite:///$(SCALE_DB) $(BIN)/python -m maillage init && \
+	  DATABASE_URL=sqlite:///$(SCALE_DB) $(BIN)/python -m maillage generate-scale --councils 1000 --partners 30000 --links 120000 --actions 60000 --seed 1; \
+	fi
+	DATABASE_URL=sqlite:///$(SCALE_DB) $(BIN)/python -m maillage bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache
