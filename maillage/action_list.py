@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func
@@ -109,6 +111,7 @@ class ActionList:
     totals: ActionTotals
     as_of: dt.date
     people_year: int | None  # year of « people reached », None: all years added up
+    matched: int = 0  # actions matching the filters (more than `rows` when a limit was given)
 
 
 def _conditions(session: Session, actor: Actor, filters: ActionFilters) -> list[Any]:
@@ -147,62 +150,80 @@ def _grouped(rows) -> dict[int, list]:
     return grouped
 
 
-def _related(session: Session, ids_query, year: int | None) -> dict[str, dict[int, Any]]:
-    """Territories, themes, publics, partners and people reached of the actions selected by `ids_query`."""
-    territories = _grouped(session.exec(
-        select(ActionTerritory.action_id, Territory.key, Territory.level, Territory.code, Territory.name,
-               Territory.commune_code)
-        .join(Territory, Territory.key == ActionTerritory.territory_key)
-        .where(ActionTerritory.action_id.in_(ids_query))
-    ).all())
-    themes = _grouped(session.exec(
-        select(ActionTheme.action_id, ActionTheme.theme).where(ActionTheme.action_id.in_(ids_query))).all())
-    publics = _grouped(session.exec(
-        select(ActionPublic.action_id, ActionPublic.public).where(ActionPublic.action_id.in_(ids_query))).all())
-    partners = _grouped(session.exec(
-        select(ActionPartner.action_id, Partner.name, ActionPartner.role)
-        .join(Partner, Partner.id == ActionPartner.partner_id)
-        .where(ActionPartner.action_id.in_(ids_query))
-    ).all())
-    people_query = select(Indicator.action_id, func.sum(Indicator.people_reached)).where(
-        Indicator.action_id.in_(ids_query))
+def _people(session: Session, ids_query, year: int | None) -> dict[int, int]:
+    """People reached per action: that year's figure, or every year added up."""
+    statement = select(Indicator.action_id, func.sum(Indicator.people_reached)).where(Indicator.action_id.in_(ids_query))
     if year is not None:
-        people_query = people_query.where(Indicator.year == year)
-    people = {action_id: total for action_id, total in session.exec(people_query.group_by(Indicator.action_id))}
-    return {"territories": territories, "themes": themes, "publics": publics, "partners": partners,
-            "people": people}
+        statement = statement.where(Indicator.year == year)
+    return {action_id: total for action_id, total in session.exec(statement.group_by(Indicator.action_id))}
 
 
-def _ordered(codes: list[str], order: list[str]) -> list[str]:
-    return sorted(codes, key=lambda code: (order.index(code) if code in order else len(order), code))
+def _related(session: Session, ids_query) -> dict[str, dict[int, list]]:
+    """Territories, themes, publics and partners of the actions selected by `ids_query`."""
+    return {
+        "territories": _grouped(session.exec(
+            select(ActionTerritory.action_id, Territory.key, Territory.level, Territory.code, Territory.name,
+                   Territory.commune_code)
+            .join(Territory, Territory.key == ActionTerritory.territory_key)
+            .where(ActionTerritory.action_id.in_(ids_query))
+        ).all()),
+        "themes": _grouped(session.exec(
+            select(ActionTheme.action_id, ActionTheme.theme).where(ActionTheme.action_id.in_(ids_query))).all()),
+        "publics": _grouped(session.exec(
+            select(ActionPublic.action_id, ActionPublic.public).where(ActionPublic.action_id.in_(ids_query))).all()),
+        "partners": _grouped(session.exec(
+            select(ActionPartner.action_id, Partner.name, ActionPartner.role)
+            .join(Partner, Partner.id == ActionPartner.partner_id)
+            .where(ActionPartner.action_id.in_(ids_query))
+        ).all()),
+    }
 
 
-def _row(action: Action, council: str, related: dict[str, dict[int, Any]], vocab: Vocabularies,
-         as_of: dt.date) -> ActionRow:
-    territories = sorted(related["territories"].get(action.id, []),
-                         key=lambda t: (("reg", "dep", "epci", "ept", "com", "sub").index(t[1]), fold(t[3])))
-    themes = _ordered(related["themes"].get(action.id, []), vocab.codes("theme"))
-    publics = _ordered(related["publics"].get(action.id, []), vocab.codes("public"))
-    role_order = vocab.codes("role")
-    partners = sorted(related["partners"].get(action.id, []),
-                      key=lambda p: (role_order.index(p[1]) if p[1] in role_order else 99, fold(p[0])))
-    status = effective_status(action.status, action.end_date, as_of)
+# Sorting and ordering keys fold names; names repeat (partners, territories), so the keys are cached.
+@lru_cache(maxsize=200_000)
+def _sort_key(text: str) -> str:
+    """A cheap accent- and case-insensitive sort key (`Échirolles` sorts with `Echirolles`)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+LEVEL_RANK = {level: rank for rank, level in enumerate(("reg", "dep", "epci", "ept", "com", "sub"))}
+ACTION_COLUMNS = (Action.id, Action.title, Action.council_id, Action.action_type, Action.status, Action.start_date,
+                  Action.end_date, Action.weekly_hours, Action.budget_eur, Action.shared, Action.mode, Action.version)
+
+
+def _base_row(action: tuple, council: str, people: int | None, labels: dict[str, dict[str, str]],
+              as_of: dt.date) -> ActionRow:
+    """An action's row (ACTION_COLUMNS values) without its lists, filled in by `_fill` for the rows shown."""
+    (action_id, title, council_id, action_type, stored_status, start_date, end_date, weekly_hours, budget_eur,
+     shared, mode, version) = action
+    status = effective_status(stored_status, end_date, as_of)
     return ActionRow(
-        id=action.id, title=action.title, council_id=action.council_id, council=council,
-        action_type=action.action_type, action_type_label=vocab.label("action_type", action.action_type),
-        status=action.status, effective_status=status, status_label=vocab.label("action_status", status),
-        needs_review=needs_review(action.status, action.end_date, as_of),
-        start_date=action.start_date, end_date=action.end_date,
-        territory_keys=[t[0] for t in territories],
-        territories=[territory_label(level, code, name, commune) for _key, level, code, name, commune in territories],
-        publics=publics, public_labels=[vocab.label("public", p) for p in publics],
-        themes=themes, theme_labels=[vocab.label("theme", t) for t in themes],
-        partners=[(name, role) for name, role in partners],
-        partner_labels=[f"{name} ({vocab.label('role', role)})" for name, role in partners],
-        weekly_hours=action.weekly_hours, budget_eur=action.budget_eur,
-        people_reached=related["people"].get(action.id), shared=action.shared, mode=action.mode,
-        version=action.version,
+        id=action_id, title=title, council_id=council_id, council=council,
+        action_type=action_type, action_type_label=labels["action_type"].get(action_type, action_type),
+        status=stored_status, effective_status=status, status_label=labels["action_status"].get(status, status),
+        needs_review=needs_review(stored_status, end_date, as_of),
+        start_date=start_date, end_date=end_date, territory_keys=[], territories=[],
+        publics=[], public_labels=[], themes=[], theme_labels=[], partners=[], partner_labels=[],
+        weekly_hours=weekly_hours, budget_eur=budget_eur, people_reached=people,
+        shared=bool(shared), mode=mode, version=version,
     )
+
+
+def _fill(row: ActionRow, related: dict[str, dict[int, list]], labels: dict[str, dict[str, str]],
+          ranks: dict[str, dict[str, int]]) -> None:
+    """Add an action's territories, publics, themes and partners to its row (labels in vocabulary order)."""
+    territories = sorted(related["territories"].get(row.id, []), key=lambda t: (LEVEL_RANK.get(t[1], 9), _sort_key(t[3])))
+    row.territory_keys = [t[0] for t in territories]
+    row.territories = [territory_label(level, code, name, commune) for _key, level, code, name, commune in territories]
+    for kind, codes_field, labels_field in (("public", "publics", "public_labels"), ("theme", "themes", "theme_labels")):
+        rank = ranks[kind]
+        codes = sorted(related[codes_field].get(row.id, []), key=lambda code: (rank.get(code, len(rank)), code))
+        setattr(row, codes_field, codes)
+        setattr(row, labels_field, [labels[kind].get(code, code) for code in codes])
+    role_rank, roles = ranks["role"], labels["role"]
+    partners = sorted(related["partners"].get(row.id, []), key=lambda p: (role_rank.get(p[1], 99), _sort_key(p[0])))
+    row.partners = [(name, role) for name, role in partners]
+    row.partner_labels = [f"{name} ({roles.get(role, role)})" for name, role in partners]
 
 
 def sort_rows(rows: list[ActionRow], key: str = "start_date", descending: bool = False) -> list[ActionRow]:
@@ -213,27 +234,36 @@ def sort_rows(rows: list[ActionRow], key: str = "start_date", descending: bool =
 
     def value(row: ActionRow) -> Any:
         raw = getattr(row, attribute)
-        return fold(raw) if isinstance(raw, str) else raw
+        return _sort_key(raw) if isinstance(raw, str) else raw
 
     present = [row for row in rows if getattr(row, attribute) is not None]
     missing = [row for row in rows if getattr(row, attribute) is None]
-    present.sort(key=lambda row: fold(row.title))
+    present.sort(key=lambda row: _sort_key(row.title))
     present.sort(key=value, reverse=descending)
-    missing.sort(key=lambda row: fold(row.title))
+    missing.sort(key=lambda row: _sort_key(row.title))
     return present + missing
 
 
 def list_actions(session: Session, actor: Actor, filters: ActionFilters | None = None,
-                 as_of: dt.date | None = None, sort: str = "start_date", descending: bool = True) -> ActionList:
-    """The actions `actor` may see that pass `filters`, sorted, with totals (statuses at `as_of`)."""
+                 as_of: dt.date | None = None, sort: str = "start_date", descending: bool = True,
+                 limit: int | None = None) -> ActionList:
+    """The actions `actor` may see that pass `filters`, sorted, with totals (statuses at `as_of`).
+
+    Totals always cover every matching action; with `limit`, only the first `limit` rows (after sorting)
+    are returned, which keeps a France-wide list fast (`ActionList.matched` says how many matched).
+    """
     filters = filters or ActionFilters()
     as_of = as_of or dt.date.today()
     vocab = Vocabularies.load(session)
+    labels = {kind: vocab.labels(kind) for kind in ("action_type", "action_status", "public", "theme", "role")}
+    ranks = {kind: {code: position for position, code in enumerate(vocab.codes(kind))}
+             for kind in ("theme", "public", "role")}
     conditions = _conditions(session, actor, filters)
-    actions = session.exec(select(Action).where(*conditions)).all()
+    ids_query = select(Action.id).where(*conditions)
     councils = dict(session.exec(select(Council.id, Council.name)).all())
-    related = _related(session, select(Action.id).where(*conditions), filters.year)
-    rows = [_row(action, councils.get(action.council_id, "?"), related, vocab, as_of) for action in actions]
+    people = _people(session, ids_query, filters.year)
+    rows = [_base_row(tuple(action), councils.get(action[2], "?"), people.get(action[0]), labels, as_of)
+            for action in session.exec(select(*ACTION_COLUMNS).where(*conditions))]
     if filters.statuses:
         rows = [row for row in rows if row.effective_status in filters.statuses]
     if filters.review_only:
@@ -249,7 +279,19 @@ def list_actions(session: Session, actor: Actor, filters: ActionFilters | None =
         people_reached=sum(row.people_reached or 0 for row in rows),
         to_review=sum(1 for row in rows if row.needs_review),
     )
-    return ActionList(rows=rows, totals=totals, as_of=as_of, people_year=filters.year)
+    shown = rows if limit is None else rows[:limit]
+    if len(shown) == len(rows):
+        related = _related(session, ids_query)
+    else:
+        related = {"territories": {}, "themes": {}, "publics": {}, "partners": {}}
+        ids = [row.id for row in shown]
+        for start in range(0, len(ids), 900):
+            part = _related(session, select(Action.id).where(Action.id.in_(ids[start:start + 900])))
+            for name, values in part.items():
+                related[name].update(values)
+    for row in shown:
+        _fill(row, related, labels, ranks)
+    return ActionList(rows=shown, totals=totals, as_of=as_of, people_year=filters.year, matched=len(rows))
 
 
 # ---------------------------------------------------------------- what the filters offer

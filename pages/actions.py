@@ -36,6 +36,7 @@ VIEW = "actions:view"
 SELECTED = "actions:selected"
 FLASH = "actions:flash"
 NEW = "new"
+LIST_LIMIT = 1000
 VIEWS = {"liste": "Liste", "chronologie": "Chronologie", "fiche": "Fiche d'une action", "nouvelle": "Nouvelle action"}
 
 actor = current_actor()
@@ -158,7 +159,7 @@ def list_view() -> None:
                             statuses=statuses, territory_key=territory, partner_id=partner, year=year, shared=shared,
                             review_only=review_only, text=text)
     with session_scope(engine()) as session:
-        listed = list_actions(session, actor, filters, as_of=today, sort=sort, descending=descending)
+        listed = list_actions(session, actor, filters, as_of=today, sort=sort, descending=descending, limit=LIST_LIMIT)
     totals = listed.totals
     metrics = st.columns(4)
     metrics[0].metric("Actions", format_int(totals.actions))
@@ -172,6 +173,10 @@ def list_view() -> None:
     if not listed.rows:
         st.info("Aucune action ne correspond à ces filtres.")
         return
+    if listed.matched > len(listed.rows):
+        st.caption(f"Les {format_int(len(listed.rows))} premières actions (selon le tri) sont affichées sur "
+                   f"{format_int(listed.matched)} : affinez les filtres, ou exportez la liste complète en CSV. "
+                   "Les totaux portent sur toutes les actions.")
     st.dataframe(
         [
             {
@@ -197,8 +202,18 @@ def list_view() -> None:
     row[0].selectbox("Action à ouvrir", ids, format_func=titles.get, key="actions:open", placeholder="Choisir une action")
     row[1].button("Ouvrir la fiche", icon=":material/description:", key="actions:open_button",
                   on_click=lambda: go("fiche", st.session_state["actions:open"]))
-    row[2].download_button("Exporter (CSV)", actions_csv(listed.rows), file_name=f"actions-{today.isoformat()}.csv",
-                           mime="text/csv", icon=":material/download:", on_click="ignore")
+    database = engine()
+
+    def export() -> str:
+        """Every matching action (not only the rows shown), computed when the button is clicked."""
+        with session_scope(database) as session:
+            rows = list_actions(session, actor, filters, as_of=today, sort=sort, descending=descending).rows
+        return actions_csv(rows)
+
+    row[2].download_button("Exporter (CSV)", export, file_name=f"actions-{today.isoformat()}.csv",
+                           mime="text/csv", icon=":material/download:", on_click="ignore",
+                           help="Colonnes : title, council, action_type, status, start, end, territories, publics, "
+                                "themes, partners (nom:rôle), effective_status — comme `python -m maillage actions`.")
     archived_section()
 
 
@@ -235,10 +250,16 @@ def timeline_view() -> None:
     default = council_id if council_id in councils else next(iter(councils))
     if st.session_state.get("actions:timeline_council") not in councils:
         st.session_state["actions:timeline_council"] = default
-    chosen = st.selectbox("Instance", list(councils), format_func=councils.get, key="actions:timeline_council",
-                          placeholder="Choisir une instance")
+    columns = st.columns([2, 2, 1])
+    chosen = columns[0].selectbox("Instance", list(councils), format_func=councils.get,
+                                  key="actions:timeline_council", placeholder="Choisir une instance")
+    types = vocab.labels("action_type")
+    kinds = columns[1].multiselect("Types d'action", list(types), format_func=types.get,
+                                   key="actions:timeline_types", placeholder="Tous")
+    running = columns[2].toggle("En cours seulement", key="actions:timeline_running")
+    narrowed = ActionFilters(action_types=kinds, statuses=["en_cours"] if running else [])
     with session_scope(engine()) as session:
-        bars = council_timeline(session, actor, chosen, as_of=today)
+        bars = council_timeline(session, actor, chosen, as_of=today, filters=narrowed)
     if not bars:
         st.info("Aucune action visible pour cette instance.")
         return

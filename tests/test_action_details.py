@@ -213,3 +213,18 @@ def test_history_is_for_the_council_only(empty_engine, world, action_id):
     with Session(empty_engine) as session, pytest.raises(PermissionDenied):
         action_history(session, world.official, action_id)  # officials read summaries, not the audit log
 
+
+
+def test_timeline_can_be_narrowed(empty_engine, world, action_id):
+    from maillage.action_list import ActionFilters
+    with session_scope(empty_engine) as session:
+        create_action(session, world.coordinator, world.draft(
+            title="Ateliers parents", action_type="sensibilisation_parents", status="terminee", mode="site",
+            platforms=[], start_date=dt.date(2025, 9, 1), end_date=dt.date(2025, 12, 15)))
+    with Session(empty_engine) as session:
+        only_parents = council_timeline(session, world.coordinator, world.bordeaux, as_of=TODAY,
+                                        filters=ActionFilters(action_types=["sensibilisation_parents"]))
+        running = council_timeline(session, world.coordinator, world.bordeaux, as_of=TODAY,
+                                   filters=ActionFilters(statuses=["en_cours"]))
+    assert [bar.title for bar in only_parents] == ["Ateliers parents"]
+    assert [bar.title for bar in running] == ["Promeneurs du Net Bordeaux"]

@@ -241,3 +241,13 @@ def test_search_in_the_real_geography_ignores_accents(geo_engine):
         assert list(search_territories(session, "gironde"))[0] == "dep:33"
         assert "epci:243300316" in search_territories(session, "243300316")
         assert matching_territory_keys(session, "com:33281") >= {"com:33281", "epci:243300316", "dep:33", "reg:75"}
+
+
+def test_limit_keeps_totals_over_every_matching_action(engine):
+    with Session(engine) as session:
+        full = list_actions(session, SYSTEM, as_of=TODAY, sort="title", descending=False)
+        limited = list_actions(session, SYSTEM, as_of=TODAY, sort="title", descending=False, limit=2)
+    assert [row.title for row in limited.rows] == [row.title for row in full.rows[:2]]
+    assert limited.matched == full.matched == len(full.rows) == 7
+    assert limited.totals == full.totals
+    assert limited.rows[0].partners == full.rows[0].partners and limited.rows[0].territories == full.rows[0].territories
