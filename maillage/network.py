@@ -26,8 +26,9 @@ from maillage.network_data import (
 SEED = 42
 EXACT_BETWEENNESS_MAX = 2000  # nodes; above, betweenness is estimated from sampled sources
 BETWEENNESS_SAMPLE = 200  # sources drawn (fixed seed) when sampling, at most…
-BETWEENNESS_MIN_SAMPLE = 100  # …and at least
-BETWEENNESS_WORK = 4_000_000  # node and edge visits allowed when sampling (sources × (n + 2m))
+BETWEENNESS_MIN_SAMPLE = 50  # …and at least
+BETWEENNESS_WORK = 30_000_000  # node and edge visits allowed when sampling (sources × (n + 2m))
+VECTORISED_FROM = 300  # nodes; from there numpy's level-by-level Brandes beats the plain loop
 BROKERS_SHOWN = 10
 
 
@@ -137,9 +138,11 @@ def components(adjacency: dict[int, set[int]]) -> list[list[int]]:
 
 
 def betweenness(adjacency: dict[int, set[int]], exact_max: int = EXACT_BETWEENNESS_MAX,
-                sample: int = BETWEENNESS_SAMPLE, seed: int = SEED) -> tuple[dict[int, float], bool, int]:
+                sample: int = BETWEENNESS_SAMPLE, seed: int = SEED,
+                vectorised: bool | None = None) -> tuple[dict[int, float], bool, int]:
     """Normalised betweenness (Brandes): exact up to `exact_max` nodes, else from sampled sources drawn with `seed`
-    (`sample` of them, fewer — down to 100 — on very large graphs so the work stays bounded).
+    (`sample` of them, fewer — down to 50 — on huge graphs so the work stays bounded). `vectorised` forces
+    (or forbids) the numpy implementation, used by default from 300 nodes.
 
     Returns (node → value in [0, 1], exact?, sources used). The normalisation is networkx's: the share of
     the pairs of other nodes whose shortest paths go through the node.
@@ -155,7 +158,8 @@ def betweenness(adjacency: dict[int, set[int]], exact_max: int = EXACT_BETWEENNE
         visits = n + sum(len(neighbours) for neighbours in adj)
         count = max(min(sample, BETWEENNESS_MIN_SAMPLE), min(sample, BETWEENNESS_WORK // max(visits, 1)))
         sources = sorted(random.Random(seed).sample(range(n), min(count, n)))
-    scores = _brandes(adj, sources)
+    use_numpy = vectorised if vectorised is not None else n >= VECTORISED_FROM
+    scores = _brandes_numpy(adj, sources) if use_numpy else _brandes(adj, sources)
     if n <= 2:
         return {node: 0.0 for node in order}, exact, len(sources)
     scale = 1.0 / ((n - 1) * (n - 2))
@@ -195,6 +199,53 @@ def _brandes(adj: list[list[int]], sources: list[int]) -> list[float]:
             if w != source:
                 scores[w] += delta[w]
     return scores
+
+
+def _brandes_numpy(adj: list[list[int]], sources: list[int]) -> list[float]:
+    """The same accumulation, level by level with numpy arrays (CSR adjacency); same results, far faster on big graphs."""
+    import numpy as np
+
+    n = len(adj)
+    degrees = np.fromiter((len(a) for a in adj), dtype=np.int64, count=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(degrees, out=indptr[1:])
+    indices = np.fromiter((w for a in adj for w in a), dtype=np.int64, count=int(indptr[-1]))
+    scores = np.zeros(n)
+
+    def edges_from(frontier):
+        """(source, neighbour) of every edge leaving the frontier."""
+        starts = indptr[frontier]
+        degree = indptr[frontier + 1] - starts
+        offsets = np.repeat(starts - np.cumsum(degree) + degree, degree) + np.arange(int(degree.sum()))
+        return np.repeat(frontier, degree), indices[offsets]
+
+    for source in sources:
+        dist = np.full(n, -1, dtype=np.int64)
+        sigma = np.zeros(n)
+        dist[source], sigma[source] = 0, 1.0
+        frontier = np.array([source], dtype=np.int64)
+        levels = []
+        while frontier.size:
+            tails, heads = edges_from(frontier)
+            levels.append((tails, heads))
+            fresh = heads[dist[heads] < 0]
+            if fresh.size == 0:
+                break
+            seen = np.zeros(n, dtype=bool)
+            seen[fresh] = True
+            frontier = np.flatnonzero(seen)
+            dist[frontier] = len(levels)
+            forward = dist[heads] == len(levels)
+            sigma += np.bincount(heads[forward], weights=sigma[tails[forward]], minlength=n)
+        delta = np.zeros(n)
+        for level in range(len(levels) - 1, -1, -1):
+            tails, heads = levels[level]
+            forward = dist[heads] == level + 1
+            v, w = tails[forward], heads[forward]
+            delta += np.bincount(v, weights=sigma[v] / sigma[w] * (1.0 + delta[w]), minlength=n)
+        delta[source] = 0.0
+        scores += delta
+    return scores.tolist()
 
 
 def communities(graph: NetworkGraph, seed: int = SEED) -> dict[int, int]:
@@ -244,9 +295,13 @@ def analyse(graph: NetworkGraph, seed: int = SEED, exact_max: int = EXACT_BETWEE
         ))
     rows.sort(key=lambda r: (-r.betweenness, -r.degree, r.name, r.id))
     by_id = {row.id: row for row in rows}
+    by_community: dict[int, list[PartnerMetrics]] = {}
+    for row in rows:
+        if row.community is not None:
+            by_community.setdefault(row.community, []).append(row)
     community_rows = []
-    for number in sorted(set(community_of.values())):
-        members = sorted((r for r in rows if r.community == number), key=lambda r: (-r.degree, r.name))
+    for number in sorted(by_community):
+        members = sorted(by_community[number], key=lambda r: (-r.degree, r.name))
         counts: dict[str, int] = {}
         for member in members:
             counts[member.group_label] = counts.get(member.group_label, 0) + 1

@@ -116,7 +116,12 @@ def test_betweenness_matches_networkx_and_sampling_is_seeded():
     assert exact
     for node in graph:
         assert values[node] == pytest.approx(reference[node], abs=1e-12)
+    vectorised, _exact, _ = betweenness(adjacency, vectorised=True)
+    for node in graph:
+        assert vectorised[node] == pytest.approx(reference[node], abs=1e-12)
     sampled, exact, sources = betweenness(adjacency, exact_max=10, sample=30, seed=rng.randint(0, 0) + 42)
+    numpy_sampled, _exact, _ = betweenness(adjacency, exact_max=10, sample=30, seed=42, vectorised=True)
+    assert all(numpy_sampled[n] == pytest.approx(sampled[n]) for n in graph)
     again, _exact, _ = betweenness(adjacency, exact_max=10, sample=30, seed=42)
     assert not exact and sources == 30 and sampled == again
     top_exact = max(values, key=values.get)
