@@ -183,16 +183,22 @@ class _Applier:
             self.report.row_changes[(row.source, row.line)] = list(changed)
 
     # --- bulk statements -----------------------------------------------------------------
-    def insert_ids(self, table: SqlTable, rows: list[dict]) -> list[int]:
-        """Insert rows and return their new ids, in order."""
-        if not rows:
-            return []
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(self.session.execute(statement, rows).scalars())
-
     def insert_many(self, table: SqlTable, rows: list[dict]) -> None:
+        """Multi-row INSERT (executemany) of dicts that all have the same keys."""
         if rows:
             self.session.execute(insert(table), rows)
+
+    def insert_pairs(self, table: SqlTable, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """INSERT of plain integer/text rows straight through the driver (association tables: the bulk of an import)."""
+        if not rows:
+            return
+        connection = self.session.connection()
+        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        preparer = connection.dialect.identifier_preparer
+        sql = (f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(c) for c in columns)}) "
+               f"VALUES ({', '.join([marker] * len(columns))})")
+        for start in range(0, len(rows), 50_000):
+            connection.exec_driver_sql(sql, rows[start:start + 50_000])
 
     def update_many(self, table: SqlTable, rows: list[dict]) -> None:
         """UPDATE … WHERE id = :id for rows grouped by the columns they set."""
@@ -215,19 +221,32 @@ class _Applier:
         if not owners:
             return {}
         sets: dict[int, set] = defaultdict(set)
-        for owner, value in self.session.execute(select(spec.table.c[spec.owner], spec.table.c[spec.value])):
+        for owner, value in self.raw_rows(spec.table, (spec.owner, spec.value)):
             if owner in owners:
                 sets[owner].add(value)
         return sets
 
+    def raw_rows(self, table: SqlTable, columns: tuple[str, ...]) -> list[tuple]:
+        """Integer/text columns of every row, as plain tuples straight from the driver (fast)."""
+        preparer = self.session.connection().dialect.identifier_preparer
+        result = self.session.connection().exec_driver_sql(
+            f"SELECT {', '.join(preparer.quote(c) for c in columns)} FROM {preparer.format_table(table)}")
+        return [tuple(row) for row in result.cursor.fetchall()] if result.cursor is not None else []
+
     # --- the generic upsert ----------------------------------------------------------------
     def upsert(self, kind: str, table: SqlTable, rows: list[CheckedRow], *,
-               key: Callable[[CheckedRow], Any], existing: dict[Any, dict], fields: tuple[str, ...],
-               create: Callable[[CheckedRow], dict], sets: Iterable[_SetSpec] = (),
+               key: Callable[[CheckedRow], Any], stored_key: Callable[[Any], Any], key_columns: tuple[str, ...],
+               fields: tuple[str, ...], create: Callable[[CheckedRow], dict], sets: Iterable[_SetSpec] = (),
                may_write: Callable[[CheckedRow, dict | None], bool] | None = None,
-               unarchive: bool = False) -> dict[Any, int]:
-        """Create rows whose key is new, update the fields (and list cells) that differ; return key → id."""
+               unarchive: bool = False, need_ids: bool = True) -> dict[Any, int]:
+        """Create rows whose key is new, update the fields (and list cells) that differ; return key → id.
+
+        `key` gives a row's natural key, `stored_key` the same key from a database row (its `key_columns`).
+        """
         columns = FIELD_COLUMNS[kind]
+        result = self.session.execute(select(table))
+        names = list(result.keys())
+        existing = {stored_key(row): dict(zip(names, row)) for row in result}
         sets = list(sets)
         updatable_owners = {existing[key(row)]["id"] for row in rows if key(row) in existing}
         current = {spec.field: self.current_sets(spec, updatable_owners) for spec in sets}
@@ -274,24 +293,25 @@ class _Applier:
                 values["updated_at"] = self.now
             updates.append(values)
             self.status(kind, row, UPDATED, [columns[name] for name in [*changed, *changed_sets] if name in columns])
-        new_ids = self.insert_ids(table, [create(row) for row, _key, _record in creates])
-        for (row, row_key, record), new_id in zip(creates, new_ids):
-            ids[row_key] = new_id
-            existing[row_key] = {"id": new_id}
-            for spec in sets:
-                set_inserts[spec].extend({spec.owner: new_id, spec.value: value} for value in record[spec.field])
+        self.insert_many(table, [create(row) for row, _key, _record in creates])
+        if creates and (need_ids or sets):
+            stored = {stored_key(row): row.id for row in
+                      self.session.execute(select(table.c.id, *(table.c[name] for name in key_columns)))}
+            for row, row_key, record in creates:
+                ids[row_key] = new_id = stored[row_key]
+                for spec in sets:
+                    set_inserts[spec].extend({spec.owner: new_id, spec.value: value} for value in record[spec.field])
+        for row, _key, _record in creates:
             self.status(kind, row, CREATED)
         self.update_many(table, updates)
         for spec in sets:
             self.delete_pairs(spec, set_deletes[spec])
-            self.insert_many(spec.table, set_inserts[spec])
+            self.insert_pairs(spec.table, (spec.owner, spec.value),
+                              [(item[spec.owner], item[spec.value]) for item in set_inserts[spec]])
         return ids
 
     def stamps(self) -> dict[str, Any]:
         return {"version": 1, "created_at": self.now, "updated_at": self.now}
-
-    def existing(self, table: SqlTable, key: Callable[[dict], Any]) -> dict[Any, dict]:
-        return {key(row): dict(row) for row in self.session.execute(select(table)).mappings()}
 
     # --- kinds ------------------------------------------------------------------------------
     def instances(self, rows: list[CheckedRow]) -> None:
@@ -299,7 +319,7 @@ class _Applier:
         fields = ("name", "kind", "coordination_contact", "last_plenary", "status")
         ids = self.upsert(
             "instances", table, rows, key=lambda row: fold(row.record["name"]),
-            existing=self.existing(table, lambda r: fold(r["name"])), fields=fields,
+            stored_key=lambda r: fold(r.name), key_columns=("name",), fields=fields,
             create=lambda row: {**{name: row.record[name] for name in fields}, **self.stamps()},
             sets=[_SetSpec(CouncilTerritory.__table__, "council_id", "territory_key", "territory_keys")],
         )
@@ -317,17 +337,17 @@ class _Applier:
         table = Network.__table__
         ids = self.upsert(
             "reseaux", table, rows, key=lambda row: fold(row.record["name"]),
-            existing=self.existing(table, lambda r: fold(r["name"])), fields=("name", "kind"),
+            stored_key=lambda r: fold(r.name), key_columns=("name",), fields=("name", "kind"),
             create=lambda row: {"name": row.record["name"], "kind": row.record["kind"], "version": 1},
             may_write=self._admin_only("créer ou modifier un réseau"),
         )
         self.networks.update(ids)
-        current = set(self.session.execute(select(NetworkCouncil.network_id, NetworkCouncil.council_id)).all())
+        current = set(self.raw_rows(NetworkCouncil.__table__, ("network_id", "council_id")))
         self._add_members(rows, "council", NetworkCouncil.__table__, "council_id", current,
                           lambda ref: self.councils[fold(ref)])
 
     def reseaux_partner_members(self, rows: list[CheckedRow]) -> None:
-        current = set(self.session.execute(select(NetworkPartner.network_id, NetworkPartner.partner_id)).all())
+        current = set(self.raw_rows(NetworkPartner.__table__, ("network_id", "partner_id")))
         self._add_members(rows, "partner", NetworkPartner.__table__, "partner_id", current, self.partner_id)
 
     def _add_members(self, rows, member_kind: str, table: SqlTable, column: str, current: set, resolve) -> None:
@@ -344,13 +364,13 @@ class _Applier:
                 pair = (network_id, resolve(ref))
                 if pair not in current:
                     current.add(pair)
-                    new.append({"network_id": pair[0], column: pair[1]})
+                    new.append(pair)
                     added = True
             if added and self.report.row_status.get((row.source, row.line)) == UNCHANGED:
                 if not self._admin_only("modifier les membres d'un réseau")(row, {}):
                     return
                 self._restatus("reseaux", row, UPDATED, ["membres"])
-        self.insert_many(table, new)
+        self.insert_pairs(table, ("network_id", column), new)
 
     def _restatus(self, kind: str, row: CheckedRow, status: str, changed: list[str]) -> None:
         counts = self.report.counts[kind]
@@ -379,8 +399,8 @@ class _Applier:
         ids = self.upsert(
             "partenaires", table, rows,
             key=lambda row: (fold(row.record["name"]), row.record["seat_commune_key"].split(":", 1)[1]),
-            existing=self.existing(table, lambda r: (fold(r["name"]), r["seat_commune_key"].split(":", 1)[1])),
-            fields=fields,
+            stored_key=lambda r: (fold(r.name), r.seat_commune_key.split(":", 1)[1]),
+            key_columns=("name", "seat_commune_key"), fields=fields,
             create=lambda row: {**{name: row.record[name] for name in fields},
                                 "seat_commune_key": row.record["seat_commune_key"],
                                 "archived_at": _as_timestamp(row.record["archived_at"]), **self.stamps()},
@@ -388,7 +408,7 @@ class _Applier:
             may_write=self._may_edit_partner, unarchive=True,
         )
         self.partners.update(ids)
-        current = set(self.session.execute(select(NetworkPartner.network_id, NetworkPartner.partner_id)).all())
+        current = set(self.raw_rows(NetworkPartner.__table__, ("network_id", "partner_id")))
         new = []
         for row in rows:
             key = (fold(row.record["name"]), row.record["seat_commune_key"].split(":", 1)[1])
@@ -399,12 +419,12 @@ class _Applier:
                 pair = (self.networks[fold(name)], ids[key])
                 if pair not in current:
                     current.add(pair)
-                    new.append({"network_id": pair[0], "partner_id": pair[1]})
+                    new.append(pair)
                     added = True
             if added and self.report.row_status.get((row.source, row.line)) == UNCHANGED:
                 if self._may_edit_partner(row, {"id": ids[key]}):
                     self._restatus("partenaires", row, UPDATED, ["reseaux"])
-        self.insert_many(NetworkPartner.__table__, new)
+        self.insert_pairs(NetworkPartner.__table__, ("network_id", "partner_id"), new)
 
     def liens(self, rows: list[CheckedRow]) -> None:
         table = CooperationLink.__table__
@@ -419,8 +439,9 @@ class _Applier:
             return {"council_id": council_id, "partner_a_id": a, "partner_b_id": b, "kind": kind,
                     **{name: row.record[name] for name in fields}, **self.stamps()}
 
-        self.upsert("liens", table, rows, key=key, fields=fields, create=create,
-                    existing=self.existing(table, lambda r: (r["council_id"], r["partner_a_id"], r["partner_b_id"], r["kind"])))
+        self.upsert("liens", table, rows, key=key, fields=fields, create=create, need_ids=False,
+                    stored_key=lambda r: (r.council_id, r.partner_a_id, r.partner_b_id, r.kind),
+                    key_columns=("council_id", "partner_a_id", "partner_b_id", "kind"))
 
     def actions_(self, rows: list[CheckedRow]) -> None:
         table = Action.__table__
@@ -432,7 +453,7 @@ class _Applier:
 
         ids = self.upsert(
             "actions", table, rows, key=key, fields=fields,
-            existing=self.existing(table, lambda r: (fold(r["title"]), r["council_id"])),
+            stored_key=lambda r: (fold(r.title), r.council_id), key_columns=("title", "council_id"),
             create=lambda row: {**{name: row.record[name] for name in fields}, "council_id": key(row)[1],
                                 "archived_at": _as_timestamp(row.record["archived_at"]), **self.stamps()},
             sets=[
@@ -447,7 +468,7 @@ class _Applier:
         self.actions.update(ids)
 
     def action_partenaires(self, rows: list[CheckedRow]) -> None:
-        current = set(self.session.execute(select(ActionPartner.action_id, ActionPartner.partner_id, ActionPartner.role)).all())
+        current = set(self.raw_rows(ActionPartner.__table__, ("action_id", "partner_id", "role")))
         new = []
         for row in rows:
             triple = (self.action_id(row.record["action"]), self.partner_id(row.record["partner"]), row.record["role"])
@@ -455,9 +476,9 @@ class _Applier:
                 self.status("action_partenaires", row, UNCHANGED)
                 continue
             current.add(triple)
-            new.append({"action_id": triple[0], "partner_id": triple[1], "role": triple[2]})
+            new.append(triple)
             self.status("action_partenaires", row, CREATED)
-        self.insert_many(ActionPartner.__table__, new)
+        self.insert_pairs(ActionPartner.__table__, ("action_id", "partner_id", "role"), new)
 
     def indicateurs(self, rows: list[CheckedRow]) -> None:
         table = Indicator.__table__
@@ -467,7 +488,7 @@ class _Applier:
             return (self.action_id(row.record["action"]), row.record["year"])
 
         self.upsert("indicateurs", table, rows, key=key, fields=fields,
-                    existing=self.existing(table, lambda r: (r["action_id"], r["year"])),
+                    stored_key=lambda r: (r.action_id, r.year), key_columns=("action_id", "year"), need_ids=False,
                     create=lambda row: {"action_id": key(row)[0], "year": row.record["year"], "version": 1,
                                         **{name: row.record[name] for name in fields}})
 
@@ -478,7 +499,8 @@ class _Applier:
             return (self.councils[fold(row.record["council"])], row.record["action_type"], row.record["public"])
 
         self.upsert("referentiel", table, rows, key=key, fields=("population_min",),
-                    existing=self.existing(table, lambda r: (r["council_id"], r["action_type"], r["public"])),
+                    stored_key=lambda r: (r.council_id, r.action_type, r.public),
+                    key_columns=("council_id", "action_type", "public"), need_ids=False,
                     create=lambda row: dict(zip(("council_id", "action_type", "public"), key(row)),
                                             population_min=row.record["population_min"]))
 

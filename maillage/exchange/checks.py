@@ -127,20 +127,18 @@ class _Index:
     """Names known from the database and from the rows already checked in this import."""
 
     def __init__(self, session: Session):
-        self.territories: set[str] = set()
-        self.commune_names: dict[str, list[str]] = {}
+        self.session = session
+        self.territories: set[str] = set(session.exec(select(Territory.key)).all())
+        self._commune_names: dict[str, list[str]] | None = None
         self.sub_by_name: dict[str, list[str]] = {}
-        for key, level, name in session.exec(select(Territory.key, Territory.level, Territory.name)):
-            self.territories.add(key)
-            if level == "com":
-                self.commune_names.setdefault(fold(name), []).append(key[4:])
-            elif level == "sub":
-                self.sub_by_name.setdefault(fold(name), []).append(key)
+        for key, name in session.exec(select(Territory.key, Territory.name).where(Territory.level == "sub")):
+            self.sub_by_name.setdefault(fold(name), []).append(key)
         self.councils: dict[str, tuple[str, int | None]] = {
             fold(name): (name, council_id) for council_id, name in session.exec(select(Council.id, Council.name))
         }
         self.networks = {fold(name): name for name in session.exec(select(Network.name)).all()}
         self.partners: dict[str, list[PartnerRef]] = {}
+        self.resolved: dict[str, list[PartnerRef]] = {}
         for name, seat, archived_at in session.exec(select(Partner.name, Partner.seat_commune_key, Partner.archived_at)):
             self.add_partner(name, seat.split(":", 1)[1], archived=archived_at is not None)
         self.actions: set[tuple[str, str]] = set()
@@ -149,8 +147,19 @@ class _Index:
         ):
             self.actions.add((fold(title), fold(council)))
         self.seen: dict[str, dict[Any, int]] = {kind: {} for kind in KINDS}
+        self.cells: dict[tuple, tuple] = {}  # valid list cells already parsed
+
+    @property
+    def commune_names(self) -> dict[str, list[str]]:
+        """Folded commune name → INSEE codes (loaded on the first unknown reference, for the hint)."""
+        if self._commune_names is None:
+            self._commune_names = {}
+            for code, name in self.session.exec(select(Territory.code, Territory.name).where(Territory.level == "com")):
+                self._commune_names.setdefault(_fold(name), []).append(code)
+        return self._commune_names
 
     def add_partner(self, name: str, seat_code: str, archived: bool = False) -> None:
+        self.resolved.clear()
         refs = self.partners.setdefault(fold(name), [])
         for ref in refs:
             if ref.seat == seat_code and fold(ref.name) == fold(name):
@@ -222,11 +231,19 @@ class _RowChecker:
         return code
 
     def vocab_list(self, kind: str, column: str, what: str) -> list[str]:
-        codes = []
-        for value in split_list(self.cell(column)):
+        cell = self.cell(column)
+        cache_key = ("vocab", kind, cell)
+        known = self.index.cells.get(cache_key)
+        if known is not None:
+            return list(known)
+        codes, valid = [], True
+        for value in split_list(cell):
             code = self.vocab_code(kind, column, value, what)
+            valid = valid and code is not None
             if code is not None and code not in codes:
                 codes.append(code)
+        if valid:
+            self.index.cells[cache_key] = tuple(codes)
         return codes
 
     def duplicate(self, column: str, value: str, key: Any, what: str) -> None:
@@ -248,6 +265,7 @@ def _parse_vocab(vocab: Vocabularies, kind: str, value: str) -> str | None:
     return _vocab_cache[key]
 
 
+@lru_cache(maxsize=100_000)
 def territory_key(reference: str) -> str:
     """`33063` → `com:33063`, `243300316` → `epci:243300316`, prefixed references kept (lower-cased prefix)."""
     text = reference.strip()
@@ -266,11 +284,29 @@ def territory_key(reference: str) -> str:
 
 def _territories(checker: _RowChecker, column: str, levels: set[str] | None = None) -> list[str]:
     """The territory keys of a `|`-separated cell; each unknown reference is a problem saying what to write."""
+    cell = checker.cell(column)
+    cache_key = ("territories", cell, levels is not None)
+    known = checker.index.cells.get(cache_key)
+    if known is not None:  # the same cell, already found valid (files repeat them a lot)
+        return list(known)
+    failed = checker.failed
+    checker.failed = False
+    keys = _territory_keys(checker, column, cell, levels)
+    if not checker.failed:
+        checker.index.cells[cache_key] = tuple(keys)
+    checker.failed = checker.failed or failed
+    return keys
+
+
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
+def _territory_keys(checker: _RowChecker, column: str, cell: str, levels: set[str] | None) -> list[str]:
     index = checker.index
     keys: list[str] = []
-    for reference in split_list(checker.cell(column)):
+    for reference in split_list(cell):
         key = territory_key(reference)
-        if re.fullmatch(r"\d{4}", reference) and f"com:0{reference}" in index.territories:
+        if key not in index.territories and _FOUR_DIGITS.fullmatch(reference) and f"com:0{reference}" in index.territories:
             key = f"com:0{reference}"  # a spreadsheet dropped the leading zero of an INSEE code
         if key.startswith("sub:"):
             matches = index.sub_by_name.get(fold(key[4:]), [])
@@ -330,7 +366,13 @@ def _council(checker: _RowChecker, column: str = "instance") -> str | None:
 
 def resolve_partner(index: _Index, value: str) -> tuple[list[PartnerRef], bool]:
     """Candidates for a partner reference (`nom` or `nom (code commune)`), and whether a commune was given."""
-    match = PARTNER_WITH_COMMUNE.match(value)
+    if value not in index.resolved:
+        index.resolved[value] = _resolve_partner(index, value)
+    return index.resolved[value]
+
+
+def _resolve_partner(index: _Index, value: str) -> tuple[list[PartnerRef], bool]:
+    match = PARTNER_WITH_COMMUNE.match(value) if value.endswith(")") else None
     if match:
         candidates = [ref for ref in index.partners.get(fold(match["name"]), []) if ref.seat == match["code"].upper()]
         if candidates:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from maillage.text import compact, fold
 
@@ -29,12 +30,12 @@ class KindFormat:
     specs: tuple[Column, ...]
     examples: tuple[tuple[str, ...], ...] = field(default=())
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         """Column names, in file order."""
         return tuple(spec.name for spec in self.specs)
 
-    @property
+    @cached_property
     def required(self) -> frozenset[str]:
         """The columns a file of this kind must have (and every row must fill)."""
         return frozenset(spec.name for spec in self.specs if spec.required)

@@ -132,7 +132,7 @@ def _records(text: str, delimiter: str, source: str, limits: Limits, stop_after:
         for record in reader:
             records.append((line, record))
             line = reader.line_num + 1
-            if any(cell.strip() for cell in record):
+            if record and (record[0].strip() or any(cell.strip() for cell in record)):
                 data_rows += 1
                 if stop_after is not None and data_rows >= stop_after:
                     break
@@ -212,10 +212,14 @@ def table_from_records(kind: str, source: str, records: list[tuple[int, list]], 
                        limits: Limits = DEFAULT_LIMITS, delimiter: str = "") -> Table:
     """Find the header row (among the first non-blank rows), match it to the kind's columns, keep the data rows."""
     kind_format = KINDS[kind]
-    non_blank = [(line, record) for line, record in records if any(_cell_text(cell) for cell in record)]
-    if not non_blank:
+    candidates = []
+    for line, record in records:
+        if any(_cell_text(cell) for cell in record):
+            candidates.append((line, record))
+            if len(candidates) == HEADER_SEARCH_ROWS:
+                break
+    if not candidates:
         raise ReadError(f"{source} : le fichier est vide.")
-    candidates = non_blank[:HEADER_SEARCH_ROWS]
     scores = [_header_score(kind, record) for _line, record in candidates]
     best = max(range(len(candidates)), key=lambda index: (scores[index], -index))
     header_line, header_record = candidates[best]
@@ -253,30 +257,38 @@ def table_from_records(kind: str, source: str, records: list[tuple[int, list]], 
     while header_width and not headers[header_width - 1]:
         header_width -= 1
     data_rows = 0
+    columns = kind_format.columns
+    pairs = sorted(mapping.items())
+    spread = max(width, header_width)
+    from_text = bool(delimiter)  # CSV cells are already text, checked for control characters when decoded
     for line, record in records:
         if line <= header_line:
             continue
-        texts = [_cell_text(cell) for cell in record]
+        texts = [cell.strip() for cell in record] if from_text else [_cell_text(cell) for cell in record]
         if not any(texts):
             continue
         data_rows += 1
         if data_rows > limits.max_rows:
             raise _too_many_rows(source, limits)
-        cells = {column: "" for column in kind_format.columns}
-        for index, column in mapping.items():
-            cells[column] = unneutralise(texts[index]) if index < len(texts) else ""
-        extra = [text for text in texts[max(width, header_width):] if text]
-        if extra:
+        cells = dict.fromkeys(columns, "")
+        size = len(texts)
+        for index, column in pairs:
+            if index < size:
+                value = texts[index]
+                cells[column] = unneutralise(value) if value[:1] == "'" else value
+        if size > spread and any(texts[spread:]):
             hint = (f" ; une cellule contient-elle un {_DELIMITER_NAMES[delimiter]} sans guillemets ?"
                     if delimiter else "")
             table.problems.append(Problem(
                 source, line, "", "",
-                f"{len(texts)} valeurs pour {header_width} colonnes d'en-tête{hint}",
+                f"{size} valeurs pour {header_width} colonnes d'en-tête{hint}",
             ))
-        for column, value in cells.items():
-            if value and _CONTROL.search(value):
-                table.problems.append(Problem(source, line, column, value, "contient des caractères de contrôle invisibles"))
-                cells[column] = _CONTROL.sub("", value)
+        if not from_text:
+            for column, value in cells.items():
+                if value and _CONTROL.search(value):
+                    table.problems.append(Problem(source, line, column, value,
+                                                  "contient des caractères de contrôle invisibles"))
+                    cells[column] = _CONTROL.sub("", value)
         table.rows.append(Row(line=line, cells=cells))
     return table
 

@@ -22,6 +22,9 @@ _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\
 _DMY_SHORT = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 _SERIAL = re.compile(r"\d{4,5}([.,]\d+)?")
 _SCIENTIFIC = re.compile(r"\d+([.,]\d+)?[eE]\+?\d+")
+_DECIMAL = re.compile(r"\d+([.,]\d+)?")
+_NEGATIVE = re.compile(r"-\d+([.,]\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
 
 
 class CellError(ValueError):
@@ -30,8 +33,13 @@ class CellError(ValueError):
 
 def split_list(cell: str) -> list[str]:
     """`a | b|c` → `['a', 'b', 'c']`; empty parts and repeated parts dropped, order kept."""
+    if not cell:
+        return []
+    if "|" not in cell:
+        part = cell.strip()
+        return [part] if part else []
     seen: list[str] = []
-    for part in (cell or "").split("|"):
+    for part in cell.split("|"):
         part = part.strip()
         if part and part not in seen:
             seen.append(part)
@@ -66,12 +74,15 @@ def parse_date(cell: str) -> dt.date | None:
 
 def parse_number(cell: str) -> float | None:
     """A number ≥ 0 with a decimal comma or point, spaces as thousands separators; empty → None."""
-    text = (cell or "").strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    text = text.removesuffix("€").removesuffix("h")
+    text = (cell or "").strip()
     if not text:
         return None
-    if re.fullmatch(r"\d+([.,]\d+)?", text) is None:
-        if re.fullmatch(r"-\d+([.,]\d+)?", text):
+    if _DECIMAL.fullmatch(text) is None:
+        text = text.replace("\u202f", "").replace("\xa0", "").replace(" ", "").removesuffix("€").removesuffix("h")
+    if not text:
+        return None
+    if _DECIMAL.fullmatch(text) is None:
+        if _NEGATIVE.fullmatch(text):
             raise CellError("doit être un nombre positif ou nul")
         if _SCIENTIFIC.fullmatch(text):
             raise CellError("a été converti par le tableur en notation scientifique : saisissez le nombre en entier")
@@ -96,7 +107,12 @@ def parse_count(cell: str) -> int | None:
 
 def parse_bool(cell: str) -> bool:
     """`oui`/`non` (also vrai/faux, 1/0); empty → non."""
-    word = fold(cell or "")
+    word = (cell or "").strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    word = fold(word)
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
@@ -148,4 +164,4 @@ def format_bool_cell(value: bool | None) -> str:
 
 
 def _is_plain_number(cell: str) -> bool:
-    return re.fullmatch(r"[+-]?\d+([.,]\d+)?", cell.strip()) is not None
+    return _PLAIN_NUMBER.fullmatch(cell.strip()) is not None
