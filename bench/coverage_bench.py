@@ -60,6 +60,7 @@ def build_database(path: Path) -> tuple[str, float]:
 
 
 def _median(function, runs: int) -> tuple[float, object]:
+    """Median wall time of `runs` calls, and the last result."""
     times, result = [], None
     for _ in range(runs):
         started = time.perf_counter()

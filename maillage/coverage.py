@@ -105,6 +105,7 @@ class CouncilCoverage:
 
     @property
     def population(self) -> int:
+        """Inhabitants of the council's communes."""
         return sum(c.population for c in self.communes)
 
     def counts(self, cells: list[Cell] | None = None) -> dict[str, int]:
@@ -116,6 +117,7 @@ class CouncilCoverage:
 
     @property
     def expected(self) -> int:
+        """Number of expected cells (all but `not_expected`)."""
         return sum(1 for cell in self.cells if cell.status != "not_expected")
 
     @property
@@ -159,6 +161,7 @@ class CouncilCoverage:
 
     @cached_property
     def _communes_by_code(self) -> dict[str, Commune]:
+        """commune code → Commune, built once."""
         return {c.code: c for c in self.communes}
 
     def gaps(self) -> list[Cell]:
@@ -223,6 +226,7 @@ def compute_council(snapshot: Snapshot, council_id: int, as_of: dt.date, *, shar
         return [a for a in ids if owner[a] == council_id or (a in shared and owner[a] in peers)]
 
     def rank(action_id: int) -> int:
+        """The rank of an action at `as_of` (computed once, shared between councils)."""
         known = ranks.get(action_id)
         if known is None:
             known = ranks[action_id] = action_rank(actions[action_id], as_of)

@@ -142,6 +142,7 @@ def coverage_key(territory_key: str) -> str:
 
 
 def _chunks(values):
+    """Values in lists of at most CHUNK."""
     values = list(values)
     for start in range(0, len(values), CHUNK):
         yield values[start:start + CHUNK]
@@ -177,11 +178,13 @@ def _in_rows(session: Session, make_statement, values):
 
 
 def _commune_columns():
+    """The commune columns coverage reads."""
     return (Territory.code, Territory.name, Territory.population, Territory.epci_code, Territory.ept_code,
             Territory.departement_code, Territory.region_code)
 
 
 def _load_communes(session: Session, snapshot: Snapshot, condition=None) -> None:
+    """Add the communes matching `condition` (all when None) to the snapshot."""
     statement = select(*_commune_columns()).where(Territory.level == "com")
     if condition is not None:
         statement = statement.where(condition)
@@ -220,6 +223,7 @@ def _members(snapshot: Snapshot, territory_lists) -> dict[str, list[str]]:
 
 
 def _load_councils(session: Session, snapshot: Snapshot, council_ids: list[int] | None) -> None:
+    """Councils, their territories and frames, and their network peers."""
     territories = select(CouncilTerritory.council_id, CouncilTerritory.territory_key)
     rules = select(CoverageRule.council_id, CoverageRule.action_type, CoverageRule.public, CoverageRule.population_min)
     if council_ids is not None:
@@ -265,6 +269,7 @@ def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | 
     scope = list(actions) if action_ids is not None else None
 
     def linked(column_a, column_b):
+        """Rows of a link table (action id, value) for the loaded actions."""
         if scope is None:
             return _rows(session, select(column_a, column_b))
         return _in_rows(session, lambda chunk: select(column_a, column_b).where(column_a.in_(chunk)), scope)

@@ -135,6 +135,7 @@ def xlsx_bytes(sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Any]]]])
 
 
 def _xlsx_value(value: Any) -> Any:
+    """A value as written in a worksheet (numbers kept, text neutralised)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -145,6 +146,7 @@ def _xlsx_value(value: Any) -> Any:
 
 
 def _column_letter(index: int) -> str:
+    """Spreadsheet column letter of a 0-based index."""
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)

@@ -67,14 +67,17 @@ class FrameRule:
 
     @property
     def action_type(self) -> str:
+        """The rule's action type code."""
         return self.spec.action_type
 
     @property
     def public(self) -> str:
+        """The rule's public code."""
         return self.spec.public
 
     @property
     def population_min(self) -> int:
+        """The rule's minimum population."""
         return self.spec.population_min
 
 
@@ -88,10 +91,12 @@ class Frame:
 
     @property
     def specs(self) -> tuple[RuleSpec, ...]:
+        """The expectations, without ids."""
         return tuple(rule.spec for rule in self.rules)
 
 
 def _sorted_rules(rules: list[FrameRule]) -> tuple[FrameRule, ...]:
+    """Rules by action type then public."""
     return tuple(sorted(rules, key=lambda r: (r.spec.action_type, r.spec.public)))
 
 
@@ -126,6 +131,7 @@ def rule_label(spec: RuleSpec, vocab: Vocabularies) -> str:
 
 
 def _council(session: Session, council_id: int) -> Council:
+    """The council, or NotFoundError."""
     council = session.get(Council, council_id)
     if council is None:
         raise NotFoundError(f"l'instance n° {council_id} n'existe pas")
@@ -158,7 +164,9 @@ def _clean_spec(vocab: Vocabularies, action_type: str, public: str, population_m
 
 def _audit(session: Session, actor: Actor, operation: str, council: Council, rule: CoverageRule,
            before: RuleSpec | None, after: RuleSpec | None, vocab: Vocabularies) -> None:
+    """Write the audit entry of a rule change."""
     def data(spec: RuleSpec | None):
+        """The audited values of a rule."""
         if spec is None:
             return None
         return {"council_id": council.id, "action_type": spec.action_type, "public": spec.public,
@@ -182,11 +190,13 @@ def _materialise_default(session: Session, actor: Actor, council: Council, vocab
 
 
 def _own_rules(session: Session, council_id: int) -> dict[tuple[str, str], CoverageRule]:
+    """(action type, public) → the council's own rule rows."""
     rows = session.exec(select(CoverageRule).where(CoverageRule.council_id == council_id)).all()
     return {(r.action_type, r.public): r for r in rows}
 
 
 def _duplicate(vocab: Vocabularies, spec: RuleSpec) -> ValidationError:
+    """The refusal of a second rule for the same action type and public."""
     return ValidationError([("type_action", f"le référentiel a déjà une règle « "
                              f"{vocab.label('action_type', spec.action_type)} — {vocab.label('public', spec.public)} » : "
                              "modifiez-la plutôt que d'en ajouter une seconde")])
@@ -216,6 +226,7 @@ def add_rule(session: Session, actor: Actor, council_id: int, action_type: str, 
 
 
 def _find(rules: dict[tuple[str, str], CoverageRule], action_type: str, public: str, vocab: Vocabularies) -> CoverageRule:
+    """The council's rule for (action type, public), or NotFoundError."""
     rule = rules.get((action_type, public))
     if rule is None:
         raise NotFoundError(f"le référentiel n'a pas de règle « {vocab.label('action_type', action_type)} — "
@@ -271,6 +282,7 @@ def update_rule(session: Session, actor: Actor, council_id: int, action_type: st
 
 
 def _default_min(action_type: str, public: str, vocab: Vocabularies) -> int:
+    """Threshold of a rule of the default frame, or NotFoundError."""
     for spec in DEFAULT_FRAME:
         if (spec.action_type, spec.public) == (action_type, public):
             return spec.population_min

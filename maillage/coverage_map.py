@@ -50,6 +50,7 @@ class CoverageMap:
 
     @property
     def geojson(self) -> dict:
+        """The features as a GeoJSON FeatureCollection."""
         return {"type": "FeatureCollection", "features": self.features}
 
 

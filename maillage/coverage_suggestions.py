@@ -67,10 +67,12 @@ class CellSuggestions:
 
     @property
     def empty(self) -> bool:
+        """Whether there is nothing to suggest."""
         return not self.partners and not self.councils
 
 
 def _chunks(values):
+    """Values in lists of at most CHUNK."""
     values = list(values)
     for start in range(0, len(values), CHUNK):
         yield values[start:start + CHUNK]

@@ -17,12 +17,14 @@ from models.vocabularies import ACTION_STATUSES
 
 
 def _number(value: float | None, display: bool, digits: int = 2) -> Any:
+    """A decimal figure: French text for display, rounded number otherwise."""
     if value is None:
         return "—" if display else None
     return format_decimal(value, digits) if display else round(value, 4)
 
 
 def _int(value: int, display: bool) -> Any:
+    """A count: French text for display, the number otherwise."""
     return format_int(value) if display else value
 
 

@@ -22,7 +22,8 @@ from maillage.coverage import (
     CouncilCoverage,
     score_of,
 )
-from maillage.formatting import format_int, format_percent
+from maillage.formatting import format_int, format_percent, plural
+from maillage.text import fold
 from maillage.vocab import Vocabularies
 
 BY_CHOICES = {
@@ -66,10 +67,12 @@ class MatrixCell:
 
     @property
     def share(self) -> float | None:
+        """Share of the expected cells that are active (None when none is expected)."""
         return self.active / self.expected if self.expected else None
 
     @property
     def is_gap(self) -> bool:
+        """Whether a missing or lapsed frame cell is behind this cell."""
         return any(self.counts.get(s, 0) for s in ("missing", "lapsed"))
 
 
@@ -95,8 +98,6 @@ class Matrix:
     def filtered(self, *, statuses: set[str] | None = None, columns: list[str] | None = None,
                  search: str = "") -> "Matrix":
         """Keep the chosen columns, rows whose label contains `search`, and rows having a cell in `statuses`."""
-        from maillage.text import fold
-
         kept_columns = [c for c in self.columns if not columns or c.key in columns]
         column_keys = {c.key for c in kept_columns}
         needle = fold(search) if search else ""
@@ -158,6 +159,7 @@ def cell_text(cell: MatrixCell) -> str:
 
 
 def _wide_text(cell: MatrixCell) -> str:
+    """Status label of a cell for the table download, with the share when grouped."""
     text = STATUS_LABELS[cell.status]
     if cell.expected > 1:
         text += f" ({cell.active}/{cell.expected})"
@@ -165,13 +167,14 @@ def _wide_text(cell: MatrixCell) -> str:
 
 
 def cell_detail_text(cell: MatrixCell, by: str) -> str:
-    """Tooltip text: counts per status in French."""
+    """Tooltip text: actions behind and counts per status, in French."""
     parts = [f"{STATUS_LABELS[s]} : {n}" for s, n in cell.counts.items() if n]
-    what = "communes" if by == "theme" else "cellules"
-    return f"{len(cell.action_ids)} action(s) · " + (", ".join(parts) if parts else f"aucune {what}")
+    what = "commune" if by == "theme" else "cellule"
+    return f"{plural(len(cell.action_ids), 'action')} · " + (", ".join(parts) if parts else f"aucune {what}")
 
 
 def _aggregate(statuses: list[str]) -> str:
+    """The status of a group of cells: active when all expected ones are, else the worst."""
     expected = [s for s in statuses if s != "not_expected"]
     if not expected:
         return "not_expected"
@@ -184,6 +187,7 @@ def _aggregate(statuses: list[str]) -> str:
 
 
 def _row_key(cov: CouncilCoverage, code: str, level: str) -> str:
+    """The row a commune falls in at a row level (commune, EPCI or département)."""
     commune = cov.commune(code)
     if level == "commune":
         return f"com:{code}"
@@ -193,6 +197,7 @@ def _row_key(cov: CouncilCoverage, code: str, level: str) -> str:
 
 
 def _rows(cov: CouncilCoverage, level: str) -> list[Header]:
+    """Row headers of the matrix at a row level, by code (communes outside any EPCI last)."""
     groups: dict[str, list[str]] = {}
     for commune in cov.communes:
         groups.setdefault(_row_key(cov, commune.code, level), []).append(commune.code)
@@ -214,6 +219,7 @@ def _rows(cov: CouncilCoverage, level: str) -> list[Header]:
 
 
 def _column_of(cell: Cell, by: str) -> str:
+    """The column a frame cell falls in for a dimension."""
     if by == "type":
         return cell.action_type
     if by == "public":
@@ -222,6 +228,7 @@ def _column_of(cell: Cell, by: str) -> str:
 
 
 def _columns(cov: CouncilCoverage, by: str, vocab: Vocabularies) -> list[Header]:
+    """Column headers for a dimension, in vocabulary order."""
     if by == "theme":
         return [Header(code, label) for code, label in vocab.labels("theme").items()]
     if by == "rule":
@@ -309,6 +316,7 @@ class AreaSummary:
 
 
 def _summary(cov: CouncilCoverage, key: str, label: str, codes: list[str]) -> AreaSummary:
+    """Figures of a group of communes of the council."""
     wanted = set(codes)
     cells = [c for c in cov.cells if c.commune in wanted]
     counts = cov.counts(cells)

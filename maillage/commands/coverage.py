@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 
 from sqlmodel import select
@@ -91,6 +92,10 @@ def run_gaps(args: argparse.Namespace) -> int:
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as handle:
             write_cli_csv(handle, coverages, args.by, with_council)
-    else:
+        return 0
+    try:
         write_cli_csv(sys.stdout, coverages, args.by, with_council)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `gaps … | head`: the reader left, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
