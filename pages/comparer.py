@@ -72,9 +72,10 @@ if mode == NETWORK:
     current = current_council_id()
     if st.session_state.get("cmp_network") not in networks:
         with session_scope(engine()) as session:
-            preferred = [n for n in networks if current is not None
-                         and current in network_council_ids(session, actor, n)]
-        st.session_state["cmp_network"] = (preferred or list(networks))[0]
+            members = {n: network_council_ids(session, actor, n) for n in networks}
+        # By default, the largest network of the selected council (else the largest network).
+        ranked = sorted(networks, key=lambda n: (current not in members[n], -len(members[n]), networks[n]))
+        st.session_state["cmp_network"] = ranked[0]
     network_id = controls[1].selectbox("Réseau", list(networks), format_func=networks.get, key="cmp_network")
     with session_scope(engine()) as session:
         member_ids = network_council_ids(session, actor, network_id)
