@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func
@@ -13,7 +11,7 @@ from sqlmodel import Session, select
 
 from maillage.access import Actor
 from maillage.action_access import visibility
-from maillage.action_partners import partner_labels
+from maillage.action_partners import partner_labels, sort_key
 from maillage.action_territories import matching_territory_keys, territory_label
 from maillage.actions import effective_status, needs_review
 from maillage.text import fold
@@ -152,7 +150,8 @@ def _grouped(rows) -> dict[int, list]:
 
 def _people(session: Session, ids_query, year: int | None) -> dict[int, int]:
     """People reached per action: that year's figure, or every year added up."""
-    statement = select(Indicator.action_id, func.sum(Indicator.people_reached)).where(Indicator.action_id.in_(ids_query))
+    statement = (select(Indicator.action_id, func.sum(Indicator.people_reached))
+                 .where(Indicator.action_id.in_(ids_query)))
     if year is not None:
         statement = statement.where(Indicator.year == year)
     return {action_id: total for action_id, total in session.exec(statement.group_by(Indicator.action_id))}
@@ -179,13 +178,7 @@ def _related(session: Session, ids_query) -> dict[str, dict[int, list]]:
     }
 
 
-# Sorting and ordering keys fold names; names repeat (partners, territories), so the keys are cached.
-@lru_cache(maxsize=200_000)
-def _sort_key(text: str) -> str:
-    """A cheap accent- and case-insensitive sort key (`Échirolles` sorts with `Echirolles`)."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-
-
+_NONE: tuple = ()
 LEVEL_RANK = {level: rank for rank, level in enumerate(("reg", "dep", "epci", "ept", "com", "sub"))}
 ACTION_COLUMNS = (Action.id, Action.title, Action.council_id, Action.action_type, Action.status, Action.start_date,
                   Action.end_date, Action.weekly_hours, Action.budget_eur, Action.shared, Action.mode, Action.version)
@@ -202,8 +195,9 @@ def _base_row(action: tuple, council: str, people: int | None, labels: dict[str,
         action_type=action_type, action_type_label=labels["action_type"].get(action_type, action_type),
         status=stored_status, effective_status=status, status_label=labels["action_status"].get(status, status),
         needs_review=needs_review(stored_status, end_date, as_of),
-        start_date=start_date, end_date=end_date, territory_keys=[], territories=[],
-        publics=[], public_labels=[], themes=[], theme_labels=[], partners=[], partner_labels=[],
+        # One shared empty tuple until `_fill`: thousands of fresh empty lists would wake the garbage collector.
+        start_date=start_date, end_date=end_date, territory_keys=_NONE, territories=_NONE,
+        publics=_NONE, public_labels=_NONE, themes=_NONE, theme_labels=_NONE, partners=_NONE, partner_labels=_NONE,
         weekly_hours=weekly_hours, budget_eur=budget_eur, people_reached=people,
         shared=bool(shared), mode=mode, version=version,
     )
@@ -212,16 +206,18 @@ def _base_row(action: tuple, council: str, people: int | None, labels: dict[str,
 def _fill(row: ActionRow, related: dict[str, dict[int, list]], labels: dict[str, dict[str, str]],
           ranks: dict[str, dict[str, int]]) -> None:
     """Add an action's territories, publics, themes and partners to its row (labels in vocabulary order)."""
-    territories = sorted(related["territories"].get(row.id, []), key=lambda t: (LEVEL_RANK.get(t[1], 9), _sort_key(t[3])))
+    territories = sorted(related["territories"].get(row.id, []),
+                         key=lambda t: (LEVEL_RANK.get(t[1], 9), sort_key(t[3])))
     row.territory_keys = [t[0] for t in territories]
     row.territories = [territory_label(level, code, name, commune) for _key, level, code, name, commune in territories]
-    for kind, codes_field, labels_field in (("public", "publics", "public_labels"), ("theme", "themes", "theme_labels")):
+    for kind, codes_field, labels_field in (("public", "publics", "public_labels"),
+                                            ("theme", "themes", "theme_labels")):
         rank = ranks[kind]
         codes = sorted(related[codes_field].get(row.id, []), key=lambda code: (rank.get(code, len(rank)), code))
         setattr(row, codes_field, codes)
         setattr(row, labels_field, [labels[kind].get(code, code) for code in codes])
     role_rank, roles = ranks["role"], labels["role"]
-    partners = sorted(related["partners"].get(row.id, []), key=lambda p: (role_rank.get(p[1], 99), _sort_key(p[0])))
+    partners = sorted(related["partners"].get(row.id, []), key=lambda p: (role_rank.get(p[1], 99), sort_key(p[0])))
     row.partners = [(name, role) for name, role in partners]
     row.partner_labels = [f"{name} ({roles.get(role, role)})" for name, role in partners]
 
@@ -234,13 +230,13 @@ def sort_rows(rows: list[ActionRow], key: str = "start_date", descending: bool =
 
     def value(row: ActionRow) -> Any:
         raw = getattr(row, attribute)
-        return _sort_key(raw) if isinstance(raw, str) else raw
+        return sort_key(raw) if isinstance(raw, str) else raw
 
     present = [row for row in rows if getattr(row, attribute) is not None]
     missing = [row for row in rows if getattr(row, attribute) is None]
-    present.sort(key=lambda row: _sort_key(row.title))
+    present.sort(key=lambda row: sort_key(row.title))
     present.sort(key=value, reverse=descending)
-    missing.sort(key=lambda row: _sort_key(row.title))
+    missing.sort(key=lambda row: sort_key(row.title))
     return present + missing
 
 
@@ -308,6 +304,7 @@ class FilterOptions:
     statuses: dict[str, str]
     partners: dict[int, str]
     years: list[int]
+    partners_searched: bool = False  # too many partners to list: the page offers a search by name
 
 
 def visible_councils(session: Session, actor: Actor) -> dict[int, str]:
@@ -320,15 +317,20 @@ def visible_councils(session: Session, actor: Actor) -> dict[int, str]:
 
 
 def filter_options(session: Session, actor: Actor, council_ids: list[int] | None = None,
-                   as_of: dt.date | None = None) -> FilterOptions:
-    """Filter choices: vocabularies, visible councils, and the partners and years of the actions in view."""
+                   as_of: dt.date | None = None, max_partners: int = 2000) -> FilterOptions:
+    """Filter choices: vocabularies, visible councils, and the partners and years of the actions in view.
+
+    Beyond `max_partners` partners (a France-wide view), `partners` is left empty: search them by name instead.
+    """
     as_of = as_of or dt.date.today()
     vocab = Vocabularies.load(session)
     conditions = _conditions(session, actor, ActionFilters(council_ids=list(council_ids or [])))
     ids_query = select(Action.id).where(*conditions)
-    partners = partner_labels(session, session.exec(
+    partner_ids = session.exec(
         select(ActionPartner.partner_id).where(ActionPartner.action_id.in_(ids_query)).distinct()
-    ).all())
+        .limit(max_partners + 1)
+    ).all()
+    partners = partner_labels(session, partner_ids) if len(partner_ids) <= max_partners else {}
     first, last_end, open_ended = session.exec(
         select(func.min(Action.start_date), func.max(Action.end_date),
                func.count(Action.id).filter(Action.end_date.is_(None))).where(*conditions)
@@ -343,4 +345,5 @@ def filter_options(session: Session, actor: Actor, council_ids: list[int] | None
         statuses=vocab.labels("action_status"),
         partners=partners,
         years=years,
+        partners_searched=len(partner_ids) > max_partners,
     )

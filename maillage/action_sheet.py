@@ -167,7 +167,8 @@ def sheet_markdown(sheet: ActionSheet) -> str:
         lines.append("Aucun partenaire enregistré.")
     lines += ["", "## Indicateurs annuels", ""]
     if sheet.indicators:
-        lines += ["| Année | " + " | ".join(INDICATOR_FIELDS.values()) + " |", "|---" * (len(INDICATOR_FIELDS) + 1) + "|"]
+        lines += ["| Année | " + " | ".join(INDICATOR_FIELDS.values()) + " |",
+                  "|---" * (len(INDICATOR_FIELDS) + 1) + "|"]
         lines += [f"| {row.year} | " + " | ".join(_count(v) for v in row.values().values()) + " |"
                   for row in sheet.indicators]
     else:
@@ -218,14 +219,16 @@ def sheet_html(sheet: ActionSheet, print_button: bool = True, content_policy: bo
     if sheet.partners:
         partners = ("<table><thead><tr><th scope=col>Partenaire</th><th scope=col>Typologie</th>"
                     "<th scope=col>Rôles</th></tr></thead><tbody>"
-                    + "".join(f"<tr><td>{_e(p.name)}</td><td>{_e(p.typology)}</td><td>{_e(', '.join(p.roles))}</td></tr>"
+                    + "".join(f"<tr><td>{_e(p.name)}</td><td>{_e(p.typology)}</td>"
+                              f"<td>{_e(', '.join(p.roles))}</td></tr>"
                               for p in sheet.partners) + "</tbody></table>")
     else:
         partners = "<p>Aucun partenaire enregistré.</p>"
     if sheet.indicators:
         head = "".join(f"<th scope=col>{_e(label)}</th>" for label in INDICATOR_FIELDS.values())
         body = "".join(
-            f"<tr><th scope=row>{row.year}</th>" + "".join(f"<td class=n>{_e(_count(v))}</td>" for v in row.values().values())
+            f"<tr><th scope=row>{row.year}</th>"
+            + "".join(f"<td class=n>{_e(_count(v))}</td>" for v in row.values().values())
             + "</tr>" for row in sheet.indicators)
         indicators = f"<table><thead><tr><th scope=col>Année</th>{head}</tr></thead><tbody>{body}</tbody></table>"
     else:

@@ -7,14 +7,21 @@ import datetime as dt
 import streamlit as st
 
 from maillage.access import can_write_council
+from maillage.action_access import visible_action
 from maillage.action_export import actions_csv
 from maillage.action_history import action_history
-from maillage.action_indicators import INDICATOR_FIELDS, action_indicators, allowed_years, delete_indicators, save_indicators
+from maillage.action_indicators import (
+    INDICATOR_FIELDS,
+    action_indicators,
+    allowed_years,
+    delete_indicators,
+    save_indicators,
+)
 from maillage.action_list import SORT_KEYS, ActionFilters, filter_options, list_actions, visible_councils
+from maillage.action_partners import partner_choices
 from maillage.action_sheet import action_sheet, sheet_filename, sheet_html, sheet_markdown
 from maillage.action_territories import choice_labels, search_territories
 from maillage.action_timeline import council_timeline, legend_text, timeline_spec
-from maillage.action_access import visible_action
 from maillage.actions import (
     archive_action,
     archived_actions,
@@ -108,8 +115,27 @@ def territory_filter() -> str | None:
     if not labels:
         st.session_state.pop("actions:territory", None)
         return None
-    return st.selectbox("Territoire choisi", [None, *labels], key="actions:territory", placeholder="Tous les territoires",
+    return st.selectbox("Territoire choisi", [None, *labels], key="actions:territory",
+                        placeholder="Tous les territoires",
                         format_func=lambda k: "Tous les territoires" if k is None else labels[k])
+
+
+def partner_filter(partners: dict[int, str], searched: bool) -> int | None:
+    """One partner: chosen in the list, or (France-wide, too many to list) found by name first."""
+    if searched:
+        query = st.text_input("Partenaire", key="actions:partner_query", placeholder="Nom de la structure")
+        chosen = st.session_state.get("actions:partner")
+        with session_scope(engine()) as session:
+            partners = (partner_choices(session, None, include=[chosen] if chosen else [], query=query)
+                        if query.strip() or chosen else {})
+        if not partners:
+            st.session_state.pop("actions:partner", None)
+            return None
+    if st.session_state.get("actions:partner") not in (None, *partners):
+        st.session_state["actions:partner"] = None
+    return st.selectbox("Partenaire choisi" if searched else "Partenaire", [None, *partners], key="actions:partner",
+                        placeholder="Tous les partenaires",
+                        format_func=lambda p: "Tous les partenaires" if p is None else partners[p])
 
 
 def list_view() -> None:
@@ -135,10 +161,8 @@ def list_view() -> None:
                                            "compte comme terminée.")
         with row[1]:
             territory = territory_filter()
-        if st.session_state.get("actions:partner") not in (None, *options.partners):
-            st.session_state["actions:partner"] = None
-        partner = row[2].selectbox("Partenaire", [None, *options.partners], key="actions:partner", placeholder="Tous les partenaires",
-                                   format_func=lambda p: "Tous les partenaires" if p is None else options.partners[p])
+        with row[2]:
+            partner = partner_filter(options.partners, options.partners_searched)
         if st.session_state.get("actions:year") not in (None, *options.years):
             st.session_state["actions:year"] = None
         year = row[3].selectbox("Année", [None, *options.years], key="actions:year", placeholder="Toutes les années",
@@ -199,7 +223,8 @@ def list_view() -> None:
     titles = {r.id: f"{r.title} ({r.council})" for r in listed.rows}
     if st.session_state.get("actions:open") not in ids:
         st.session_state["actions:open"] = ids[0]
-    row[0].selectbox("Action à ouvrir", ids, format_func=titles.get, key="actions:open", placeholder="Choisir une action")
+    row[0].selectbox("Action à ouvrir", ids, format_func=titles.get, key="actions:open",
+                     placeholder="Choisir une action")
     row[1].button("Ouvrir la fiche", icon=":material/description:", key="actions:open_button",
                   on_click=lambda: go("fiche", st.session_state["actions:open"]))
     database = engine()

@@ -251,3 +251,9 @@ def test_limit_keeps_totals_over_every_matching_action(engine):
     assert limited.matched == full.matched == len(full.rows) == 7
     assert limited.totals == full.totals
     assert limited.rows[0].partners == full.rows[0].partners and limited.rows[0].territories == full.rows[0].territories
+
+
+def test_too_many_partners_to_list_are_searched_instead(engine):
+    with Session(engine) as session:
+        options = filter_options(session, SYSTEM, [], as_of=TODAY, max_partners=2)
+    assert options.partners == {} and options.partners_searched
