@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from maillage.partnership import council_footprint
-from maillage.territories import LEVEL_COLUMN, footprint
+from maillage.territories import footprint
 from maillage.text import fold
 from models import CouncilTerritory, Territory
 
@@ -122,7 +122,7 @@ def matching_territory_keys(session: Session, key: str) -> set[str]:
     commune = aliased(Territory)
     sub = aliased(Territory)
     column = {"reg": commune.region_code, "dep": commune.departement_code, "epci": commune.epci_code,
-              "ept": commune.ept_code}[level] if level in LEVEL_COLUMN else None
+              "ept": commune.ept_code}.get(level)
     if column is not None:
         keys.update(session.exec(
             select(sub.key).join(commune, (commune.code == sub.commune_code) & (commune.level == "com"))

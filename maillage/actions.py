@@ -158,9 +158,11 @@ def copy_draft(session: Session, actor: Actor, action_id: int, council_id: int |
     while fold(title) in taken:
         title = f"{source.title} (copie {number})"
         number += 1
+    archived = set(session.exec(select(Partner.id).where(
+        Partner.id.in_(sorted({pid for pid, _role in draft.partners})), Partner.archived_at.is_not(None))).all())
     return replace(
         draft, title=title[:TITLE_MAX], council_id=target, status="projet", start_date=today, end_date=None,
-        territory_keys=[], evaluation="",
+        territory_keys=[], evaluation="", partners=[pair for pair in draft.partners if pair[0] not in archived],
         notes=f"Reprise de l'action « {source.title} » ({council.name if council else '?'}).",
     )
 

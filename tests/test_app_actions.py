@@ -225,3 +225,32 @@ def test_network_member_reads_shared_actions_without_forms(shared_demo_url, shar
     at.radio(key="actions:view").set_value("fiche").run()
     assert not at.exception
     assert not [k for k in at.session_state if str(k).startswith("edit:")]
+
+
+def test_concurrent_edit_is_refused_and_the_form_shows_current_values(demo_engine, use_database):
+    import dataclasses
+
+    from maillage.access import SYSTEM
+    from maillage.actions import draft_for_edit, update_action
+    from maillage.db import session_scope
+
+    use_database(demo_engine.url.render_as_string(hide_password=False))
+    council_id, _partners = _ids(demo_engine)
+    with Session(demo_engine) as session:
+        action = session.exec(select(Action).where(Action.title == "Maraude numérique prostitution")).one()
+    at = open_app(page=PAGE, council_id=council_id)
+    at.session_state["actions:selected"] = action.id
+    at.radio(key="actions:view").set_value("fiche").run()
+    prefix = f"edit:{action.id}"
+    at.number_input(key=f"{prefix}:hours").set_value(10.0)
+    # Meanwhile, someone else saves the same action.
+    with session_scope(demo_engine) as session:
+        draft, version = draft_for_edit(session, SYSTEM, action.id)
+        update_action(session, SYSTEM, action.id, dataclasses.replace(draft, weekly_hours=12.5), version)
+    at.button(key=f"{prefix}:save").click().run()
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "a été modifié par ligne de commande" in warning and "refaites vos modifications" in warning
+    assert at.number_input(key=f"{prefix}:hours").value == 12.5
+    with Session(demo_engine) as session:
+        assert session.get(Action, action.id).weekly_hours == 12.5
