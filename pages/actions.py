@@ -19,7 +19,7 @@ from maillage.action_indicators import (
 )
 from maillage.action_list import SORT_KEYS, ActionFilters, filter_options, list_actions, visible_councils
 from maillage.action_partners import partner_choices
-from maillage.action_sheet import action_sheet, sheet_filename, sheet_html, sheet_markdown
+from maillage.action_sheet import action_sheet, md, sheet_filename, sheet_html, sheet_markdown
 from maillage.action_territories import choice_labels, search_territories
 from maillage.action_timeline import council_timeline, legend_text, timeline_spec
 from maillage.actions import (
@@ -65,9 +65,9 @@ def show_flash() -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
         text, warnings = flash
-        st.success(text, icon=":material/check_circle:")
+        st.success(md(text), icon=":material/check_circle:")
         for warning in warnings:
-            st.warning(warning)
+            st.warning(md(warning))
 
 
 def go(view: str, action_id: int | None = None) -> None:
@@ -86,11 +86,16 @@ def saved(action_id: int, message: str, warnings: list[str]) -> None:
 def show_error(error: MaillageError) -> None:
     """A French message for a refused operation."""
     if isinstance(error, ValidationError):
-        st.error("Refusé :\n" + "\n".join(f"- {message}" for _field, message in error.problems))
+        st.error("Refusé :\n" + "\n".join(f"- {md(message)}" for _field, message in error.problems))
     elif isinstance(error, ConflictError):
-        st.warning(str(error), icon=":material/sync_problem:")
+        st.warning(md(str(error)), icon=":material/sync_problem:")
     else:
-        st.error(str(error)[:1].upper() + str(error)[1:])
+        st.error(md(sentence(str(error))))
+
+
+def sentence(text: str) -> str:
+    """A domain message (lower-case start) as a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 views = dict(VIEWS) if writable else {k: v for k, v in VIEWS.items() if k != "nouvelle"}
@@ -253,7 +258,7 @@ def archived_section() -> None:
     with st.expander(f"Actions archivées ({format_int(len(archived))})", icon=":material/inventory_2:"):
         for action_id, title in archived:
             cols = st.columns([4, 1], vertical_alignment="center")
-            cols[0].write(title)
+            cols[0].markdown(md(title))
             if cols[1].button("Restaurer", key=f"actions:restore:{action_id}"):
                 try:
                     with session_scope(engine()) as session:
@@ -291,7 +296,7 @@ def timeline_view() -> None:
     spec = timeline_spec(bars, today, vocab)
     st.vega_lite_chart(spec, width="stretch",
                        alt=f"Chronologie de {plural(len(bars), 'action')} de {councils[chosen]}")
-    st.markdown("**Légende** — " + legend_text(bars).replace("*", "\\*"))
+    st.markdown("**Légende** — " + md(legend_text(bars)))
     st.caption("Barres plus claires : actions sans date de fin, dessinées jusqu'à aujourd'hui (ligne pointillée).")
     st.dataframe(
         [{"Action": b.title, "Type": b.type_label, "Période": b.period,
@@ -305,7 +310,7 @@ def timeline_view() -> None:
 @st.dialog("Archiver l'action")
 def confirm_archive(action_id: int, title: str, version: int) -> None:
     """Ask before archiving."""
-    st.write(f"Archiver « {title} » ? Elle disparaîtra des listes et des chiffres ; elle reste restaurable "
+    st.markdown(f"Archiver « {md(title)} » ? Elle disparaîtra des listes et des chiffres ; elle reste restaurable "
              "depuis la liste (Actions archivées).")
     if st.button("Archiver", type="primary", key="actions:archive_confirm"):
         try:
@@ -369,7 +374,7 @@ def edit_tab(action_id: int) -> None:
         try:
             draft, version = reload()
         except MaillageError as error:
-            st.info(str(error)[:1].upper() + str(error)[1:])
+            st.info(md(sentence(str(error))))
             return
         open_editor(prefix, draft, version)
 
@@ -453,7 +458,7 @@ def history_tab(action_id: int) -> None:
         with session_scope(engine()) as session:
             history = action_history(session, actor, action_id)
     except MaillageError as error:
-        st.info(str(error)[:1].upper() + str(error)[1:])
+        st.info(md(sentence(str(error))))
         return
     if not history:
         st.info("Aucune modification enregistrée depuis l'import de cette action.")

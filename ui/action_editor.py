@@ -18,6 +18,7 @@ from maillage.action_partners import (
     pairs_from_rows,
     partner_choices,
 )
+from maillage.action_sheet import md
 from maillage.action_territories import choice_labels, council_suggestions, search_territories
 from maillage.actions import ActionDraft, draft_warnings
 from maillage.db import session_scope
@@ -210,10 +211,10 @@ def render_editor(prefix: str, *, actor: Actor, councils: dict[int, str], vocab:
     """Draw the whole form; `save(draft, version)` writes through the domain and returns (id, message)."""
     conflict = st.session_state.pop(_key(prefix, "conflict"), None)
     if conflict:
-        st.warning(conflict, icon=":material/sync_problem:")
+        st.warning(md(conflict), icon=":material/sync_problem:")
     problems = st.session_state.get(_key(prefix, "problems"))
     if problems:
-        st.error("L'action n'a pas été enregistrée :\n" + "\n".join(f"- {p}" for p in problems))
+        st.error("L'action n'a pas été enregistrée :\n" + "\n".join(f"- {md(p)}" for p in problems))
 
     state = st.session_state
     left, right = st.columns(2)
