@@ -235,6 +235,19 @@ def comparable_networks(session: Session, actor: Actor) -> dict[int, str]:
     return {nid: name for nid, name in rows if nid in mine and nid in with_councils}
 
 
+def default_network(session: Session, actor: Actor, council_id: int | None) -> int | None:
+    """The network the page opens on: the largest network of the selected council, else the largest one."""
+    networks = comparable_networks(session, actor)
+    if not networks:
+        return None
+    members: dict[int, set[int]] = {}
+    for network_id, member in session.exec(select(NetworkCouncil.network_id, NetworkCouncil.council_id)
+                                           .where(NetworkCouncil.network_id.in_(list(networks)))):
+        members.setdefault(network_id, set()).add(member)
+    return min(networks, key=lambda n: (council_id not in members.get(n, ()), -len(members.get(n, ())),
+                                        networks[n].casefold()))
+
+
 def network_council_ids(session: Session, actor: Actor, network_id: int) -> list[int]:
     """The member councils of a network the actor may compare, by name; PermissionDenied otherwise."""
     network = session.get(Network, network_id)

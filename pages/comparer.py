@@ -10,6 +10,7 @@ from maillage.compare import (
     compare_councils,
     compare_network,
     comparison_years,
+    default_network,
     network_council_ids,
 )
 from maillage.compare_export import XLSX_MIME, comparison_filename, comparison_xlsx
@@ -69,13 +70,9 @@ mode = controls[0].radio("Comparer", modes, horizontal=False, key="cmp_mode",
                          format_func={NETWORK: "un réseau", CHOSEN: "des instances choisies"}.get)
 network_id, council_ids = None, ()
 if mode == NETWORK:
-    current = current_council_id()
     if st.session_state.get("cmp_network") not in networks:
         with session_scope(engine()) as session:
-            members = {n: network_council_ids(session, actor, n) for n in networks}
-        # By default, the largest network of the selected council (else the largest network).
-        ranked = sorted(networks, key=lambda n: (current not in members[n], -len(members[n]), networks[n]))
-        st.session_state["cmp_network"] = ranked[0]
+            st.session_state["cmp_network"] = default_network(session, actor, current_council_id())
     network_id = controls[1].selectbox("Réseau", list(networks), format_func=networks.get, key="cmp_network")
     with session_scope(engine()) as session:
         member_ids = network_council_ids(session, actor, network_id)

@@ -15,6 +15,7 @@ from maillage.compare import (
     comparable_networks,
     compare_councils,
     compare_network,
+    default_network,
     network_by_name,
 )
 from maillage.compare_export import INDICATOR_COLUMNS, comparison_xlsx
@@ -259,3 +260,12 @@ def test_pdf_has_names_figures_and_shared_actions_only(world):
         assert expected in text, expected
     assert "Cyber-base interne" not in text and "Maraude non partagée" not in text
     assert reader.metadata.title == "Comparaison 2026 — Réseau test"
+
+
+def test_default_network_is_the_largest_of_the_selected_council(world):
+    engine, w = world
+    with Session(engine) as session:
+        assert default_network(session, SYSTEM, w.bordeaux) == w.network
+        assert default_network(session, SYSTEM, w.saintes) == w.network  # none of its own: the largest
+        saintes = Actor("coord@saintes.fr", "coordinateur", council_ids=frozenset({w.saintes}))
+        assert default_network(session, saintes, w.saintes) is None
