@@ -257,8 +257,8 @@ def compute_council(snapshot: Snapshot, council_id: int, as_of: dt.date, *, shar
     rules = [(rule.action_type, rule.public, rule.population_min, pair) for rule, pair in zip(frame, pairs)]
     seen: set[int] = set()
     for commune in communes:
-        code, population = commune.code, commune.population
-        hits = [h for h in (by_key[k] for k in commune.keys) if h]
+        code, population = commune[0], commune[2]
+        hits = [by_key[k] for k in commune[7] if by_key[k]]
         if not hits:
             for action_type, public, minimum, _pair in rules:
                 append(new(Cell, (code, action_type, public, minimum,

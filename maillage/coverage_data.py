@@ -47,20 +47,6 @@ class Commune(NamedTuple):
     keys: tuple[str, ...]   # com:, epci:, ept:, dep:, reg: (sub-territories are folded into com:)
 
 
-def make_commune(code: str, name: str, population, epci, ept, dep, reg) -> Commune:
-    """A Commune with its coverage keys."""
-    keys = [f"com:{code}"]
-    if epci:
-        keys.append(f"epci:{epci}")
-    if ept:
-        keys.append(f"ept:{ept}")
-    if dep:
-        keys.append(f"dep:{dep}")
-    if reg:
-        keys.append(f"reg:{reg}")
-    return Commune(code, name, int(population or 0), epci, ept, dep, reg, tuple(keys))
-
-
 @dataclass(slots=True)
 class ActionRow:
     """What coverage needs of one action."""
@@ -188,8 +174,19 @@ def _load_communes(session: Session, snapshot: Snapshot, condition=None) -> None
     statement = select(*_commune_columns()).where(Territory.level == "com")
     if condition is not None:
         statement = statement.where(condition)
+    communes = snapshot.communes
+    new = tuple.__new__  # 35,000 communes on a national load: skip NamedTuple keyword handling
     for code, name, population, epci, ept, dep, reg in _rows(session, statement):
-        snapshot.communes[code] = make_commune(code, name, population, epci, ept, dep, reg)
+        keys = ("com:" + code,)
+        if epci:
+            keys += ("epci:" + epci,)
+        if ept:
+            keys += ("ept:" + ept,)
+        if dep:
+            keys += ("dep:" + dep,)
+        if reg:
+            keys += ("reg:" + reg,)
+        communes[code] = new(Commune, (code, name, population or 0, epci, ept, dep, reg, keys))
 
 
 def _expand(snapshot: Snapshot, territory_keys, members: dict[str, list[str]] | None = None) -> tuple[str, ...]:

@@ -109,10 +109,10 @@ metrics[3].metric("Échues", format_int(whole.counts["lapsed"]),
                   help="Seules des actions terminées, arrivées à échéance ou suspendues couvrent ces cellules.")
 metrics = st.columns(4)
 metrics[0].metric("Prévues", format_int(whole.counts["planned"]), help="Seule une action en projet couvre ces cellules.")
-metrics[1].metric("Actions en cours pour 10 000 hab.", format_decimal(whole.actions_per_10k, 2)
+metrics[1].metric("Actions en cours / 10 000 hab.", format_decimal(whole.actions_per_10k, 2)
                   if whole.actions_per_10k is not None else "—",
                   help="Actions en cours (tous types) qui touchent au moins une commune de l'instance.")
-metrics[2].metric("Heures en ligne par semaine pour 10 000 hab.", format_decimal(whole.online_hours_per_10k, 2)
+metrics[2].metric("Heures en ligne / 10 000 hab.", format_decimal(whole.online_hours_per_10k, 2)
                   if whole.online_hours_per_10k is not None else "—",
                   help="Heures hebdomadaires des actions en ligne en cours, réparties entre les communes "
                        "qu'elles touchent au prorata de la population.")
