@@ -102,6 +102,7 @@ def generate(engine, partners: int, seed: int = SEED) -> int:
 
 
 def _timed(function, *args, **kwargs):
+    """(result, seconds) of one call."""
     start = time.perf_counter()
     result = function(*args, **kwargs)
     return result, time.perf_counter() - start

@@ -50,6 +50,7 @@ def spreadsheet_csv(records: list[dict[str, Any]]) -> bytes:
     header = list(records[0])
 
     def cell(value: Any) -> Any:
+        """Booleans as oui/non."""
         return ("oui" if value else "non") if isinstance(value, bool) else value
 
     text = to_csv(header, ([cell(record.get(key)) for key in header] for record in records),

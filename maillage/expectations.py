@@ -75,6 +75,7 @@ def missing_expectations(expectations: list[Expectation], present: set[str] | fr
 
 
 def _check(entries: list[str], vocab: Vocabularies) -> list[Expectation]:
+    """The entries as expectations, every code known; ValidationError otherwise."""
     problems: list[tuple[str, str]] = []
     result: list[Expectation] = []
     known = set(vocab.codes("typology"))

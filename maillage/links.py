@@ -33,6 +33,7 @@ class LinkInput:
 
 
 def _label(session: Session, link: CooperationLink, vocab: Vocabularies) -> str:
+    """`A — B (Convention)`, for the audit log and messages."""
     a, b = session.get(Partner, link.partner_a_id), session.get(Partner, link.partner_b_id)
     return f"{a.name if a else '?'} — {b.name if b else '?'} ({vocab.label('link_kind', link.kind)})"
 
@@ -100,6 +101,7 @@ def create_link(session: Session, actor: Actor, data: LinkInput) -> CooperationL
 
 
 def _get(session: Session, link_id: int) -> CooperationLink:
+    """The link, or NotFoundError."""
     link = session.get(CooperationLink, link_id)
     if link is None:
         raise NotFoundError(f"le lien n° {link_id} n'existe pas")

@@ -365,6 +365,7 @@ def _link_keys(graph: NetworkGraph) -> dict[tuple, tuple]:
 
 
 def _change(graph: NetworkGraph, value: tuple) -> LinkChange:
+    """A link of a graph, described for the changes table."""
     a, b, what = value
     names = graph.source.nodes
     if isinstance(what, str):
@@ -384,6 +385,7 @@ def network_changes(source: NetworkSource, filters: GraphFilters, year_from: int
     keys_before, keys_after = _link_keys(before), _link_keys(after)
 
     def ordered(changes: list[LinkChange]) -> list[LinkChange]:
+        """Changes by partner names, kind and detail."""
         return sorted(changes, key=lambda c: (c.a, c.b, c.kind, c.detail))
 
     added = ordered([_change(after, keys_after[k]) for k in keys_after if k not in keys_before])

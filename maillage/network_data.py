@@ -44,14 +44,17 @@ class Scope:
 
     @classmethod
     def council(cls, council_id: int) -> "Scope":
+        """The graph of one council."""
         return cls("council", int(council_id))
 
     @classmethod
     def network(cls, network_id: int) -> "Scope":
+        """The graph of one network (its councils' partnerships and member partners)."""
         return cls("network", int(network_id))
 
     @classmethod
     def territory(cls, key: str) -> "Scope":
+        """The graph of the partners present on one territory."""
         return cls("territory", key)
 
 
@@ -142,10 +145,12 @@ class Edge:
 
     @property
     def declared(self) -> bool:
+        """Joined by at least one declared link."""
         return bool(self.kinds)
 
     @property
     def derived(self) -> bool:
+        """Joined by at least one shared action."""
         return bool(self.action_titles)
 
 
@@ -235,6 +240,7 @@ def _scope_members(session: Session, scope: Scope) -> tuple[set[int], set[int] |
 
 
 def _chunks(values: list[int], size: int = 900):
+    """Slices of at most `size` values (SQL IN lists stay short)."""
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
@@ -332,6 +338,7 @@ def period_of(filters: GraphFilters, as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _overlaps(start: dt.date | None, end: dt.date | None, period: tuple[dt.date, dt.date]) -> bool:
+    """Whether [start, end] (open ends allowed) touches the period."""
     return (start is None or start <= period[1]) and (end is None or end >= period[0])
 
 

@@ -50,6 +50,7 @@ def vis_assets() -> tuple[str, str]:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
+    """The Jinja environment of our template, HTML autoescape on."""
     return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
 
 

@@ -49,6 +49,7 @@ def _force_layout(size: int, edges: list[tuple[int, int]], seed: int, iterations
 
 
 def _components(nodes: list[Hashable], edges: list[tuple[Hashable, Hashable]]) -> list[list[Hashable]]:
+    """Connected components, largest first, members in the given order."""
     neighbours: dict[Hashable, list[Hashable]] = {node: [] for node in nodes}
     for a, b in edges:
         neighbours[a].append(b)

@@ -13,10 +13,12 @@ CLI_COLUMNS = ("partner", "typology", "commune", "degree", "betweenness", "commu
 
 
 def _number(value: float, display: bool, digits: int = 3) -> Any:
+    """A decimal: French text for display, rounded number for CSV."""
     return format_decimal(value, digits) if display else round(value, 6)
 
 
 def _int(value: int | None, display: bool) -> Any:
+    """A count: French text for display, the number for CSV."""
     if value is None:
         return "" if display else None
     return format_int(value) if display else value

@@ -51,6 +51,7 @@ class ViewOptions:
 
 @dataclass(frozen=True)
 class DrawNode:
+    """A drawn node (a partner, or a group of partners); tooltip is plain text."""
     id: str
     label: str
     tooltip: str
@@ -63,6 +64,7 @@ class DrawNode:
 
 @dataclass(frozen=True)
 class DrawEdge:
+    """A drawn edge; dashed when only shared actions join the pair."""
     a: str
     b: str
     width: float
@@ -73,6 +75,7 @@ class DrawEdge:
 
 @dataclass(frozen=True)
 class LegendItem:
+    """One line of the legend."""
     label: str
     colour: str
     kind: str  # node | solid | dashed | group
@@ -125,12 +128,14 @@ def list_groups(graph: NetworkGraph, group_by: str) -> list[tuple[str, str, int]
 
 
 def _size(value: float, top: float) -> float:
+    """Node size in pixels, by the square root of its share of the largest value."""
     if top <= 0:
         return 10.0
     return round(10.0 + 25.0 * math.sqrt(value / top), 1)
 
 
 def _edge_tooltip(graph: NetworkGraph, edge: Edge) -> str:
+    """Plain-text tooltip of an edge: the pair, kinds and level, shared actions."""
     names = f"{graph.nodes[edge.a].name} — {graph.nodes[edge.b].name}"
     lines = [names]
     if edge.kinds:
@@ -145,6 +150,7 @@ def _edge_tooltip(graph: NetworkGraph, edge: Edge) -> str:
 
 
 def _node_tooltip(graph: NetworkGraph, metrics: NetworkMetrics, node_id: int) -> str:
+    """Plain-text tooltip of a partner: name, typology, commune, metrics."""
     node = graph.nodes[node_id]
     row = metrics.by_id[node_id]
     lines = [node.name, f"{node.typology_label} ({node.group_label})", f"Siège : {node.commune_name}",
@@ -158,6 +164,7 @@ def _node_tooltip(graph: NetworkGraph, metrics: NetworkMetrics, node_id: int) ->
 
 def _partner_nodes(graph: NetworkGraph, metrics: NetworkMetrics, ids: list[int], options: ViewOptions,
                    faded: set[int] = frozenset()) -> tuple[list[DrawNode], list[DrawEdge]]:
+    """Nodes and edges for the given partners (`faded` ones drawn grey)."""
     ids = sorted(ids, key=lambda i: (graph.nodes[i].name, i))
     chosen = set(ids)
     edges = [edge for pair, edge in sorted(graph.edges.items()) if pair[0] in chosen and pair[1] in chosen]

@@ -56,6 +56,7 @@ class CleanPartner:
 
 
 def _commune_label(territory: Territory) -> str:
+    """`Bordeaux (33063)`."""
     return f"{territory.name} ({territory.code})"
 
 
@@ -131,6 +132,7 @@ def clean_partner(session: Session, data: PartnerInput, vocab: Vocabularies, tod
     problems: list[tuple[str, str]] = []
 
     def problem(field_name: str, message: str) -> None:
+        """Record a problem for a field, prefixed with its French label."""
         problems.append((field_name, f"{FIELD_LABELS[field_name]} : {message}"))
 
     name = " ".join((data.name or "").split())

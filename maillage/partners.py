@@ -87,6 +87,7 @@ class PartnerList:
 
     @property
     def count(self) -> int:
+        """How many partners pass the filters."""
         return len(self.rows)
 
 
@@ -223,6 +224,7 @@ def create_partner(session: Session, actor: Actor, data: PartnerInput, today: dt
 
 
 def _get(session: Session, partner_id: int) -> Partner:
+    """The partner, or NotFoundError."""
     partner = session.get(Partner, partner_id)
     if partner is None:
         raise NotFoundError(f"le partenaire n° {partner_id} n'existe pas (il a peut-être été fusionné)")
@@ -326,6 +328,7 @@ class ActionRow:
 
 @dataclass(frozen=True)
 class HistoryRow:
+    """One audit entry about the partner."""
     at: dt.datetime
     user: str
     operation: str

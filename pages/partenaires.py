@@ -105,10 +105,12 @@ ASK_MERGE = "partners_ask_merge"  # ((id, name, version) kept, (…) removed) wh
 
 
 def _close_archive() -> None:
+    """Forget the archive dialog (confirmed, cancelled or dismissed)."""
     st.session_state.pop(ASK_ARCHIVE, None)
 
 
 def _close_merge() -> None:
+    """Forget the merge dialog (confirmed, cancelled or dismissed)."""
     st.session_state.pop(ASK_MERGE, None)
 
 
@@ -173,7 +175,6 @@ with session_scope(engine()) as session:
     vocab = Vocabularies.load(session)
     networks = network_options(session)
     places = scope_territories(session, council_id)
-    communes = commune_options(session, council_id)
 
 tab_list, tab_detail, tab_new, tab_duplicates = st.tabs(["Registre", "Fiche", "Nouveau partenaire", "Doublons"])
 
@@ -185,6 +186,8 @@ with tab_list:
                                   help="Les partenaires dont le siège ou les territoires rencontrent ceux de l'instance, "
                                        "ou qui ont un lien ou une action avec elle.")
     archived = cols[2].selectbox("Fiches", list(ARCHIVED), format_func=ARCHIVED.get, key="p_archived")
+    with session_scope(engine()) as session:
+        communes = commune_options(session, council_id if only_council else None)
     cols = st.columns(4)
     typology_labels = vocab.labels("typology")
     typologies = cols[0].multiselect("Typologies", list(typology_labels), format_func=typology_labels.get,

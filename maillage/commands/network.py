@@ -21,6 +21,7 @@ from models import Council
 
 
 def _common(parser: argparse.ArgumentParser, year: bool = True) -> None:
+    """Options shared by the three commands."""
     parser.add_argument("--council", required=True, metavar="NOM", help="nom de l'instance (CLSPD, CISPD…)")
     if year:
         parser.add_argument("--year", type=int, metavar="AAAA",
@@ -65,6 +66,7 @@ def council_by_name(session: Session, name: str) -> Council:
 
 
 def _analysis(args: argparse.Namespace):
+    """The council's graph and metrics for the command's options."""
     if args.year is not None and not 1990 <= args.year <= 2100:
         raise MaillageError(f"--year : {args.year} n'est pas une année valide (1990 à 2100)")
     engine, actor = engine_and_actor(args)
