@@ -10,7 +10,7 @@ from typing import Any
 from maillage.coverage import GAP_STATUSES, STATUS_LABELS, CouncilCoverage
 from maillage.coverage_partnership import SinglePartnerAction
 from maillage.coverage_suggestions import CellSuggestions
-from maillage.coverage_views import ActionLine, AreaSummary
+from maillage.coverage_views import ActionLine, AreaSummary, CouncilRow
 from maillage.formatting import format_decimal, format_int, format_percent
 from maillage.vocab import Vocabularies
 from models.vocabularies import ACTION_STATUSES
@@ -70,6 +70,18 @@ def summary_record(summary: AreaSummary, display: bool = True) -> dict[str, Any]
         "Actions en cours / 10 000 hab.": _number(summary.actions_per_10k, display),
         "Heures en ligne / sem. / 10 000 hab.": _number(summary.online_hours_per_10k, display),
     }
+
+
+def comparison_records(rows: list[CouncilRow]) -> list[dict[str, Any]]:
+    """The council and its network peers, side by side."""
+    out = []
+    for row in rows:
+        record = summary_record(row.summary)
+        record["Territoire"] = row.summary.label + (" (instance affichée)" if row.is_current else "")
+        record = {"Instance": record.pop("Territoire"), **record}
+        record["Actions comptées"] = "partagées seulement" if row.shared_only else "toutes"
+        out.append(record)
+    return out
 
 
 def action_records(lines: list[ActionLine], vocab: Vocabularies) -> list[dict[str, Any]]:

@@ -10,8 +10,12 @@ commune (status `none` when no action does), it never reports a gap.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlmodel import Session
+
+from maillage.access import Actor, can_read_council
 from maillage.coverage import (
     ACTIVE,
     LAPSED,
@@ -20,8 +24,11 @@ from maillage.coverage import (
     STATUS_LABELS,
     Cell,
     CouncilCoverage,
+    compute_council,
+    coverage_access,
     score_of,
 )
+from maillage.coverage_data import load_snapshot
 from maillage.formatting import format_int, format_percent, plural
 from maillage.text import fold
 from maillage.vocab import Vocabularies
@@ -323,6 +330,38 @@ def _summary(cov: CouncilCoverage, key: str, label: str, codes: list[str]) -> Ar
     return AreaSummary(key, label, len(codes), sum(cov.commune(c).population for c in codes),
                        len(cells) - counts["not_expected"], counts, score_of(cells),
                        cov.actions_per_10k(codes), cov.online_hours_per_10k(codes))
+
+
+@dataclass(frozen=True)
+class CouncilRow:
+    """One council of a comparison: its figures, and whether only its shared actions were counted."""
+
+    council_id: int
+    summary: AreaSummary
+    shared_only: bool
+    is_current: bool
+
+
+def network_comparison(session: Session, actor: Actor, council_id: int, as_of: dt.date) -> list[CouncilRow]:
+    """The council and the councils of its networks, side by side (aggregation by council).
+
+    Each council counts what `actor` may read of it: everything for their own councils (and for an
+    administrator), only the actions shared with the networks for the others. By score, best first.
+    """
+    shared_only_here = coverage_access(session, actor, council_id)
+    snapshot = load_snapshot(session, [council_id])
+    peers = sorted(snapshot.peers.get(council_id, frozenset()))
+    if peers:
+        snapshot = load_snapshot(session, [council_id] + peers)
+    ranks: dict[int, int] = {}
+    areas: dict[int, int] = {}
+    rows = []
+    for other in [council_id] + peers:
+        shared_only = shared_only_here if other == council_id else not can_read_council(actor, other)
+        cov = compute_council(snapshot, other, as_of, shared_only=shared_only, ranks=ranks, area_population=areas)
+        rows.append(CouncilRow(other, council_summary(cov), shared_only, other == council_id))
+    rows.sort(key=lambda r: (-(r.summary.score if r.summary.score is not None else -1), r.summary.label.casefold()))
+    return rows
 
 
 def summaries_by(cov: CouncilCoverage, level: str = "epci") -> list[AreaSummary]:

@@ -12,6 +12,7 @@ from maillage.coverage_partnership import partnership_gaps, single_partner_actio
 from maillage.coverage_suggestions import suggest
 from maillage.coverage_tables import (
     action_records,
+    comparison_records,
     council_suggestion_records,
     frame_records,
     gap_records,
@@ -19,7 +20,15 @@ from maillage.coverage_tables import (
     single_partner_records,
     summary_record,
 )
-from maillage.coverage_views import BY_CHOICES, ROW_LEVELS, actions_behind, build_matrix, council_summary, summaries_by
+from maillage.coverage_views import (
+    BY_CHOICES,
+    ROW_LEVELS,
+    actions_behind,
+    build_matrix,
+    council_summary,
+    network_comparison,
+    summaries_by,
+)
 from maillage.access import can_write_council
 from maillage.db import data_version, database_url, session_scope
 from maillage.errors import MaillageError, PermissionDenied
@@ -55,6 +64,13 @@ def _partnership(url: str, version: int, council_id: int, as_of: dt.date, shared
     with session_scope(engine()) as session:
         return (partnership_gaps(session, council_id),
                 single_partner_actions(session, council_id, as_of, shared_only))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _comparison(url: str, version: int, council_id: int, as_of: dt.date, actor_key: tuple, _actor):
+    """The council and its network peers side by side, once per data version and reader (`actor_key`)."""
+    with session_scope(engine()) as session:
+        return network_comparison(session, _actor, council_id, as_of)
 
 
 def _flash(message: str) -> None:
@@ -240,6 +256,13 @@ with tab_gaps:
                                icon=":material/download:", key="cov_dl_gaps_xlsx")
 
 with tab_areas:
+    comparison = _comparison(url, version, council_id, as_of,
+                             (actor.email, actor.role, tuple(sorted(actor.council_ids))), actor)
+    if len(comparison) > 1:
+        st.markdown("**Instances des mêmes réseaux**")
+        st.dataframe(comparison_records(comparison), hide_index=True, width="stretch")
+        st.caption("Pour les instances que vous ne coordonnez pas, seules les actions qu'elles partagent avec "
+                   "leurs réseaux sont comptées : leur score peut être sous-estimé.")
     st.markdown("**Par EPCI**")
     st.dataframe([summary_record(s) for s in summaries_by(cov, "epci")], hide_index=True, width="stretch")
     st.markdown("**Par commune**")

@@ -59,6 +59,9 @@ def test_cell_detail_lists_actions_or_suggestions(shared_demo_url, shared_demo_e
     assert any("Défi sans écran" in md.value and "Manquant" in md.value for md in at.markdown)
     assert any("Qui pourrait porter « Défi sans écran »" in md.value for md in at.markdown)
     assert any("Partenaire" in frame.value.columns for frame in at.dataframe)
+    comparison = next(frame.value for frame in at.dataframe if "Actions comptées" in frame.value.columns)
+    assert "CLSPD de Bordeaux (instance affichée)" in list(comparison["Instance"])
+    assert "CLSPD de Mérignac" in list(comparison["Instance"])
 
 
 def test_changing_the_frame_changes_the_matrix(db_factory, use_database):

@@ -325,3 +325,24 @@ def test_all_coverage_for_a_coordinator_lists_only_their_councils(world):
         session.commit()
         mine = all_coverage(session, Actor("c@v.fr", "coordinateur", council_ids=frozenset({council_id})), AS_OF)
     assert [c.council_id for c in mine] == [council_id]
+
+
+def test_network_comparison_counts_what_the_reader_may_see(world):
+    from maillage.coverage_views import network_comparison
+
+    engine, council_id = world
+    with Session(engine) as session:
+        council = _council(session, council_id)
+        peer = add_council(session, "CLSPD pair", ["com:17415"])
+        _rules(session, peer, ("presence_en_ligne", "adolescents", 0))
+        _network(session, "Réseau", council, peer)
+        add_action(session, peer, "Interne du pair", territories=["com:17415"], shared=False)
+        add_action(session, council, "Sur Bordeaux", territories=["com:33063"], shared=False)
+        session.commit()
+        coordinator = Actor("c@v.fr", "coordinateur", council_ids=frozenset({council_id}))
+        as_coordinator = {r.summary.label: r for r in network_comparison(session, coordinator, council_id, AS_OF)}
+        as_admin = {r.summary.label: r for r in network_comparison(session, SYSTEM, council_id, AS_OF)}
+    assert as_coordinator["CLSPD test"].is_current and not as_coordinator["CLSPD test"].shared_only
+    assert as_coordinator["CLSPD pair"].shared_only and as_coordinator["CLSPD pair"].summary.score == 0.0
+    assert not as_admin["CLSPD pair"].shared_only and as_admin["CLSPD pair"].summary.score == 1.0
+    assert as_admin["CLSPD test"].summary.score == pytest.approx(1 / 5)
