@@ -76,6 +76,8 @@ class NetworkMetrics:
     communities: list[Community]
     groups: list[tuple[str, str]]  # (code, label) of the sectors present, in vocabulary order
     matrix: dict[tuple[str, str], int]  # (group, group) → joined pairs, both orders filled
+    typologies: list[tuple[str, str]]  # (code, label) of the typologies present, in vocabulary order
+    typology_matrix: dict[tuple[str, str], int]  # (typology, typology) → joined pairs, both orders filled
     expectations: list[Expectation]
     expectations_default: bool
     missing: list[Expectation]
@@ -263,15 +265,21 @@ def communities(graph: NetworkGraph, seed: int = SEED) -> dict[int, int]:
     return {node: number for number, members in enumerate(ordered, start=1) for node in members}
 
 
-def group_matrix(graph: NetworkGraph) -> tuple[list[tuple[str, str]], dict[tuple[str, str], int]]:
-    """Sectors present (vocabulary order) and joined pairs per pair of sectors (symmetric)."""
-    order = list(graph.source.group_labels)
-    present = {node.group for node in graph.nodes.values()}
-    groups = [(code, graph.source.group_labels.get(code, code))
-              for code in sorted(present, key=lambda g: (order.index(g) if g in order else 99, g))]
+def group_matrix(graph: NetworkGraph, level: str = "group") -> tuple[list[tuple[str, str]], dict[tuple[str, str], int]]:
+    """Sectors (`group`) or typologies (`typology`) present, in vocabulary order, and joined pairs per pair (symmetric)."""
+    labels = graph.source.group_labels if level == "group" else graph.source.typology_labels
+    order = list(labels)
+
+    def key(node_id: int) -> str:
+        node = graph.nodes[node_id]
+        return node.group if level == "group" else node.typology
+
+    present = {key(node_id) for node_id in graph.nodes}
+    groups = [(code, labels.get(code, code))
+              for code in sorted(present, key=lambda g: (order.index(g) if g in order else 999, g))]
     matrix: dict[tuple[str, str], int] = {(g1, g2): 0 for g1, _ in groups for g2, _ in groups}
     for a, b in graph.edges:
-        g1, g2 = graph.nodes[a].group, graph.nodes[b].group
+        g1, g2 = key(a), key(b)
         matrix[(g1, g2)] += 1
         if g1 != g2:
             matrix[(g2, g1)] += 1
@@ -310,6 +318,7 @@ def analyse(graph: NetworkGraph, seed: int = SEED, exact_max: int = EXACT_BETWEE
             main_groups=tuple(label for label, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
         ))
     groups, matrix = group_matrix(graph)
+    typologies, typology_matrix = group_matrix(graph, "typology")
     source = graph.source
     present = source.present_typologies
     if source.scope.kind != "council":
@@ -328,6 +337,8 @@ def analyse(graph: NetworkGraph, seed: int = SEED, exact_max: int = EXACT_BETWEE
         communities=community_rows,
         groups=groups,
         matrix=matrix,
+        typologies=typologies,
+        typology_matrix=typology_matrix,
         expectations=list(source.expectations),
         expectations_default=source.expectations_default,
         missing=missing_expectations(source.expectations, present),

@@ -80,6 +80,8 @@ def render_drawing(drawing: Drawing) -> str:
     return _environment().get_template("network.html").render(
         heading=heading, subtitle=drawing.subtitle, aria_label=aria, nodes=nodes, edges=edges,
         options=net.options, legend=drawing.legend, notes=drawing.notes, height=GRAPH_HEIGHT,
+        text_nodes=[n.tooltip.replace("\n", " · ") for n in drawing.nodes],
+        text_edges=[e.tooltip.replace("\n", " · ") for e in drawing.edges],
         vis_js=script, vis_css=style,
     )
 

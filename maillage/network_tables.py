@@ -80,13 +80,15 @@ def community_records(metrics: NetworkMetrics, display: bool = True, shown: int 
     return records
 
 
-def matrix_records(metrics: NetworkMetrics, display: bool = True) -> list[dict[str, Any]]:
-    """Sector × sector: joined pairs between each pair of sectors (diagonal: inside a sector)."""
+def matrix_records(metrics: NetworkMetrics, display: bool = True, level: str = "group") -> list[dict[str, Any]]:
+    """Sector × sector (or typology × typology): joined pairs between each pair (diagonal: inside one)."""
+    groups, matrix = (metrics.groups, metrics.matrix) if level == "group" else (metrics.typologies, metrics.typology_matrix)
+    first = "Secteur" if level == "group" else "Typologie"
     records = []
-    for code, label in metrics.groups:
-        record: dict[str, Any] = {"Secteur": label}
-        for other, other_label in metrics.groups:
-            record[other_label] = _int(metrics.matrix.get((code, other), 0), display)
+    for code, label in groups:
+        record: dict[str, Any] = {first: label}
+        for other, other_label in groups:
+            record[other_label] = _int(matrix.get((code, other), 0), display)
         records.append(record)
     return records
 

@@ -176,7 +176,7 @@ st.caption(f"Positions calculées sur le serveur ; faites glisser pour déplacer
 st.download_button("Télécharger le graphe (HTML)", html.encode("utf-8"), file_name="reseau.html", mime="text/html",
                    icon=":material/download:", key="net_html_download")
 
-tabs = st.tabs(["Chiffres clés", "Partenaires", "Intermédiaires", "Isolés", "Communautés", "Secteurs × secteurs",
+tabs = st.tabs(["Chiffres clés", "Partenaires", "Intermédiaires", "Isolés", "Communautés", "Matrice de collaboration",
                 "Typologies attendues", "Évolution"])
 with tabs[0]:
     st.dataframe(summary_records(metrics), hide_index=True, width="stretch")
@@ -207,9 +207,14 @@ with tabs[4]:
     else:
         st.info("Aucune communauté : aucun lien.")
 with tabs[5]:
-    st.caption("Nombre de paires liées entre les secteurs (sur la diagonale : à l'intérieur d'un secteur).")
-    st.dataframe(matrix_records(metrics), hide_index=True, width="stretch")
-    download("Télécharger (CSV)", matrix_records(metrics, display=False), "reseau-secteurs.csv", "dl_matrix")
+    levels_shown = {"group": "Secteurs", "typology": "Typologies"}
+    level = st.radio("Regrouper les partenaires par", list(levels_shown), format_func=levels_shown.get,
+                     horizontal=True, key="net_matrix_level")
+    st.caption("Nombre de paires liées entre les secteurs ou les typologies (sur la diagonale : à l'intérieur "
+               "d'un même secteur ou d'une même typologie).")
+    st.dataframe(matrix_records(metrics, level=level), hide_index=True, width="stretch")
+    download("Télécharger (CSV)", matrix_records(metrics, display=False, level=level),
+             f"reseau-{'secteurs' if level == 'group' else 'typologies'}.csv", "dl_matrix")
 with tabs[6]:
     if scope_kind != "council":
         st.caption("Cadre par défaut, appliqué aux partenaires du périmètre.")

@@ -56,6 +56,9 @@ def test_star(star):
     assert metrics.matrix[("collectivites", "associatif")] == 4
     assert metrics.matrix[("associatif", "collectivites")] == 4
     assert metrics.matrix[("associatif", "associatif")] == 0
+    assert metrics.typologies == [("MUNI", "Commune"), ("ASSO", "Association")]
+    assert metrics.typology_matrix[("MUNI", "ASSO")] == metrics.typology_matrix[("ASSO", "MUNI")] == 4
+    assert metrics.typology_matrix[("MUNI", "MUNI")] == 0
 
 
 @pytest.fixture
@@ -96,6 +99,15 @@ def test_two_cliques_and_a_broker(cliques):
     assert len(left) == 1 and len(right) == 1 and left != right
     assert len(metrics.communities) == 2
     assert by_name["Seul"].community is None
+    # sector matrix: the CS clique and the mediation broker are both « Social et famille »
+    assert metrics.matrix[("associatif", "associatif")] == 6
+    assert metrics.matrix[("social", "social")] == 7
+    assert metrics.matrix[("social", "associatif")] == 1
+    assert metrics.matrix[("numerique", "numerique")] == 0  # the isolated médiathèque
+    assert metrics.typology_matrix[("CS", "CS")] == 6
+    assert metrics.typology_matrix[("MEDIATION", "CS")] == metrics.typology_matrix[("MEDIATION", "ASSO")] == 1
+    assert sum(metrics.typology_matrix[(a, b)] for a, _ in metrics.typologies for b, _ in metrics.typologies
+               if a <= b) == metrics.links
 
 
 def test_isolated_partner(cliques):

@@ -33,6 +33,11 @@ def hostile(empty_engine):
         ville = add_partner(session, "Ville & co 'quote' \"double\"", "MUNI")
         add_link(session, council, img, ville, level=4)
         add_action(session, council, SCRIPT, partners=[(script, "pilote"), (ville, "operateur")])
+        # an administrator-edited vocabulary label reaches the legend and the tooltips
+        from models import VocabularyEntry
+        label = session.get(VocabularyEntry, ("typology_group", "associatif"))
+        label.label = "<b onmouseover=alert(3)>Assos</b>"
+        session.add(label)
         return empty_engine, council.id
 
 
@@ -45,11 +50,15 @@ def _html(engine, council_id, options=ViewOptions()):
 def test_hostile_names_appear_only_escaped(hostile):
     engine, council_id = hostile
     _graph, _metrics, html = _html(engine, council_id)
-    for raw in (IMG, SCRIPT, "<script>alert(2)", "onerror=alert(1)>"):
+    for raw in (IMG, SCRIPT, "<script>alert(2)", "onerror=alert(1)>", "<b onmouseover"):
         assert raw not in html
+    assert "&lt;b onmouseover=alert(3)&gt;Assos&lt;/b&gt;</li>" in html  # the legend
     # in the heading (HTML text) and in the node data (JSON inside the script)
     assert "CLSPD &lt;img src=x onerror=alert(1)&gt;" in html
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
+    # and in the text version of the graph (HTML text, for screen readers and people without the canvas)
+    assert "<li>&lt;img src=x onerror=alert(1)&gt; · Association" in html
+    assert "<li>&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt; · Centre social" in html
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(2)\\u003c/script\\u003e" in html
     # exactly our own script blocks: vis-network (inlined as shipped), and the drawing
     page = html.replace(vis_assets()[0], "")
@@ -90,7 +99,7 @@ def test_html_is_deterministic_and_legend_is_text(hostile):
     assert first == second
     assert "Lien déclaré (épaisseur : niveau de collaboration)" in first
     assert "Lien issu d&#39;une action commune" in first
-    assert "Associations et autres" in first
+    assert "Assos" in first and "Centre social" in first
 
 
 def test_derived_links_are_dashed(hostile):
