@@ -131,6 +131,10 @@ def import_view() -> None:
             bar.empty()
             st.error(f"Accès refusé : {error}.")
             return
+        except MaillageError as error:
+            bar.empty()
+            st.error(f"Vérification impossible, rien n'a été importé : {error}")
+            return
         bar.empty()
         st.session_state[PREVIEW_KEY] = (key, tables, preview)
     _key, tables, preview = st.session_state[PREVIEW_KEY]

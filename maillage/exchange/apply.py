@@ -184,15 +184,34 @@ class _Applier:
 
     # --- bulk statements -----------------------------------------------------------------
     def insert_many(self, table: SqlTable, rows: list[dict]) -> None:
-        """Multi-row INSERT (executemany) of dicts that all have the same keys."""
-        if rows:
+        """Multi-row INSERT (executemany; COPY on PostgreSQL) of dicts that all have the same keys."""
+        if not rows:
+            return
+        if self.session.connection().dialect.name == "postgresql":
+            columns = tuple(rows[0])
+            self.copy_rows(table, columns, [tuple(row[column] for column in columns) for row in rows])
+        else:
             self.session.execute(insert(table), rows)
+
+    def copy_rows(self, table: SqlTable, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """PostgreSQL's COPY, in the session's transaction (one round trip instead of one per row)."""
+        connection = self.session.connection()
+        preparer = connection.dialect.identifier_preparer
+        statement = (f"COPY {preparer.format_table(table)} ({', '.join(preparer.quote(c) for c in columns)}) "
+                     "FROM STDIN")
+        with connection.connection.dbapi_connection.cursor() as cursor:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
 
     def insert_pairs(self, table: SqlTable, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """INSERT of plain integer/text rows straight through the driver (association tables: the bulk of an import)."""
         if not rows:
             return
         connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            self.copy_rows(table, columns, rows)
+            return
         marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
         preparer = connection.dialect.identifier_preparer
         sql = (f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(c) for c in columns)}) "
