@@ -127,8 +127,12 @@ def _actions(report: CouncilReport) -> str:
             f"<th scope=col>Résultats {report.year}</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
-def report_html(report: CouncilReport, print_button: bool = True) -> str:
-    """The summary as a standalone HTML page (escaped, self-contained, printable on one A4 page)."""
+def report_html(report: CouncilReport, print_button: bool = True, content_policy: bool = True) -> str:
+    """The summary as a standalone HTML page (escaped, self-contained, printable on one A4 page).
+
+    `content_policy` adds a Content-Security-Policy allowing only the print button's script (for the
+    downloaded file); the page's frame turns it off because Streamlit injects its own sizing script.
+    """
     sentences = "".join(f"<li>{_e(s)}</li>" for s in report.sentences)
     tiles = "".join(_tile(f, report.previous_year) for f in report.figures)
     levels = [(f"{level} — {report.level_labels.get(level, '')}", count,
@@ -150,8 +154,8 @@ def report_html(report: CouncilReport, print_button: bool = True) -> str:
               "img-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'")
     return (
         "<!DOCTYPE html><html lang=fr><head><meta charset=utf-8>"
-        f"<meta http-equiv=Content-Security-Policy content=\"{policy}\">"
-        f"<title>Synthèse {report.year} — {_e(report.name)}</title><style>{_STYLE}</style></head><body>"
+        + (f"<meta http-equiv=Content-Security-Policy content=\"{policy}\">" if content_policy else "")
+        + f"<title>Synthèse {report.year} — {_e(report.name)}</title><style>{_STYLE}</style></head><body>"
         f"{button}<p class=kicker>Synthèse pour les élus · {_e(period_text(report))}</p>"
         f"<h1>{_e(report.name)}</h1><p class=identity>{_e(identity_text(report))}</p>"
         f"<section><h2>L'essentiel</h2><ul class=essentiel>{sentences}</ul></section>"

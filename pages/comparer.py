@@ -1,6 +1,7 @@
 """Comparer: councils of a network (or any chosen councils) side by side — indicators, ranks, who does what."""
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -42,14 +43,6 @@ def _comparison(url: str, version: int, actor_key: tuple, _actor, network_id, co
         if network_id is not None:
             return compare_network(session, _actor, network_id, year, today)
         return compare_councils(session, _actor, list(council_ids), year, today)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _files(url: str, version: int, actor_key: tuple, _actor, network_id, council_ids: tuple, year: int,
-           today: dt.date) -> tuple[bytes, bytes]:
-    """The XLSX workbook and the PDF of a comparison."""
-    comparison = _comparison(url, version, actor_key, _actor, network_id, council_ids, year, today)
-    return comparison_xlsx(comparison), comparison_pdf(comparison)
 
 
 actor = current_actor()
@@ -114,8 +107,9 @@ with tab_table:
     with_ranks = st.toggle("Afficher les rangs", value=True, key="cmp_ranks",
                            help="Le rang est écrit entre parenthèses : 1er = la valeur la plus élevée, sauf pour les "
                                 "typologies manquantes (la plus faible) et la plénière (la plus récente).")
-    st.dataframe(indicator_records(comparison, with_ranks), hide_index=True, width="stretch",
-                 height=min(38 + 35 * (len(indicator_records(comparison, False))), 900))
+    table = indicator_records(comparison, with_ranks)
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 1000),
+                 column_config={"Indicateur": st.column_config.TextColumn("Indicateur", pinned=True, width="medium")})
     with st.expander("Définitions des indicateurs"):
         for spec in comparison.indicators:
             st.markdown(f"- **{spec.title(comparison.year)}** : {definition_text(comparison, spec.code)}")
@@ -179,9 +173,11 @@ with tab_files:
     st.markdown("Pour la réunion du réseau : le classeur (une feuille par tableau, nombres en nombres : "
                 "`indicateurs`, `rangs`, `qui_fait_quoi`, `actions`, `definitions`, `a_propos`) et le PDF "
                 "(tableaux, graphiques et actions avec leurs pilotes).")
-    xlsx, pdf = _files(url, version, actor_key, actor, network_id, council_ids, year, today)
     buttons = st.columns(2)
-    buttons[0].download_button("Classeur (XLSX)", xlsx, comparison_filename(comparison, "xlsx"), XLSX_MIME,
-                               icon=":material/download:", key="cmp_dl_xlsx")
-    buttons[1].download_button("Document (PDF)", pdf, comparison_filename(comparison, "pdf"), "application/pdf",
-                               icon=":material/picture_as_pdf:", key="cmp_dl_pdf")
+    # Files are written when the button is clicked (deferred), from the comparison already computed.
+    buttons[0].download_button("Classeur (XLSX)", partial(comparison_xlsx, comparison),
+                               comparison_filename(comparison, "xlsx"), XLSX_MIME, icon=":material/download:",
+                               key="cmp_dl_xlsx", on_click="ignore")
+    buttons[1].download_button("Document (PDF)", partial(comparison_pdf, comparison),
+                               comparison_filename(comparison, "pdf"), "application/pdf",
+                               icon=":material/picture_as_pdf:", key="cmp_dl_pdf", on_click="ignore")

@@ -1,6 +1,7 @@
 """Synthèse élus: the one-page summary of the selected council for a chosen year, printable and as PDF."""
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -17,12 +18,6 @@ def _report(url: str, version: int, actor_key: tuple, _actor, council_id: int, y
     """The summary, computed once per data version, reader (`actor_key`), council and year."""
     with session_scope(engine()) as session:
         return council_report(session, _actor, council_id, year, today)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _pdf(url: str, version: int, actor_key: tuple, _actor, council_id: int, year: int, today: dt.date) -> bytes:
-    """The summary's PDF."""
-    return report_pdf(_report(url, version, actor_key, _actor, council_id, year, today))
 
 
 council_id = current_council_id()
@@ -59,12 +54,14 @@ except MaillageError as error:
     st.stop()
 
 st.title(f"Synthèse élus — {report.name}")
-page = report_html(report)
-controls[1].download_button("Télécharger le PDF", _pdf(url, version, actor_key, actor, council_id, year, today),
-                            report_filename(report, "pdf"), "application/pdf", icon=":material/picture_as_pdf:",
-                            key="syn_dl_pdf", type="primary")
-controls[2].download_button("Page imprimable (HTML)", page, report_filename(report, "html"), "text/html",
-                            icon=":material/print:", key="syn_dl_html")
+page = report_html(report)  # the downloaded file keeps its Content-Security-Policy
+# The PDF is written when the button is clicked (deferred), from the report already computed.
+controls[1].download_button("Télécharger le PDF", partial(report_pdf, report), report_filename(report, "pdf"),
+                            "application/pdf", icon=":material/picture_as_pdf:", key="syn_dl_pdf", type="primary",
+                            on_click="ignore")
+controls[2].download_button("Page HTML", page, report_filename(report, "html"), "text/html",
+                            icon=":material/print:", key="syn_dl_html", on_click="ignore")
 controls[3].caption("Une page A4, à imprimer avec le bouton « Imprimer la synthèse » ou à joindre en PDF. "
                     "Chiffres agrégés, jamais de donnée sur les personnes accompagnées.")
-st.iframe(page, height="content")
+# In the frame, Streamlit injects its sizing script: no policy there (every user string is escaped anyway).
+st.iframe(report_html(report, content_policy=False), height="content")

@@ -121,7 +121,7 @@ def test_synthese_for_every_demo_council(shared_demo_url, shared_demo_engine, us
         assert f"<h1>{html.escape(name)}</h1>" in page, name
         assert html.escape(report.sentences[0]) in page, name
         assert f"<div class=value>{report.figure('actions').text}</div>" in page, name
-        assert {b.proto.label for b in at.get("download_button")} == {"Télécharger le PDF", "Page imprimable (HTML)"}
+        assert {b.proto.label for b in at.get("download_button")} == {"Télécharger le PDF", "Page HTML"}
     at.selectbox(key="syn_year").set_value(2025).run()
     assert not at.exception and "Année 2025 — situation au 31/12/2025" in _iframe_html(at)
 
