@@ -52,10 +52,12 @@ class BenchResult:
 
     @property
     def total(self) -> float:
+        """Reading plus importing."""
         return self.read + self.import_
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:
+    """A CSV file as the exchange format writes it."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)

@@ -81,6 +81,7 @@ class KindCounts:
 
     @property
     def total(self) -> int:
+        """Rows of this kind in the import."""
         return self.created + self.updated + self.unchanged
 
 
@@ -120,6 +121,7 @@ class _SetSpec:
 
 
 def _same(old: Any, new: Any) -> bool:
+    """Whether a stored value equals an imported one (archive timestamps compared by day, numbers as floats)."""
     if isinstance(old, dt.datetime) and not isinstance(new, dt.datetime):
         return new is not None and old.date() == new
     if isinstance(old, float) or isinstance(new, float):
@@ -138,6 +140,7 @@ class _Applier:
     """Writes one plan; keeps the ids of everything created so later kinds can refer to them."""
 
     def __init__(self, session: Session, plan: ImportPlan, actor: Actor, progress: Progress | None):
+        """Load the councils and networks once; partners and actions are loaded when first needed."""
         self.session, self.plan, self.actor, self.progress = session, plan, actor, progress
         self.now = utc_now()
         self.report = ImportReport()
@@ -150,6 +153,7 @@ class _Applier:
     # --- lookups -------------------------------------------------------------------------
     @property
     def partners(self) -> dict[tuple[str, str], int]:
+        """(folded name, seat commune code) → partner id, for every partner (created ones included)."""
         if self._partners is None:
             self._partners = {(fold(name), seat.split(":", 1)[1]): id_ for id_, name, seat
                               in self.session.execute(select(Partner.id, Partner.name, Partner.seat_commune_key))}
@@ -157,15 +161,18 @@ class _Applier:
 
     @property
     def actions(self) -> dict[tuple[str, int], int]:
+        """(folded title, council id) → action id, for every action (created ones included)."""
         if self._actions is None:
             self._actions = {(fold(title), council_id): id_ for id_, title, council_id
                              in self.session.execute(select(Action.id, Action.title, Action.council_id))}
         return self._actions
 
     def partner_id(self, ref: tuple[str, str]) -> int:
+        """The id of a partner reference (name, seat commune code)."""
         return self.partners[(fold(ref[0]), ref[1])]
 
     def action_id(self, ref: tuple[str, str]) -> int:
+        """The id of an action reference (title, council name)."""
         return self.actions[(fold(ref[0]), self.councils[fold(ref[1])])]
 
     def refuse(self, row: CheckedRow, column: str, value: str, reason: str) -> None:
@@ -176,6 +183,7 @@ class _Applier:
                 line.ok = False
 
     def status(self, kind: str, row: CheckedRow, status: str, changed: list[str] = ()) -> None:
+        """Record one row's outcome and count it."""
         counts = self.report.counts.setdefault(kind, KindCounts())
         setattr(counts, status, getattr(counts, status) + 1)
         self.report.row_status[(row.source, row.line)] = status
@@ -230,6 +238,7 @@ class _Applier:
             self.session.execute(statement, [{f"p_{key}": value for key, value in row.items()} for row in group])
 
     def delete_pairs(self, spec: _SetSpec, pairs: list[tuple[int, str]]) -> None:
+        """Delete (owner, value) rows of an association table."""
         if pairs:
             statement = delete(spec.table).where(spec.table.c[spec.owner] == bindparam("p_owner"),
                                                  spec.table.c[spec.value] == bindparam("p_value"))
@@ -330,10 +339,12 @@ class _Applier:
         return ids
 
     def stamps(self) -> dict[str, Any]:
+        """Version and timestamps of a new record."""
         return {"version": 1, "created_at": self.now, "updated_at": self.now}
 
     # --- kinds ------------------------------------------------------------------------------
     def instances(self, rows: list[CheckedRow]) -> None:
+        """Councils and their territories."""
         table = Council.__table__
         fields = ("name", "kind", "coordination_contact", "last_plenary", "status")
         ids = self.upsert(
@@ -345,7 +356,9 @@ class _Applier:
         self.councils.update(ids)
 
     def _admin_only(self, what: str) -> Callable[[CheckedRow, dict | None], bool]:
+        """A write check that lets only administrators create or change a record."""
         def allowed(row: CheckedRow, _old: dict | None) -> bool:
+            """Whether the actor may write this row (a refusal is recorded as a problem)."""
             if self.actor.is_admin:
                 return True
             self.refuse(row, "nom", row.record["name"], f"seul un administrateur peut {what}")
@@ -353,6 +366,7 @@ class _Applier:
         return allowed
 
     def reseaux(self, rows: list[CheckedRow]) -> None:
+        """Networks, and their council members."""
         table = Network.__table__
         ids = self.upsert(
             "reseaux", table, rows, key=lambda row: fold(row.record["name"]),
@@ -366,6 +380,7 @@ class _Applier:
                           lambda ref: self.councils[fold(ref)])
 
     def reseaux_partner_members(self, rows: list[CheckedRow]) -> None:
+        """Networks' partner members (once the import's partners exist)."""
         current = set(self.raw_rows(NetworkPartner.__table__, ("network_id", "partner_id")))
         self._add_members(rows, "partner", NetworkPartner.__table__, "partner_id", current, self.partner_id)
 
@@ -392,6 +407,7 @@ class _Applier:
         self.insert_pairs(table, ("network_id", column), new)
 
     def _restatus(self, kind: str, row: CheckedRow, status: str, changed: list[str]) -> None:
+        """Change a row's outcome (an unchanged record that gained a membership is updated)."""
         counts = self.report.counts[kind]
         previous = self.report.row_status[(row.source, row.line)]
         setattr(counts, previous, getattr(counts, previous) - 1)
@@ -412,6 +428,7 @@ class _Applier:
         return False
 
     def partenaires(self, rows: list[CheckedRow]) -> None:
+        """Partners, their territories of intervention and networks."""
         table = Partner.__table__
         fields = ("name", "typology", "siret", "website", "contact_name", "contact_role", "contact_email",
                   "contact_phone", "verified_on", "notes", "archived_at")
@@ -446,14 +463,17 @@ class _Applier:
         self.insert_pairs(NetworkPartner.__table__, ("network_id", "partner_id"), new)
 
     def liens(self, rows: list[CheckedRow]) -> None:
+        """Cooperation links, by council, pair (in either order) and kind."""
         table = CooperationLink.__table__
         fields = ("level", "start_date", "end_date", "note")
 
         def key(row: CheckedRow) -> tuple:
+            """The natural key of a row of this kind."""
             a, b = sorted((self.partner_id(row.record["partner_a"]), self.partner_id(row.record["partner_b"])))
             return (self.councils[fold(row.record["council"])], a, b, row.record["kind"])
 
         def create(row: CheckedRow) -> dict:
+            """The values of a new record of this kind."""
             council_id, a, b, kind = key(row)
             return {"council_id": council_id, "partner_a_id": a, "partner_b_id": b, "kind": kind,
                     **{name: row.record[name] for name in fields}, **self.stamps()}
@@ -463,11 +483,13 @@ class _Applier:
                     key_columns=("council_id", "partner_a_id", "partner_b_id", "kind"))
 
     def actions_(self, rows: list[CheckedRow]) -> None:
+        """Actions and their territories, themes, publics, platforms and fundings."""
         table = Action.__table__
         fields = ("title", "action_type", "status", "start_date", "end_date", "mode", "weekly_hours",
                   "budget_eur", "shared", "notes", "evaluation", "archived_at")
 
         def key(row: CheckedRow) -> tuple:
+            """The natural key of a row of this kind."""
             return (fold(row.record["title"]), self.councils[fold(row.record["council"])])
 
         ids = self.upsert(
@@ -487,6 +509,7 @@ class _Applier:
         self.actions.update(ids)
 
     def action_partenaires(self, rows: list[CheckedRow]) -> None:
+        """Partners' roles in actions (only ever added)."""
         current = set(self.raw_rows(ActionPartner.__table__, ("action_id", "partner_id", "role")))
         new = []
         for row in rows:
@@ -500,10 +523,12 @@ class _Applier:
         self.insert_pairs(ActionPartner.__table__, ("action_id", "partner_id", "role"), new)
 
     def indicateurs(self, rows: list[CheckedRow]) -> None:
+        """Yearly indicators, by action and year."""
         table = Indicator.__table__
         fields = ("people_reached", "sessions", "online_contacts", "referrals")
 
         def key(row: CheckedRow) -> tuple:
+            """The natural key of a row of this kind."""
             return (self.action_id(row.record["action"]), row.record["year"])
 
         self.upsert("indicateurs", table, rows, key=key, fields=fields,
@@ -512,9 +537,11 @@ class _Applier:
                                         **{name: row.record[name] for name in fields}})
 
     def referentiel(self, rows: list[CheckedRow]) -> None:
+        """Coverage rules, by council, action type and public."""
         table = CoverageRule.__table__
 
         def key(row: CheckedRow) -> tuple:
+            """The natural key of a row of this kind."""
             return (self.councils[fold(row.record["council"])], row.record["action_type"], row.record["public"])
 
         self.upsert("referentiel", table, rows, key=key, fields=("population_min",),

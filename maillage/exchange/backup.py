@@ -30,6 +30,7 @@ from maillage.exchange.reader import Limits, ReadError, read_csv
 from maillage.exchange.values import neutralise, unneutralise
 from maillage.formatting import format_int
 from maillage.text import fold
+from models.vocabularies import USER_ROLES
 from models import (
     Action,
     ActionFunding,
@@ -112,6 +113,7 @@ _JOURNAL = _Generic("journal.csv", AuditEntry, (
 
 
 def _to_text(value: Any) -> str:
+    """A value as complement-file text (ISO dates, oui/non, formula-like text neutralised)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -142,6 +144,7 @@ def _from_text(column, value: str) -> Any:
 
 
 def _generic_csv(session: Session, spec: _Generic, where=None, order=None) -> bytes:
+    """One table's rows as a complement CSV file."""
     statement = select(spec.model)
     if where is not None:
         statement = statement.where(where)
@@ -165,6 +168,7 @@ def _read_complement(name: str, data: bytes, headers: list[str]) -> list[dict[st
 
 
 def _generic_rows(name: str, data: bytes, spec: _Generic) -> list[dict[str, Any]]:
+    """A complement file back to column values."""
     table = spec.model.__table__
     rows = _read_complement(name, data, [header for header, _ in spec.columns])
     try:
@@ -195,10 +199,12 @@ def known_revisions() -> set[str]:
 
 
 def _council_names(session: Session) -> dict[int, str]:
+    """Council id → name."""
     return dict(session.execute(select(Council.id, Council.name)).all())
 
 
 def _complements(session: Session) -> dict[str, bytes]:
+    """The complement files: sub-territories, vocabularies, working groups, expected typologies, accounts, journal."""
     councils = _council_names(session)
     networks = dict(session.execute(select(Network.id, Network.name)).all())
     files = {
@@ -316,6 +322,7 @@ def read_backup(data: bytes, source: str = "sauvegarde") -> Backup:
 def database_content(session: Session) -> dict[str, int]:
     """How many councils, networks, partners, actions and sub-territories the database holds."""
     def count(model, *where) -> int:
+        """Rows of one table (optionally filtered)."""
         return int(session.execute(select(func.count()).select_from(model).where(*where)).scalar() or 0)
 
     return {
@@ -332,6 +339,7 @@ def _wipe(session: Session) -> None:
 
 
 def _restore_vocabularies(session: Session, rows: list[dict]) -> int:
+    """Add or update vocabulary entries from a backup; return how many changed."""
     current = {(entry.kind, entry.code): entry for entry in session.execute(select(VocabularyEntry)).scalars()}
     changed = 0
     for row in rows:
@@ -355,6 +363,7 @@ def _restore_after(session: Session, backup: Backup) -> list[str]:
     lines = []
 
     def council_id(name: str, file: str) -> int:
+        """The id of a council named in a complement file."""
         if fold(name) not in councils:
             raise ReadError(f"{file} : instance « {name} » absente de la sauvegarde.")
         return councils[fold(name)]
@@ -378,6 +387,8 @@ def _restore_after(session: Session, backup: Backup) -> list[str]:
         users = {user.email: user for user in session.execute(select(User)).scalars()}
         created = 0
         for row in rows:
+            if row["role"] not in USER_ROLES or not row["email"]:
+                raise ReadError(f"{name} : compte « {row['email']} » au rôle inconnu « {row['role']} ».")
             user = users.get(row["email"])
             if user is None:  # existing accounts keep their role and password
                 user = User(email=row["email"], display_name=unneutralise(row["nom"]), role=row["role"],
@@ -400,6 +411,7 @@ def _restore_after(session: Session, backup: Backup) -> list[str]:
         rows = _generic_rows(name, files[name], _JOURNAL)
 
         def entry_key(values: dict) -> tuple:
+            """What makes two audit entries the same one."""
             at = values["at"]
             if at is not None and at.tzinfo is None:
                 at = at.replace(tzinfo=dt.UTC)

@@ -43,6 +43,7 @@ def fold(text: str) -> str:
 def _limits() -> dict[str, dict[str, int]]:
     """Column → maximum length, from the models (PostgreSQL enforces them)."""
     def length(model, name: str) -> int:
+        """A column's maximum length."""
         return model.__table__.c[name].type.length
 
     return {
@@ -64,6 +65,7 @@ class ImportRefused(MaillageError):
     """The import has problems; nothing was written. `plan.problems` lists them all."""
 
     def __init__(self, plan: "ImportPlan"):
+        """Keep the plan, whose problems say why."""
         self.plan = plan
         count = len(plan.problems)
         super().__init__(f"{count} erreur{'s' if count > 1 else ''} : rien n'a été importé.")
@@ -102,6 +104,7 @@ class ImportPlan:
 
     @property
     def ok(self) -> bool:
+        """Whether nothing stops the import."""
         return not self.problems
 
     @property
@@ -120,6 +123,7 @@ class PartnerRef:
 
     @property
     def key(self) -> tuple[str, str]:
+        """(name, seat commune code)."""
         return (self.name, self.seat)
 
 
@@ -127,6 +131,7 @@ class _Index:
     """Names known from the database and from the rows already checked in this import."""
 
     def __init__(self, session: Session):
+        """Load what rows may refer to, once."""
         self.session = session
         self.territories: set[str] = set(session.exec(select(Territory.key)).all())
         self._commune_names: dict[str, list[str]] | None = None
@@ -159,6 +164,7 @@ class _Index:
         return self._commune_names
 
     def add_partner(self, name: str, seat_code: str, archived: bool = False) -> None:
+        """Know a partner (from the database or a checked row)."""
         self.resolved.clear()
         refs = self.partners.setdefault(fold(name), [])
         for ref in refs:
@@ -180,27 +186,33 @@ class _RowChecker:
     """Collects the problems of one row while parsing its cells."""
 
     def __init__(self, plan: ImportPlan, table: Table, row: Row, vocab: Vocabularies, index: _Index, actor: Actor):
+        """Check one row of one table."""
         self.plan, self.table, self.row = plan, table, row
         self.vocab, self.index, self.actor = vocab, index, actor
         self.failed = False
 
     def cell(self, column: str) -> str:
+        """A cell of the row ('' when the column is absent)."""
         return self.row.cells.get(column, "")
 
     def problem(self, column: str, value: str, reason: str) -> None:
+        """Refuse the row: record a located problem."""
         self.failed = True
         self.plan.problems.append(Problem(self.table.source, self.row.line, column, value, reason))
 
     def warn(self, column: str, value: str, reason: str) -> None:
+        """Flag a cell without refusing the row."""
         self.plan.warnings.append(Problem(self.table.source, self.row.line, column, value, reason))
 
     def required(self, column: str) -> str:
+        """A required cell's value, or a problem when it is empty."""
         value = self.cell(column)
         if not value:
             self.problem(column, "", "valeur obligatoire manquante")
         return value
 
     def parsed(self, column: str, parser: Callable[[str], Any], default: Any = None) -> Any:
+        """A cell through a parser; its CellError becomes a problem."""
         value = self.cell(column)
         try:
             return parser(value)
@@ -209,6 +221,7 @@ class _RowChecker:
             return default
 
     def text(self, column: str, *, private_check: bool = False) -> str:
+        """A free-text cell, flagged when formula-like, refused when it holds personal contact details."""
         value = self.cell(column)
         if looks_like_formula(value):
             self.warn(column, value, "ressemble à une formule de tableur : enregistré comme simple texte")
@@ -231,6 +244,7 @@ class _RowChecker:
         return code
 
     def vocab_list(self, kind: str, column: str, what: str) -> list[str]:
+        """The codes of a `|`-separated vocabulary cell."""
         cell = self.cell(column)
         cache_key = ("vocab", kind, cell)
         known = self.index.cells.get(cache_key)
@@ -257,6 +271,7 @@ _vocab_cache: dict[tuple[int, str, str], str | None] = {}
 
 
 def _parse_vocab(vocab: Vocabularies, kind: str, value: str) -> str | None:
+    """`Vocabularies.parse`, cached per value."""
     key = (id(vocab), kind, value)
     if key not in _vocab_cache:
         if len(_vocab_cache) > 100_000:
@@ -302,6 +317,7 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 def _territory_keys(checker: _RowChecker, column: str, cell: str, levels: set[str] | None) -> list[str]:
+    """Parse one territory cell (no cache)."""
     index = checker.index
     keys: list[str] = []
     for reference in split_list(cell):
@@ -372,6 +388,7 @@ def resolve_partner(index: _Index, value: str) -> tuple[list[PartnerRef], bool]:
 
 
 def _resolve_partner(index: _Index, value: str) -> tuple[list[PartnerRef], bool]:
+    """Candidates for a partner reference, uncached."""
     match = PARTNER_WITH_COMMUNE.match(value) if value.endswith(")") else None
     if match:
         candidates = [ref for ref in index.partners.get(fold(match["name"]), []) if ref.seat == match["code"].upper()]
@@ -388,6 +405,7 @@ def _resolve_partner(index: _Index, value: str) -> tuple[list[PartnerRef], bool]
 
 
 def _partner(checker: _RowChecker, column: str) -> PartnerRef | None:
+    """The partner a cell names, or a problem (unknown, or ambiguous without its commune)."""
     value = checker.required(column)
     if not value:
         return None
@@ -404,6 +422,7 @@ def _partner(checker: _RowChecker, column: str) -> PartnerRef | None:
 
 
 def _action(checker: _RowChecker, council: str | None) -> tuple[str, str] | None:
+    """The action a row names (title in its council), or a problem."""
     title = checker.required("action")
     if not title or council is None:
         return None
@@ -415,11 +434,13 @@ def _action(checker: _RowChecker, council: str | None) -> tuple[str, str] | None
 
 
 def _dates(checker: _RowChecker, start: dt.date | None, end: dt.date | None) -> None:
+    """A problem when the end is before the start."""
     if start and end and end < start:
         checker.problem("fin", checker.cell("fin"), "est avant la date de début")
 
 
 def _check_instances(checker: _RowChecker) -> tuple[dict, str]:
+    """A council row: name, kind, territories, contact, last plenary, status; creation by administrators."""
     index = checker.index
     name = checker.text("nom")
     checker.required("nom")
@@ -446,6 +467,7 @@ def _check_instances(checker: _RowChecker) -> tuple[dict, str]:
 
 
 def _check_reseaux(checker: _RowChecker) -> tuple[dict, str]:
+    """A network row: name, kind, members (resolved once every table is checked)."""
     name = checker.text("nom")
     checker.required("nom")
     kind = checker.vocab_code("network_kind", "type", checker.required("type"), "un type de réseau")
@@ -458,6 +480,7 @@ def _check_reseaux(checker: _RowChecker) -> tuple[dict, str]:
 
 
 def _check_partenaires(checker: _RowChecker) -> tuple[dict, str]:
+    """A partner row: name, typology, seat commune, territories, SIRET, web, networks, contact, dates."""
     index = checker.index
     name = checker.text("nom")
     checker.required("nom")
@@ -501,6 +524,7 @@ def _check_partenaires(checker: _RowChecker) -> tuple[dict, str]:
 
 
 def _check_liens(checker: _RowChecker) -> tuple[dict, str]:
+    """A link row: two different known partners, kind, level, council, dates."""
     council = _council(checker)
     a = _partner(checker, "partenaire_a")
     b = _partner(checker, "partenaire_b")
@@ -532,6 +556,7 @@ def _check_liens(checker: _RowChecker) -> tuple[dict, str]:
 
 
 def _check_actions(checker: _RowChecker) -> tuple[dict, str]:
+    """An action row: title, council, type, status, dates, territories, lists, numbers, notes."""
     title = checker.text("titre", private_check=True)
     checker.required("titre")
     council = _council(checker)
@@ -572,6 +597,7 @@ def _check_actions(checker: _RowChecker) -> tuple[dict, str]:
 
 
 def _check_action_partenaires(checker: _RowChecker) -> tuple[dict, str]:
+    """A role row: known action of the council, known partner, role; exact repeats ignored."""
     council = _council(checker)
     action = _action(checker, council)
     partner = _partner(checker, "partenaire")
@@ -587,6 +613,7 @@ def _check_action_partenaires(checker: _RowChecker) -> tuple[dict, str]:
 
 
 def _check_indicateurs(checker: _RowChecker) -> tuple[dict, str]:
+    """An indicator row: known action, plausible year, counts."""
     council = _council(checker)
     action = _action(checker, council)
     checker.required("annee")
@@ -608,6 +635,7 @@ def _check_indicateurs(checker: _RowChecker) -> tuple[dict, str]:
 
 
 def _check_referentiel(checker: _RowChecker) -> tuple[dict, str]:
+    """A coverage rule row: council, action type, public, minimum population."""
     council = _council(checker)
     action_type = checker.vocab_code("action_type", "type_action", checker.required("type_action"), "un type d'action")
     public = checker.vocab_code("public", "public", checker.required("public"), "un public")

@@ -57,6 +57,7 @@ class ExportData:
     tables: dict[str, list[list[Cell]]]
 
     def count(self, kind: str) -> int:
+        """How many rows of one kind."""
         return len(self.tables.get(kind, []))
 
 
@@ -69,6 +70,7 @@ def territory_reference(key: str) -> str:
 
 
 def _territory_cell(keys: Iterable[str]) -> str:
+    """Territory keys as one `|`-separated cell, communes first."""
     return "|".join(territory_reference(key) for key in sorted(keys, key=lambda k: (LEVEL_ORDER.get(k.split(":")[0], 9), k)))
 
 
@@ -93,6 +95,7 @@ def collect(session: Session, actor: Actor) -> ExportData:
     vocab = Vocabularies.load(session)
 
     def in_scope(council_id: int) -> bool:
+        """Whether a council is exported for this actor."""
         return scope is None or council_id in scope
 
     councils = {c.id: c for c in session.execute(select(Council)).scalars() if in_scope(c.id)}
@@ -114,12 +117,14 @@ def collect(session: Session, actor: Actor) -> ExportData:
         name_counts[fold(partner.name)] += 1
 
     def partner_ref(partner_id: int) -> str:
+        """How a partner is named in a file: its name, with its commune code when the name is shared."""
         partner = all_partners[partner_id]
         if name_counts[fold(partner.name)] > 1:
             return f"{partner.name} ({partner.seat_commune_key.split(':', 1)[1]})"
         return partner.name
 
     def partner_sort(partner_id: int) -> tuple:
+        """Partners in name order (never by id)."""
         partner = all_partners[partner_id]
         return (fold(partner.name), partner.name, partner.seat_commune_key)
 
@@ -178,6 +183,7 @@ def collect(session: Session, actor: Actor) -> ExportData:
     }
 
     def action_sort(action_id: int) -> tuple:
+        """Actions by council then title (never by id)."""
         action = actions[action_id]
         council = councils[action.council_id]
         return (fold(council.name), council.name, fold(action.title), action.title)
@@ -219,6 +225,7 @@ def collect(session: Session, actor: Actor) -> ExportData:
 
 
 def _grouped(session: Session, owner_column, value_column) -> dict[int, list[str]]:
+    """owner id → its values, for one association table."""
     grouped: dict[int, list[str]] = defaultdict(list)
     for owner, value in session.execute(select(owner_column, value_column)):
         grouped[owner].append(value)
@@ -226,6 +233,7 @@ def _grouped(session: Session, owner_column, value_column) -> dict[int, list[str
 
 
 def _as_date(value: dt.datetime | None) -> dt.date | None:
+    """The day of a timestamp."""
     return value.date() if value is not None else None
 
 

@@ -18,6 +18,7 @@ from maillage.exchange.reader import Table
 
 
 def _actor(actor: Actor, user_email: str | None) -> Actor:
+    """The actor, with another e-mail when one is given (the demo loader's « démo »)."""
     return dataclasses.replace(actor, email=user_email) if user_email else actor
 
 
@@ -67,6 +68,7 @@ class PreviewRow:
 
     @property
     def kind_label(self) -> str:
+        """The French name of the row's kind."""
         return KINDS[self.kind].label
 
 
@@ -80,6 +82,7 @@ class ImportPreview:
 
     @property
     def ok(self) -> bool:
+        """Whether the import may be applied."""
         return self.plan.ok
 
     def summary(self) -> list[str]:

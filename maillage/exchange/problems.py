@@ -31,6 +31,7 @@ class Problem:
         return f"{self.where} : {text}" if self.where else text
 
     def __str__(self) -> str:
+        """The problem with its file name first."""
         return f"{self.source}, {self.message}" if self.source else self.message
 
 

@@ -50,9 +50,11 @@ class QualityReport:
 
     @property
     def total(self) -> int:
+        """How many items in every section."""
         return sum(len(section.items) for section in self.sections)
 
     def section(self, code: str) -> QualitySection:
+        """One section by its code."""
         return next(section for section in self.sections if section.code == code)
 
 

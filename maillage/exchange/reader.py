@@ -30,6 +30,7 @@ class ReadError(MaillageError):
     """The file cannot be read as a table (encoding, shape, size); `messages` say why, in French."""
 
     def __init__(self, messages: list[str] | str):
+        """One message or several."""
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         super().__init__(" ; ".join(self.messages))
 
@@ -70,16 +71,19 @@ class Table:
 
     @property
     def format(self) -> KindFormat:
+        """The format of this table's kind."""
         return KINDS[self.kind]
 
 
 def _too_big(source: str, size: int, limits: Limits) -> ReadError:
+    """The error for a file over the size limit."""
     megabytes = format_decimal(size / 1024 / 1024, 1)
     limit = format_int(limits.max_bytes // 1024 // 1024)
     return ReadError(f"{source} : le fichier pèse {megabytes} Mo, au-delà de la limite de {limit} Mo ; découpez-le.")
 
 
 def _too_many_rows(source: str, limits: Limits) -> ReadError:
+    """The error for a file over the row limit."""
     return ReadError(f"{source} : plus de {format_int(limits.max_rows)} lignes, au-delà de la limite ; découpez le fichier.")
 
 
@@ -118,6 +122,7 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
 
 
 def _byte_position(data: bytes, position: int) -> str:
+    """`octet 0x81 ligne 2`: where an undecodable byte is."""
     line = data.count(b"\n", 0, position) + 1
     return f"octet {data[position]:#04x} ligne {line}"
 
@@ -144,6 +149,7 @@ def _records(text: str, delimiter: str, source: str, limits: Limits, stop_after:
 
 
 def _csv_error(error: csv.Error) -> str:
+    """The csv module's error, in French."""
     message = str(error)
     if "field larger than field limit" in message:
         return "une cellule dépasse 131 072 caractères"
@@ -178,6 +184,7 @@ def _choose_delimiter(text: str, kind: str | None, source: str, limits: Limits) 
 
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:
+    """How many times a separator appears outside quotes in a line."""
     count, quoted = 0, False
     for char in line:
         if char == '"':
@@ -321,6 +328,7 @@ def read_csv(kind: str | None, data: bytes, source: str, limits: Limits = DEFAUL
 
 
 def _guess_from_records(records: list[tuple[int, list]]) -> str | None:
+    """The kind the first rows' headers name, or None."""
     for _line, record in [(line, record) for line, record in records if any(_cell_text(c) for c in record)][:HEADER_SEARCH_ROWS]:
         kind = guess_kind([_cell_text(cell) for cell in record])
         if kind:
@@ -383,6 +391,7 @@ def _sheet_records(sheet, source: str, limits: Limits, budget: list[int]) -> lis
 
 
 def _read_workbook(workbook, source: str, kind: str | None, limits: Limits) -> list[Table]:
+    """Every sheet of an open workbook as a table of its kind."""
     sheets = [sheet for sheet in workbook.worksheets if compact(sheet.title) not in IGNORED_SHEETS]
     budget = [0]
     loaded = [(sheet.title, _sheet_records(sheet, source, limits, budget)) for sheet in sheets]

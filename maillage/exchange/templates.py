@@ -50,6 +50,7 @@ def _typed(column_type: str, value: str) -> Any:
 
 
 def _allowed(vocab: Vocabularies, kind: str, column: str) -> str:
+    """The codes (and labels) a column takes, for the instructions sheet."""
     vocabulary = VOCABULARY_COLUMNS.get((kind, column))
     if vocabulary is None:
         return ""

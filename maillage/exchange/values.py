@@ -164,4 +164,5 @@ def format_bool_cell(value: bool | None) -> str:
 
 
 def _is_plain_number(cell: str) -> bool:
+    """Whether a cell is a signed number (not a formula)."""
     return _PLAIN_NUMBER.fullmatch(cell.strip()) is not None
