@@ -66,6 +66,7 @@ STATUSES = ("en_cours",) * 7 + ("terminee", "projet", "suspendue")
 
 
 def _date(rng: random.Random, first: int, last: int) -> dt.date:
+    """A random day between the first and the last year."""
     return dt.date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
 
 
@@ -144,6 +145,7 @@ def generate(engine: Engine, actions: int, seed: int = SEED, partners: int = 400
 
 
 def _timed(function, *args, **kwargs):
+    """(result, seconds) of a call."""
     start = time.perf_counter()
     result = function(*args, **kwargs)
     return result, time.perf_counter() - start

@@ -161,6 +161,7 @@ class Comparison:
 
     @property
     def indicators(self) -> tuple[IndicatorSpec, ...]:
+        """The compared indicators, in table order."""
         return INDICATORS
 
     @property
@@ -264,6 +265,7 @@ def network_council_ids(session: Session, actor: Actor, network_id: int) -> list
 
 
 def _check_councils(session: Session, actor: Actor, council_ids: list[int]) -> dict[int, Council]:
+    """The councils asked for, checked: at least one, at most MAX_COUNCILS, existing, comparable by the actor."""
     if not council_ids:
         raise ValidationError([("councils", "Instances : choisissez au moins une instance à comparer")])
     if len(set(council_ids)) > MAX_COUNCILS:
@@ -320,6 +322,7 @@ def people_reached(session: Session, council_ids: list[int], year: int) -> dict[
 
 
 def _actions(session: Session, council_ids: list[int]) -> list[Action]:
+    """The non-archived actions of the given councils."""
     return list(session.exec(select(Action).where(Action.council_id.in_(council_ids), Action.archived_at.is_(None))))
 
 

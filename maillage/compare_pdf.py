@@ -33,6 +33,7 @@ SHARING_NOTE = ("Chiffres agrégés calculés sur toutes les actions de chaque i
 
 
 def _indicator_tables(doc: PdfDocument, comparison: Comparison) -> None:
+    """The indicators, councils as columns (six per block), then the missing typologies."""
     councils = comparison.councils
     style = FontFace(emphasis="BOLD", fill_color=(232, 237, 243), size_pt=7)
     for start in range(0, len(councils), COUNCILS_PER_BLOCK):
@@ -63,6 +64,7 @@ def _indicator_tables(doc: PdfDocument, comparison: Comparison) -> None:
 
 
 def _shade(count: int, top: int) -> tuple[int, int, int]:
+    """Fill of a who-does-what cell: white for none, darker blue for more actions."""
     if not count:
         return (255, 255, 255)
     t = 0.15 + 0.55 * count / max(top, 1)
@@ -70,6 +72,7 @@ def _shade(count: int, top: int) -> tuple[int, int, int]:
 
 
 def _matrix(doc: PdfDocument, comparison: Comparison) -> None:
+    """Councils × active action types, the number of active actions written in each cell."""
     types = comparison.active_types()
     if not types:
         paragraph(doc, "Aucune action en cours dans ces instances à cette date.", size=8)
@@ -116,6 +119,7 @@ def _matrix(doc: PdfDocument, comparison: Comparison) -> None:
 
 
 def _charts(doc: PdfDocument, comparison: Comparison) -> None:
+    """One ranked bar chart per indicator, two per row."""
     column_width = (doc.epw - 8) / 2
     column = 0
     n = len(comparison.councils)
@@ -153,6 +157,7 @@ def _charts(doc: PdfDocument, comparison: Comparison) -> None:
 
 
 def _actions(doc: PdfDocument, comparison: Comparison) -> None:
+    """The actions the reader may see, with their pilots, and how many are not listed."""
     entries = [e for f in comparison.councils for key, items in sorted(comparison.listed.items())
                if key[0] == f.council_id for e in items]
     if not entries:

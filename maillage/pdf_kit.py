@@ -35,6 +35,7 @@ class PdfDocument(FPDF):
 
     def __init__(self, orientation: str = "P", title: str = "", footer: str = "",
                  created: dt.datetime | None = None):
+        """Create the document and load the shipped fonts."""
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.add_font(FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))

@@ -34,6 +34,7 @@ from maillage.formatting import format_decimal, format_int, format_percent
 from maillage.french import signed
 from maillage.network import network_changes
 from maillage.network_data import GraphFilters, NetworkGraph, Scope, build_graph, load_source
+from maillage.report_sentences import sentences
 from maillage.reporting_period import as_of_for, historical_rank, offered_years, ran_during, ran_on
 from maillage.territories import territory_labels
 from maillage.vocab import Vocabularies
@@ -97,6 +98,7 @@ class KeyFigure:
 
 
 def _format(value, kind: str, digits: int) -> str:
+    """A key figure's value in French."""
     if value is None:
         return "—"
     if kind == PERCENT:
@@ -191,6 +193,7 @@ class CouncilReport:
 
     @property
     def previous_year(self) -> int:
+        """The year the changes are measured from."""
         return self.year - 1
 
     @property
@@ -200,6 +203,7 @@ class CouncilReport:
 
     @property
     def links(self) -> int:
+        """Active declared links at the report's date."""
         return sum(self.links_by_level.values())
 
     @property
@@ -216,6 +220,7 @@ class CouncilReport:
 
 
 def _links_by_level(graph: NetworkGraph) -> dict[int, int]:
+    """Active declared links of a graph per level (1 to 4)."""
     levels = {link.id: link.level for link in graph.source.links}
     counts = {level: 0 for level in (1, 2, 3, 4)}
     for edge in graph.edges.values():
@@ -225,15 +230,18 @@ def _links_by_level(graph: NetworkGraph) -> dict[int, int]:
 
 
 def _engaged(graph: NetworkGraph) -> int:
+    """Partners with at least one link or running shared action in the graph."""
     return sum(1 for neighbours in graph.adjacency().values() if neighbours)
 
 
 def _coverage_at(snapshot, council_id: int, as_of: dt.date, today: dt.date) -> CouncilCoverage:
+    """The council's coverage at a date, past actions ranked by their dates (reporting_period)."""
     ranks = {a.id: historical_rank(a, as_of, today) for a in snapshot.actions.values()}
     return compute_council(snapshot, council_id, as_of, ranks=ranks)
 
 
 def _people_by_year(session: Session, council_id: int, years: list[int]) -> dict[int, int]:
+    """year → people reached by the council's actions that year (years without figures absent)."""
     rows = session.exec(
         select(Indicator.year, func.sum(Indicator.people_reached))
         .join(Action, Action.id == Indicator.action_id)
@@ -319,8 +327,6 @@ def report_years(session: Session, actor: Actor, council_id: int, today: dt.date
 def council_report(session: Session, actor: Actor, council_id: int, year: int | None = None,
                    today: dt.date | None = None) -> CouncilReport:
     """The summary of one council for `year` (default: this year), for someone who may read the council."""
-    from maillage.report_sentences import sentences
-
     today = today or dt.date.today()
     council = session.get(Council, council_id)
     if council is None:
@@ -351,6 +357,7 @@ def council_report(session: Session, actor: Actor, council_id: int, year: int | 
     single = single_partner_actions(session, council_id, as_of)
 
     def hours(items: list[Action]) -> float:
+        """Weekly hours of the online actions among `items`."""
         return sum(a.weekly_hours or 0 for a in items if a.mode == "en_ligne")
 
     online = [a for a in active if a.mode == "en_ligne"]

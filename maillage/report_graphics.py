@@ -68,6 +68,7 @@ def _rings(geometry: dict) -> list[list[tuple[float, float]]]:
 
 
 def _ring_area(ring: list[tuple[float, float]]) -> float:
+    """Area of a ring (shoelace formula)."""
     return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))) / 2
 
 
@@ -87,6 +88,7 @@ def project_map(features: list[dict], width: float, height: float, margin: float
     offset_y = (height - span_y * scale) / 2
 
     def project(lon: float, lat: float) -> tuple[float, float]:
+        """Longitude/latitude → drawing units."""
         return (round(offset_x + (lon - min_lon) * shrink * scale, 2), round(offset_y + (max_lat - lat) * scale, 2))
 
     shapes = []

@@ -51,10 +51,12 @@ button { font: inherit; padding: .35rem .9rem; margin-bottom: .6rem; cursor: poi
 
 
 def _e(text: object) -> str:
+    """HTML-escaped text (quotes included)."""
     return html.escape(str(text or ""), quote=True)
 
 
 def _tile(figure: KeyFigure, previous_year: int) -> str:
+    """One key figure as an HTML tile."""
     mood = "" if figure.improved is None else (" good" if figure.improved else " bad")
     mark = TREND_MARKS.get(figure.trend or "", "")
     return (f"<div class=tile><div class=label>{_e(figure.label)}</div><div class=value>{_e(figure.text)}</div>"
@@ -117,6 +119,7 @@ def bars_svg(rows: list[tuple[str, float | None, str, bool]], title: str, width:
 
 
 def _actions(report: CouncilReport) -> str:
+    """The main actions as an HTML table."""
     if not report.actions:
         return f"<p>Aucune action en {report.year}.</p>"
     rows = "".join(

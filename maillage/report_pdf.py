@@ -37,6 +37,7 @@ TREND_MARKS = {"up": "▲", "down": "▼", "same": "="}
 
 def _tile(doc: PdfDocument, x: float, y: float, width: float, height: float, figure: KeyFigure,
           previous_year: int) -> None:
+    """One key figure: label, value, and its change coloured by direction."""
     doc.set_fill_color(244, 246, 249)
     doc.rect(x, y, width, height, style="F")
     doc.set_xy(x + 2, y + 1.2)
@@ -57,6 +58,7 @@ def _tile(doc: PdfDocument, x: float, y: float, width: float, height: float, fig
 
 
 def _tiles(doc: PdfDocument, report: CouncilReport) -> None:
+    """The key figures, four per row."""
     per_row = 4
     width = (doc.epw - TILE_GAP * (per_row - 1)) / per_row
     height = 14.5
@@ -70,6 +72,7 @@ def _tiles(doc: PdfDocument, report: CouncilReport) -> None:
 
 
 def _map_block(doc: PdfDocument, report: CouncilReport, x: float, y: float, width: float, height: float) -> float:
+    """The coverage map in its frame, its legend and its source note; returns the y below."""
     doc.set_draw_color(*RULE)
     doc.set_line_width(0.2)
     doc.rect(x, y, width, height)
@@ -93,6 +96,7 @@ def _map_block(doc: PdfDocument, report: CouncilReport, x: float, y: float, widt
 
 
 def _partnership_block(doc: PdfDocument, report: CouncilReport, x: float, y: float, width: float) -> float:
+    """Links by level (with last year's), newcomers, and people reached by year; returns the y below."""
     doc.set_xy(x, y)
     doc.set_font(FAMILY, "B", 8)
     doc.cell(width, 4, f"Liens actifs par niveau (fin {report.previous_year} entre parenthèses)")
@@ -126,6 +130,7 @@ def _partnership_block(doc: PdfDocument, report: CouncilReport, x: float, y: flo
 
 
 def _actions_table(doc: PdfDocument, report: CouncilReport, limit: int) -> None:
+    """The main actions: title and type, partners, results of the year."""
     if not report.actions:
         paragraph(doc, f"Aucune action en {report.year}.", size=8)
         return
@@ -160,6 +165,7 @@ LAYOUTS = (Layout(5, 4, 56, 3), Layout(4, 3, 50, 2), Layout(3, 2, 44, 2), Layout
 
 
 def _render(report: CouncilReport, layout: Layout, created: dt.datetime | None) -> PdfDocument:
+    """The whole page with one layout (the caller checks whether it fits on one page)."""
     footer = (f"{report.name} · synthèse {report.year} du {format_date(report.today)} · Maillage · "
               "effectifs agrégés uniquement" + (" · données de démonstration" if report.demo else ""))
     doc = PdfDocument("P", title=f"Synthèse {report.year} — {report.name}", footer=footer, created=created)

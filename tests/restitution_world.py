@@ -47,6 +47,7 @@ class World:
 
 
 def _indicator(session: Session, action_id: int, year: int, people: int, sessions: int | None = None) -> None:
+    """Add one year's figures to an action."""
     session.add(Indicator(action_id=action_id, year=year, people_reached=people, sessions=sessions))
 
 

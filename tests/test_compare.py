@@ -24,6 +24,7 @@ from maillage.compare_pdf import comparison_pdf
 from maillage.compare_tables import cell_records, indicator_records, matrix_records, ranking_records
 from maillage.errors import NotFoundError, PermissionDenied, ValidationError
 from models import Action
+from tests.builders import add_council
 from tests.restitution_world import TODAY, build_world
 
 
@@ -269,3 +270,18 @@ def test_default_network_is_the_largest_of_the_selected_council(world):
         assert default_network(session, SYSTEM, w.saintes) == w.network  # none of its own: the largest
         saintes = Actor("coord@saintes.fr", "coordinateur", council_ids=frozenset({w.saintes}))
         assert default_network(session, saintes, w.saintes) is None
+
+
+def test_a_council_with_nothing_yet(empty_engine):
+    with Session(empty_engine) as session:
+        council = add_council(session, "CISPD en création", [])
+        session.commit()
+        comparison = compare_councils(session, SYSTEM, [council.id], None, TODAY)
+    values = _values(comparison, council.id)
+    assert values["population"] == 0 and values["partenaires"] == 0 and values["densite"] is None
+    assert values["score_couverture"] is None and values["heures_en_ligne_10000_hab"] is None
+    assert values["personnes_touchees"] is None and values["derniere_pleniere"] is None
+    assert comparison.ranks["densite"] == {council.id: None}
+    assert comparison.active_types() == [] and matrix_records(comparison) == []
+    assert load_workbook(io.BytesIO(comparison_xlsx(comparison)))["indicateurs"]["A2"].value == "CISPD en création"
+    assert "CISPD en création" in PdfReader(io.BytesIO(comparison_pdf(comparison))).pages[0].extract_text()

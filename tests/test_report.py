@@ -18,6 +18,7 @@ from maillage.report_pdf import report_filename, report_pdf
 from maillage.report_sentences import gap_phrase
 from maillage.reporting_period import as_of_for, check_year, offered_years, ran_during, ran_on
 from models import Partner
+from tests.builders import add_council
 from tests.restitution_world import TODAY, build_world
 
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -224,3 +225,18 @@ def test_reporting_period():
     assert offered_years(2023, today) == [2026, 2025, 2024, 2023]
     assert offered_years(None, today) == [2026]
     assert len(offered_years(1990, today)) == 15
+
+
+def test_a_council_with_nothing_yet(empty_engine):
+    """No territory, partner, link or action: every part of the summary still says something sensible."""
+    with Session(empty_engine) as session:
+        council = add_council(session, "CISPD en création", [])
+        session.commit()
+        report = council_report(session, SYSTEM, council.id, None, TODAY)
+    assert report.sentences[:2] == ["Aucune action en cours.",
+                                    "Aucun effectif de personnes touchées n'est saisi pour 2026."]
+    assert "Aucun partenaire ; aucun lien actif." in report.sentences
+    assert report.coverage_score is None and report.map_features == [] and report.gaps == []
+    text, reader = _pdf_text(report_pdf(report))
+    assert "CISPD en création" in text and "Carte indisponible" in text and len(reader.pages) == 1
+    assert "Aucune action en 2026." in text

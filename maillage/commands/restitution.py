@@ -55,6 +55,7 @@ def register(subparsers) -> None:
 
 
 def _extension(path: str, allowed: tuple[str, ...]) -> str:
+    """The output file's extension, if allowed; a French error otherwise."""
     suffix = Path(path).suffix.lower()
     if suffix not in allowed:
         raise MaillageError(f"--out : « {path} » doit se terminer par " + " ou ".join(allowed))
@@ -62,6 +63,7 @@ def _extension(path: str, allowed: tuple[str, ...]) -> str:
 
 
 def _write(path: str, content: bytes) -> None:
+    """Write the file; a French error if it cannot be written."""
     try:
         Path(path).write_bytes(content)
     except OSError as error:
