@@ -49,13 +49,28 @@ class DuplicatePair:
     reason: str
 
 
+@dataclass(frozen=True)
+class _Light:
+    """The columns duplicate detection reads."""
+
+    id: int
+    name: str
+    seat_commune_key: str
+    siret: str | None
+
+
 def find_duplicates(session: Session, partner_ids: set[int] | None = None) -> list[DuplicatePair]:
     """Pairs of active partners that are likely duplicates (optionally: involving one of `partner_ids`)."""
-    partners = session.exec(select(Partner).where(Partner.archived_at.is_(None)).order_by(Partner.id)).all()
-    communes = dict(session.exec(select(Territory.key, Territory.name).where(
-        Territory.key.in_(sorted({p.seat_commune_key for p in partners}) or ["-"]))).all())
-    groups: dict[tuple[str, str], list[Partner]] = {}
-    by_siret: dict[str, list[Partner]] = {}
+    partners = [_Light(*row) for row in session.exec(
+        select(Partner.id, Partner.name, Partner.seat_commune_key, Partner.siret)
+        .where(Partner.archived_at.is_(None)).order_by(Partner.id))]
+    seats = sorted({p.seat_commune_key for p in partners})
+    communes: dict[str, str] = {}
+    for start in range(0, len(seats), 900):
+        communes.update(session.exec(select(Territory.key, Territory.name)
+                                     .where(Territory.key.in_(seats[start:start + 900]))).all())
+    groups: dict[tuple[str, str], list[_Light]] = {}
+    by_siret: dict[str, list[_Light]] = {}
     for partner in partners:
         groups.setdefault((partner.seat_commune_key, name_key(partner.name)), []).append(partner)
         if partner.siret:

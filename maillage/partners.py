@@ -20,7 +20,7 @@ from maillage.partner_access import can_see_contact, can_write_partner, in_partn
 from maillage.partner_input import CleanPartner, PartnerInput, clean_partner
 from maillage.partnership import council_footprint, partnership_ids
 from maillage.records import check_version, mark_updated
-from maillage.territories import footprint, territory_labels
+from maillage.territories import Footprint, footprint, territory_labels
 from maillage.text import fold
 from maillage.vocab import Vocabularies
 from models import (
@@ -61,12 +61,13 @@ class PartnerFilters:
 
 @dataclass(frozen=True)
 class PartnerRow:
-    """One line of the register."""
+    """One line of the register (with what the filters need)."""
 
     id: int
     name: str
     typology: str
     typology_label: str
+    group: str
     group_label: str
     commune_key: str
     commune_name: str
@@ -76,6 +77,10 @@ class PartnerRow:
     networks: tuple[str, ...]
     updated_at: dt.datetime
     version: int
+    siret: str = ""
+    territory_keys: tuple[str, ...] = ()
+    network_ids: tuple[int, ...] = ()
+    search_text: str = ""  # folded name and seat commune
 
 
 @dataclass
@@ -102,80 +107,97 @@ def _archived_members(session: Session, council_id: int) -> set[int]:
     return {p.id for p in archived if in_partnership(session, p, council_id)}
 
 
-def list_partners(session: Session, filters: PartnerFilters = PartnerFilters(), sort: str = "name",
-                  descending: bool = False, today: dt.date | None = None) -> PartnerList:
-    """The register: partners matching every filter, sorted (names compared without case or accents)."""
+def register_rows(session: Session, council_id: int | None = None, archived: str = "active",
+                  today: dt.date | None = None) -> list[PartnerRow]:
+    """Every partner of the scope (a council's partnership, or all), active, archived or both: the heavy read,
+    done once per data version; `filter_rows` then answers each search without the database."""
     today = today or dt.date.today()
     vocab = Vocabularies.load(session)
-    statement = select(Partner)
-    if filters.archived == "active":
+    statement = select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key, Partner.siret,
+                       Partner.verified_on, Partner.archived_at, Partner.updated_at, Partner.version)
+    if archived == "active":
         statement = statement.where(Partner.archived_at.is_(None))
-    elif filters.archived == "archived":
+    elif archived == "archived":
         statement = statement.where(Partner.archived_at.is_not(None))
     partners = list(session.exec(statement))
-    if filters.council_id is not None:
-        members = partnership_ids(session, filters.council_id)
-        if filters.archived != "active":
-            members |= _archived_members(session, filters.council_id)
-        partners = [p for p in partners if p.id in members]
-    scope_total = len(partners)
+    if council_id is not None:
+        members = partnership_ids(session, council_id)
+        if archived != "active":
+            members |= _archived_members(session, council_id)
+        partners = [p for p in partners if p[0] in members]
 
     territories: dict[int, list[str]] = {}
     for partner_id, key in session.exec(select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)):
         territories.setdefault(partner_id, []).append(key)
     network_names = dict(session.exec(select(Network.id, Network.name)).all())
-    memberships: dict[int, list[str]] = {}
+    memberships: dict[int, list[int]] = {}
     for network_id, partner_id in session.exec(select(NetworkPartner.network_id, NetworkPartner.partner_id)):
-        memberships.setdefault(partner_id, []).append(network_names.get(network_id, ""))
-    seat_keys = sorted({p.seat_commune_key for p in partners})
+        memberships.setdefault(partner_id, []).append(network_id)
+    seat_keys = sorted({p[3] for p in partners})
     communes: dict[str, str] = {}
     for start in range(0, len(seat_keys), 900):
         communes.update(session.exec(select(Territory.key, Territory.name)
                                      .where(Territory.key.in_(seat_keys[start:start + 900]))).all())
-
-    query = fold(filters.query)
-    area = None
-    if filters.territory:
-        area = footprint(session, [filters.territory])
-    in_network = None
-    if filters.network_id is not None:
-        in_network = set(session.exec(select(NetworkPartner.partner_id)
-                                      .where(NetworkPartner.network_id == filters.network_id)).all())
     rows = []
-    for p in partners:
-        group = vocab.group_of(p.typology)
-        if query and query not in fold(p.name) and query not in fold(communes.get(p.seat_commune_key, "")) \
-                and query != (p.siret or ""):
-            continue
-        if filters.typologies and p.typology not in filters.typologies:
-            continue
-        if filters.groups and group not in filters.groups:
-            continue
-        if filters.commune and p.seat_commune_key != filters.commune:
-            continue
-        if area is not None and not (area.meets(p.seat_commune_key) or any(area.meets(k) for k in territories.get(p.id, ()))):
-            continue
-        if in_network is not None and p.id not in in_network:
-            continue
-        stale = is_stale(p.verified_on, today)
-        if (filters.freshness == "stale" and not stale) or (filters.freshness == "fresh" and stale):
-            continue
+    for partner_id, name, typology, seat, siret, verified_on, archived_at, updated_at, version in partners:
+        group = vocab.group_of(typology)
+        commune = communes.get(seat, seat)
+        networks = sorted(memberships.get(partner_id, ()))
         rows.append(PartnerRow(
-            id=p.id, name=p.name, typology=p.typology, typology_label=vocab.label("typology", p.typology),
-            group_label=vocab.label("typology_group", group), commune_key=p.seat_commune_key,
-            commune_name=communes.get(p.seat_commune_key, p.seat_commune_key), verified_on=p.verified_on,
-            stale=stale, archived=p.archived_at is not None, networks=tuple(sorted(memberships.get(p.id, ()))),
-            updated_at=p.updated_at, version=p.version,
+            id=partner_id, name=name, typology=typology, typology_label=vocab.label("typology", typology),
+            group=group, group_label=vocab.label("typology_group", group), commune_key=seat, commune_name=commune,
+            verified_on=verified_on, stale=is_stale(verified_on, today), archived=archived_at is not None,
+            networks=tuple(sorted(network_names.get(n, "") for n in networks)), updated_at=updated_at,
+            version=version, siret=siret or "", territory_keys=tuple(sorted(territories.get(partner_id, ()))),
+            network_ids=tuple(networks), search_text=f"{fold(name)} | {fold(commune)}",
         ))
-    keys = {
-        "name": lambda r: (fold(r.name), r.id),
-        "typology": lambda r: (fold(r.typology_label), fold(r.name), r.id),
-        "commune": lambda r: (fold(r.commune_name), fold(r.name), r.id),
-        "verified_on": lambda r: (r.verified_on or dt.date.min, fold(r.name), r.id),
-        "updated_at": lambda r: (r.updated_at.replace(tzinfo=None) if r.updated_at else dt.datetime.min, fold(r.name), r.id),
-    }
-    rows.sort(key=keys.get(sort, keys["name"]), reverse=descending)
-    return PartnerList(rows=rows, scope_total=scope_total)
+    return rows
+
+
+SORT_KEYS = {
+    "name": lambda r: (fold(r.name), r.id),
+    "typology": lambda r: (fold(r.typology_label), fold(r.name), r.id),
+    "commune": lambda r: (fold(r.commune_name), fold(r.name), r.id),
+    "verified_on": lambda r: (r.verified_on or dt.date.min, fold(r.name), r.id),
+    "updated_at": lambda r: (r.updated_at.replace(tzinfo=None) if r.updated_at else dt.datetime.min, fold(r.name), r.id),
+}
+
+
+def filter_rows(rows: list[PartnerRow], filters: PartnerFilters, sort: str = "name", descending: bool = False,
+                area: Footprint | None = None) -> PartnerList:
+    """The rows matching every filter (the territory one through `area`, its footprint), sorted."""
+    query = fold(filters.query)
+    digits = filters.query.replace(" ", "")
+    kept = []
+    for r in rows:
+        if filters.archived == "active" and r.archived or filters.archived == "archived" and not r.archived:
+            continue
+        if query and query not in r.search_text and not (digits and digits == r.siret):
+            continue
+        if filters.typologies and r.typology not in filters.typologies:
+            continue
+        if filters.groups and r.group not in filters.groups:
+            continue
+        if filters.commune and r.commune_key != filters.commune:
+            continue
+        if area is not None and not (area.meets(r.commune_key) or any(area.meets(k) for k in r.territory_keys)):
+            continue
+        if filters.network_id is not None and filters.network_id not in r.network_ids:
+            continue
+        if (filters.freshness == "stale" and not r.stale) or (filters.freshness == "fresh" and r.stale):
+            continue
+        kept.append(r)
+    kept.sort(key=SORT_KEYS.get(sort, SORT_KEYS["name"]), reverse=descending)
+    return PartnerList(rows=kept, scope_total=sum(
+        1 for r in rows if filters.archived == "all" or r.archived == (filters.archived == "archived")))
+
+
+def list_partners(session: Session, filters: PartnerFilters = PartnerFilters(), sort: str = "name",
+                  descending: bool = False, today: dt.date | None = None) -> PartnerList:
+    """The register: partners matching every filter, sorted (names compared without case or accents)."""
+    rows = register_rows(session, filters.council_id, filters.archived, today)
+    area = footprint(session, [filters.territory]) if filters.territory else None
+    return filter_rows(rows, filters, sort, descending, area)
 
 
 def _write_sets(session: Session, partner_id: int, territory_keys: list[str], network_ids: list[int]) -> None:
@@ -441,13 +463,16 @@ def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.da
 
 def partner_choices(session: Session, council_id: int | None = None, exclude: int | None = None) -> dict[int, str]:
     """id → `Name (Commune)` of active partners (a council's partnership first when given), for pickers."""
-    partners = session.exec(select(Partner).where(Partner.archived_at.is_(None))).all()
-    communes = dict(session.exec(select(Territory.key, Territory.name).where(
-        Territory.key.in_(sorted({p.seat_commune_key for p in partners}) or ["-"]))).all())
+    partners = session.exec(select(Partner.id, Partner.name, Partner.seat_commune_key)
+                            .where(Partner.archived_at.is_(None))).all()
+    seats = sorted({seat for _id, _name, seat in partners})
+    communes: dict[str, str] = {}
+    for start in range(0, len(seats), 900):
+        communes.update(session.exec(select(Territory.key, Territory.name)
+                                     .where(Territory.key.in_(seats[start:start + 900]))).all())
     members = partnership_ids(session, council_id) if council_id is not None else set()
-    ordered = sorted((p for p in partners if p.id != exclude),
-                     key=lambda p: (p.id not in members, fold(p.name), p.id))
-    return {p.id: f"{p.name} ({communes.get(p.seat_commune_key, p.seat_commune_key)})" for p in ordered}
+    ordered = sorted((p for p in partners if p[0] != exclude), key=lambda p: (p[0] not in members, fold(p[1]), p[0]))
+    return {pid: f"{name} ({communes.get(seat, seat)})" for pid, name, seat in ordered}
 
 
 def commune_options(session: Session, council_id: int | None = None) -> dict[str, str]:
@@ -459,3 +484,8 @@ def commune_options(session: Session, council_id: int | None = None) -> dict[str
         keys = set(session.exec(select(Partner.seat_commune_key).where(Partner.id.in_(list(members) or [-1]))).all())
     labels = territory_labels(session, sorted(keys))
     return dict(sorted(labels.items(), key=lambda kv: fold(kv[1])))
+
+
+def territory_area(session: Session, key: str) -> Footprint:
+    """The footprint of a territory filter (the communes it covers)."""
+    return footprint(session, [key])

@@ -21,10 +21,12 @@ from maillage.partners import (
     archive_partner,
     commune_options,
     create_partner,
-    list_partners,
+    filter_rows,
     partner_choices,
     partner_detail,
+    register_rows,
     restore_partner,
+    territory_area,
     update_partner,
 )
 from maillage.partnership import partnership_ids
@@ -37,11 +39,33 @@ SELECTED = "partners_selected"
 GOTO = "partners_goto"  # set by an action; becomes the selected partner on the next run
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_list(url, version, filters, sort, descending, today):
-    """The filtered register, once per data version."""
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_rows(url, version, council_id, archived, today):
+    """The register's scope (the heavy read), once per data version."""
     with session_scope(engine()) as session:
-        return list_partners(session, filters, sort, descending, today)
+        return register_rows(session, council_id, archived, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_area(url, version, key):
+    """The communes a territory filter covers."""
+    with session_scope(engine()) as session:
+        return territory_area(session, key)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_duplicates(url, version, council_id):
+    """Likely duplicates (involving the council's partnership when given), once per data version."""
+    with session_scope(engine()) as session:
+        scope_ids = partnership_ids(session, council_id) if council_id is not None else None
+        return find_duplicates(session, scope_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_choices(url, version, council_id):
+    """Active partners for pickers (the council's partnership first), once per data version."""
+    with session_scope(engine()) as session:
+        return partner_choices(session, council_id)
 
 
 def flash(message: str) -> None:
@@ -210,7 +234,9 @@ with tab_list:
         territory=place or None, network_id=network or None, freshness=freshness, archived=archived,
         council_id=council_id if only_council else None,
     )
-    listing = cached_list(url, version, filters, sort, descending, today)
+    rows = cached_rows(url, version, filters.council_id, archived, today)
+    area = cached_area(url, version, filters.territory) if filters.territory else None
+    listing = filter_rows(rows, filters, sort, descending, area)
     st.markdown(f"**{plural(listing.count, 'partenaire')}**"
                 + (f" sur {format_int(listing.scope_total)}" if listing.count != listing.scope_total else ""))
     records = [
@@ -306,8 +332,7 @@ with tab_detail:
         levels = {int(k): f"{k} — {v}" for k, v in vocab.labels("link_level").items()}
         if detail.archived_at is None and council_id is not None and can_write_council(actor, council_id):
             with st.expander("Ajouter un lien dans l'instance sélectionnée", icon=":material/add_link:"):
-                with session_scope(engine()) as session:
-                    others = partner_choices(session, council_id, exclude=detail.id)
+                others = {k: v for k, v in cached_choices(url, version, council_id).items() if k != detail.id}
                 with st.form("p_link_new"):
                     other = st.selectbox("Partenaire lié", list(others), format_func=others.get, index=None,
                                          key="p_link_other", placeholder="Choisissez un partenaire")
@@ -406,10 +431,8 @@ with tab_new:
                 st.rerun()
 
 with tab_duplicates:
-    with session_scope(engine()) as session:
-        scope_ids = partnership_ids(session, council_id) if council_id is not None and only_council else None
-        pairs = find_duplicates(session, scope_ids)
-        everyone = partner_choices(session, council_id)
+    pairs = cached_duplicates(url, version, council_id if only_council else None)
+    everyone = cached_choices(url, version, council_id)
     st.caption("Même commune du siège et même nom une fois ignorés majuscules, accents, ponctuation et mots comme "
                "« mairie de » ou « ville de » ; ou même SIRET.")
     if pairs:
