@@ -75,6 +75,14 @@ def cached_changes(url, version, actor, scope, filters, today, year_from, year_t
     return network_changes(source, filters, year_from, year_to, members)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_places(url, version, actor, scope, today, council_id):
+    """Territories offered by the territory filter."""
+    source = cached_source(url, version, actor, scope, today)
+    with session_scope(engine()) as session:
+        return filter_territories(session, source, council_id)
+
+
 def download(label: str, records: list[dict], name: str, key: str) -> None:
     """A CSV download button (formulas neutralised)."""
     st.download_button(label, spreadsheet_csv(records), file_name=name, mime="text/csv", key=key,
@@ -133,8 +141,7 @@ with st.expander("Filtres", expanded=False, icon=":material/filter_alt:"):
     typologies = typology_options(source)
     chosen_typologies = cols[0].multiselect("Typologies", list(typologies), format_func=typologies.get,
                                             placeholder="Toutes", key="net_typologies")
-    with session_scope(engine()) as session:
-        filter_places = filter_territories(session, source, council_id if scope_kind == "council" else None)
+    filter_places = cached_places(url, version, actor, scope, today, council_id if scope_kind == "council" else None)
     place = cols[1].selectbox("Territoire", [""] + list(filter_places),
                               format_func=lambda k: "Tous" if not k else filter_places.get(k, k), key="net_place")
     derived = cols[2].toggle("Liens issus des actions communes", value=True, key="net_derived",
