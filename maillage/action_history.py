@@ -56,6 +56,7 @@ class _Formatter:
     """Turns stored audit values into French text (codes into labels, keys into names, dates, amounts)."""
 
     def __init__(self, session: Session, entries: list[AuditEntry]):
+        """Read the labels the entries will need (vocabularies, councils, territories)."""
         self.vocab = Vocabularies.load(session)
         self.councils = dict(session.exec(select(Council.id, Council.name)).all())
         keys: set[str] = set()
@@ -66,6 +67,7 @@ class _Formatter:
         self.territories = {t.key: territory_label(t.level, t.code, t.name, t.commune_code) for t in rows}
 
     def field(self, name: str) -> str:
+        """The French name of a stored field."""
         if name.startswith("indicators_"):
             return f"Indicateurs {name.removeprefix('indicators_')}"
         if name == "archived_at":
@@ -73,6 +75,7 @@ class _Formatter:
         return FIELD_LABELS.get(name, name)
 
     def value(self, name: str, value: Any) -> str:
+        """A stored value as French text."""
         if value is None or value == [] or value == "":
             return "—"
         if name in VOCABULARY_OF:
@@ -101,11 +104,13 @@ class _Formatter:
         return str(value)
 
     def _partner(self, item: str) -> str:
+        """`Name:role` → `Name (Rôle)`."""
         name, _, role = str(item).rpartition(":")
         return f"{name} ({self.vocab.label('role', role)})" if name else str(item)
 
 
 def _changes(formatter: _Formatter, before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
+    """The fields that differ between two audit snapshots, told in French."""
     names = list(dict.fromkeys([*FIELD_LABELS, *sorted(before), *sorted(after)]))
     return [
         FieldChange(formatter.field(name), formatter.value(name, before.get(name)),

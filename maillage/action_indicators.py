@@ -42,6 +42,7 @@ class IndicatorRow:
 
 
 def _row(indicator: Indicator) -> IndicatorRow:
+    """An Indicator as an IndicatorRow."""
     return IndicatorRow(indicator.year, indicator.people_reached, indicator.sessions, indicator.online_contacts,
                         indicator.referrals, indicator.version)
 

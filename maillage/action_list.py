@@ -113,6 +113,7 @@ class ActionList:
 
 
 def _conditions(session: Session, actor: Actor, filters: ActionFilters) -> list[Any]:
+    """The SQL conditions of the filters that SQL can apply (and of what the actor may see)."""
     conditions: list[Any] = [Action.archived_at.is_(None)]
     rule = visibility(session, actor).condition()
     if rule is not None:
@@ -142,6 +143,7 @@ def _conditions(session: Session, actor: Actor, filters: ActionFilters) -> list[
 
 
 def _grouped(rows) -> dict[int, list]:
+    """(action id, values…) rows → action id → list of values."""
     grouped: dict[int, list] = {}
     for action_id, *values in rows:
         grouped.setdefault(action_id, []).append(values[0] if len(values) == 1 else tuple(values))
@@ -229,6 +231,7 @@ def sort_rows(rows: list[ActionRow], key: str = "start_date", descending: bool =
     attribute = {"council": "council", "action_type": "action_type_label", "status": "status_label"}.get(key, key)
 
     def value(row: ActionRow) -> Any:
+        """The sort value of a row (text compared without accents or case)."""
         raw = getattr(row, attribute)
         return sort_key(raw) if isinstance(raw, str) else raw
 

@@ -41,6 +41,7 @@ class RoleChanges:
 
     @property
     def empty(self) -> bool:
+        """Whether nothing changes."""
         return not self.added and not self.removed
 
 
@@ -99,6 +100,7 @@ def editor_rows(pairs: Iterable[Pair], vocab: Vocabularies | None = None) -> lis
 
 
 def _index(key: Any) -> int | None:
+    """A row position from the editor state (keys may be text), or None."""
     try:
         return int(key)
     except (TypeError, ValueError):
@@ -106,6 +108,7 @@ def _index(key: Any) -> int | None:
 
 
 def _roles_value(value: Any) -> list[str]:
+    """A cell of the roles column as a list of codes."""
     if value is None:
         return []
     if isinstance(value, str):
@@ -114,6 +117,7 @@ def _roles_value(value: Any) -> list[str]:
 
 
 def _partner_value(value: Any) -> int | None:
+    """A cell of the partner column as a partner id, or None."""
     if value is None or value == "":
         return None
     try:
@@ -184,6 +188,7 @@ def add_partner_row(rows: list[dict[str, Any]], partner_id: int, roles: list[str
 
 
 def _named(session: Session, pairs: Iterable[Pair]) -> list[str]:
+    """Pairs as sorted `Name:role` texts, for the audit log."""
     pairs = list(pairs)
     ids = sorted({partner_id for partner_id, _role in pairs})
     names = dict(session.exec(select(Partner.id, Partner.name).where(Partner.id.in_(ids))).all()) if ids else {}

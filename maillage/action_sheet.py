@@ -106,6 +106,7 @@ def action_sheet(session: Session, actor: Actor, action_id: int, as_of: dt.date 
     role_order = vocab.codes("role")
 
     def ordered(kind: str, codes: list[str]) -> list[str]:
+        """French labels of codes, in vocabulary order."""
         known = vocab.codes(kind)
         return [vocab.label(kind, c) for c in sorted(codes, key=lambda c: (known.index(c) if c in known else 99, c))]
 
@@ -143,6 +144,7 @@ def md(text: str) -> str:
     """User text made inert in Markdown: markup characters escaped, list and heading starts neutralised."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
     def neutralise(match: re.Match) -> str:
+        """Escape a list or heading start at the beginning of a line."""
         start = match.group(2)
         if start[0].isdigit():
             return match.group(1) + start[:-1] + "\\" + start[-1]
@@ -152,6 +154,7 @@ def md(text: str) -> str:
 
 
 def _count(value: int | None) -> str:
+    """A count in French, `—` when not given."""
     return format_int(value) if value is not None else "—"
 
 
@@ -205,6 +208,7 @@ button { font: inherit; padding: .35rem .9rem; margin-bottom: 1rem; cursor: poin
 
 
 def _e(text: str) -> str:
+    """HTML-escaped text (quotes included)."""
     return html.escape(text or "", quote=True)
 
 

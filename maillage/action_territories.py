@@ -91,6 +91,7 @@ def council_suggestions(session: Session, council_id: int | None, limit: int = 3
 
 
 def _subs_of(session: Session, communes: Iterable[str]) -> set[str]:
+    """The sub-territories of the given communes (queried in chunks)."""
     communes = list(communes)
     found: set[str] = set()
     for start in range(0, len(communes), 2000):

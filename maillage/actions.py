@@ -125,6 +125,7 @@ def empty_draft(council_id: int | None, today: dt.date) -> ActionDraft:
 
 
 def _lists_of(session: Session, action_id: int) -> dict[str, list[str]]:
+    """The values of each list table of an action (territories, themes, publics…), sorted."""
     values: dict[str, list[str]] = {}
     for name, (model, column) in LIST_TABLES.items():
         values[name] = sorted(session.exec(
@@ -172,6 +173,7 @@ def copy_draft(session: Session, actor: Actor, action_id: int, council_id: int |
 
 def _known(vocab: Vocabularies, kind: str, values: list[str], field_name: str, what: str,
            problems: list[tuple[str, str]]) -> None:
+    """Add a problem for every value that is not a code of vocabulary `kind`."""
     known = set(vocab.codes(kind))
     for value in values:
         if value not in known:
@@ -179,6 +181,7 @@ def _known(vocab: Vocabularies, kind: str, values: list[str], field_name: str, w
 
 
 def _text_problems(draft: ActionDraft, problems: list[tuple[str, str]]) -> None:
+    """Title required and not too long; no personal contact details in title, notes, evaluation."""
     title = draft.title.strip()
     if not title:
         problems.append(("title", "Titre : obligatoire"))
@@ -191,6 +194,7 @@ def _text_problems(draft: ActionDraft, problems: list[tuple[str, str]]) -> None:
 
 
 def _number_problems(draft: ActionDraft, problems: list[tuple[str, str]]) -> None:
+    """Weekly hours between 0 and 168, budget not negative."""
     if draft.weekly_hours is not None:
         if draft.weekly_hours < 0:
             problems.append(("weekly_hours", "Heures par semaine : doit être un nombre positif ou nul"))
@@ -202,6 +206,7 @@ def _number_problems(draft: ActionDraft, problems: list[tuple[str, str]]) -> Non
 
 
 def _date_problems(draft: ActionDraft, problems: list[tuple[str, str]]) -> None:
+    """A start date, and an end not before it."""
     if draft.start_date is None:
         problems.append(("start_date", "Début : date obligatoire"))
     elif draft.end_date is not None and draft.end_date < draft.start_date:
@@ -211,6 +216,7 @@ def _date_problems(draft: ActionDraft, problems: list[tuple[str, str]]) -> None:
 
 def _reference_problems(session: Session, draft: ActionDraft, action_id: int | None,
                         problems: list[tuple[str, str]]) -> None:
+    """A known council, a title unique in it, at least one known territory."""
     council = session.get(Council, draft.council_id) if draft.council_id is not None else None
     if council is None:
         problems.append(("council_id", "Instance : choisissez l'instance qui porte l'action"))
@@ -230,6 +236,7 @@ def _reference_problems(session: Session, draft: ActionDraft, action_id: int | N
 
 def _partner_problems(session: Session, draft: ActionDraft, action_id: int | None,
                       vocab: Vocabularies, problems: list[tuple[str, str]]) -> None:
+    """Roles known, at least one pilot, partners existing (and not archived when added)."""
     for message in roles_problems(draft.partners, vocab):
         problems.append(("partners", f"Partenaires : {message}"))
     ids = {partner_id for partner_id, _role in draft.partners}
@@ -295,6 +302,7 @@ def draft_warnings(draft: ActionDraft, today: dt.date) -> list[str]:
 def _clean(draft: ActionDraft) -> ActionDraft:
     """Trimmed text and de-duplicated lists (order kept)."""
     def unique(values):
+        """The values without repeats, first occurrence kept."""
         return list(dict.fromkeys(values))
     return replace(
         draft, title=draft.title.strip(), notes=(draft.notes or "").strip(),
@@ -305,6 +313,7 @@ def _clean(draft: ActionDraft) -> ActionDraft:
 
 
 def _replace_lists(session: Session, action_id: int, draft: ActionDraft) -> None:
+    """Make the list tables of an action hold exactly the draft's values."""
     for name, (model, column) in LIST_TABLES.items():
         wanted = set(getattr(draft, name))
         current = {getattr(row, column): row for row in session.exec(select(model).where(model.action_id == action_id))}
@@ -328,6 +337,7 @@ def audit_snapshot(session: Session, action: Action) -> dict[str, Any]:
 
 
 def _refuse(problems: list[tuple[str, str]]) -> None:
+    """Raise a ValidationError carrying every problem, if there is any."""
     if problems:
         raise ValidationError(problems)
 

@@ -367,6 +367,7 @@ def edit_tab(action_id: int) -> None:
     prefix = f"edit:{action_id}"
 
     def reload():
+        """The action's current values and version."""
         with session_scope(engine()) as session:
             return draft_for_edit(session, actor, action_id)
 
@@ -379,6 +380,7 @@ def edit_tab(action_id: int) -> None:
         open_editor(prefix, draft, version)
 
     def save(draft, version):
+        """Write the form through the domain; (action id, message to show)."""
         with session_scope(engine()) as session:
             action = update_action(session, actor, action_id, draft, version)
         if action.version == version:
@@ -519,6 +521,7 @@ def new_view() -> None:
         open_editor(NEW, empty_draft(council_id if council_id in writable else next(iter(writable)), today))
 
     def save(draft, _version):
+        """Write the form through the domain; (action id, message to show)."""
         with session_scope(engine()) as session:
             action = create_action(session, actor, draft)
         return action.id, f"Action « {action.title} » créée."

@@ -34,6 +34,7 @@ PRIVACY_HELP = ("Aucune donnée personnelle : ni nom de personne accompagnée, n
 
 
 def _key(prefix: str, name: str) -> str:
+    """The session-state key of one widget of a form."""
     return f"{prefix}:{name}"
 
 
@@ -70,6 +71,7 @@ def open_editor(prefix: str, draft: ActionDraft, version: int | None = None) -> 
 
 
 def _editor_key(prefix: str) -> str:
+    """The key of the role table; it changes when the table is redrawn from new rows."""
     return _key(prefix, f"partners_table_{st.session_state.get(_key(prefix, 'revision'), 0)}")
 
 
@@ -140,6 +142,7 @@ def _save(prefix: str, save: Callable[[ActionDraft, int | None], tuple[int, str]
 
 
 def _territory_picker(prefix: str, council_id: int | None) -> None:
+    """Search box and multi-choice of the territories covered."""
     selected = list(st.session_state.get(_key(prefix, "territories")) or [])
     st.text_input(
         "Chercher un territoire", key=_key(prefix, "territory_search"),
