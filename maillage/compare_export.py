@@ -157,6 +157,8 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
                 for cell in row:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "B2" if title in ("indicateurs", "rangs", "qui_fait_quoi") else "A2"
+        if rows and title not in ("definitions", "a_propos"):
+            sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
