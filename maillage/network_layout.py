@@ -28,7 +28,7 @@ def _force_layout(size: int, edges: list[tuple[int, int]], seed: int, iterations
     adjacency = np.zeros((size, size))
     for a, b in edges:
         adjacency[a, b] = adjacency[b, a] = 1.0
-    k = 1.0 / math.sqrt(size)
+    k = 1.6 / math.sqrt(size)  # a little more room than the textbook value: labels need it
     temperature = 0.1
     cooling = temperature / (iterations + 1)
     for _ in range(iterations):
