@@ -20,6 +20,7 @@ cell. See coverage_views.py for matrices and aggregations, coverage_suggestions.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -287,6 +288,7 @@ def compute_council(snapshot: Snapshot, council_id: int, as_of: dt.date, *, shar
     if figures:
         # Every counted action on each commune (any type or status): theme view and per-capita figures.
         all_by_key: dict[str, frozenset[int]] = {}
+        online: dict[int, float] = {}  # active online actions → weekly hours per inhabitant of their area
         for commune in communes:
             here: set[int] = set()
             for key in commune.keys:
@@ -294,21 +296,21 @@ def compute_council(snapshot: Snapshot, council_id: int, as_of: dt.date, *, shar
                 if found is None:
                     entry = index.get(key) or {}
                     found = all_by_key[key] = frozenset(keep({a for ids in entry.values() for a in ids}))
+                    for action_id in found:
+                        action = actions[action_id]
+                        if (action_id not in online and action.mode == "en_ligne" and action.weekly_hours
+                                and rank(action_id) == ACTIVE):
+                            area = area_population.get(action_id)
+                            if area is None:
+                                area = area_population[action_id] = _area_population(action, snapshot)
+                            online[action_id] = action.weekly_hours / area if area > 0 else 0.0
                 here |= found
-            hours = 0.0
-            for action_id in here:
-                if rank(action_id) != ACTIVE:
-                    continue
-                action = actions[action_id]
-                if action.mode == "en_ligne" and action.weekly_hours:
-                    area = area_population.get(action_id)
-                    if area is None:
-                        area = area_population[action_id] = _area_population(action, snapshot)
-                    if area > 0:
-                        hours += action.weekly_hours * commune.population / area
             seen |= here
-            online_hours[commune.code] = hours
+            # fsum: the same figure whatever the set order (bulk and targeted loads agree to the last bit)
+            online_hours[commune.code] = commune.population * math.fsum(online[a] for a in online.keys() & here)
             covering[commune.code] = frozenset(here)
+        for action_id in seen:
+            rank(action_id)
     return CouncilCoverage(
         council_id=council_id, name=snapshot.councils[council_id], as_of=as_of, frame=frame,
         frame_is_default=own_frame is None, shared_only=shared_only, communes=communes, cells=cells,
@@ -353,14 +355,14 @@ def all_coverage(session: Session, actor: Actor, as_of: dt.date | None = None, *
     a coordinator's or official's own councils, a network member's network councils (shared actions only)."""
     as_of = as_of or dt.date.today()
     if actor.is_admin:
-        snapshot = load_snapshot(session, with_themes=with_themes, with_partners=False, frame_only=not with_themes)
+        snapshot = load_snapshot(session, with_themes=with_themes, frame_only=not with_themes)
         return compute_all(snapshot, as_of, figures=with_themes)
     readable = {c for c in actor.council_ids if can_read_council(actor, c)}
     shared = set(peer_council_ids(session, actor)) - readable if actor.role == "reseau" else set()
     wanted = sorted(readable | shared)
     if not wanted:
         return []
-    snapshot = load_snapshot(session, wanted, with_themes=with_themes, with_partners=False)
+    snapshot = load_snapshot(session, wanted, with_themes=with_themes)
     ranks: dict[int, int] = {}
     areas: dict[int, int] = {}
     order = sorted(snapshot.councils, key=lambda c: (snapshot.councils[c].casefold(), c))

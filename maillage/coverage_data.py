@@ -12,13 +12,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select, text
+from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session
 
 from maillage.coverage_frame import RuleSpec, frames_by_council
 from models import (
     Action,
-    ActionPartner,
     ActionPublic,
     ActionTerritory,
     ActionTheme,
@@ -65,7 +65,6 @@ class ActionRow:
     territory_keys: tuple[str, ...] = ()  # as entered (sub-territories kept)
     publics: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
-    partners: int = 0
 
 
 @dataclass
@@ -83,7 +82,6 @@ class Snapshot:
     names: dict[str, str] = field(default_factory=dict)                     # epci:/ept:/dep:/reg: key → name
     key_population: dict[str, int] = field(default_factory=dict)            # population of action territories
     with_themes: bool = False
-    with_partners: bool = False
     _index: dict | None = None
     _theme_index: dict | None = None
     _visibility: tuple | None = None
@@ -146,6 +144,13 @@ def _rows(session: Session, statement) -> list[tuple]:
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+def _ids_in(column, ids) -> "TextClause":
+    """`table.column IN (1, 2, …)` for integer ids, written once as SQL text (rendering thousands of bound
+    literals through SQLAlchemy for every query costs more than the query itself)."""
+    listed = ",".join(str(int(i)) for i in ids) or "NULL"
+    return text(f"{column.table.name}.{column.name} IN ({listed})")
 
 
 def _date(value) -> dt.date | None:
@@ -250,16 +255,20 @@ def _load_councils(session: Session, snapshot: Snapshot, council_ids: list[int] 
     snapshot.peers = {c: frozenset(p - {c}) for c, p in peers.items()}
 
 
-def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | None) -> None:
-    """Load actions (all non-archived ones when `action_ids` is None) with territories, publics, themes, partners."""
+def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | None, keep=None) -> None:
+    """Load non-archived actions (all, or `action_ids` among them, those `keep(row)` accepts) with their
+    territories, publics and themes."""
     columns = (Action.id, Action.title, Action.council_id, Action.action_type, Action.status, Action.start_date,
                Action.end_date, Action.mode, Action.weekly_hours, Action.shared)
     if action_ids is None:
         rows = _rows(session, select(*columns).where(Action.archived_at.is_(None)))
     else:
-        rows = _in_rows(session, lambda chunk: select(*columns).where(Action.id.in_(chunk)), action_ids)
+        rows = _in_rows(session, lambda chunk: select(*columns).where(_ids_in(Action.id, chunk), Action.archived_at.is_(None)),
+                        action_ids)
     actions = {row[0]: ActionRow(row[0], row[1], row[2], row[3], row[4], _date(row[5]), _date(row[6]), row[7],
                                  row[8], bool(row[9])) for row in rows}
+    if keep is not None:
+        actions = {a: row for a, row in actions.items() if keep(row)}
     snapshot.actions = actions
     if not actions:
         return
@@ -269,7 +278,7 @@ def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | 
         """Rows of a link table (action id, value) for the loaded actions."""
         if scope is None:
             return _rows(session, select(column_a, column_b))
-        return _in_rows(session, lambda chunk: select(column_a, column_b).where(column_a.in_(chunk)), scope)
+        return _in_rows(session, lambda chunk: select(column_a, column_b).where(_ids_in(column_a, chunk)), scope)
 
     territory_lists: dict[int, list[str]] = {}
     for action_id, key in linked(ActionTerritory.action_id, ActionTerritory.territory_key):
@@ -292,16 +301,6 @@ def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | 
                 theme_lists.setdefault(action_id, []).append(theme)
         for action_id, themes in theme_lists.items():
             actions[action_id].themes = tuple(sorted(themes))
-    if snapshot.with_partners:
-        statement = select(ActionPartner.action_id, func.count(func.distinct(ActionPartner.partner_id)))
-        if scope is None:
-            counts = _rows(session, statement.group_by(ActionPartner.action_id))
-        else:
-            counts = _in_rows(session, lambda chunk: statement.where(ActionPartner.action_id.in_(chunk))
-                              .group_by(ActionPartner.action_id), scope)
-        for action_id, count in counts:
-            if action_id in actions:
-                actions[action_id].partners = int(count)
 
 
 def _load_frame_actions(session: Session, snapshot: Snapshot) -> None:
@@ -362,13 +361,13 @@ def _load_key_facts(session: Session, snapshot: Snapshot, all_levels: bool) -> N
 
 
 def load_snapshot(session: Session, council_ids: list[int] | None = None, *, with_themes: bool = True,
-                  with_partners: bool = True, frame_only: bool = False) -> Snapshot:
+                  frame_only: bool = False) -> Snapshot:
     """Load what coverage needs: for every council (None) or only for `council_ids`.
 
     `frame_only` (every council only) loads just the actions matching some frame rule: enough for the
     cells (`gaps --all`), not for themes nor per-capita figures.
     """
-    snapshot = Snapshot(with_themes=with_themes and not frame_only, with_partners=with_partners and not frame_only)
+    snapshot = Snapshot(with_themes=with_themes and not frame_only)
     _load_councils(session, snapshot, council_ids)
     if council_ids is None:
         _load_communes(session, snapshot)
@@ -384,7 +383,7 @@ def load_snapshot(session: Session, council_ids: list[int] | None = None, *, wit
 
     _load_council_communes(session, snapshot)
     action_ids = _covering_action_ids(session, snapshot)
-    _load_actions(session, snapshot, sorted(action_ids))
+    _load_actions(session, snapshot, sorted(action_ids), keep=_visible_to_loaded(snapshot))
     # Actions seen through a peer's network may cover communes outside the councils: load those communes' facts too.
     missing = {key[4:] for a in snapshot.actions.values() for key in a.keys
                if key.startswith("com:") and key[4:] not in snapshot.communes}
@@ -416,20 +415,27 @@ def _load_council_communes(session: Session, snapshot: Snapshot) -> None:
 
 
 def _covering_action_ids(session: Session, snapshot: Snapshot) -> set[int]:
-    """Ids of the non-archived actions that cover a loaded commune and that the loaded councils may count."""
+    """Ids of the actions that cover a loaded commune (visibility and archiving are checked on loading).
+
+    action_territory has no index on the territory alone, so the keys are matched against a scan of the
+    table (one scan per chunk of keys, or one full read for very many keys) and never joined to action
+    in SQL, where SQLite would probe every key for every action of the councils.
+    """
     keys = {key for commune in snapshot.communes.values() for key in commune.keys}
     codes = list(snapshot.communes)
     sub_keys = [row[0] for row in _in_rows(
         session, lambda chunk: select(Territory.key).where(Territory.level == "sub", Territory.commune_code.in_(chunk)),
         codes)]
     keys.update(sub_keys)
+    if len(keys) > CHUNK:
+        rows = _rows(session, select(ActionTerritory.action_id, ActionTerritory.territory_key))
+        return {action_id for action_id, key in rows if key in keys}
+    rows = _rows(session, select(ActionTerritory.action_id).where(ActionTerritory.territory_key.in_(sorted(keys))))
+    return {row[0] for row in rows}
+
+
+def _visible_to_loaded(snapshot: Snapshot):
+    """A test for actions some loaded council may count (its own, or shared by one of its peers)."""
     councils = set(snapshot.councils)
     peers = set().union(*snapshot.peers.values()) if snapshot.peers else set()
-    visible = [Action.council_id.in_(list(councils))]
-    if peers - councils:
-        visible.append((Action.shared.is_(True)) & Action.council_id.in_(list(peers - councils)))
-    rows = _in_rows(session, lambda chunk: select(ActionTerritory.action_id)
-                    .join(Action, Action.id == ActionTerritory.action_id)
-                    .where(ActionTerritory.territory_key.in_(chunk), Action.archived_at.is_(None), or_(*visible))
-                    .distinct(), keys)
-    return {row[0] for row in rows}
+    return lambda row: row.council_id in councils or (row.shared and row.council_id in peers)

@@ -13,7 +13,6 @@ from typing import Any, Iterable, Sequence
 from maillage.coverage import CouncilCoverage
 from maillage.coverage_views import Matrix, build_matrix
 from maillage.csv_download import safe_cell, spreadsheet_csv
-from maillage.vocab import Vocabularies
 
 CLI_COLUMNS = ("territory_code", "territory_name", "population", "action_type", "public", "status", "actions")
 
@@ -38,7 +37,7 @@ def cli_rows(cov: CouncilCoverage, by: str | None = None) -> Iterable[tuple]:
                 text = titles[cell.action_ids] = _titles(cov, cell.action_ids)
             yield names[cell.commune] + (cell.action_type, cell.public, cell.status, text)
         return
-    matrix = build_matrix(cov, by, "commune", Vocabularies.defaults())
+    matrix = build_matrix(cov, by, "commune")
     rows = []
     for (row_key, column), mcell in matrix.cells.items():
         commune = cov.commune(row_key.partition(":")[2])

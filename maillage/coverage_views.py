@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -251,6 +252,12 @@ def _columns(cov: CouncilCoverage, by: str, vocab: Vocabularies) -> list[Header]
     return [Header(code, vocab.label(kind, code)) for code in ordered]
 
 
+@lru_cache(maxsize=1)
+def _default_vocabularies() -> Vocabularies:
+    """The shipped vocabularies, built once (for callers without a database session)."""
+    return Vocabularies.defaults()
+
+
 def build_matrix(cov: CouncilCoverage, by: str = "type", rows: str = "commune",
                  vocab: Vocabularies | None = None) -> Matrix:
     """The matrix of a council's coverage (`by`: type, public, theme or rule; `rows`: commune, epci or dep)."""
@@ -258,7 +265,7 @@ def build_matrix(cov: CouncilCoverage, by: str = "type", rows: str = "commune",
         raise ValueError(f"unknown matrix dimension {by!r}")
     if rows not in ROW_LEVELS:
         raise ValueError(f"unknown row level {rows!r}")
-    vocab = vocab or Vocabularies.defaults()
+    vocab = vocab or _default_vocabularies()
     headers = _rows(cov, rows)
     columns = _columns(cov, by, vocab)
     row_of = {code: header.key for header in headers for code in header.communes}
