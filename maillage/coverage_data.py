@@ -361,8 +361,11 @@ def _load_key_facts(session: Session, snapshot: Snapshot, all_levels: bool) -> N
 
 
 def load_snapshot(session: Session, council_ids: list[int] | None = None, *, with_themes: bool = True,
-                  frame_only: bool = False) -> Snapshot:
+                  frame_only: bool = False, with_partners: bool = False) -> Snapshot:
     """Load what coverage needs: for every council (None) or only for `council_ids`.
+
+    `with_partners` is accepted for existing callers and ignored (partner counts are no longer loaded:
+    maillage.coverage_partnership.single_partner_actions reads them).
 
     `frame_only` (every council only) loads just the actions matching some frame rule: enough for the
     cells (`gaps --all`), not for themes nor per-capita figures.
