@@ -177,7 +177,8 @@ if metrics.nodes > NODE_CAP:
     open_group = chosen or None
 view = ViewOptions(size_by=size_by, group_by=group_by, open_group=open_group)
 html = cached_html(url, version, actor, scope, filters, today, view)
-st.iframe(html, height=780)
+st.iframe(html, height=780, alt=f"Graphe du réseau de coopération — {source.title} ({plural(metrics.nodes, 'partenaire')}, "
+                               f"{plural(metrics.links, 'paire liée', 'paires liées')}) ; version texte sous le graphe")
 st.caption(f"Positions calculées sur le serveur ; faites glisser pour déplacer la vue, molette pour zoomer. "
            f"Intermédiarité {'exacte' if metrics.betweenness_exact else f'estimée sur {metrics.betweenness_sources} sources tirées au hasard (graine fixe)'}.")
 st.download_button("Télécharger le graphe (HTML)", html.encode("utf-8"), file_name="reseau.html", mime="text/html",
