@@ -156,3 +156,13 @@ def test_merge_a_proposed_duplicate(demo):
         assert session.exec(select(AuditEntry).where(AuditEntry.operation == "merge",
                                                      AuditEntry.record_id == twin_id)).first() is not None
     assert any("a été fusionné dans « Ville de Bordeaux »" in s.value for s in at.success)
+
+
+def test_pages_on_an_empty_database(db_factory, use_database):
+    use_database(db_factory.new("empty"))
+    at = open_app(page=PAGE)
+    assert not at.exception
+    assert at.markdown[0].value.startswith("**0 partenaire**")
+    at = open_app(page="pages/reseau.py")
+    assert not at.exception
+    assert "Aucune instance" in at.info[0].value
