@@ -331,3 +331,15 @@ def test_source_is_reused_across_filters(star):
         source = load_source(session, SYSTEM, Scope.council(council_id), TODAY)
     assert analyse(build_graph(source)).links == 4
     assert analyse(build_graph(source, GraphFilters(min_level=4))).links == 0
+
+
+def test_both_betweenness_implementations_agree_on_disconnected_graphs():
+    graph = nx.disjoint_union_all([nx.path_graph(5), nx.star_graph(4), nx.empty_graph(3), nx.complete_graph(4)])
+    adjacency = {n: set(graph[n]) for n in graph}
+    reference = nx.betweenness_centrality(graph)
+    for vectorised in (False, True):
+        values, exact, _ = betweenness(adjacency, vectorised=vectorised)
+        assert exact and all(values[n] == pytest.approx(reference[n], abs=1e-12) for n in graph)
+    plain, _, _ = betweenness(adjacency, exact_max=5, sample=8, vectorised=False)
+    fast, _, _ = betweenness(adjacency, exact_max=5, sample=8, vectorised=True)
+    assert all(plain[n] == pytest.approx(fast[n]) for n in graph)
