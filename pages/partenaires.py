@@ -5,6 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
+from maillage.action_sheet import md
 from maillage.csv_download import spreadsheet_csv
 from maillage.db import data_version, database_url, session_scope
 from maillage.duplicates import find_duplicates, merge_partners
@@ -68,6 +69,11 @@ def cached_choices(url, version, council_id):
         return partner_choices(session, council_id)
 
 
+def sentence(text: str) -> str:
+    """A domain message (lower-case start) as a sentence."""
+    return text[:1].upper() + text[1:]
+
+
 def flash(message: str) -> None:
     """Show `message` after the next rerun."""
     st.session_state[FLASH] = message
@@ -76,9 +82,9 @@ def flash(message: str) -> None:
 def show_problems(error: MaillageError) -> None:
     """Each validation problem on its own line; other errors as one message."""
     if isinstance(error, ValidationError):
-        st.error("Le formulaire n'a pas été enregistré :\n\n" + "\n".join(f"- {message}" for _f, message in error.problems))
+        st.error("Le formulaire n'a pas été enregistré :\n\n" + "\n".join(f"- {md(message)}" for _f, message in error.problems))
     else:
-        st.error(str(error))
+        st.error(md(sentence(str(error))))
 
 
 def partner_form(prefix: str, initial: PartnerInput | None, vocab: Vocabularies, networks: dict[int, str],
@@ -141,7 +147,7 @@ def _close_merge() -> None:
 @st.dialog("Archiver ce partenaire ?", on_dismiss=_close_archive)
 def confirm_archive(partner_id: int, name: str, version: int) -> None:
     """Ask before archiving."""
-    st.write(f"« {name} » disparaîtra des listes et du graphe du réseau. Ses liens, ses actions et son "
+    st.markdown(f"« {md(name)} » disparaîtra des listes et du graphe du réseau. Ses liens, ses actions et son "
              "historique sont conservés ; il pourra être restauré.")
     cols = st.columns(2)
     if cols[0].button("Archiver", type="primary", key="confirm_archive"):
@@ -149,7 +155,7 @@ def confirm_archive(partner_id: int, name: str, version: int) -> None:
             with session_scope(engine()) as session:
                 archive_partner(session, actor, partner_id, version)
         except MaillageError as error:
-            st.error(str(error))
+            st.error(md(sentence(str(error))))
         else:
             _close_archive()
             flash(f"« {name} » est archivé.")
@@ -162,16 +168,16 @@ def confirm_archive(partner_id: int, name: str, version: int) -> None:
 @st.dialog("Fusionner ces deux partenaires ?", width="large", on_dismiss=_close_merge)
 def confirm_merge(keep: tuple[int, str, int], remove: tuple[int, str, int]) -> None:
     """Ask before merging `remove` into `keep`."""
-    st.write(f"« {remove[1]} » sera fusionné dans « {keep[1]} » : ses liens, ses rôles dans les actions, ses réseaux "
+    st.markdown(f"« {md(remove[1])} » sera fusionné dans « {md(keep[1])} » : ses liens, ses rôles dans les actions, ses réseaux "
              "et ses territoires passent à la fiche conservée, les champs vides de celle-ci sont complétés, puis "
-             f"la fiche « {remove[1]} » est supprimée. L'opération est enregistrée dans le journal.")
+             f"la fiche « {md(remove[1])} » est supprimée. L'opération est enregistrée dans le journal.")
     cols = st.columns(2)
     if cols[0].button("Fusionner", type="primary", key="confirm_merge"):
         try:
             with session_scope(engine()) as session:
                 report = merge_partners(session, actor, keep[0], remove[0], keep[2], remove[2])
         except MaillageError as error:
-            st.error(str(error))
+            st.error(md(sentence(str(error))))
         else:
             _close_merge()
             flash(" ".join(report.lines()))
@@ -193,7 +199,7 @@ st.title("Partenaires")
 if GOTO in st.session_state:
     st.session_state[SELECTED] = st.session_state.pop(GOTO)
 if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH))
+    st.success(md(st.session_state.pop(FLASH)))
 
 with session_scope(engine()) as session:
     vocab = Vocabularies.load(session)
@@ -267,10 +273,10 @@ with tab_detail:
     else:
         with session_scope(engine()) as session:
             detail = partner_detail(session, actor, partner_id, today)
-        st.subheader(detail.name)
+        st.subheader(md(detail.name))
         status = "archivé le " + format_datetime(detail.archived_at) if detail.archived_at else (
             "fiche à vérifier" if detail.stale else "fiche à jour")
-        st.caption(f"{detail.typology_label} · {detail.group_label} · siège : {detail.seat_commune} · {status}")
+        st.caption(md(f"{detail.typology_label} · {detail.group_label} · siège : {detail.seat_commune} · {status}"))
         info = [
             {"Champ": "Territoires d'intervention", "Valeur": ", ".join(detail.territories) or "—"},
             {"Champ": "Réseaux", "Valeur": ", ".join(detail.networks) or "—"},
@@ -297,7 +303,7 @@ with tab_detail:
                     with session_scope(engine()) as session:
                         restore_partner(session, actor, detail.id, detail.version)
                 except MaillageError as error:
-                    st.error(str(error))
+                    st.error(md(sentence(str(error))))
                 else:
                     flash(f"« {detail.name} » est restauré.")
                     st.rerun()
@@ -416,7 +422,7 @@ with tab_new:
         if hint:
             with session_scope(engine()) as session:
                 found = commune_suggestions(session, hint)
-            st.caption("Communes : " + (" · ".join(found) if found else "aucune"))
+            st.caption("Communes : " + md(" · ".join(found) if found else "aucune"))
         sent = partner_form("new", None, vocab, networks, "Ajouter le partenaire")
         if sent is not None:
             try:
@@ -451,7 +457,8 @@ with tab_duplicates:
         if pick is not None:
             pair = pairs[pick]
             options = {pair.a_id: pair.a_name, pair.b_id: pair.b_name}
-            keep_id = cols[0].radio("Fiche à conserver", list(options), format_func=options.get, key="p_keep_pair")
+            keep_id = cols[0].radio("Fiche à conserver", list(options), format_func=lambda k: md(options[k]),
+                                    key="p_keep_pair")
             remove_id = pair.b_id if keep_id == pair.a_id else pair.a_id
         else:
             keep_id = cols[0].selectbox("Fiche à conserver", list(everyone), format_func=everyone.get, index=None,
@@ -462,8 +469,8 @@ with tab_duplicates:
             with session_scope(engine()) as session:
                 keep = partner_detail(session, actor, keep_id, today)
                 remove = partner_detail(session, actor, remove_id, today)
-            st.caption(f"Conservée : « {keep.name} » ({len(keep.links)} liens, {len(keep.actions)} actions) — "
-                       f"fusionnée : « {remove.name} » ({len(remove.links)} liens, {len(remove.actions)} actions).")
+            st.caption(f"Conservée : « {md(keep.name)} » ({len(keep.links)} liens, {len(keep.actions)} actions) — "
+                       f"fusionnée : « {md(remove.name)} » ({len(remove.links)} liens, {len(remove.actions)} actions).")
             if st.button("Fusionner…", icon=":material/merge:", key="p_merge"):
                 st.session_state[ASK_MERGE] = ((keep.id, keep.name, keep.version), (remove.id, remove.name, remove.version))
 

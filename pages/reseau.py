@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from maillage.access import can_write_council
+from maillage.action_sheet import md
 from maillage.csv_download import spreadsheet_csv
 from maillage.db import data_version, database_url, session_scope
 from maillage.errors import MaillageError
@@ -124,7 +125,7 @@ else:
 
 source = cached_source(url, version, actor, scope, today)
 if not source.nodes:
-    st.info(f"Aucun partenaire dans ce périmètre ({source.title}). Ajoutez des partenaires depuis la page Partenaires.")
+    st.info(f"Aucun partenaire dans ce périmètre ({md(source.title)}). Ajoutez des partenaires depuis la page Partenaires.")
     st.stop()
 
 with st.expander("Filtres", expanded=False, icon=":material/filter_alt:"):
@@ -230,7 +231,7 @@ with tabs[6]:
         st.caption("Cette instance n'a pas défini ses typologies attendues : le cadre par défaut s'applique.")
     if metrics.missing:
         st.warning("Typologies attendues absentes du partenariat : "
-                   + " ; ".join(e.label(vocab) for e in metrics.missing) + ".")
+                   + md(" ; ".join(e.label(vocab) for e in metrics.missing)) + ".")
     else:
         st.success("Toutes les typologies attendues sont présentes dans le partenariat.")
     st.dataframe(missing_records(metrics, vocab), hide_index=True, width="stretch")
@@ -241,7 +242,7 @@ with tabs[6]:
             text = st.text_area(
                 "Typologies attendues (une par ligne ; « | » entre des typologies équivalentes)",
                 value="\n".join(e.text for e in metrics.expectations), height=220,
-                help="Codes : " + ", ".join(f"{code} ({label})" for code, label in vocab.labels("typology").items()),
+                help="Codes : " + md(", ".join(f"{code} ({label})" for code, label in vocab.labels("typology").items())),
             )
             save = st.form_submit_button("Enregistrer les typologies attendues")
         reset = st.button("Revenir au cadre par défaut", disabled=metrics.expectations_default)
@@ -251,7 +252,7 @@ with tabs[6]:
                 with session_scope(engine()) as session:
                     set_expectations(session, actor, council_id, entries, expected_current=shown)
             except MaillageError as error:
-                st.error(str(error))
+                st.error(md(str(error)[:1].upper() + str(error)[1:]))
             else:
                 st.success("Typologies attendues enregistrées.")
                 st.rerun()
@@ -270,6 +271,6 @@ with tabs[7]:
         st.dataframe(change_records(changes, "ended"), hide_index=True, width="stretch")
         download("Télécharger (CSV)", change_records(changes, "ended", display=False), "reseau-liens-termines.csv", "dl_ended")
     if changes.newly_isolated:
-        st.warning(f"Devenus isolés en {year_to} : " + ", ".join(changes.newly_isolated) + ".")
+        st.warning(f"Devenus isolés en {year_to} : " + md(", ".join(changes.newly_isolated)) + ".")
     if changes.no_longer_isolated:
-        st.info(f"Sortis de l'isolement en {year_to} : " + ", ".join(changes.no_longer_isolated) + ".")
+        st.info(f"Sortis de l'isolement en {year_to} : " + md(", ".join(changes.no_longer_isolated)) + ".")

@@ -166,3 +166,18 @@ def test_pages_on_an_empty_database(db_factory, use_database):
     at = open_app(page="pages/reseau.py")
     assert not at.exception
     assert "Aucune instance" in at.info[0].value
+
+
+def test_names_are_shown_as_text_not_markdown(demo):
+    engine, bordeaux = demo
+    at = open_app(page=PAGE, council_id=bordeaux)
+    name = "![pixel](https://traceur.example/p.png) **Asso** $x$"
+    at.text_input(key="new_name").set_value(name)
+    at.selectbox(key="new_typology").set_value("ASSO")
+    at.text_input(key="new_seat").set_value("33063")
+    at.button(key="FormSubmitter:new_form-Ajouter le partenaire").click().run()
+    assert not at.exception
+    message = next(s.value for s in at.success if "est ajouté" in s.value)
+    assert "\\[pixel\\]" in message and "\\*\\*Asso\\*\\*" in message and "\\$x\\$" in message
+    assert "![pixel](" not in message
+    assert at.subheader[0].value.startswith("!\\[pixel\\]")
