@@ -100,3 +100,12 @@ def _engine(db_factory):
         fill_mini(engine)
         _ENGINES[key] = engine
     return _ENGINES[key]
+
+
+@SETTINGS
+@given(text=st.text(max_size=40))
+def test_the_fast_fold_is_maillage_fold(text):
+    from maillage.exchange.checks import fold
+    from maillage.text import fold as reference
+
+    assert fold(text) == reference(text)

@@ -46,7 +46,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row: its line number in the file and its cells by column name."""
 
