@@ -10,8 +10,8 @@ import csv
 import io
 from typing import Any, Iterable, Sequence
 
-from maillage.coverage import CouncilCoverage
-from maillage.coverage_views import Matrix, build_matrix
+from maillage.coverage import RANK_STATUS, CouncilCoverage
+from maillage.coverage_views import Matrix, _default_vocabularies, build_matrix
 from maillage.csv_download import safe_cell, spreadsheet_csv
 
 CLI_COLUMNS = ("territory_code", "territory_name", "population", "action_type", "public", "status", "actions")
@@ -37,27 +37,42 @@ def cli_rows(cov: CouncilCoverage, by: str | None = None) -> Iterable[tuple]:
                 text = titles[cell.action_ids] = _titles(cov, cell.action_ids)
             yield names[cell.commune] + (cell.action_type, cell.public, cell.status, text)
         return
+    if by == "theme":
+        yield from _theme_rows(cov)
+        return
     matrix = build_matrix(cov, by, "commune")
     rows = []
     for (row_key, column), mcell in matrix.cells.items():
         commune = cov.commune(row_key.partition(":")[2])
-        if by == "theme":
-            best = [a for a in mcell.action_ids if mcell.status != "none" and cov.action_status(a) == mcell.status]
-            types = "|".join(sorted({cov.actions[a].action_type for a in best}))
-            publics = "|".join(sorted({p for a in best for p in cov.actions[a].publics}))
-            rows.append((commune.code, safe_cell(commune.name), commune.population, types, publics, column,
-                         mcell.status, _titles(cov, best)))
-            continue
         behind = {a for fc in mcell.frame_cells for a in fc.action_ids}
         types = column if by == "type" else "|".join(sorted({fc.action_type for fc in mcell.frame_cells}))
         publics = column if by == "public" else "|".join(sorted({fc.public for fc in mcell.frame_cells}))
         rows.append((commune.code, safe_cell(commune.name), commune.population, types, publics, mcell.status,
                      _titles(cov, behind)))
-    if by == "theme":
-        rows.sort(key=lambda r: (r[0], r[5]))
-    else:
-        rows.sort(key=lambda r: (r[0], r[3], r[4]))
+    rows.sort(key=lambda r: (r[0], r[3], r[4]))
     yield from rows
+
+
+def _theme_rows(cov: CouncilCoverage) -> Iterable[tuple]:
+    """Theme rows, straight from the actions on each commune (the same statuses as the theme matrix):
+    the action types and publics of the best-ranked actions on the theme, `none` when no action has it."""
+    themes = sorted(_default_vocabularies().codes("theme"))
+    for commune in cov.communes:
+        head = (commune.code, safe_cell(commune.name), commune.population)
+        by_theme: dict[str, list[int]] = {}
+        for action_id in cov.covering.get(commune.code, ()):
+            for theme in cov.actions[action_id].themes:
+                by_theme.setdefault(theme, []).append(action_id)
+        for theme in themes:
+            ids = by_theme.get(theme)
+            if not ids:
+                yield head + ("", "", theme, "none", "")
+                continue
+            best_rank = max(cov.ranks[a] for a in ids)
+            best = [a for a in ids if cov.ranks[a] == best_rank]
+            yield head + ("|".join(sorted({cov.actions[a].action_type for a in best})),
+                          "|".join(sorted({p for a in best for p in cov.actions[a].publics})),
+                          theme, RANK_STATUS[best_rank], _titles(cov, best))
 
 
 def cli_header(by: str | None, with_council: bool) -> list[str]:

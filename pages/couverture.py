@@ -158,6 +158,9 @@ with tab_matrix:
     st.markdown(f"Légende — {legend}.", help="Chaque cellule porte aussi un symbole : ✓ couvert, ✗ manquant, "
                 "P prévu, É échu, – non attendu ; « 2/3 » = 2 cellules couvertes sur 3 attendues.")
     records = matrix.records()
+    if len(matrix.rows) > 150:
+        st.caption(f"{format_int(len(matrix.rows))} lignes : regroupez par EPCI ou par département, ou filtrez, "
+                   "pour une vue d'ensemble plus compacte.")
     if not records:
         st.info("Aucune cellule ne correspond à ces filtres.")
     else:

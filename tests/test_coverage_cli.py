@@ -144,3 +144,19 @@ def test_page_downloads_neutralise_formulas(world):
     workbook = load_workbook(io.BytesIO(records_xlsx(records, "matrice")))
     assert workbook.active["A2"].value == "'=1+1"
     assert workbook.active["C2"].value == 2000
+
+
+def test_theme_rows_agree_with_the_theme_matrix(shared_demo_engine):
+    from maillage.coverage import all_coverage
+    from maillage.coverage_export import cli_rows
+    from maillage.coverage_views import build_matrix
+
+    with Session(shared_demo_engine) as session:
+        coverages = all_coverage(session, SYSTEM, dt.date(2026, 11, 29), with_themes=True)
+    checked = 0
+    for cov in coverages:
+        matrix = build_matrix(cov, "theme", "commune")
+        for row in cli_rows(cov, "theme"):
+            assert matrix.cell(f"com:{row[0]}", row[5]).status == row[6]
+            checked += 1
+    assert checked > 100
