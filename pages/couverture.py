@@ -74,6 +74,7 @@ def _comparison(url: str, version: int, council_id: int, as_of: dt.date, actor_k
 
 
 def _flash(message: str) -> None:
+    """Show `message` as a success notice after the rerun that displays the change."""
     st.session_state[FLASH] = message
     st.rerun()
 
