@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from maillage.network_data import NetworkSource
 from maillage.partnership import council_footprint
 from maillage.territories import territory_labels
-from models import CouncilTerritory, Network, Territory
+from models import CouncilTerritory, Network
 
 
 def network_options(session: Session) -> dict[int, str]:
@@ -63,7 +63,3 @@ def declared_kind_options(source: NetworkSource) -> dict[str, str]:
     """The kinds a user declares (not the derived `action`)."""
     return {code: label for code, label in source.kind_labels.items() if code != "action"}
 
-
-def territory_exists(session: Session, key: str) -> bool:
-    """Whether a territory key exists."""
-    return session.get(Territory, key) is not None

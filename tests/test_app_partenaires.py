@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from maillage.access import SYSTEM
 from maillage.db import make_engine, session_scope
 from maillage.formatting import plural
 from maillage.partners import PartnerFilters, list_partners
