@@ -30,6 +30,7 @@ from maillage.coverage_views import (
     summaries_by,
 )
 from maillage.access import can_write_council
+from maillage.action_sheet import md
 from maillage.db import data_version, database_url, session_scope
 from maillage.errors import MaillageError, PermissionDenied
 from maillage.formatting import format_date, format_decimal, format_int, format_percent, plural
@@ -107,7 +108,7 @@ rows_level = controls[2].radio("Lignes", list(ROW_LEVELS), format_func=ROW_LEVEL
                                key="cov_rows")
 
 cov = _coverage(url, version, council_id, as_of, shared_only)
-title_slot.title(f"Couverture — {cov.name}")
+title_slot.title(f"Couverture — {md(cov.name)}")
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
 frame_text = (f"référentiel par défaut ({plural(len(cov.frame), 'règle')})" if cov.frame_is_default
@@ -190,7 +191,7 @@ with tab_matrix:
             st.info("Pas de cellule ici : le référentiel n'attend rien pour cette combinaison.")
         else:
             share = f" ({cell.active}/{cell.expected} couvertes)" if cell.expected > 1 else ""
-            st.markdown(f"**{row_labels[row_key]} × {column_labels[column_key]}** : "
+            st.markdown(f"**{md(row_labels[row_key])} × {md(column_labels[column_key])}** : "
                         f"{STATUS_LABELS[cell.status]}{share}.")
             lines = actions_behind(cov, cell)
             if lines:
@@ -202,8 +203,8 @@ with tab_matrix:
                 found_all = _suggestions(url, version, council_id, as_of, shared_only)
                 for gap in gaps_here[:10]:
                     found = found_all.get((gap.commune, gap.action_type, gap.public))
-                    st.markdown(f"Qui pourrait porter « {vocab.label('action_type', gap.action_type)} » pour "
-                                f"« {vocab.label('public', gap.public)} » à {cov.commune(gap.commune).name} ?")
+                    st.markdown(f"Qui pourrait porter « {md(vocab.label('action_type', gap.action_type))} » pour "
+                                f"« {md(vocab.label('public', gap.public))} » à {md(cov.commune(gap.commune).name)} ?")
                     if found is None or found.empty:
                         st.caption("Aucune suggestion : aucun partenaire présent sur la commune n'a une typologie qui "
                                    "porte ce type d'action, et aucune instance du réseau ne le partage.")
@@ -238,7 +239,7 @@ with tab_map:
     else:
         st.info("Aucun contour à afficher pour ces territoires.")
     if drawn.without_outline:
-        st.caption("Sans contour disponible : " + ", ".join(drawn.without_outline) + ".")
+        st.caption("Sans contour disponible : " + ", ".join(md(name) for name in drawn.without_outline) + ".")
 
 with tab_gaps:
     found_all = _suggestions(url, version, council_id, as_of, shared_only)
@@ -278,7 +279,7 @@ with tab_partnership:
                 + (" (attentes par défaut)" if gaps.is_default else " (attentes de l'instance)"))
     if gaps.missing:
         for label in gaps.missing_labels():
-            st.markdown(f"- {label}")
+            st.markdown(f"- {md(label)}")
     else:
         st.success("Toutes les typologies attendues sont présentes dans le partenariat.")
     st.markdown("**Actions sans coproduction** (en cours ou en projet, un seul partenaire ou aucun)")
@@ -310,9 +311,10 @@ with tab_frame:
                 try:
                     with session_scope(engine()) as session:
                         spec = add_rule(session, actor, council_id, new_type, new_public, int(new_min))
-                    _flash(f"Règle ajoutée : {type_labels.get(spec.action_type)} — {public_labels.get(spec.public)}.")
+                    _flash(f"Règle ajoutée : {md(type_labels.get(spec.action_type, spec.action_type))} — "
+                           f"{md(public_labels.get(spec.public, spec.public))}.")
                 except MaillageError as error:
-                    st.error(str(error))
+                    st.error(md(str(error)))
 
         rule_keys = {f"{r.action_type}|{r.public}": r for r in cov.frame}
         if rule_keys:
@@ -340,7 +342,7 @@ with tab_frame:
                                             population_min=int(threshold), expected=shown_spec)
                         _flash("Règle supprimée." if delete else "Seuil enregistré.")
                     except MaillageError as error:
-                        st.error(str(error))
+                        st.error(md(str(error)))
 
         if not cov.frame_is_default:
             @st.dialog("Revenir au référentiel par défaut ?")
@@ -353,7 +355,7 @@ with tab_frame:
                             removed = reset_frame(session, actor, council_id)
                         _flash(f"Référentiel par défaut rétabli ({plural(removed, 'règle supprimée', 'règles supprimées')}).")
                     except MaillageError as error:
-                        st.error(str(error))
+                        st.error(md(str(error)))
 
             if st.button("Revenir au référentiel par défaut", icon=":material/restart_alt:", key="cov_reset"):
                 _confirm_reset()

@@ -5,6 +5,7 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from maillage.access import Actor
+from maillage.action_sheet import md
 from maillage.coverage import council_coverage
 from maillage.access import SYSTEM
 from maillage.formatting import format_int, format_percent
@@ -36,7 +37,7 @@ def test_page_for_every_demo_council(shared_demo_url, shared_demo_engine, use_da
         at.sidebar.selectbox[0].set_value(council_id).run()
         assert not at.exception, name
         assert not at.error, name
-        assert at.title[0].value == f"Couverture — {name}"
+        assert at.title[0].value == f"Couverture — {md(name)}"
         with Session(shared_demo_engine) as session:
             expected = council_coverage(session, SYSTEM, council_id, dt.date.today())
         shown = {metric.label: metric.value for metric in at.metric}
@@ -52,12 +53,12 @@ def test_cell_detail_lists_actions_or_suggestions(shared_demo_url, shared_demo_e
     at = open_app(page=PAGE, council_id=bordeaux)
     at.selectbox(key="cov_col").set_value("maraude_numerique").run()
     assert not at.exception
-    assert any("Maraude numérique" in md.value and "Couvert" in md.value for md in at.markdown)
+    assert any("Maraude numérique" in m.value and "Couvert" in m.value for m in at.markdown)
     assert any("Action" in frame.value.columns and "Maraude numérique prostitution" in list(frame.value["Action"])
                for frame in at.dataframe)
     at.selectbox(key="cov_col").set_value("defi_sans_ecran").run()
-    assert any("Défi sans écran" in md.value and "Manquant" in md.value for md in at.markdown)
-    assert any("Qui pourrait porter « Défi sans écran »" in md.value for md in at.markdown)
+    assert any("Défi sans écran" in m.value and "Manquant" in m.value for m in at.markdown)
+    assert any("Qui pourrait porter « Défi sans écran »" in m.value for m in at.markdown)
     assert any("Partenaire" in frame.value.columns for frame in at.dataframe)
     comparison = next(frame.value for frame in at.dataframe if "Actions comptées" in frame.value.columns)
     assert "CLSPD de Bordeaux (instance affichée)" in list(comparison["Instance"])
