@@ -45,7 +45,7 @@ class PartnerMetrics:
     commune: str
     degree: int
     betweenness: float
-    community: int | None
+    community: int  # isolated partners are communities of their own
     isolated: bool
 
 
@@ -73,7 +73,7 @@ class NetworkMetrics:
     partners: list[PartnerMetrics]  # by betweenness, then degree, then name
     brokers: list[PartnerMetrics]
     isolated: list[PartnerMetrics]
-    communities: list[Community]
+    communities: list[Community]  # of two partners or more (isolated partners are listed apart)
     groups: list[tuple[str, str]]  # (code, label) of the sectors present, in vocabulary order
     matrix: dict[tuple[str, str], int]  # (group, group) → joined pairs, both orders filled
     typologies: list[tuple[str, str]]  # (code, label) of the typologies present, in vocabulary order
@@ -251,18 +251,20 @@ def _brandes_numpy(adj: list[list[int]], sources: list[int]) -> list[float]:
 
 
 def communities(graph: NetworkGraph, seed: int = SEED) -> dict[int, int]:
-    """Louvain communities (fixed seed) of the linked partners: node → number (1 = largest); isolated partners get none."""
+    """Louvain communities (fixed seed): node → number, 1 = largest. Linked partners first; each isolated
+    partner is then a community of its own, numbered after them (by name), as Louvain would make it."""
     import networkx as nx
 
     linked = nx.Graph()
     for a, b in sorted(graph.edges):
         linked.add_edge(a, b)
-    if linked.number_of_edges() == 0:
-        return {}
-    found = nx.community.louvain_communities(linked, seed=seed)
     names = {node_id: node.name for node_id, node in graph.nodes.items()}
+    found = nx.community.louvain_communities(linked, seed=seed) if linked.number_of_edges() else []
     ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), min(names[n] for n in c)))
-    return {node: number for number, members in enumerate(ordered, start=1) for node in members}
+    numbers = {node: number for number, members in enumerate(ordered, start=1) for node in members}
+    alone = sorted((n for n in graph.nodes if n not in numbers), key=lambda n: (names[n], n))
+    numbers.update({node: len(ordered) + i for i, node in enumerate(alone, start=1)})
+    return numbers
 
 
 def group_matrix(graph: NetworkGraph, level: str = "group") -> tuple[list[tuple[str, str]], dict[tuple[str, str], int]]:
@@ -299,13 +301,13 @@ def analyse(graph: NetworkGraph, seed: int = SEED, exact_max: int = EXACT_BETWEE
         rows.append(PartnerMetrics(
             id=node.id, name=node.name, typology=node.typology, typology_label=node.typology_label,
             group=node.group, group_label=node.group_label, commune=node.commune_name, degree=degree,
-            betweenness=between[node.id], community=community_of.get(node.id), isolated=degree == 0,
+            betweenness=between[node.id], community=community_of[node.id], isolated=degree == 0,
         ))
     rows.sort(key=lambda r: (-r.betweenness, -r.degree, r.name, r.id))
     by_id = {row.id: row for row in rows}
     by_community: dict[int, list[PartnerMetrics]] = {}
     for row in rows:
-        if row.community is not None:
+        if not row.isolated:  # the communities listed are groups of linked partners
             by_community.setdefault(row.community, []).append(row)
     community_rows = []
     for number in sorted(by_community):

@@ -115,6 +115,6 @@ def cli_csv(metrics: NetworkMetrics) -> str:
     """`network --format csv`: partner, typology, commune, degree, betweenness, community, isolated."""
     return to_csv(CLI_COLUMNS, (
         (r.name, r.typology, r.commune, r.degree, round(r.betweenness, 6),
-         r.community if r.community is not None else "", r.isolated)
+         r.community, r.isolated)
         for r in metrics.partners
     ))

@@ -155,10 +155,7 @@ def _node_tooltip(graph: NetworkGraph, metrics: NetworkMetrics, node_id: int) ->
     row = metrics.by_id[node_id]
     lines = [node.name, f"{node.typology_label} ({node.group_label})", f"Siège : {node.commune_name}",
              f"Liens : {format_int(row.degree)}", f"Intermédiarité : {format_decimal(row.betweenness, 3)}"]
-    if row.community is not None:
-        lines.append(f"Communauté : {row.community}")
-    else:
-        lines.append("Aucun lien (isolé)")
+    lines.append("Aucun lien (isolé)" if row.isolated else f"Communauté : {row.community}")
     return "\n".join(lines)
 
 

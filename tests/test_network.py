@@ -93,12 +93,12 @@ def test_two_cliques_and_a_broker(cliques):
     assert by_name["Gauche 2"].betweenness == 0
     assert [b.name for b in metrics.brokers][:3] == ["Passeur", "Droite 1", "Gauche 1"]
     assert by_name["Passeur"].degree == 2 and by_name["Gauche 1"].degree == 4
-    # communities: each clique whole, in two different communities; the isolated partner in none
+    # communities: each clique whole, in two different communities; the isolated partner alone in a third
     left = {by_name[f"Gauche {i}"].community for i in range(1, 5)}
     right = {by_name[f"Droite {i}"].community for i in range(1, 5)}
     assert len(left) == 1 and len(right) == 1 and left != right
     assert len(metrics.communities) == 2
-    assert by_name["Seul"].community is None
+    assert by_name["Seul"].community == 3
     # sector matrix: the CS clique and the mediation broker are both « Social et famille »
     assert metrics.matrix[("associatif", "associatif")] == 6
     assert metrics.matrix[("social", "social")] == 7
