@@ -42,7 +42,12 @@ def register(subparsers) -> None:
     network.set_defaults(handler=run_network)
 
     summary = subparsers.add_parser(
-        "network-summary", help="chiffres clés du réseau d'une instance (lignes « nom: valeur »)")
+        "network-summary", help="chiffres clés du réseau d'une instance (lignes « nom: valeur »)",
+        description="nodes (partenaires), links (paires liées), declared_links (liens déclarés actifs), "
+                    "derived_links (paires liées seulement par des actions communes), density, components, "
+                    "largest_component, isolated, communities (de deux partenaires ou plus), brokers (les cinq "
+                    "premiers intermédiaires, séparés par |), betweenness (exacte ou estimée), missing_typologies "
+                    "(codes des typologies attendues absentes, séparés par |).")
     _common(summary)
     summary.set_defaults(handler=run_summary)
 
