@@ -5,6 +5,7 @@ from functools import partial
 
 import streamlit as st
 
+from maillage.action_sheet import md
 from maillage.compare import (
     comparable_councils,
     comparable_networks,
@@ -94,10 +95,10 @@ try:
     comparison = _comparison(url, version, actor_key, actor, network_id, council_ids, year, today)
 except MaillageError as error:
     st.title("Comparer")
-    st.error(str(error))
+    st.error(md(str(error)))
     st.stop()
 
-st.title(f"Comparer — {comparison.title}")
+st.title(f"Comparer — {md(comparison.title)}")
 st.caption(f"{subtitle(comparison)}. {SHARING_NOTE}"
            + (" Les chiffres de l'année en cours sont provisoires." if comparison.provisional else ""))
 
@@ -150,7 +151,7 @@ with tab_who:
         chosen_council = pick[0].selectbox("Instance", list(names), format_func=names.get, key="cmp_cell_council")
         chosen_type = pick[1].selectbox("Type d'action", list(types), format_func=types.get, key="cmp_cell_type")
         cell = comparison.cell(chosen_council, chosen_type)
-        st.markdown(f"**{cell.council} — {cell.type_label}** : "
+        st.markdown(f"**{md(cell.council)} — {md(cell.type_label)}** : "
                     f"{plural(cell.count, 'action en cours', 'actions en cours')}.")
         if cell.actions:
             st.dataframe(cell_records(cell, comparison.year), hide_index=True, width="stretch")
@@ -158,7 +159,7 @@ with tab_who:
             st.info(f"{plural(cell.hidden, 'action non partagée', 'actions non partagées')} avec les réseaux : "
                     "comptée(s) dans les chiffres, non détaillée(s).")
         if cell.count and cell.contact:
-            st.caption(f"Contact de la coordination : {cell.contact}")
+            st.caption(f"Contact de la coordination : {md(cell.contact)}")
         with st.expander("Toutes les actions en cours que vous pouvez voir"):
             listed = all_action_records(comparison)
             if listed:

@@ -5,6 +5,7 @@ from functools import partial
 
 import streamlit as st
 
+from maillage.action_sheet import md
 from maillage.db import data_version, database_url, session_scope
 from maillage.errors import MaillageError, PermissionDenied
 from maillage.report import council_report, report_years
@@ -35,7 +36,7 @@ with session_scope(engine()) as session:
         years = report_years(session, actor, council_id, today)
     except PermissionDenied as error:
         st.title("Synthèse élus")
-        st.error(f"Accès refusé : {error}.")
+        st.error(f"Accès refusé : {md(str(error))}.")
         st.stop()
 
 if st.session_state.get("syn_year") not in years:
@@ -50,10 +51,10 @@ try:
     report = _report(url, version, actor_key, actor, council_id, year, today)
 except MaillageError as error:
     st.title("Synthèse élus")
-    st.error(str(error))
+    st.error(md(str(error)))
     st.stop()
 
-st.title(f"Synthèse élus — {report.name}")
+st.title(f"Synthèse élus — {md(report.name)}")
 page = report_html(report)  # the downloaded file keeps its Content-Security-Policy
 # The PDF is written when the button is clicked (deferred), from the report already computed.
 controls[1].download_button("Télécharger le PDF", partial(report_pdf, report), report_filename(report, "pdf"),

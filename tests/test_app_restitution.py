@@ -158,3 +158,23 @@ def test_landing_page_after_sign_in(accounts_db, email, title):
     at.button[0].click().run()
     assert not at.exception
     assert at.title[0].value == title
+
+
+def test_user_text_is_inert_on_both_pages(empty_engine, use_database):
+    """A council named with Markdown (an image from another host, bold) is shown as plain text."""
+    with Session(empty_engine) as session:
+        world = build_world(session)
+        council = session.get(Council, world.bordeaux)
+        council.name = "CLSPD *gras* ![x](http://exemple.invalid/i.png)"
+        session.commit()
+    use_database(empty_engine.url.render_as_string(hide_password=False))
+    at = open_app(page=SYNTHESE, council_id=world.bordeaux)
+    assert not at.exception
+    assert at.title[0].value == r"Synthèse élus — CLSPD \*gras\* !\[x\](http://exemple.invalid/i.png)"
+    assert "CLSPD *gras* ![x](http://exemple.invalid/i.png)</h1>" in _iframe_html(at)
+    at = open_app(page=COMPARER, council_id=world.bordeaux)
+    at.radio(key="cmp_mode").set_value("councils").run()
+    at.multiselect(key="cmp_councils").set_value([world.bordeaux]).run()
+    assert at.title[0].value == r"Comparer — CLSPD \*gras\* !\[x\](http://exemple.invalid/i.png)"
+    at.selectbox(key="cmp_cell_type").set_value("cyberbase").run()
+    assert any(r"**CLSPD \*gras\* !\[x\](http://exemple.invalid/i.png) — Cyber-base**" in m.value for m in at.markdown)
