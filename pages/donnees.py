@@ -133,7 +133,7 @@ def import_view() -> None:
             return
         except MaillageError as error:
             bar.empty()
-            st.error(f"Vérification impossible, rien n'a été importé : {error}")
+            show_messages("Vérification impossible : rien n'a été importé.", [str(error)])
             return
         bar.empty()
         st.session_state[PREVIEW_KEY] = (key, tables, preview)
@@ -152,7 +152,7 @@ def import_view() -> None:
             return
         except MaillageError as error:
             bar.empty()
-            st.error(f"Rien n'a été importé : {error}")
+            show_messages("Rien n'a été importé.", [str(error)])
             return
         st.session_state.pop(PREVIEW_KEY, None)
         st.session_state.pop(TEST_FILES_KEY, None)
@@ -239,7 +239,7 @@ def backup_view() -> None:
             return
         except MaillageError as error:
             bar.empty()
-            st.error(f"Rien n'a été restauré : {error}")
+            show_messages("Rien n'a été restauré.", [str(error)])
             return
         bar.empty()
         st.success("Sauvegarde restaurée.", icon=":material/check_circle:")
@@ -256,7 +256,7 @@ def quality_view() -> None:
         with session_scope(engine()) as session:
             report = data_quality(session, actor, None if everything else council_id, today)
     except MaillageError as error:
-        st.error(f"Accès refusé : {error}")
+        show_messages("Accès refusé.", [str(error)])
         return
     if report.total == 0:
         st.success("Rien à signaler.", icon=":material/check_circle:")

@@ -113,7 +113,8 @@ def test_restore_is_refused_on_a_non_empty_database(shared_demo_url, shared_demo
     at.run()
     next(b for b in at.button if b.label == "Restaurer").click().run()
     assert not at.exception
-    assert at.error[0].value.startswith("Rien n'a été restauré : la base contient déjà des données")
+    assert at.error[0].value == "Rien n'a été restauré."
+    assert list(frame(at, "Message")["Message"])[0].startswith("la base contient déjà des données")
     at.checkbox(key="donnees:remplacer").check().run()
     assert next(b for b in at.button if b.label == "Restaurer").disabled  # until the second confirmation
 
