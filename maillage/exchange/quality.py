@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from maillage.access import Actor, require_read_council
+from maillage.access import Actor, require_write_council
 from maillage.actions import needs_review
 from maillage.duplicates import find_duplicates
 from maillage.errors import PermissionDenied
@@ -64,7 +64,7 @@ def _scope(session: Session, actor: Actor, council_id: int | None) -> tuple[set[
         if not actor.is_admin:
             raise PermissionDenied("choisissez une instance : seuls les administrateurs voient toutes les instances")
         return None, None
-    require_read_council(actor, council_id, "consulter la qualité de ses données")
+    require_write_council(actor, council_id, "vérifier la qualité de ses données")
     return partnership_ids(session, council_id), {council_id}
 
 
