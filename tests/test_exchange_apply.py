@@ -257,3 +257,10 @@ def test_restoring_a_link_between_existing_partners_keeps_their_ids(mini):
     assert report.lines() == ["liens : 0 créé, 0 mis à jour, 1 inchangé"]
     with Session(mini) as session:
         assert len(session.exec(select(Network)).all()) == 0
+
+
+def test_names_cannot_hold_the_list_separator(mini):
+    with pytest.raises(ImportRefused) as error:
+        run(mini, {"partenaires.csv": "nom;typologie;commune_siege\nCAF | MSA;ASSO;33063\n"})
+    assert [p.message for p in error.value.plan.problems] == [
+        "ligne 2, colonne nom : « CAF | MSA » ne doit pas contenir le caractère | (il sépare les éléments des listes)"]

@@ -228,6 +228,13 @@ class _RowChecker:
             self.problem(column, "", "valeur obligatoire manquante")
         return value
 
+    def name(self, column: str) -> str:
+        """A required name that lists may hold (networks' members, partners' networks): no `|` in it."""
+        value = self.required(column)
+        if "|" in value:
+            self.problem(column, value, "ne doit pas contenir le caractère | (il sépare les éléments des listes)")
+        return value
+
     def parsed(self, column: str, parser: Callable[[str], Any], default: Any = None) -> Any:
         """A cell through a parser; its CellError becomes a problem."""
         value = self.cell(column)
@@ -460,7 +467,7 @@ def _check_instances(checker: _RowChecker) -> tuple[dict, str]:
     """A council row: name, kind, territories, contact, last plenary, status; creation by administrators."""
     index = checker.index
     name = checker.text("nom")
-    checker.required("nom")
+    checker.name("nom")
     kind = checker.vocab_code("council_kind", "type", checker.required("type"), "un type d'instance")
     checker.required("territoires")
     territories = _territories(checker, "territoires")
@@ -486,7 +493,7 @@ def _check_instances(checker: _RowChecker) -> tuple[dict, str]:
 def _check_reseaux(checker: _RowChecker) -> tuple[dict, str]:
     """A network row: name, kind, members (resolved once every table is checked)."""
     name = checker.text("nom")
-    checker.required("nom")
+    checker.name("nom")
     kind = checker.vocab_code("network_kind", "type", checker.required("type"), "un type de réseau")
     if name:
         checker.duplicate("nom", name, fold(name), "ce réseau")
@@ -500,7 +507,7 @@ def _check_partenaires(checker: _RowChecker) -> tuple[dict, str]:
     """A partner row: name, typology, seat commune, territories, SIRET, web, networks, contact, dates."""
     index = checker.index
     name = checker.text("nom")
-    checker.required("nom")
+    checker.name("nom")
     typology = checker.vocab_code("typology", "typologie", checker.required("typologie"), "une typologie")
     seat = checker.required("commune_siege")
     seat_keys = _territories(checker, "commune_siege", levels={"com"}) if seat else []
