@@ -105,7 +105,7 @@ def import_view() -> None:
                 "Windows-1252, séparateur point-virgule, virgule ou tabulation. Téléchargez un modèle dans "
                 "la rubrique « Modèles ».")
     round_ = st.session_state.setdefault(UPLOAD_ROUND, 0)
-    uploaded = st.file_uploader("Fichiers à importer", type=["csv", "xlsx", "txt", "tsv"],
+    uploaded = st.file_uploader("Fichiers à importer", type=["csv", "xlsx", "txt", "tsv", "xls", "ods"],
                                 accept_multiple_files=True, key=f"donnees:fichiers:{round_}")
     files = [(item.name, item.getvalue()) for item in uploaded or []] or st.session_state.get(TEST_FILES_KEY, [])
     kind = st.selectbox("Type des fichiers CSV", [AUTO_KIND, *KINDS],
