@@ -209,9 +209,14 @@ class Comparison:
 
 
 def comparable_council_ids(session: Session, actor: Actor) -> set[int] | None:
-    """Councils the actor may compare (None: every council, for an administrator)."""
+    """Councils the actor may compare (None: every council, for an administrator).
+
+    Elected officials read their council's summary and dashboard, not comparisons (DESIGN.md §3).
+    """
     if actor.is_admin:
         return None
+    if actor.role == "elu":
+        return set()
     own = {c for c in actor.council_ids if can_read_council(actor, c)}
     return set(peer_council_ids(session, actor)) | own
 
@@ -229,6 +234,8 @@ def comparable_networks(session: Session, actor: Actor) -> dict[int, str]:
     rows = session.exec(select(Network.id, Network.name).order_by(Network.name)).all()
     if actor.is_admin:
         return {nid: name for nid, name in rows if nid in with_councils}
+    if actor.role == "elu":
+        return {}
     mine = set(actor.network_ids)
     if actor.council_ids:
         mine |= set(session.exec(
