@@ -70,20 +70,20 @@ def test_xlsx_export_round_trip(shared_demo_engine, geo_engine):
 
 def test_export_neutralises_formula_like_text_in_csv_and_xlsx(geo_engine, tmp_path):
     rows = ("nom;typologie;commune_siege;notes;contact_telephone\n"
-            "=cmd|' /C calc'!A0;ASSO;33063;@SOMME(A1);+33 5 56 00 00 00\n")
+            "=cmd' /C calc'!A0;ASSO;33063;@SOMME(A1);+33 5 56 00 00 00\n")
     import_tables(geo_engine, read_files([("partenaires.csv", rows.encode())]))
     csv_file = export_csv_files(geo_engine, SYSTEM)["partenaires.csv"].decode("utf-8-sig")
-    assert "\r\n'=cmd|' /C calc'!A0;ASSO;33063;;;;;;;;'+33 5 56 00 00 00;;'@SOMME(A1);\r\n" in csv_file
+    assert "\r\n'=cmd' /C calc'!A0;ASSO;33063;;;;;;;;'+33 5 56 00 00 00;;'@SOMME(A1);\r\n" in csv_file
     book = openpyxl.load_workbook(io.BytesIO(export_xlsx(geo_engine, SYSTEM)))
     cell = book["partenaires"]["A2"]
-    assert (cell.value, cell.data_type) == ("'=cmd|' /C calc'!A0", "s")
+    assert (cell.value, cell.data_type) == ("'=cmd' /C calc'!A0", "s")
     # re-importing our own export gives the same text back, not a doubled quote
     (tmp_path / "partenaires.csv").write_bytes(export_csv_files(geo_engine, SYSTEM)["partenaires.csv"])
     _plan, report = import_tables(geo_engine, read_directory(tmp_path))
     assert report.lines() == ["partenaires : 0 créé, 0 mis à jour, 1 inchangé"]
     with Session(geo_engine) as session:
         partner = session.exec(select(Partner)).one()
-        assert (partner.name, partner.notes) == ("=cmd|' /C calc'!A0", "@SOMME(A1)")
+        assert (partner.name, partner.notes) == ("=cmd' /C calc'!A0", "@SOMME(A1)")
 
 
 def test_export_zip_holds_every_kind(shared_demo_engine):
