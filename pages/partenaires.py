@@ -38,6 +38,7 @@ from ui.session import current_actor, current_council_id, engine
 FLASH = "partners_flash"
 SELECTED = "partners_selected"
 GOTO = "partners_goto"  # set by an action; becomes the selected partner on the next run
+TAB = "partners_tab"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -198,15 +199,18 @@ writer = actor.can_write_anything
 st.title("Partenaires")
 if GOTO in st.session_state:
     st.session_state[SELECTED] = st.session_state.pop(GOTO)
+    st.session_state[TAB] = "Fiche"
+notice = st.container()  # always present, so the tabs below keep their place (and their selection)
 if FLASH in st.session_state:
-    st.success(md(st.session_state.pop(FLASH)))
+    notice.success(md(st.session_state.pop(FLASH)))
 
 with session_scope(engine()) as session:
     vocab = Vocabularies.load(session)
     networks = network_options(session)
     places = scope_territories(session, council_id)
 
-tab_list, tab_detail, tab_new, tab_duplicates = st.tabs(["Registre", "Fiche", "Nouveau partenaire", "Doublons"])
+tab_list, tab_detail, tab_new, tab_duplicates = st.tabs(["Registre", "Fiche", "Nouveau partenaire", "Doublons"],
+                                                        key=TAB, on_change="rerun")
 
 with tab_list:
     cols = st.columns([3, 2, 2])

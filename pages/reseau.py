@@ -186,7 +186,7 @@ st.download_button("Télécharger le graphe (HTML)", html.encode("utf-8"), file_
                    icon=":material/download:", key="net_html_download")
 
 tabs = st.tabs(["Chiffres clés", "Partenaires", "Intermédiaires", "Isolés", "Communautés", "Matrice de collaboration",
-                "Typologies attendues", "Évolution"])
+                "Typologies attendues", "Évolution"], key="net_tab", on_change="rerun")
 with tabs[0]:
     st.dataframe(summary_records(metrics), hide_index=True, width="stretch")
     download("Télécharger (CSV)", summary_records(metrics, display=False), "reseau-chiffres.csv", "dl_summary")
@@ -255,8 +255,10 @@ with tabs[6]:
             except MaillageError as error:
                 st.error(md(str(error)[:1].upper() + str(error)[1:]))
             else:
-                st.success("Typologies attendues enregistrées.")
+                st.session_state["net_saved"] = "Typologies attendues enregistrées."
                 st.rerun()
+        if "net_saved" in st.session_state:
+            st.success(st.session_state.pop("net_saved"))
 with tabs[7]:
     year_choices = link_years(source, today)
     cols = st.columns(2)

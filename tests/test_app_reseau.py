@@ -93,6 +93,7 @@ def test_expectations_edited_from_the_page(db_factory, use_database):
     with session_scope(engine) as session:
         _g, metrics = network_analysis(session, SYSTEM, Scope.council(saintes), GraphFilters())
     assert [e.text for e in metrics.expectations] == ["MUNI", "TRANSPORT"]
+    assert any("Typologies attendues enregistrées" in s.value for s in at.success)
     assert any("Transport" in w.value for w in at.warning)
     at.text_area[0].set_value("PAS_UN_CODE")
     at.button(key=SAVE).click().run()
