@@ -131,9 +131,9 @@ def list_audit(session: Session, actor: Actor, *, user_email: str | None = None,
 
 
 def record_history(session: Session, actor: Actor, entity: str, record_id: int) -> list[AuditRow]:
-    """One record's own history, newest first (administrators and coordinators; callers check the record)."""
-    if actor.role not in ("admin", "coordinateur"):
-        raise PermissionDenied("l'historique des modifications est réservé aux coordinateurs et administrateurs")
+    """One record's own history, newest first, from the journal (administrators; partners' and actions'
+    own histories come with their details, which check who may read them)."""
+    require_admin(actor, "consulter le journal des modifications")
     statement = (select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.record_id == record_id)
                  .order_by(desc(AuditEntry.at), desc(AuditEntry.id)))
     return [_row(entry) for entry in session.exec(statement)]

@@ -6,15 +6,27 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from maillage.network_data import NetworkSource
+from maillage.access import Actor
+from maillage.errors import PermissionDenied
+from maillage.network_data import NetworkSource, Scope, require_scope_read
 from maillage.partnership import council_footprint
 from maillage.territories import territory_labels
 from models import CouncilTerritory, Network
 
 
-def network_options(session: Session) -> dict[int, str]:
-    """network id → name, by name."""
-    return {n.id: n.name for n in session.exec(select(Network).order_by(Network.name))}
+def network_options(session: Session, actor: Actor | None = None) -> dict[int, str]:
+    """network id → name, by name: the networks whose graph the actor may read (all without an actor)."""
+    options = {n.id: n.name for n in session.exec(select(Network).order_by(Network.name))}
+    if actor is None or actor.is_admin:
+        return options
+    readable = {}
+    for network_id, name in options.items():
+        try:
+            require_scope_read(session, actor, Scope.network(network_id))
+        except PermissionDenied:
+            continue
+        readable[network_id] = name
+    return readable
 
 
 def scope_territories(session: Session, council_id: int | None) -> dict[str, str]:

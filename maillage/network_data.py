@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from maillage.access import Actor, can_read_council
-from maillage.errors import NotFoundError
+from maillage.access import Actor, can_read_council, require_read_council
+from maillage.errors import NotFoundError, PermissionDenied
 from maillage.expectations import Expectation, expectations_for
-from maillage.partnership import partnership_ids
+from maillage.partnership import council_footprint, partnership_ids
 from maillage.territories import footprint
 from maillage.vocab import Vocabularies
 from models import (
@@ -239,6 +239,27 @@ def _scope_members(session: Session, scope: Scope) -> tuple[set[int], set[int] |
     return ids, None
 
 
+def require_scope_read(session: Session, actor: Actor, scope: Scope) -> None:
+    """Who may read a cooperation graph: a council's own coordinators and officials; a network's members
+    (its network members, and the coordinators and officials of its councils); for a territory, those whose
+    council covers part of it. Administrators read every graph."""
+    if actor.is_admin:
+        return
+    if scope.kind == "council":
+        require_read_council(actor, int(scope.value), "consulter le réseau de cette instance")
+        return
+    own = {c for c in actor.council_ids if can_read_council(actor, c)}
+    if scope.kind == "network":
+        members = set(session.exec(
+            select(NetworkCouncil.council_id).where(NetworkCouncil.network_id == scope.value)).all())
+        if int(scope.value) in actor.network_ids or own & members:
+            return
+        raise PermissionDenied("vous n'êtes pas membre de ce réseau : impossible d'en consulter le graphe")
+    if any(council_footprint(session, council_id).meets(str(scope.value)) for council_id in sorted(own)):
+        return
+    raise PermissionDenied("ce territoire n'est couvert par aucune de vos instances : impossible d'en consulter le graphe")
+
+
 def _chunks(values: list[int], size: int = 900):
     """Slices of at most `size` values (SQL IN lists stay short)."""
     for start in range(0, len(values), size):
@@ -248,6 +269,7 @@ def _chunks(values: list[int], size: int = 900):
 def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | None = None,
                 vocab: Vocabularies | None = None) -> NetworkSource:
     """Read a scope's partners, declared links and shared actions (those the actor may read)."""
+    require_scope_read(session, actor, scope)
     today = today or dt.date.today()
     title = scope_title(session, scope)
     vocab = vocab or Vocabularies.load(session)

@@ -98,7 +98,7 @@ version = data_version(engine())
 st.title("Réseau")
 
 with session_scope(engine()) as session:
-    networks = network_options(session)
+    networks = network_options(session, actor)
     territories = scope_territories(session, council_id)
     vocab = Vocabularies.load(session)
 
@@ -123,7 +123,11 @@ elif scope_kind == "territory":
 else:
     scope = Scope.council(council_id)
 
-source = cached_source(url, version, actor, scope, today)
+try:
+    source = cached_source(url, version, actor, scope, today)
+except MaillageError as error:
+    st.warning(f"Graphe indisponible : {md(str(error))}.")
+    st.stop()
 if not source.nodes:
     st.info(f"Aucun partenaire dans ce périmètre ({md(source.title)}). Ajoutez des partenaires depuis la page Partenaires.")
     st.stop()

@@ -112,7 +112,7 @@ def test_coordinator_rights_with_as(mini, capsys, tmp_path):
     path.write_bytes(csv_text("titre;instance;type_action;statut;debut;territoires;publics\n"
                               "Forum;CLSPD de Saintes;evenement;projet;01/03/2027;17415;tout_public\n"))
     code, _out, err = cli(capsys, "import", str(path), "--as", "coord@bordeaux.fr")
-    assert code == 1 and "vous n'êtes pas coordinateur de cette instance" in err
+    assert code == 3 and err.startswith("Accès refusé : ") and "vous n'êtes pas coordinateur de cette instance" in err
     backup = tmp_path / "b.zip"
     code, _out, err = cli(capsys, "backup", str(backup), "--as", "coord@bordeaux.fr")
     assert code == 3 and err.startswith("Accès refusé : seul un administrateur peut faire une sauvegarde")

@@ -14,7 +14,7 @@ from maillage.errors import ConflictError, PermissionDenied, ValidationError
 from maillage.expectations import DEFAULT_EXPECTATIONS, set_expectations
 from maillage.network import analyse, betweenness, density, network_analysis, network_changes, summary_lines
 from maillage.network_data import GraphFilters, Scope, build_graph, load_source
-from models import AuditEntry
+from models import AuditEntry, Network, NetworkCouncil
 from tests.builders import add_action, add_council, add_link, add_mini_geography, add_partner
 
 TODAY = dt.date(2026, 11, 29)
@@ -244,9 +244,20 @@ def test_derived_links_from_shared_actions(empty_engine):
     assert _pairs(graph) == {("A", "B")}
     graph, _ = _analysis(empty_engine, council_id, GraphFilters(year=2019))
     assert _pairs(graph) == {("A", "B"), ("C", "D")}  # the undated link counts every year
-    # a coordinator of another council does not see this council's unshared action
+    # a coordinator of another council may not read this council's graph…
     outsider = Actor("voisin@example.fr", "coordinateur", frozenset({other_id}))
-    graph, _ = _analysis(empty_engine, council_id, actor=outsider)
+    with pytest.raises(PermissionDenied):
+        _analysis(empty_engine, council_id, actor=outsider)
+    # …but in a network they share, sees its links without the derived ones of its unshared action
+    with session_scope(empty_engine) as session:
+        network = Network(name="Réseau commun", kind="regional")
+        session.add(network)
+        session.flush()
+        session.add_all([NetworkCouncil(network_id=network.id, council_id=council_id),
+                         NetworkCouncil(network_id=network.id, council_id=other_id)])
+        network_id = network.id
+    with session_scope(empty_engine) as session:
+        graph = network_analysis(session, outsider, Scope.network(network_id), GraphFilters(), TODAY)[0]
     assert _pairs(graph) == {("A", "B")}
     insider = Actor("coord@example.fr", "coordinateur", frozenset({council_id}))
     graph, _ = _analysis(empty_engine, council_id, actor=insider)

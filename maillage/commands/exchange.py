@@ -16,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from maillage.cli import EXIT_PERMISSION
 from maillage.commands.common import add_as_option, engine_and_actor
 from maillage.errors import MaillageError
 from maillage.exchange import KINDS, ImportRefused, ReadError, import_tables, read_directory, read_files
@@ -98,8 +99,13 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         plan, report = import_tables(engine, tables, actor=actor, dry_run=args.dry_run)
     except ImportRefused as refused:
+        denied = all(problem.permission for problem in refused.plan.problems)
+        if denied:
+            print("Accès refusé : vos droits ne couvrent pas ces lignes ; rien n'a été importé.", file=sys.stderr)
         for problem in refused.plan.problems:
             print(str(problem), file=sys.stderr)
+        if denied:
+            return EXIT_PERMISSION
         print(f"Erreur : {refused}", file=sys.stderr)
         return 1
     for warning in plan.warnings:

@@ -177,7 +177,7 @@ class _Applier:
 
     def refuse(self, row: CheckedRow, column: str, value: str, reason: str) -> None:
         """A permission problem found while writing: the whole import will be rolled back."""
-        self.plan.problems.append(Problem(row.source, row.line, column, value, reason))
+        self.plan.problems.append(Problem(row.source, row.line, column, value, reason, permission=True))
         for line in self.plan.lines:
             if line.source == row.source and line.line == row.line:
                 line.ok = False

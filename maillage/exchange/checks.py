@@ -212,10 +212,10 @@ class _RowChecker:
         """A cell of the row ('' when the column is absent)."""
         return self.cells.get(column, "")
 
-    def problem(self, column: str, value: str, reason: str) -> None:
-        """Refuse the row: record a located problem."""
+    def problem(self, column: str, value: str, reason: str, *, permission: bool = False) -> None:
+        """Refuse the row: record a located problem (`permission`: for lack of rights)."""
         self.failed = True
-        self.plan.problems.append(Problem(self.table.source, self.row.line, column, value, reason))
+        self.plan.problems.append(Problem(self.table.source, self.row.line, column, value, reason, permission))
 
     def warn(self, column: str, value: str, reason: str) -> None:
         """Flag a cell without refusing the row."""
@@ -399,7 +399,7 @@ def _council(checker: _RowChecker, column: str = "instance") -> str | None:
         return None
     name, council_id = known
     if not can_write_council(checker.actor, council_id):
-        checker.problem(column, value, "vous n'êtes pas coordinateur de cette instance : ligne refusée")
+        checker.problem(column, value, "vous n'êtes pas coordinateur de cette instance : ligne refusée", permission=True)
         return None
     return name
 
@@ -478,10 +478,10 @@ def _check_instances(checker: _RowChecker) -> tuple[dict, str]:
         known = index.councils.get(fold(name))
         if known is None:
             if not checker.actor.is_admin:
-                checker.problem("nom", name, "seul un administrateur peut créer une instance")
+                checker.problem("nom", name, "seul un administrateur peut créer une instance", permission=True)
             index.councils[fold(name)] = (name, None)
         elif not can_write_council(checker.actor, known[1]):
-            checker.problem("nom", name, "vous n'êtes pas coordinateur de cette instance : ligne refusée")
+            checker.problem("nom", name, "vous n'êtes pas coordinateur de cette instance : ligne refusée", permission=True)
     record = dict(
         name=name, kind=kind, territory_keys=territories,
         coordination_contact=checker.text("coordination_contact", private_check=True),
@@ -498,7 +498,7 @@ def _check_reseaux(checker: _RowChecker) -> tuple[dict, str]:
     if name:
         checker.duplicate("nom", name, fold(name), "ce réseau")
         if fold(name) not in checker.index.networks and not checker.actor.is_admin:
-            checker.problem("nom", name, "seul un administrateur peut créer ou modifier un réseau")
+            checker.problem("nom", name, "seul un administrateur peut créer ou modifier un réseau", permission=True)
         checker.index.networks.setdefault(fold(name), name)
     return dict(name=name, kind=kind, members=split_list(checker.cell("membres"))), name
 

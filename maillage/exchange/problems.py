@@ -14,6 +14,8 @@ class Problem:
     column: str
     value: str
     reason: str
+    # A refusal for lack of rights (the command line then exits with code 3).
+    permission: bool = False
 
     @property
     def where(self) -> str:
