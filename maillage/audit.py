@@ -10,7 +10,6 @@ from typing import Any
 from sqlmodel import Session, desc, select
 
 from maillage.access import Actor, require_admin
-from maillage.errors import PermissionDenied
 from models import AuditEntry
 
 

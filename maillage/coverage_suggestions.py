@@ -212,7 +212,7 @@ def suggest(session: Session, cov: CouncilCoverage, cells: list[Cell] | None = N
 def _partner_reason(vocab: Vocabularies, typology: str, own: tuple[str, ...], count: int, seated: bool,
                     commune: str) -> str:
     """French explanation of a partner suggestion."""
-    where = f"siège sur la commune" if seated else f"intervient sur la commune"
+    where = "siège sur la commune" if seated else "intervient sur la commune"
     if own:
         shown = " », « ".join(own[:2]) + (" »…" if len(own) > 2 else " »")
         return f"{where} ; mène déjà « {shown}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from maillage.access import Actor
+from maillage.network_layout import connected_components
 from maillage.expectations import Expectation, missing_expectations
 from maillage.network_data import (
     GraphFilters,
@@ -120,23 +121,7 @@ def density(nodes: int, links: int) -> float:
 
 def components(adjacency: dict[int, set[int]]) -> list[list[int]]:
     """Connected components (an isolated partner is a component of its own), largest first."""
-    seen: set[int] = set()
-    found = []
-    for start in sorted(adjacency):
-        if start in seen:
-            continue
-        seen.add(start)
-        stack, members = [start], []
-        while stack:
-            node = stack.pop()
-            members.append(node)
-            for other in adjacency[node]:
-                if other not in seen:
-                    seen.add(other)
-                    stack.append(other)
-        found.append(sorted(members))
-    found.sort(key=lambda c: (-len(c), c[0]))
-    return found
+    return connected_components(sorted(adjacency), adjacency)
 
 
 def betweenness(adjacency: dict[int, set[int]], exact_max: int = EXACT_BETWEENNESS_MAX,

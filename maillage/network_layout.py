@@ -8,7 +8,7 @@ spring layout needs scipy above 500 nodes, which the project does not ship.
 from __future__ import annotations
 
 import math
-from typing import Hashable
+from typing import Hashable, Iterable, Mapping
 
 import numpy as np
 
@@ -48,12 +48,8 @@ def _force_layout(size: int, edges: list[tuple[int, int]], seed: int, iterations
     return pos / span.max()
 
 
-def _components(nodes: list[Hashable], edges: list[tuple[Hashable, Hashable]]) -> list[list[Hashable]]:
-    """Connected components, largest first, members in the given order."""
-    neighbours: dict[Hashable, list[Hashable]] = {node: [] for node in nodes}
-    for a, b in edges:
-        neighbours[a].append(b)
-        neighbours[b].append(a)
+def connected_components(nodes: list[Hashable], neighbours: Mapping[Hashable, Iterable[Hashable]]) -> list[list[Hashable]]:
+    """Connected components, largest first, members (and ties) in the order of `nodes`."""
     seen: set = set()
     found = []
     for start in nodes:
@@ -74,6 +70,15 @@ def _components(nodes: list[Hashable], edges: list[tuple[Hashable, Hashable]]) -
         members.sort(key=order.get)
     found.sort(key=lambda c: (-len(c), order[c[0]]))
     return found
+
+
+def _components(nodes: list[Hashable], edges: list[tuple[Hashable, Hashable]]) -> list[list[Hashable]]:
+    """Connected components of an edge list, largest first, members in the given order."""
+    neighbours: dict[Hashable, list[Hashable]] = {node: [] for node in nodes}
+    for a, b in edges:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    return connected_components(nodes, neighbours)
 
 
 def layout(nodes: list[Hashable], edges: list[tuple[Hashable, Hashable]], seed: int = SEED,

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import Session, or_, select
 

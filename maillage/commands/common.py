@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from maillage.access import SYSTEM, Actor, actor_for_email
 from maillage.db import make_engine, session_scope
+from maillage.errors import MaillageError, NotFoundError
+from maillage.text import fold
+from models import Council
 
 
 def add_as_option(parser: argparse.ArgumentParser) -> None:
@@ -29,3 +34,27 @@ def engine_and_actor(args: argparse.Namespace) -> tuple[Engine, Actor]:
     """The engine of DATABASE_URL and the acting user."""
     engine = make_engine()
     return engine, command_actor(engine, args)
+
+
+def parse_day(text: str, option: str = "--as-of") -> dt.date:
+    """`29/11/2026` or `2026-11-29` → a date; a French error naming the option otherwise."""
+    value = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise MaillageError(f"{option} : « {text} » n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+
+
+def council_by_name(session: Session, name: str) -> Council:
+    """The council named `name` (case and accents ignored); NotFoundError listing a few names otherwise."""
+    councils = session.exec(select(Council).order_by(Council.name)).all()
+    for council in councils:
+        if council.name == name.strip():
+            return council
+    matches = [c for c in councils if fold(c.name) == fold(name)]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(c.name for c in councils[:5])
+    raise NotFoundError(f"aucune instance nommée « {name} »" + (f" (par exemple : {known})" if known else ""))

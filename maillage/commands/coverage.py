@@ -18,15 +18,12 @@ import datetime as dt
 import os
 import sys
 
-from sqlmodel import select
 
-from maillage.commands.common import add_as_option, command_actor
+from maillage.commands.common import add_as_option, command_actor, council_by_name, parse_day
 from maillage.coverage import all_coverage, council_coverage
 from maillage.coverage_export import cli_xlsx, write_cli_csv
 from maillage.db import make_engine, session_scope
-from maillage.errors import MaillageError, NotFoundError
-from maillage.text import fold
-from models import Council
+from maillage.errors import MaillageError
 
 
 def register(subparsers) -> None:
@@ -48,30 +45,6 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run_gaps)
 
 
-def parse_day(text: str) -> dt.date:
-    """`29/11/2026` or `2026-11-29` → a date; a French error otherwise."""
-    value = text.strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise MaillageError(f"--as-of : « {text} » n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
-
-
-def council_id_by_name(session, name: str) -> int:
-    """The id of the council named `name` (exact, else ignoring case and accents)."""
-    rows = session.exec(select(Council.id, Council.name).order_by(Council.name)).all()
-    for council_id, council_name in rows:
-        if council_name == name.strip():
-            return council_id
-    matches = [council_id for council_id, council_name in rows if fold(council_name) == fold(name)]
-    if len(matches) == 1:
-        return matches[0]
-    hint = ", ".join(n for _i, n in rows[:5])
-    raise NotFoundError(f"aucune instance nommée « {name} »" + (f" (par exemple : {hint})" if hint else ""))
-
-
 def run_gaps(args: argparse.Namespace) -> int:
     """Compute and write the cells."""
     as_of = parse_day(args.as_of) if args.as_of else dt.date.today()
@@ -83,7 +56,7 @@ def run_gaps(args: argparse.Namespace) -> int:
         if args.all:
             coverages = all_coverage(session, actor, as_of, with_themes=args.by == "theme")
         else:
-            coverages = [council_coverage(session, actor, council_id_by_name(session, args.council), as_of)]
+            coverages = [council_coverage(session, actor, council_by_name(session, args.council).id, as_of)]
     with_council = bool(args.all)
     if args.format == "xlsx":
         with open(args.output, "wb") as handle:

@@ -7,17 +7,14 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from sqlmodel import Session, select
 
-from maillage.commands.common import add_as_option, engine_and_actor
+from maillage.commands.common import add_as_option, council_by_name, engine_and_actor
 from maillage.db import session_scope
-from maillage.errors import MaillageError, NotFoundError
+from maillage.errors import MaillageError
 from maillage.network import network_analysis, summary_lines
 from maillage.network_data import GraphFilters, Scope
 from maillage.network_html import render_network
 from maillage.network_tables import cli_csv
-from maillage.text import fold
-from models import Council
 
 
 def _common(parser: argparse.ArgumentParser, year: bool = True) -> None:
@@ -55,19 +52,6 @@ def register(subparsers) -> None:
     _common(html)
     html.add_argument("--out", required=True, metavar="FICHIER", help="fichier HTML à écrire")
     html.set_defaults(handler=run_html)
-
-
-def council_by_name(session: Session, name: str) -> Council:
-    """The council named `name` (case and accents ignored); NotFoundError listing a few names otherwise."""
-    councils = session.exec(select(Council).order_by(Council.name)).all()
-    for council in councils:
-        if council.name == name.strip():
-            return council
-    matches = [c for c in councils if fold(c.name) == fold(name)]
-    if len(matches) == 1:
-        return matches[0]
-    known = ", ".join(c.name for c in councils[:5])
-    raise NotFoundError(f"aucune instance nommée « {name} »" + (f" (par exemple : {known})" if known else ""))
 
 
 def _analysis(args: argparse.Namespace):

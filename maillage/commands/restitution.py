@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 from maillage.commands.common import add_as_option, engine_and_actor
-from maillage.commands.network import council_by_name
+from maillage.commands.common import council_by_name
 from maillage.compare import compare_councils, compare_network, network_by_name
 from maillage.compare_export import comparison_xlsx
 from maillage.compare_pdf import comparison_pdf

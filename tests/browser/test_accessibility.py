@@ -5,7 +5,6 @@ and written to test-artifacts/axe-report.json on every run.
 """
 
 import json
-import re
 from pathlib import Path
 
 from tests.browser.conftest import ARTIFACTS, sign_in, wait_for_app
