@@ -94,13 +94,12 @@ def measure_france(engine, runs: int) -> list[tuple[str, float]]:
         if network is not None:
             rows.append((f"Réseau national ({network[1]} instances) : métriques",
                          _median(lambda: network_analysis(session, SYSTEM, Scope.network(network[0])), max(1, runs // 2))))
-            try:
-                from maillage.compare import compare_network  # issue 6
-            except ImportError:
-                compare_network = None
-            if compare_network is not None:
-                rows.append((f"Comparer le réseau national ({network[1]} instances)",
-                             _median(lambda: compare_network(session, SYSTEM, network[0]), max(1, runs // 2))))
+            from maillage.compare import MAX_COUNCILS, compare_councils
+
+            members = session.exec(select(NetworkCouncil.council_id).where(NetworkCouncil.network_id == network[0])
+                                   .order_by(NetworkCouncil.council_id)).all()[:MAX_COUNCILS]
+            rows.append((f"Comparer {len(members)} instances du réseau national (le maximum d'une comparaison)",
+                         _median(lambda: compare_councils(session, SYSTEM, list(members)), max(1, runs // 2))))
     return rows
 
 
@@ -154,6 +153,9 @@ def _fmt(seconds: float) -> str:
 
 def main(runs: int = 5, write: bool = True) -> int:
     """Measure everything and print (and record) the table."""
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
     url = database_url()
     engine = make_engine(url)
     with Session(engine) as session:
