@@ -87,7 +87,7 @@ if actor is None:
     st.navigation([st.Page("pages/connexion.py", title="Connexion", icon=":material/login:")]).run()
     st.stop()
 
-st.sidebar.title("Maillage")
+st.logo("ui/maillage-logo.png", size="large", icon_image="ui/maillage-icon.png")
 st.sidebar.text(f"{actor.email}\n{USER_ROLES.get(actor.role, actor.role)}")
 if st.sidebar.button("Se déconnecter", icon=":material/logout:"):
     sign_out("Vous êtes déconnecté.")
