@@ -5,15 +5,20 @@ Skipped, with a clear message, when /usr/bin/chromium is absent.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from maillage.access import SYSTEM
@@ -47,25 +52,22 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def browser_db_url(db_factory):
-    """A demo database with two known accounts for the browser journeys."""
-    url = db_factory.new("demo")
+def _add_accounts(url: str) -> None:
+    """The two known accounts: an administrator and the coordinator of the CLSPD de Bordeaux."""
     engine = make_engine(url)
     with Session(engine) as session:
         add_user(session, SYSTEM, ADMIN_EMAIL, "admin", password=PASSWORD)
         add_user(session, SYSTEM, COORD_EMAIL, "coordinateur", password=PASSWORD, councils=["CLSPD de Bordeaux"])
         session.commit()
     engine.dispose()
-    return url
 
 
-@pytest.fixture(scope="session")
-def app_url(browser_db_url, tmp_path_factory):
-    """`streamlit run app.py` on a free port with the test database; stopped at the end."""
+@contextmanager
+def serve(database_url: str, log_dir: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port with `database_url`; its URL once healthy; stopped afterwards."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    environment = dict(os.environ, DATABASE_URL=browser_db_url, PYTHONUNBUFFERED="1")
+    log = log_dir / "server.log"
+    environment = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
     with open(log, "w") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -74,24 +76,60 @@ def app_url(browser_db_url, tmp_path_factory):
             cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError(f"le serveur Streamlit n'a pas démarré :\n{log.read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield url
-    server.terminate()
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"le serveur Streamlit n'a pas démarré :\n{log.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="session")
+def browser_db_url(db_factory):
+    """A demo database with two known accounts for the read-only browser journeys."""
+    url = db_factory.new("demo")
+    _add_accounts(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app_url(browser_db_url, tmp_path_factory):
+    """The app on the read-only test database (journeys here must not write)."""
+    with serve(browser_db_url, tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def writable_db_url(db_factory):
+    """A second demo database for the journeys that write, holding the script-payload records too."""
+    from tests.browser.payloads import add_payloads
+
+    url = db_factory.new("demo")
+    _add_accounts(url)
+    engine = make_engine(url)
+    add_payloads(engine, dt.date.today())
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def writable_app_url(writable_db_url, tmp_path_factory):
+    """The app on the writable database: partners, links, actions, imports and edits happen here."""
+    with serve(writable_db_url, tmp_path_factory.mktemp("streamlit-writable")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -161,3 +199,83 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def open_page(page, title: str) -> None:
+    """Click a page of the sidebar navigation and wait for it to finish running."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+    wait_for_app(page)
+
+
+def choose(page, label: str, option: str, scope=None, attempts: int = 3) -> None:
+    """Pick the option containing `option` in the select box labelled `label` (typing filters the list).
+
+    Tried again when the list closes under the pointer (a rerun finishing redraws the widget).
+    """
+    box = (scope or page).get_by_role("combobox", name=label, exact=True)
+    for attempt in range(attempts):
+        try:
+            box.click()
+            page.keyboard.type(option)
+            page.get_by_role("option").filter(has_text=option).first.click(timeout=10000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_for_app(page)
+    wait_for_app(page)
+
+
+def choose_council(page, name: str) -> None:
+    """Select the council every page works on, in the sidebar."""
+    choose(page, "Instance", name, page.get_by_test_id("stSidebar"))
+
+
+GRID_CELLS = '[data-testid="stDataFrame"]:visible [role="gridcell"]'
+
+
+def grid_texts(scope) -> list[str]:
+    """The cells of the visible tables (st.dataframe draws on a canvas, with an accessible copy of the cells)."""
+    return [text.strip() for text in scope.locator(GRID_CELLS).all_text_contents()]
+
+
+def expect_in_grid(scope, text: str, timeout: float = 30000) -> None:
+    """Wait until a cell of a visible table holds `text` (tables fill in shortly after the page runs)."""
+    expect(scope.locator(GRID_CELLS).filter(has_text=text).first).to_be_attached(timeout=timeout)
+
+
+def frame_with(page, selector: str, timeout: float = 30000):
+    """The frame (an st.iframe of the page) that holds `selector`, once it is there."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        for frame in page.frames[1:]:
+            try:
+                if frame.query_selector(selector) is not None:
+                    return frame
+            except Exception:  # a frame being replaced by a rerun
+                pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"aucun cadre ne contient {selector}")
+        page.wait_for_timeout(200)
+
+
+# Distinct opaque colours of a canvas, sampled on a grid (white and transparent pixels left out).
+CANVAS_COLOURS = """(canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set();
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4 * 3) {
+        const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+        if (a > 200 && (r < 245 || g < 245 || b < 245)) { colours.add(`${r >> 4},${g >> 4},${b >> 4}`); inked++; }
+    }
+    return {colours: colours.size, inked: inked, width: canvas.width, height: canvas.height};
+}"""
+
+
+def graph_canvas(page, timeout: float = 30000) -> tuple:
+    """The network graph's frame and what its canvas shows, once vis-network has drawn several colours."""
+    frame = frame_with(page, "#graph canvas", timeout)
+    frame.wait_for_function(f"() => ({CANVAS_COLOURS})(document.querySelector('#graph canvas')).colours >= 5",
+                            timeout=timeout)
+    return frame, frame.locator("#graph canvas").evaluate(CANVAS_COLOURS)
