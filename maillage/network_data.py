@@ -222,8 +222,8 @@ def _scope_members(session: Session, scope: Scope) -> tuple[set[int], set[int] |
         ids = set(session.exec(
             select(NetworkPartner.partner_id).where(NetworkPartner.network_id == scope.value)
         ).all())
-        for council_id in sorted(councils):
-            ids |= partnership_ids(session, council_id)
+        if councils:
+            ids |= partnership_ids(session, sorted(councils))
         return ids, councils
     area = footprint(session, [str(scope.value)])
     ids: set[int] = set()

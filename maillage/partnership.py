@@ -8,17 +8,20 @@ from maillage.territories import Footprint, footprint
 from models import Action, ActionPartner, CooperationLink, CouncilTerritory, Partner, PartnerTerritory, Territory
 
 
-def council_footprint(session: Session, council_id: int) -> Footprint:
-    """The communes a council covers."""
+def council_footprint(session: Session, council_id: int | list[int]) -> Footprint:
+    """The communes a council (or several councils together) covers."""
+    ids = [council_id] if isinstance(council_id, int) else list(council_id)
     keys = session.exec(
-        select(CouncilTerritory.territory_key).where(CouncilTerritory.council_id == council_id)
+        select(CouncilTerritory.territory_key).where(CouncilTerritory.council_id.in_(ids or [-1]))
     ).all()
     return footprint(session, keys)
 
 
-def partnership_ids(session: Session, council_id: int, area: Footprint | None = None) -> set[int]:
-    """Ids of the council's (non-archived) partners, per DESIGN.md §3."""
-    area = area or council_footprint(session, council_id)
+def partnership_ids(session: Session, council_id: int | list[int], area: Footprint | None = None) -> set[int]:
+    """Ids of the (non-archived) partners of a council's partnership, per DESIGN.md §3; given several
+    councils, of the union of their partnerships (one pass over the partners, however many councils)."""
+    council_ids = [council_id] if isinstance(council_id, int) else sorted(set(council_id))
+    area = area or council_footprint(session, council_ids)
     active = Partner.archived_at.is_(None)
     ids: set[int] = set()
     for partner_id, seat in session.exec(select(Partner.id, Partner.seat_commune_key).where(active)):
@@ -33,14 +36,16 @@ def partnership_ids(session: Session, council_id: int, area: Footprint | None = 
     ):
         if partner_id not in ids and area.meets(key, sub_communes.get(key)):
             ids.add(partner_id)
-    for a, b in session.exec(
-        select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
-        .where(CooperationLink.council_id == council_id)
-    ):
-        ids.update((a, b))
-    ids.update(session.exec(
-        select(ActionPartner.partner_id).join(Action, Action.id == ActionPartner.action_id)
-        .where(Action.council_id == council_id, Action.archived_at.is_(None))
-    ).all())
+    for start in range(0, len(council_ids), 900):
+        chunk = council_ids[start:start + 900]
+        for a, b in session.exec(
+            select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
+            .where(CooperationLink.council_id.in_(chunk))
+        ):
+            ids.update((a, b))
+        ids.update(session.exec(
+            select(ActionPartner.partner_id).join(Action, Action.id == ActionPartner.action_id)
+            .where(Action.council_id.in_(chunk), Action.archived_at.is_(None))
+        ).all())
     archived = set(session.exec(select(Partner.id).where(Partner.archived_at.is_not(None))).all())
     return ids - archived

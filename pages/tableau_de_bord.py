@@ -1,9 +1,11 @@
 """Tableau de bord: the selected council at a glance."""
 
+import datetime as dt
+
 import streamlit as st
 
 from maillage.dashboard import council_overview
-from maillage.db import session_scope
+from maillage.db import data_version, database_url, session_scope
 from maillage.formatting import format_date, format_datetime, format_int, plural
 from ui.session import current_actor, current_council_id, engine
 
@@ -14,8 +16,16 @@ if council_id is None:
             "ou lancez `python -m maillage init --demo` pour découvrir l'outil.")
     st.stop()
 
-with session_scope(engine()) as session:
-    overview = council_overview(session, current_actor(), council_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_overview(url: str, version: int, actor, council: int, today: dt.date):
+    """The dashboard's figures, computed once per data version (and day)."""
+    with session_scope(engine()) as session:
+        return council_overview(session, actor, council, today)
+
+
+overview = cached_overview(database_url(), data_version(engine()), current_actor(), council_id, dt.date.today())
 
 st.title(f"Tableau de bord — {overview.name}")
 st.caption(
