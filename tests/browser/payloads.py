@@ -66,8 +66,10 @@ def add_payloads(engine, today: dt.date) -> Seeded:
             partners=[(ids[0], "pilote"), (ids[1], "operateur"), (ids[2], "relais")],
         ))
         session.flush()
-        save_indicators(session, SYSTEM, action.id, today.year - 1,
-                        {"people_reached": 120, "sessions": 4, "online_contacts": None, "referrals": 2},
-                        expected_version=None, today=today)
+        # Many people reached this year, so the elected officials' summary lists it among its main actions.
+        for year, people in ((today.year - 1, 120), (today.year, 50_000)):
+            save_indicators(session, SYSTEM, action.id, year,
+                            {"people_reached": people, "sessions": 4, "online_contacts": None, "referrals": 2},
+                            expected_version=None, today=today)
         session.commit()
         return Seeded(tuple(ids), action.id)

@@ -1,0 +1,166 @@
+"""Safety in the browser: records named with script payloads (tests/browser/payloads.py) are shown as text on
+every page, in the network graph, the action sheet and the elected officials' printable page, without any
+dialog, console error or injected element; the network page asks nothing of any other host.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (
+    ADMIN_EMAIL,
+    COORD_EMAIL,
+    PASSWORD,
+    Watch,
+    choose,
+    choose_council,
+    expect_in_grid,
+    frame_with,
+    graph_canvas,
+    open_page,
+    screenshot,
+    sign_in,
+    wait_for_app,
+)
+from tests.browser.payloads import ACTION_TITLE, COUNCIL, IMG, LITERALS, PARTNER_NAMES, SCRIPT, SVG, WEBSITE
+
+# Elements a payload would have created had it been parsed as HTML instead of shown as text.
+INJECTED_LIST = """() => {
+    const marked = [...document.querySelectorAll('[onerror], [onload], img[src="x"], a[href^="javascript:" i]')];
+    const scripts = [...document.querySelectorAll('script')].filter((s) => /^\\s*alert\\(\\d\\)\\s*$/.test(s.textContent));
+    return marked.map((e) => e.outerHTML.slice(0, 120)).concat(scripts.map((s) => s.outerHTML.slice(0, 120)));
+}"""
+
+
+def injected(page) -> dict[str, list[str]]:
+    """Elements created by a payload, in the page and in each of its frames (by frame URL)."""
+    found = {}
+    for frame in page.frames:
+        elements = frame.evaluate(INJECTED_LIST)
+        if elements:
+            found[frame.url] = elements
+    return found
+
+
+def frame_text(page, selector: str) -> str:
+    """All the text (shown or folded away) of the frame holding `selector`."""
+    return frame_with(page, selector).evaluate("() => document.body.textContent")
+
+
+def check_page(page, watch: Watch, name: str) -> None:
+    """No error box, no dialog, no console error, nothing injected; a screenshot."""
+    wait_for_app(page)
+    assert page.locator('[data-testid="stException"]').count() == 0, name
+    assert page.get_by_test_id("stAlertContentError").count() == 0, name
+    assert injected(page) == {}, name
+    assert watch.dialogs == [], name
+    assert watch.console_errors == [], name
+    screenshot(page, "surete-" + re.sub(r"[^a-z0-9]+", "-", name.lower()))
+
+
+def test_script_payloads_are_shown_as_text_everywhere(page, writable_app_url):
+    watch = Watch(page, writable_app_url)
+    page.on("pageerror", lambda error: watch.console_errors.append(f"pageerror: {error}"))
+    sign_in(page, writable_app_url, ADMIN_EMAIL, PASSWORD)
+    choose_council(page, COUNCIL)
+
+    open_page(page, "Tableau de bord")
+    for name in PARTNER_NAMES:
+        expect_in_grid(page, name)
+    check_page(page, watch, "tableau de bord")
+
+    open_page(page, "Partenaires")
+    expect_in_grid(page, PARTNER_NAMES[0])
+    page.get_by_role("tab", name="Fiche").click()
+    choose(page, "Partenaire", "Asso <img")
+    expect(page.get_by_role("heading", name=PARTNER_NAMES[0])).to_be_visible()
+    expect(page.get_by_text("Association · Associations et autres · siège : Bordeaux", exact=False)).to_be_visible()
+    expect_in_grid(page, WEBSITE)
+    expect_in_grid(page, f"{SCRIPT} javascript:alert(4) [cliquez](javascript:alert(5))")
+    expect_in_grid(page, f"{SVG} · {IMG}")  # contact name and role
+    expect_in_grid(page, PARTNER_NAMES[1])  # its link
+    expect_in_grid(page, ACTION_TITLE)  # its action
+    check_page(page, watch, "partenaires fiche")
+
+    open_page(page, "Réseau")
+    frame, canvas = graph_canvas(page)
+    assert canvas["colours"] >= 5, canvas
+    text = frame.evaluate("() => document.body.textContent")
+    for name in PARTNER_NAMES:
+        assert name in text
+    assert f"Action commune : {ACTION_TITLE}" in text
+    check_page(page, watch, "reseau")
+
+    open_page(page, "Actions")
+    expect_in_grid(page, ACTION_TITLE)
+    page.get_by_text("Fiche d'une action", exact=True).click()
+    wait_for_app(page)
+    choose(page, "Action", "Forum <svg")
+    sheet = frame_text(page, "p.council")
+    for literal in (ACTION_TITLE, *PARTNER_NAMES, SCRIPT, "[cliquez](javascript:alert(5))", "javascript:alert(4)"):
+        assert literal in sheet, literal
+    page.get_by_role("tab", name="Historique").click()
+    expect_in_grid(page, ACTION_TITLE)
+    check_page(page, watch, "actions fiche")
+
+    open_page(page, "Couverture")
+    page.get_by_role("tab", name="Manques et suggestions").click()
+    wait_for_app(page)
+    check_page(page, watch, "couverture")
+
+    open_page(page, "Comparer")
+    page.get_by_role("tab", name="Qui fait quoi").click()
+    choose(page, "Instance", COUNCIL, page.get_by_role("tabpanel", name="Qui fait quoi"))
+    choose(page, "Type d'action", "Événement", page.get_by_role("tabpanel", name="Qui fait quoi"))
+    expect_in_grid(page, ACTION_TITLE)
+    check_page(page, watch, "comparer")
+
+    open_page(page, "Synthèse élus")
+    report = frame_text(page, "p.kicker")
+    assert ACTION_TITLE in report
+    check_page(page, watch, "synthese elus")
+
+    open_page(page, "Données")
+    page.get_by_text("Qualité des données", exact=True).click()
+    wait_for_app(page)
+    check_page(page, watch, "donnees")
+
+    open_page(page, "Mon compte")
+    check_page(page, watch, "mon compte")
+
+    open_page(page, "Administration")
+    page.get_by_role("tab", name="Journal").click()
+    page.get_by_role("textbox", name="Élément contenant", exact=True).fill("alert")
+    page.keyboard.press("Enter")
+    for literal in (PARTNER_NAMES[1], ACTION_TITLE):
+        expect_in_grid(page, literal)
+    check_page(page, watch, "administration")
+
+    assert watch.foreign_requests() == []
+    # The markers themselves reached the browser as text at least once (not stripped away).
+    assert all(any(literal in name for name in (*PARTNER_NAMES, ACTION_TITLE)) for literal in LITERALS)
+
+
+def test_network_page_asks_only_its_own_host(page, writable_app_url):
+    requests = []
+    page.on("request", lambda request: requests.append((request.frame != page.main_frame, request.url)))
+    sign_in(page, writable_app_url, COORD_EMAIL, PASSWORD)
+    open_page(page, "Réseau")
+    headings = [graph_canvas(page)[0].locator("h1").inner_text()]
+    # Every scope the page offers, each graph drawn.
+    scopes = page.get_by_role("radiogroup", name="Périmètre")
+    for scope in ("Réseau", "Territoire"):
+        scopes.get_by_text(scope, exact=True).click()
+        wait_for_app(page)
+        expect(page.get_by_role("radiogroup", name="Périmètre").get_by_role("radio", name=scope)).to_be_checked()
+        headings.append(graph_canvas(page)[0].locator("h1").inner_text())
+    assert headings[0] == "Réseau de coopération — CLSPD de Bordeaux"
+    assert len(set(headings)) == 3, headings
+    page.get_by_role("tab", name="Évolution").click()
+    wait_for_app(page)
+    foreign = [url for _in_frame, url in requests
+               if not url.startswith((writable_app_url, "data:", "blob:", "about:"))]
+    assert foreign == []
+    # The graph's frame (a srcdoc page, with a Content-Security-Policy) loads nothing at all.
+    assert [url for in_frame, url in requests if in_frame and not url.startswith("data:")] == []
+    assert any(url.startswith(writable_app_url) for _in_frame, url in requests)
