@@ -1,0 +1,72 @@
+"""Journeys in real Chromium: download the elected officials' PDF, and import a CSV with errors.
+
+The PDF is read-only (the shared server); the import runs on the writable server, since it refuses the file
+but must never touch the read-only database if it did not.
+"""
+
+import io
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.browser.conftest import (
+    COORD_EMAIL,
+    PASSWORD,
+    Watch,
+    expect_in_grid,
+    grid_texts,
+    open_page,
+    screenshot,
+    sign_in,
+    wait_for_app,
+)
+
+CSV = (
+    "nom;typologie;commune_siege;verifie_le\n"
+    "Association Import Navigateur;ASSO;33063;01/02/2026\n"
+    "Club Import Navigateur;CLUBX;33063;31/02/2026\n"
+).encode("utf-8")
+
+
+def test_download_the_elected_officials_pdf(page, app_url, watch):
+    sign_in(page, app_url, COORD_EMAIL, PASSWORD)
+    open_page(page, "Synthèse élus")
+    expect(page.get_by_role("heading", name="Synthèse élus — CLSPD de Bordeaux")).to_be_visible()
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name="Télécharger le PDF").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf")
+    data = open(download.path(), "rb").read()
+    assert data.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(page_.extract_text() for page_ in reader.pages)
+    assert "CLSPD de Bordeaux" in text
+    assert "synthèse pour les élus" in text.lower()
+    assert watch.dialogs == []
+    assert watch.console_errors == []
+
+
+def test_import_a_csv_with_errors_reads_a_french_message(page, writable_app_url):
+    watch = Watch(page, writable_app_url)
+    sign_in(page, writable_app_url, COORD_EMAIL, PASSWORD)
+    open_page(page, "Données")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": "partenaires.csv", "mimeType": "text/csv", "buffer": CSV}])
+    errors = page.get_by_test_id("stAlertContentError").locator("p")
+    expect(errors).to_have_text("2 erreurs : rien ne sera importé tant qu'elles ne sont pas corrigées. "
+                                "Corrigez le fichier puis déposez-le à nouveau.", timeout=60000)
+    wait_for_app(page)
+    expect_in_grid(page, "CLUBX")
+    cells = grid_texts(page)
+    # Fichier, Ligne, Colonne, Valeur, Motif — one row per problem.
+    start = cells.index("CLUBX") - 3
+    assert cells[start:start + 4] == ["partenaires.csv", "3", "typologie", "CLUBX"]
+    assert cells[start + 4].startswith("n'est pas une typologie connue (valeurs possibles : MUNI, EPCI")
+    start = cells.index("31/02/2026") - 3
+    assert cells[start:start + 5] == ["partenaires.csv", "3", "verifie_le", "31/02/2026", "n'est pas une date qui existe"]
+    # No import button while the file has errors.
+    assert page.get_by_role("button", name="Importer ces données").count() == 0
+    errors.scroll_into_view_if_needed()
+    screenshot(page, "import-erreurs")
+    assert watch.dialogs == []
+    assert watch.console_errors == []
