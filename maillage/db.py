@@ -9,6 +9,7 @@ from typing import Iterator
 
 from sqlalchemy import Integer, String, cast, event, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine, select
 
 from models import AppMeta
@@ -60,6 +61,9 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
+    if os.environ.get("MAILLAGE_DB_POOL", "").strip().lower() == "null":
+        # One connection per session, closed after it (test runs that open hundreds of databases).
+        return create_engine(url, poolclass=NullPool)
     return create_engine(url, pool_pre_ping=True)
 
 

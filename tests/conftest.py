@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -10,6 +11,9 @@ from maillage.db import make_engine
 from tests.dbfactory import DatabaseFactory
 
 TODAY = dt.date(2026, 11, 29)
+
+# Hundreds of test databases are opened: don't keep idle PostgreSQL connections in pools.
+os.environ.setdefault("MAILLAGE_DB_POOL", "null")
 
 
 @pytest.fixture(scope="session")
