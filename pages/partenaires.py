@@ -9,7 +9,7 @@ from maillage.action_sheet import md
 from maillage.csv_download import spreadsheet_csv
 from maillage.db import data_version, database_url, session_scope
 from maillage.duplicates import find_duplicates, merge_partners
-from maillage.errors import MaillageError, ValidationError
+from maillage.errors import ConflictError, MaillageError, ValidationError
 from maillage.formatting import format_date, format_datetime, format_int, plural
 from maillage.links import LinkInput, create_link, end_link, update_link
 from maillage.network_choices import network_options, scope_territories
@@ -39,6 +39,7 @@ FLASH = "partners_flash"
 SELECTED = "partners_selected"
 GOTO = "partners_goto"  # set by an action; becomes the selected partner on the next run
 TAB = "partners_tab"
+CONFLICT = "partners_conflict"  # an edit refused because someone saved first; shown above the reopened form
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -86,6 +87,15 @@ def show_problems(error: MaillageError) -> None:
         st.error("Le formulaire n'a pas été enregistré :\n\n" + "\n".join(f"- {md(message)}" for _f, message in error.problems))
     else:
         st.error(md(sentence(str(error))))
+
+
+def reopen_on_current(editing: tuple, version: int, message: str) -> None:
+    """After an edit conflict: reopen the form on the record's current values and version, as the message says
+    (the old version would refuse every later save). New widget keys, so the browser drops what was typed."""
+    partner_id, round_ = editing[0], (editing[2] if len(editing) > 2 else 0) + 1
+    st.session_state["p_editing"] = (partner_id, version, round_)
+    st.session_state[CONFLICT] = message
+    st.rerun()
 
 
 def partner_form(prefix: str, initial: PartnerInput | None, vocab: Vocabularies, networks: dict[int, str],
@@ -314,11 +324,16 @@ with tab_detail:
         editing = st.session_state.get("p_editing")
         if editing and editing[0] == detail.id and detail.archived_at is None:
             st.markdown("##### Modifier la fiche")
-            sent = partner_form(f"edit{detail.id}", detail.as_input(), vocab, networks, "Enregistrer les modifications")
+            if CONFLICT in st.session_state:
+                st.error(md(sentence(st.session_state.pop(CONFLICT))))
+            form_prefix = f"edit{detail.id}" + (f"_{editing[2]}" if len(editing) > 2 else "")
+            sent = partner_form(form_prefix, detail.as_input(), vocab, networks, "Enregistrer les modifications")
             if sent is not None:
                 try:
                     with session_scope(engine()) as session:
                         update_partner(session, actor, detail.id, sent, editing[1], today)
+                except ConflictError as error:
+                    reopen_on_current(editing, detail.version, str(error))
                 except MaillageError as error:
                     show_problems(error)
                 else:
