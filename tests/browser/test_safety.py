@@ -32,6 +32,11 @@ INJECTED_LIST = """() => {
 }"""
 
 
+# Every page of the navigation, in its order: each is opened below.
+PAGES = ["Tableau de bord", "Actions", "Partenaires", "Réseau", "Couverture", "Comparer", "Synthèse élus", "Données",
+         "Mon compte", "Administration"]
+
+
 def injected(page) -> dict[str, list[str]]:
     """Elements created by a payload, in the page and in each of its frames (by frame URL)."""
     found = {}
@@ -45,6 +50,24 @@ def injected(page) -> dict[str, list[str]]:
 def frame_text(page, selector: str) -> str:
     """All the text (shown or folded away) of the frame holding `selector`."""
     return frame_with(page, selector).evaluate("() => document.body.textContent")
+
+
+def open_printable(page, button: str, expected: tuple[str, ...]) -> None:
+    """Download a printable HTML page, open it in another tab: its text shown, no dialog, error or injection."""
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name=button).click()
+    html = open(info.value.path(), encoding="utf-8").read()
+    printable = page.context.new_page()
+    events = []
+    printable.on("dialog", lambda dialog: (events.append(dialog.message), dialog.dismiss()))
+    printable.on("console", lambda message: message.type == "error" and events.append(message.text))
+    printable.on("pageerror", lambda error: events.append(str(error)))
+    printable.set_content(html)
+    printable.wait_for_timeout(300)
+    text = printable.evaluate("() => document.body.textContent")
+    assert [literal for literal in expected if literal not in text] == []
+    assert injected(printable) == {} and events == []
+    printable.close()
 
 
 def check_page(page, watch: Watch, name: str) -> None:
@@ -63,6 +86,8 @@ def test_script_payloads_are_shown_as_text_everywhere(page, writable_app_url):
     page.on("pageerror", lambda error: watch.console_errors.append(f"pageerror: {error}"))
     sign_in(page, writable_app_url, ADMIN_EMAIL, PASSWORD)
     choose_council(page, COUNCIL)
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    assert [links.nth(i).inner_text().strip().splitlines()[-1] for i in range(links.count())] == PAGES
 
     open_page(page, "Tableau de bord")
     for name in PARTNER_NAMES:
@@ -78,7 +103,8 @@ def test_script_payloads_are_shown_as_text_everywhere(page, writable_app_url):
     expect_in_grid(page, WEBSITE)
     expect_in_grid(page, f"{SCRIPT} javascript:alert(4) [cliquez](javascript:alert(5))")
     expect_in_grid(page, f"{SVG} · {IMG}")  # contact name and role
-    expect_in_grid(page, PARTNER_NAMES[1])  # its link
+    expect_in_grid(page, PARTNER_NAMES[1])  # its link ...
+    expect_in_grid(page, f"{IMG} javascript:alert(4)")  # ... and the link's note
     expect_in_grid(page, ACTION_TITLE)  # its action
     check_page(page, watch, "partenaires fiche")
 
@@ -97,8 +123,9 @@ def test_script_payloads_are_shown_as_text_everywhere(page, writable_app_url):
     wait_for_app(page)
     choose(page, "Action", "Forum <svg")
     sheet = frame_text(page, "p.council")
-    for literal in (ACTION_TITLE, *PARTNER_NAMES, SCRIPT, "[cliquez](javascript:alert(5))", "javascript:alert(4)"):
-        assert literal in sheet, literal
+    expected = (ACTION_TITLE, *PARTNER_NAMES, SCRIPT, "[cliquez](javascript:alert(5))", "javascript:alert(4)")
+    assert [literal for literal in expected if literal not in sheet] == []
+    open_printable(page, "Fiche imprimable (HTML)", expected)
     page.get_by_role("tab", name="Historique").click()
     expect_in_grid(page, ACTION_TITLE)
     check_page(page, watch, "actions fiche")
@@ -117,7 +144,8 @@ def test_script_payloads_are_shown_as_text_everywhere(page, writable_app_url):
 
     open_page(page, "Synthèse élus")
     report = frame_text(page, "p.kicker")
-    assert ACTION_TITLE in report
+    assert ACTION_TITLE in report and PARTNER_NAMES[0] in report  # the action and its pilot
+    open_printable(page, "Page HTML", (COUNCIL, ACTION_TITLE, PARTNER_NAMES[0]))
     check_page(page, watch, "synthese elus")
 
     open_page(page, "Données")
