@@ -15,9 +15,9 @@ from tests.browser.conftest import (
     choose,
     choose_council,
     expect_in_grid,
+    open_page,
     screenshot,
     sign_in,
-    open_page,
     wait_for_app,
 )
 
