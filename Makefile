@@ -26,6 +26,9 @@ run: db
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.dev-installed
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "*** Chromium absent (/usr/bin/chromium) : les tests navigateur seront ignorés (apt-get install chromium)."; \
+	fi
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.dev-installed
