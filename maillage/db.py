@@ -7,7 +7,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Integer, String, cast, event, update
+from sqlalchemy import Integer, String, cast, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine, select
@@ -98,23 +100,23 @@ def set_meta(session: Session, key: str, value: str) -> None:
 def bump_data_version(session: Session) -> int:
     """Mark that data changed, so cached results (metrics, coverage) are recomputed.
 
-    One atomic UPDATE, so concurrent writers on PostgreSQL never lose an increment.
+    One atomic upsert, so concurrent writers (PostgreSQL's READ COMMITTED included) never lose an
+    increment, even on a database where nothing was ever written.
     """
     table = AppMeta.__table__
     session.flush()
-    result = session.execute(
-        update(table).where(table.c.key == "data_version")
-        .values(value=cast(cast(table.c.value, Integer) + 1, String))
-        .returning(table.c.value)
-    ).first()
-    if result is None:
-        set_meta(session, "data_version", "1")
-        session.flush()
-        return 1
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).values(key="data_version", value="1")
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={"value": cast(cast(table.c.value, Integer) + 1, String)},
+    ).returning(table.c.value)
+    result = session.execute(statement).scalar_one()
     for cached in list(session.identity_map.values()):
         if isinstance(cached, AppMeta):
             session.expire(cached)
-    return int(result[0])
+    return int(result)
 
 
 def data_version(engine: Engine) -> int:
