@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from maillage.dashboard import list_councils
-from maillage.db import session_scope
-from maillage.setup import is_demo
-from maillage.web import COUNCIL_KEY, DEMO_NOTICE
+from maillage.core.db import session_scope
+from maillage.core.web import COUNCIL_KEY, DEMO_NOTICE
+from maillage.exchange.setup import is_demo
+from maillage.restitution.dashboard import list_councils
 from models.vocabularies import USER_ROLES
 from ui.auth import LANDING_KEY, sign_out, signed_in_actor
 from ui.session import engine

@@ -28,13 +28,18 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from maillage.access import SYSTEM  # noqa: E402
-from maillage.coverage import all_coverage, compute_all, compute_council, load_council_coverage  # noqa: E402
-from maillage.coverage_data import load_snapshot  # noqa: E402
-from maillage.coverage_export import write_cli_csv  # noqa: E402
-from maillage.coverage_suggestions import suggest  # noqa: E402
-from maillage.coverage_views import build_matrix  # noqa: E402
-from maillage.db import make_engine  # noqa: E402
+from maillage.accounts.access import SYSTEM  # noqa: E402
+from maillage.core.db import make_engine  # noqa: E402
+from maillage.coverage.data import load_snapshot  # noqa: E402
+from maillage.coverage.export import write_cli_csv  # noqa: E402
+from maillage.coverage.gaps import (  # noqa: E402
+    all_coverage,
+    compute_all,
+    compute_council,
+    load_council_coverage,
+)
+from maillage.coverage.suggestions import suggest  # noqa: E402
+from maillage.coverage.views import build_matrix  # noqa: E402
 from models import Action, Council, CouncilTerritory  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 29)
@@ -57,8 +62,8 @@ NOTES = [
 
 def build_database(path: Path) -> tuple[str, float]:
     """A fresh SQLite database with the geography and the scale data; returns its URL and the build time."""
-    from bench.scale_data import generate_scale
-    from maillage.setup import init_database
+    from maillage.exchange.scale_data import generate_scale
+    from maillage.exchange.setup import init_database
 
     if path.exists():
         path.unlink()

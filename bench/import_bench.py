@@ -30,13 +30,21 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from maillage.db import make_engine, session_scope
+from maillage.core.db import make_engine, session_scope
+from maillage.core.migrate import upgrade
 from maillage.exchange import import_tables, read_files
-from maillage.geography import load_reference_geography
-from maillage.migrate import upgrade
-from maillage.vocab import seed_vocabularies
+from maillage.geography.reference import load_reference_geography
+from maillage.vocabularies.store import seed_vocabularies
 from models import Territory
-from models.vocabularies import ACTION_TYPES, FUNDINGS, PLATFORMS, PUBLICS, ROLES, THEMES, TYPOLOGIES
+from models.vocabularies import (
+    ACTION_TYPES,
+    FUNDINGS,
+    PLATFORMS,
+    PUBLICS,
+    ROLES,
+    THEMES,
+    TYPOLOGIES,
+)
 
 SEED = 20261129
 BUDGET_SECONDS = 30.0

@@ -25,15 +25,23 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from maillage.access import SYSTEM
-from maillage.db import make_engine, session_scope
-from maillage.migrate import upgrade
-from maillage.network import analyse, betweenness, communities
-from maillage.network_data import GraphFilters, Scope, build_graph, load_source
-from maillage.network_html import render_network
-from maillage.network_view import ViewOptions, list_groups
-from maillage.vocab import seed_vocabularies
-from models import Action, ActionPartner, CooperationLink, Council, CouncilTerritory, Partner, Territory
+from maillage.accounts.access import SYSTEM
+from maillage.core.db import make_engine, session_scope
+from maillage.core.migrate import upgrade
+from maillage.network.data import GraphFilters, Scope, build_graph, load_source
+from maillage.network.html import render_network
+from maillage.network.metrics import analyse, betweenness, communities
+from maillage.network.view import ViewOptions, list_groups
+from maillage.vocabularies.store import seed_vocabularies
+from models import (
+    Action,
+    ActionPartner,
+    CooperationLink,
+    Council,
+    CouncilTerritory,
+    Partner,
+    Territory,
+)
 
 SEED = 20261129
 TODAY = dt.date(2026, 11, 29)

@@ -28,14 +28,14 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
-from maillage.access import SYSTEM
-from maillage.db import make_engine, session_scope
-from maillage.geography import load_reference_geography
-from maillage.migrate import upgrade
-from maillage.report import council_report
-from maillage.report_html import report_html
-from maillage.report_pdf import report_pdf
-from maillage.vocab import seed_vocabularies
+from maillage.accounts.access import SYSTEM
+from maillage.core.db import make_engine, session_scope
+from maillage.core.migrate import upgrade
+from maillage.geography.reference import load_reference_geography
+from maillage.restitution.summary import council_report
+from maillage.restitution.summary_html import report_html
+from maillage.restitution.summary_pdf import report_pdf
+from maillage.vocabularies.store import seed_vocabularies
 from models import (
     Action,
     ActionPartner,

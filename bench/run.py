@@ -26,8 +26,8 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM
-from maillage.db import database_url, make_engine
+from maillage.accounts.access import SYSTEM
+from maillage.core.db import database_url, make_engine
 from models import Council, Network, NetworkCouncil, Partner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ def _median(function, runs: int) -> float:
 
 
 def _largest_council(session: Session) -> tuple[int, str]:
-    from maillage.partnership import partnership_ids
+    from maillage.partners.partnership import partnership_ids
 
     candidates = session.exec(select(Council.id, Council.name)).all()
     counts = [(len(partnership_ids(session, cid)), cid, name) for cid, name in candidates[:40]]
@@ -79,9 +79,9 @@ def measure_pages(council_id: int, runs: int) -> list[tuple[str, float, float]]:
 
 def measure_france(engine, runs: int) -> list[tuple[str, float]]:
     """France-wide computations as administrator."""
-    from maillage.coverage import all_coverage
-    from maillage.network import network_analysis
-    from maillage.network_data import Scope
+    from maillage.coverage.gaps import all_coverage
+    from maillage.network.data import Scope
+    from maillage.network.metrics import network_analysis
 
     rows = []
     with Session(engine) as session:
@@ -94,7 +94,7 @@ def measure_france(engine, runs: int) -> list[tuple[str, float]]:
         if network is not None:
             rows.append((f"Réseau national ({network[1]} instances) : métriques",
                          _median(lambda: network_analysis(session, SYSTEM, Scope.network(network[0])), max(1, runs // 2))))
-            from maillage.compare import MAX_COUNCILS, compare_councils
+            from maillage.restitution.comparison import MAX_COUNCILS, compare_councils
 
             members = session.exec(select(NetworkCouncil.council_id).where(NetworkCouncil.network_id == network[0])
                                    .order_by(NetworkCouncil.council_id)).all()[:MAX_COUNCILS]

@@ -2,6 +2,6 @@
 
 import sys
 
-from maillage.cli import main
+from maillage.commands.cli import main
 
 sys.exit(main())

@@ -1,9 +1,9 @@
-"""Alembic environment: migrates the database of `maillage.db.database_url()` or of the caller's connection."""
+"""Alembic environment: migrates the database of `maillage.core.db.database_url()` or of the caller's connection."""
 
 from alembic import context
 
 import models
-from maillage.db import make_engine, database_url
+from maillage.core.db import database_url, make_engine
 
 config = context.config
 target_metadata = models.metadata

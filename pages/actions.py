@@ -6,23 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.access import can_write_council
-from maillage.action_access import visible_action
-from maillage.action_export import actions_csv
-from maillage.action_history import action_history
-from maillage.action_indicators import (
-    INDICATOR_FIELDS,
-    action_indicators,
-    allowed_years,
-    delete_indicators,
-    save_indicators,
-)
-from maillage.action_list import SORT_KEYS, ActionFilters, filter_options, list_actions, visible_councils
-from maillage.action_partners import partner_choices
-from maillage.action_sheet import action_sheet, md, sheet_filename, sheet_html, sheet_markdown
-from maillage.action_territories import choice_labels, search_territories
-from maillage.action_timeline import council_timeline, legend_text, timeline_spec
-from maillage.actions import (
+from maillage.accounts.access import can_write_council
+from maillage.actions.access import visible_action
+from maillage.actions.editing import (
     archive_action,
     archived_actions,
     copy_draft,
@@ -32,10 +18,43 @@ from maillage.actions import (
     restore_action,
     update_action,
 )
-from maillage.db import session_scope
-from maillage.errors import ConflictError, MaillageError, ValidationError
-from maillage.formatting import format_date, format_datetime, format_decimal, format_euros, format_int, plural
-from maillage.vocab import Vocabularies
+from maillage.actions.export import actions_csv
+from maillage.actions.history import action_history
+from maillage.actions.indicators import (
+    INDICATOR_FIELDS,
+    action_indicators,
+    allowed_years,
+    delete_indicators,
+    save_indicators,
+)
+from maillage.actions.listing import (
+    SORT_KEYS,
+    ActionFilters,
+    filter_options,
+    list_actions,
+    visible_councils,
+)
+from maillage.actions.roles import partner_choices
+from maillage.actions.sheet import (
+    action_sheet,
+    md,
+    sheet_filename,
+    sheet_html,
+    sheet_markdown,
+)
+from maillage.actions.territories import choice_labels, search_territories
+from maillage.actions.timeline import council_timeline, legend_text, timeline_spec
+from maillage.core.db import session_scope
+from maillage.core.errors import ConflictError, MaillageError, ValidationError
+from maillage.core.formatting import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_euros,
+    format_int,
+    plural,
+)
+from maillage.vocabularies.store import Vocabularies
 from ui.action_editor import close_editor, is_open, open_editor, render_editor
 from ui.session import current_actor, current_council_id, engine
 

@@ -4,13 +4,23 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.archives import archived_records, restore_record
-from maillage.audit import ENTITY_LABELS, OPERATION_LABELS, audit_users, list_audit
-from maillage.db import session_scope
-from maillage.errors import MaillageError
-from maillage.formatting import format_datetime
-from maillage.users import add_user, list_users, scope_choices, update_user
-from maillage.vocab import VOCABULARY_KINDS, add_entry, list_entries, update_entry
+from maillage.accounts.journal import (
+    ENTITY_LABELS,
+    OPERATION_LABELS,
+    audit_users,
+    list_audit,
+)
+from maillage.accounts.users import add_user, list_users, scope_choices, update_user
+from maillage.core.db import session_scope
+from maillage.core.errors import MaillageError
+from maillage.core.formatting import format_datetime
+from maillage.exchange.archives import archived_records, restore_record
+from maillage.vocabularies.store import (
+    VOCABULARY_KINDS,
+    add_entry,
+    list_entries,
+    update_entry,
+)
 from models.vocabularies import USER_ROLES
 from ui.session import current_actor, engine
 

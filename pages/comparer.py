@@ -5,8 +5,11 @@ from functools import partial
 
 import streamlit as st
 
-from maillage.action_sheet import md
-from maillage.compare import (
+from maillage.actions.sheet import md
+from maillage.core.db import data_version, database_url, session_scope
+from maillage.core.errors import MaillageError
+from maillage.core.formatting import plural
+from maillage.restitution.comparison import (
     comparable_councils,
     comparable_networks,
     compare_councils,
@@ -15,10 +18,8 @@ from maillage.compare import (
     default_network,
     network_council_ids,
 )
-from maillage.compare_export import XLSX_MIME, comparison_filename, comparison_xlsx
-from maillage.compare_indicators import CHARTED
-from maillage.compare_pdf import SHARING_NOTE, comparison_pdf, subtitle
-from maillage.compare_tables import (
+from maillage.restitution.comparison_pdf import SHARING_NOTE, comparison_pdf, subtitle
+from maillage.restitution.comparison_tables import (
     all_action_records,
     cell_records,
     definition_text,
@@ -27,9 +28,12 @@ from maillage.compare_tables import (
     missing_records,
     ranking_records,
 )
-from maillage.db import data_version, database_url, session_scope
-from maillage.errors import MaillageError
-from maillage.formatting import plural
+from maillage.restitution.comparison_xlsx import (
+    XLSX_MIME,
+    comparison_filename,
+    comparison_xlsx,
+)
+from maillage.restitution.indicators import CHARTED
 from ui.compare_charts import SELECTION, matrix_chart, ranking_chart
 from ui.session import current_actor, current_council_id, engine
 

@@ -4,13 +4,37 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.coverage import GAP_STATUSES, STATUS_HELP, STATUS_LABELS, coverage_access, load_council_coverage
-from maillage.coverage_export import records_csv, records_xlsx
-from maillage.coverage_frame import RuleSpec, add_rule, remove_rule, reset_frame, update_rule
-from maillage.coverage_map import ATTRIBUTION, LEVEL_LABELS, coverage_map
-from maillage.coverage_partnership import partnership_gaps, single_partner_actions
-from maillage.coverage_suggestions import suggest
-from maillage.coverage_tables import (
+from maillage.accounts.access import can_write_council
+from maillage.actions.sheet import md
+from maillage.core.db import data_version, database_url, session_scope
+from maillage.core.errors import MaillageError, PermissionDenied
+from maillage.core.formatting import (
+    format_date,
+    format_decimal,
+    format_int,
+    format_percent,
+    plural,
+)
+from maillage.core.text import fold
+from maillage.coverage.export import records_csv, records_xlsx
+from maillage.coverage.frame import (
+    RuleSpec,
+    add_rule,
+    remove_rule,
+    reset_frame,
+    update_rule,
+)
+from maillage.coverage.gaps import (
+    GAP_STATUSES,
+    STATUS_HELP,
+    STATUS_LABELS,
+    coverage_access,
+    load_council_coverage,
+)
+from maillage.coverage.map import ATTRIBUTION, LEVEL_LABELS, coverage_map
+from maillage.coverage.partnership import partnership_gaps, single_partner_actions
+from maillage.coverage.suggestions import suggest
+from maillage.coverage.tables import (
     action_records,
     comparison_records,
     council_suggestion_records,
@@ -20,7 +44,7 @@ from maillage.coverage_tables import (
     single_partner_records,
     summary_record,
 )
-from maillage.coverage_views import (
+from maillage.coverage.views import (
     BY_CHOICES,
     ROW_LEVELS,
     actions_behind,
@@ -29,13 +53,7 @@ from maillage.coverage_views import (
     network_comparison,
     summaries_by,
 )
-from maillage.access import can_write_council
-from maillage.action_sheet import md
-from maillage.db import data_version, database_url, session_scope
-from maillage.errors import MaillageError, PermissionDenied
-from maillage.formatting import format_date, format_decimal, format_int, format_percent, plural
-from maillage.text import fold
-from maillage.vocab import Vocabularies
+from maillage.vocabularies.store import Vocabularies
 from ui.coverage_charts import SELECTION, coverage_map_chart, heatmap
 from ui.session import current_actor, current_council_id, engine
 

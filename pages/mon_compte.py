@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from maillage.auth import SignInError, authenticate
-from maillage.db import session_scope
-from maillage.errors import MaillageError
-from maillage.formatting import format_datetime
-from maillage.users import my_account, set_password
+from maillage.accounts.signin import SignInError, authenticate
+from maillage.accounts.users import my_account, set_password
+from maillage.core.db import session_scope
+from maillage.core.errors import MaillageError
+from maillage.core.formatting import format_datetime
 from ui.session import current_actor, engine
 
 actor = current_actor()

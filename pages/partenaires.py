@@ -5,16 +5,18 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.action_sheet import md
-from maillage.csv_download import spreadsheet_csv
-from maillage.db import data_version, database_url, session_scope
-from maillage.duplicates import find_duplicates, merge_partners
-from maillage.errors import ConflictError, MaillageError, ValidationError
-from maillage.formatting import format_date, format_datetime, format_int, plural
-from maillage.links import LinkInput, create_link, end_link, update_link
-from maillage.network_choices import network_options, scope_territories
-from maillage.partner_input import PartnerInput, commune_suggestions
-from maillage.partners import (
+from maillage.accounts.access import can_write_council
+from maillage.actions.sheet import md
+from maillage.core.db import data_version, database_url, session_scope
+from maillage.core.errors import ConflictError, MaillageError, ValidationError
+from maillage.core.formatting import format_date, format_datetime, format_int, plural
+from maillage.core.spreadsheet import spreadsheet_csv
+from maillage.network.choices import network_options, scope_territories
+from maillage.network.links import LinkInput, create_link, end_link, update_link
+from maillage.partners.duplicates import find_duplicates, merge_partners
+from maillage.partners.input import PartnerInput, commune_suggestions
+from maillage.partners.partnership import partnership_ids
+from maillage.partners.register import (
     ARCHIVED,
     FRESHNESS,
     SORTS,
@@ -30,9 +32,7 @@ from maillage.partners import (
     territory_area,
     update_partner,
 )
-from maillage.partnership import partnership_ids
-from maillage.access import can_write_council
-from maillage.vocab import Vocabularies
+from maillage.vocabularies.store import Vocabularies
 from ui.session import current_actor, current_council_id, engine
 
 FLASH = "partners_flash"

@@ -4,15 +4,13 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.access import can_write_council
-from maillage.action_sheet import md
-from maillage.csv_download import spreadsheet_csv
-from maillage.db import data_version, database_url, session_scope
-from maillage.errors import MaillageError
-from maillage.expectations import set_expectations
-from maillage.formatting import format_int, format_percent, plural
-from maillage.network import analyse, network_changes
-from maillage.network_choices import (
+from maillage.accounts.access import can_write_council
+from maillage.actions.sheet import md
+from maillage.core.db import data_version, database_url, session_scope
+from maillage.core.errors import MaillageError
+from maillage.core.formatting import format_int, format_percent, plural
+from maillage.core.spreadsheet import spreadsheet_csv
+from maillage.network.choices import (
     declared_kind_options,
     filter_territories,
     link_years,
@@ -20,9 +18,16 @@ from maillage.network_choices import (
     scope_territories,
     typology_options,
 )
-from maillage.network_data import GraphFilters, Scope, build_graph, load_source, territory_members
-from maillage.network_html import render_network
-from maillage.network_tables import (
+from maillage.network.data import (
+    GraphFilters,
+    Scope,
+    build_graph,
+    load_source,
+    territory_members,
+)
+from maillage.network.html import render_network
+from maillage.network.metrics import analyse, network_changes
+from maillage.network.tables import (
     broker_records,
     change_records,
     community_records,
@@ -32,8 +37,9 @@ from maillage.network_tables import (
     partner_records,
     summary_records,
 )
-from maillage.network_view import GROUP_BY, NODE_CAP, SIZE_BY, ViewOptions, list_groups
-from maillage.vocab import Vocabularies
+from maillage.network.view import GROUP_BY, NODE_CAP, SIZE_BY, ViewOptions, list_groups
+from maillage.partners.expectations import set_expectations
+from maillage.vocabularies.store import Vocabularies
 from ui.session import current_actor, current_council_id, engine
 
 TODAY_LABEL = "Aujourd'hui"

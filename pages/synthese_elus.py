@@ -5,12 +5,12 @@ from functools import partial
 
 import streamlit as st
 
-from maillage.action_sheet import md
-from maillage.db import data_version, database_url, session_scope
-from maillage.errors import MaillageError, PermissionDenied
-from maillage.report import council_report, report_years
-from maillage.report_html import report_html
-from maillage.report_pdf import report_filename, report_pdf
+from maillage.actions.sheet import md
+from maillage.core.db import data_version, database_url, session_scope
+from maillage.core.errors import MaillageError, PermissionDenied
+from maillage.restitution.summary import council_report, report_years
+from maillage.restitution.summary_html import report_html
+from maillage.restitution.summary_pdf import report_filename, report_pdf
 from ui.session import current_actor, current_council_id, engine
 
 

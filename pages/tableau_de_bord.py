@@ -4,9 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.dashboard import council_overview
-from maillage.db import data_version, database_url, session_scope
-from maillage.formatting import format_date, format_datetime, format_int, plural
+from maillage.core.db import data_version, database_url, session_scope
+from maillage.core.formatting import format_date, format_datetime, format_int, plural
+from maillage.restitution.dashboard import council_overview
 from ui.session import current_actor, current_council_id, engine
 
 council_id = current_council_id()

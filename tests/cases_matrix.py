@@ -7,28 +7,39 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from maillage.action_access import visible_action
-from maillage.action_history import action_history
-from maillage.action_indicators import indicators_of, save_indicators
-from maillage.action_partners import role_pairs, save_action_partners
-from maillage.actions import archive_action, create_action, draft_for_edit, draft_of, update_action
-from maillage.audit import list_audit, record_history
-from maillage.compare import compare_network
-from maillage.coverage import council_coverage
-from maillage.coverage_frame import add_rule, reset_frame
-from maillage.dashboard import council_overview
-from maillage.duplicates import merge_partners
+from maillage.accounts.journal import list_audit, record_history
+from maillage.accounts.users import add_user, list_users
+from maillage.actions.access import visible_action
+from maillage.actions.editing import (
+    archive_action,
+    create_action,
+    draft_for_edit,
+    draft_of,
+    update_action,
+)
+from maillage.actions.history import action_history
+from maillage.actions.indicators import indicators_of, save_indicators
+from maillage.actions.roles import role_pairs, save_action_partners
+from maillage.coverage.frame import add_rule, reset_frame
+from maillage.coverage.gaps import council_coverage
 from maillage.exchange.backup import make_backup
 from maillage.exchange.quality import data_quality
-from maillage.expectations import set_expectations
-from maillage.links import LinkInput, create_link, delete_link, end_link
-from maillage.network import network_analysis
-from maillage.network_data import Scope
-from maillage.partner_input import PartnerInput
-from maillage.partners import archive_partner, create_partner, partner_detail, update_partner  # noqa: F401
-from maillage.report import council_report
-from maillage.users import add_user, list_users
-from maillage.vocab import add_entry
+from maillage.network.data import Scope
+from maillage.network.links import LinkInput, create_link, delete_link, end_link
+from maillage.network.metrics import network_analysis
+from maillage.partners.duplicates import merge_partners
+from maillage.partners.expectations import set_expectations
+from maillage.partners.input import PartnerInput
+from maillage.partners.register import (  # noqa: F401
+    archive_partner,
+    create_partner,
+    partner_detail,
+    update_partner,
+)
+from maillage.restitution.comparison import compare_network
+from maillage.restitution.dashboard import council_overview
+from maillage.restitution.summary import council_report
+from maillage.vocabularies.store import add_entry
 from models import Action
 
 TODAY = dt.date(2026, 11, 29)

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import warnings
 import uuid
+import warnings
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 
-from maillage.db import make_engine, session_scope
-from maillage.geography import load_reference_geography
-from maillage.migrate import upgrade
-from maillage.setup import init_database
-from maillage.vocab import seed_vocabularies
+from maillage.core.db import make_engine, session_scope
+from maillage.core.migrate import upgrade
+from maillage.exchange.setup import init_database
+from maillage.geography.reference import load_reference_geography
+from maillage.vocabularies.store import seed_vocabularies
 
 
 def build(engine: Engine, kind: str, accounts_file: Path) -> None:

@@ -29,7 +29,13 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from models import CoverageRule, ExpectedTypology, Indicator, Network, NetworkCouncil
-from tests.builders import add_action, add_council, add_link, add_mini_geography, add_partner
+from tests.builders import (
+    add_action,
+    add_council,
+    add_link,
+    add_mini_geography,
+    add_partner,
+)
 
 TODAY = dt.date(2026, 11, 29)
 D = dt.date

@@ -6,14 +6,30 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM
-from maillage.action_history import action_history
-from maillage.action_indicators import delete_indicators, indicators_of, save_indicators
-from maillage.action_sheet import action_sheet, md, sheet_filename, sheet_html, sheet_markdown
-from maillage.action_timeline import council_timeline, legend, legend_text, timeline_spec, type_colours
-from maillage.actions import create_action, draft_for_edit, update_action
-from maillage.db import data_version, session_scope
-from maillage.errors import ConflictError, PermissionDenied, ValidationError
+from maillage.accounts.access import SYSTEM
+from maillage.actions.editing import create_action, draft_for_edit, update_action
+from maillage.actions.history import action_history
+from maillage.actions.indicators import (
+    delete_indicators,
+    indicators_of,
+    save_indicators,
+)
+from maillage.actions.sheet import (
+    action_sheet,
+    md,
+    sheet_filename,
+    sheet_html,
+    sheet_markdown,
+)
+from maillage.actions.timeline import (
+    council_timeline,
+    legend,
+    legend_text,
+    timeline_spec,
+    type_colours,
+)
+from maillage.core.db import data_version, session_scope
+from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
 from models import AuditEntry, Indicator
 from tests.actions_world import TODAY, build_world
 
@@ -216,7 +232,7 @@ def test_history_is_for_the_council_only(empty_engine, world, action_id):
 
 
 def test_timeline_can_be_narrowed(empty_engine, world, action_id):
-    from maillage.action_list import ActionFilters
+    from maillage.actions.listing import ActionFilters
     with session_scope(empty_engine) as session:
         create_action(session, world.coordinator, world.draft(
             title="Ateliers parents", action_type="sensibilisation_parents", status="terminee", mode="site",

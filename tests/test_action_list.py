@@ -5,10 +5,20 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from maillage.access import SYSTEM
-from maillage.action_list import ActionFilters, filter_options, list_actions, sort_rows, visible_councils
-from maillage.action_territories import council_suggestions, matching_territory_keys, search_territories
-from maillage.db import session_scope
+from maillage.accounts.access import SYSTEM
+from maillage.actions.listing import (
+    ActionFilters,
+    filter_options,
+    list_actions,
+    sort_rows,
+    visible_councils,
+)
+from maillage.actions.territories import (
+    council_suggestions,
+    matching_territory_keys,
+    search_territories,
+)
+from maillage.core.db import session_scope
 from models import ActionFunding, ActionTheme, Indicator
 from tests.actions_world import TODAY, build_world
 from tests.builders import add_action
@@ -19,7 +29,7 @@ EPCI = "epci:243300316"
 @pytest.fixture(scope="module")
 def engine(db_factory):
     """One world with actions declared at every level (read-only for the tests of this module)."""
-    from maillage.db import make_engine
+    from maillage.core.db import make_engine
     engine = make_engine(db_factory.new("empty"))
     with session_scope(engine) as session:
         world = build_world(session)

@@ -5,7 +5,8 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from maillage.action_partners import (
+from maillage.actions.editing import create_action
+from maillage.actions.roles import (
     PARTNER,
     ROLES,
     add_partner_row,
@@ -18,9 +19,8 @@ from maillage.action_partners import (
     role_pairs,
     save_action_partners,
 )
-from maillage.actions import create_action
-from maillage.db import data_version, session_scope
-from maillage.errors import ConflictError, PermissionDenied, ValidationError
+from maillage.core.db import data_version, session_scope
+from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
 from models import Action, AuditEntry, Partner
 from tests.actions_world import build_world
 

@@ -7,7 +7,8 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from maillage.actions import (
+from maillage.accounts.access import SYSTEM
+from maillage.actions.editing import (
     archive_action,
     archived_actions,
     copy_draft,
@@ -18,9 +19,13 @@ from maillage.actions import (
     update_action,
     validate_draft,
 )
-from maillage.access import SYSTEM
-from maillage.db import data_version, session_scope
-from maillage.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from maillage.core.db import data_version, session_scope
+from maillage.core.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationError,
+)
 from models import Action, ActionPartner, ActionPlatform, ActionTerritory, AuditEntry
 from tests.actions_world import TODAY, build_world
 

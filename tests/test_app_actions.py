@@ -8,8 +8,8 @@ import datetime as dt
 import pyarrow as pa
 from sqlmodel import Session, select
 
-from maillage.access import Actor
-from maillage.action_partners import role_pairs
+from maillage.accounts.access import Actor
+from maillage.actions.roles import role_pairs
 from models import Action, Council, Indicator, Partner
 from models.vocabularies import ACTION_TYPES
 from tests.apptest import open_app
@@ -230,9 +230,9 @@ def test_network_member_reads_shared_actions_without_forms(shared_demo_url, shar
 def test_concurrent_edit_is_refused_and_the_form_shows_current_values(demo_engine, use_database):
     import dataclasses
 
-    from maillage.access import SYSTEM
-    from maillage.actions import draft_for_edit, update_action
-    from maillage.db import session_scope
+    from maillage.accounts.access import SYSTEM
+    from maillage.actions.editing import draft_for_edit, update_action
+    from maillage.core.db import session_scope
 
     use_database(demo_engine.url.render_as_string(hide_password=False))
     council_id, _partners = _ids(demo_engine)

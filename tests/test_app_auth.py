@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from maillage.access import SYSTEM, Actor
-from maillage.users import add_user
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.accounts.users import add_user
 from tests.apptest import APP, TIMEOUT, open_app
 from tests.builders import add_council, add_mini_geography
 from ui.auth import LAST_ACTIVITY_KEY
@@ -109,10 +109,11 @@ def test_my_account_page(app_db):
 
 
 def test_archived_partner_restored_from_administration(demo_engine, use_database):
-    from maillage.archives import archived_records
-    from maillage.partners import archive_partner
-    from models import Partner
     from sqlmodel import select
+
+    from maillage.exchange.archives import archived_records
+    from maillage.partners.register import archive_partner
+    from models import Partner
 
     with Session(demo_engine) as session:
         partner = session.exec(select(Partner).where(Partner.name == "GIP Bordeaux Métropole Médiation")).one()

@@ -4,11 +4,10 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from maillage.access import Actor
-from maillage.action_sheet import md
-from maillage.coverage import council_coverage
-from maillage.access import SYSTEM
-from maillage.formatting import format_int, format_percent
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.actions.sheet import md
+from maillage.core.formatting import format_int, format_percent
+from maillage.coverage.gaps import council_coverage
 from models import Council, CoverageRule
 from tests.apptest import open_app
 
@@ -68,7 +67,7 @@ def test_cell_detail_lists_actions_or_suggestions(shared_demo_url, shared_demo_e
 def test_changing_the_frame_changes_the_matrix(db_factory, use_database):
     url = db_factory.new("demo")
     use_database(url)
-    from maillage.db import make_engine
+    from maillage.core.db import make_engine
     engine = make_engine(url)
     saintes = next(cid for cid, name in _councils(engine) if name == "CLSPD de Saintes")
     at = open_app(page=PAGE, council_id=saintes)

@@ -5,14 +5,14 @@ import datetime as dt
 from sqlalchemy import func
 from sqlmodel import Session, or_, select
 
-from maillage.actions import effective_status
-from maillage.formatting import format_int
+from maillage.actions.status import effective_status
+from maillage.core.formatting import format_int
 from models import Action, CooperationLink, Council
 from tests.apptest import open_app
 
 
 def _expected(engine, council_id):
-    """Figures computed straight from the tables, independently of maillage.dashboard."""
+    """Figures computed straight from the tables, independently of maillage.restitution.dashboard."""
     today = dt.date.today()
     with Session(engine) as session:
         links = session.exec(select(func.count()).select_from(CooperationLink).where(

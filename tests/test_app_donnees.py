@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM, Actor
+from maillage.accounts.access import SYSTEM, Actor
 from maillage.exchange.backup import make_backup
 from models import Council, Partner
 from tests.apptest import open_app

@@ -1,15 +1,15 @@
-"""AppTest: the Réseau page for every demo council, figures checked against maillage.network; scopes; expectations."""
+"""AppTest: the Réseau page for every demo council, figures checked against maillage.network.metrics; scopes; expectations."""
 
 import datetime as dt
 
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM, Actor
-from maillage.db import session_scope
-from maillage.formatting import format_int
-from maillage.network import network_analysis
-from maillage.network_data import GraphFilters, Scope
-from maillage.network_html import render_network
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.db import session_scope
+from maillage.core.formatting import format_int
+from maillage.network.data import GraphFilters, Scope
+from maillage.network.html import render_network
+from maillage.network.metrics import network_analysis
 from models import Council
 from tests.apptest import open_app
 
@@ -83,7 +83,7 @@ def test_network_and_territory_scopes(shared_demo_url, use_database):
 def test_expectations_edited_from_the_page(db_factory, use_database):
     url = db_factory.new("demo")
     use_database(url)
-    from maillage.db import make_engine
+    from maillage.core.db import make_engine
     engine = make_engine(url)
     saintes = next(cid for cid, name in _councils(engine) if name == "CLSPD de Saintes")
     at = open_app(page=PAGE, council_id=saintes)

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM
-from maillage.auth import (
+from maillage.accounts.access import SYSTEM
+from maillage.accounts.signin import (
     SignInError,
     actor_for_single_sign_on,
     authenticate,
@@ -14,7 +14,7 @@ from maillage.auth import (
     idle_timeout,
     session_expired,
 )
-from maillage.users import add_user, disable_user
+from maillage.accounts.users import add_user, disable_user
 from models import User
 from tests.builders import add_council, add_mini_geography
 

@@ -6,19 +6,18 @@ import io
 import time
 
 import pytest
-
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import Session
 
 from bench.report_bench import generate
-from maillage.access import SYSTEM
-from maillage.cli import main
+from maillage.accounts.access import SYSTEM
+from maillage.commands.cli import main
 from maillage.commands.network import council_by_name
-from maillage.compare import compare_network, network_by_name
-from maillage.db import session_scope
-from maillage.report import council_report
-from maillage.report_pdf import report_pdf
+from maillage.core.db import session_scope
+from maillage.restitution.comparison import compare_network, network_by_name
+from maillage.restitution.summary import council_report
+from maillage.restitution.summary_pdf import report_pdf
 
 FFSU = "Réseau FFSU Nouvelle-Aquitaine"
 

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from maillage.access import SYSTEM, Actor
-from maillage.compare import (
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.errors import NotFoundError, PermissionDenied, ValidationError
+from maillage.restitution.comparison import (
     comparable_councils,
     comparable_networks,
     compare_councils,
@@ -18,11 +19,15 @@ from maillage.compare import (
     default_network,
     network_by_name,
 )
-from maillage.compare_export import INDICATOR_COLUMNS, comparison_xlsx
-from maillage.compare_indicators import BY_CODE, INDICATORS, ordinal, ranks
-from maillage.compare_pdf import comparison_pdf
-from maillage.compare_tables import cell_records, indicator_records, matrix_records, ranking_records
-from maillage.errors import NotFoundError, PermissionDenied, ValidationError
+from maillage.restitution.comparison_pdf import comparison_pdf
+from maillage.restitution.comparison_tables import (
+    cell_records,
+    indicator_records,
+    matrix_records,
+    ranking_records,
+)
+from maillage.restitution.comparison_xlsx import INDICATOR_COLUMNS, comparison_xlsx
+from maillage.restitution.indicators import BY_CODE, INDICATORS, ordinal, ranks
 from models import Action
 from tests.builders import add_council
 from tests.restitution_world import TODAY, build_world

@@ -6,12 +6,17 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from maillage.access import SYSTEM, Actor
-from maillage.coverage import all_coverage, council_coverage, compute_all, load_council_coverage
-from maillage.coverage_data import load_snapshot
-from maillage.coverage_frame import DEFAULT_FRAME
-from maillage.coverage_views import build_matrix, council_summary, summaries_by
-from maillage.errors import PermissionDenied
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.errors import PermissionDenied
+from maillage.coverage.data import load_snapshot
+from maillage.coverage.frame import DEFAULT_FRAME
+from maillage.coverage.gaps import (
+    all_coverage,
+    compute_all,
+    council_coverage,
+    load_council_coverage,
+)
+from maillage.coverage.views import build_matrix, council_summary, summaries_by
 from models import ActionTheme, CoverageRule, Network, NetworkCouncil
 from tests.builders import add_action, add_council, add_mini_geography
 
@@ -328,7 +333,7 @@ def test_all_coverage_for_a_coordinator_lists_only_their_councils(world):
 
 
 def test_network_comparison_counts_what_the_reader_may_see(world):
-    from maillage.coverage_views import network_comparison
+    from maillage.coverage.views import network_comparison
 
     engine, council_id = world
     with Session(engine) as session:

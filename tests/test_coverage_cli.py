@@ -8,10 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from maillage.cli import main
-from maillage.coverage import STATUSES
-from maillage.users import add_user
-from maillage.access import SYSTEM
+from maillage.accounts.access import SYSTEM
+from maillage.accounts.users import add_user
+from maillage.commands.cli import main
+from maillage.coverage.gaps import STATUSES
 from models import CoverageRule
 from tests.builders import add_action, add_council, add_mini_geography
 
@@ -127,13 +127,14 @@ def test_xlsx_output(world, capsys, tmp_path):
 
 
 def test_page_downloads_neutralise_formulas(world):
-    from maillage.coverage import council_coverage
-    from maillage.coverage_export import records_csv, records_xlsx
-    from maillage.coverage_views import build_matrix
+    from maillage.coverage.export import records_csv, records_xlsx
+    from maillage.coverage.gaps import council_coverage
+    from maillage.coverage.views import build_matrix
 
     with Session(world) as session:
-        from models import Council
         from sqlmodel import select
+
+        from models import Council
         council_id = session.exec(select(Council.id).where(Council.name == "CLSPD test")).one()
         cov = council_coverage(session, SYSTEM, council_id, dt.date(2026, 11, 29))
     records = build_matrix(cov, "type").wide_rows()
@@ -147,9 +148,9 @@ def test_page_downloads_neutralise_formulas(world):
 
 
 def test_theme_rows_agree_with_the_theme_matrix(shared_demo_engine):
-    from maillage.coverage import all_coverage
-    from maillage.coverage_export import cli_rows
-    from maillage.coverage_views import build_matrix
+    from maillage.coverage.export import cli_rows
+    from maillage.coverage.gaps import all_coverage
+    from maillage.coverage.views import build_matrix
 
     with Session(shared_demo_engine) as session:
         coverages = all_coverage(session, SYSTEM, dt.date(2026, 11, 29), with_themes=True)

@@ -5,8 +5,15 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM, Actor
-from maillage.coverage_frame import (
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.db import data_version
+from maillage.core.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationError,
+)
+from maillage.coverage.frame import (
     DEFAULT_FRAME,
     RuleSpec,
     add_rule,
@@ -15,8 +22,6 @@ from maillage.coverage_frame import (
     reset_frame,
     update_rule,
 )
-from maillage.db import data_version
-from maillage.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from models import AuditEntry, CoverageRule
 from tests.builders import add_council, add_mini_geography
 

@@ -8,10 +8,15 @@ import pytest
 from shapely.geometry import MultiPolygon, Polygon, shape
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM
-from maillage.coverage import council_coverage
-from maillage.coverage_map import BOUNDARIES, coverage_map, outline
-from maillage.geo_encoding import decode_geometry, decode_ring, encode_geometry, encode_ring
+from maillage.accounts.access import SYSTEM
+from maillage.coverage.gaps import council_coverage
+from maillage.coverage.map import BOUNDARIES, coverage_map, outline
+from maillage.geography.encoding import (
+    decode_geometry,
+    decode_ring,
+    encode_geometry,
+    encode_ring,
+)
 from models import Council
 
 AS_OF = dt.date(2026, 11, 29)

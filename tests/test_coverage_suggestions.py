@@ -5,12 +5,19 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from maillage.access import SYSTEM
-from maillage.coverage import council_coverage
-from maillage.coverage_partnership import partnership_gaps, single_partner_actions
-from maillage.coverage_suggestions import suggest
-from maillage.vocab import Vocabularies
-from models import Council, CoverageRule, ExpectedTypology, Network, NetworkCouncil, Partner
+from maillage.accounts.access import SYSTEM
+from maillage.coverage.gaps import council_coverage
+from maillage.coverage.partnership import partnership_gaps, single_partner_actions
+from maillage.coverage.suggestions import suggest
+from maillage.vocabularies.store import Vocabularies
+from models import (
+    Council,
+    CoverageRule,
+    ExpectedTypology,
+    Network,
+    NetworkCouncil,
+    Partner,
+)
 from tests.builders import add_action, add_council, add_mini_geography, add_partner
 
 AS_OF = dt.date(2026, 11, 29)

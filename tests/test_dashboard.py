@@ -5,12 +5,17 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from maillage.access import SYSTEM, Actor
-from maillage.errors import PermissionDenied
-from maillage.dashboard import council_overview, list_councils
-from maillage.errors import NotFoundError
-from maillage.partnership import partnership_ids
-from tests.builders import add_action, add_council, add_link, add_mini_geography, add_partner
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.errors import NotFoundError, PermissionDenied
+from maillage.partners.partnership import partnership_ids
+from maillage.restitution.dashboard import council_overview, list_councils
+from tests.builders import (
+    add_action,
+    add_council,
+    add_link,
+    add_mini_geography,
+    add_partner,
+)
 
 TODAY = dt.date(2026, 11, 29)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from maillage.cli import main
+from maillage.commands.cli import main
 from maillage.exchange import import_tables, read_directory
-from maillage.setup import DEMO_DIR
-from maillage.stats import database_counts
+from maillage.exchange.setup import DEMO_DIR
+from maillage.exchange.stats import database_counts
 from models import Action, ActionPartner, CooperationLink, User
 from models.vocabularies import ACTION_TYPES, DECLARED_LINK_KINDS
 
@@ -50,7 +50,7 @@ def test_stats_prints_name_count_lines(shared_demo_url, use_database, capsys):
 def test_init_empty_then_demo_if_empty(db_factory, use_database, capsys, tmp_path, monkeypatch):
     url = db_factory.new("empty")
     use_database(url)
-    monkeypatch.setattr("maillage.setup.DEMO_ACCOUNTS_FILE", tmp_path / "accounts.json")
+    monkeypatch.setattr("maillage.exchange.setup.DEMO_ACCOUNTS_FILE", tmp_path / "accounts.json")
     assert main(["init", "--empty"]) == 0
     assert "Base prête" in capsys.readouterr().out
     main(["stats"])

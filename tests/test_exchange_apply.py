@@ -10,9 +10,9 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM, Actor
-from maillage.db import session_scope
-from maillage.errors import PermissionDenied
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.db import session_scope
+from maillage.core.errors import PermissionDenied
 from maillage.exchange import ImportRefused, import_tables, preview_import, read_files
 from models import (
     Action,

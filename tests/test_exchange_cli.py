@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from sqlmodel import Session, select
 
-from maillage.cli import main
-from maillage.db import session_scope
+from maillage.commands.cli import main
+from maillage.core.db import session_scope
 from maillage.exchange.formats import KINDS
 from models import Council, CoverageRule, User, UserCouncil
 from tests.exchange_support import csv_text, fill_mini, snapshot

@@ -9,7 +9,7 @@ import zipfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from maillage.access import SYSTEM
+from maillage.accounts.access import SYSTEM
 from maillage.exchange import ImportRefused, import_tables, read_file
 from maillage.exchange.backup import read_backup
 from maillage.exchange.formats import KINDS
@@ -105,7 +105,7 @@ def _engine(db_factory):
 @SETTINGS
 @given(text=st.text(max_size=40))
 def test_the_fast_fold_is_maillage_fold(text):
+    from maillage.core.text import fold as reference
     from maillage.exchange.checks import fold
-    from maillage.text import fold as reference
 
     assert fold(text) == reference(text)

@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM, Actor
-from maillage.db import session_scope
-from maillage.errors import PermissionDenied
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.db import session_scope
+from maillage.core.errors import PermissionDenied
 from maillage.exchange import import_tables, read_file, read_files
 from maillage.exchange.formats import KINDS
 from maillage.exchange.quality import data_quality, quality_csv

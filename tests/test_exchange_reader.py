@@ -10,7 +10,14 @@ import openpyxl
 import pytest
 
 from maillage.exchange.formats import KINDS, guess_kind, kind_for_name
-from maillage.exchange.reader import Limits, ReadError, decode, read_csv, read_file, read_files
+from maillage.exchange.reader import (
+    Limits,
+    ReadError,
+    decode,
+    read_csv,
+    read_file,
+    read_files,
+)
 from maillage.exchange.values import (
     CellError,
     looks_like_formula,

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from maillage.formatting import (
+from maillage.core.formatting import (
     format_date,
     format_date_long,
     format_datetime,
@@ -12,7 +12,7 @@ from maillage.formatting import (
     format_percent,
     plural,
 )
-from maillage.text import compact, fold
+from maillage.core.text import compact, fold
 
 
 def test_numbers():

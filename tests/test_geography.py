@@ -4,9 +4,9 @@ import time
 
 from sqlmodel import Session, select
 
-from maillage.geography import load_reference_geography
-from maillage.stats import database_counts
-from maillage.territories import footprint, territory_labels
+from maillage.exchange.stats import database_counts
+from maillage.geography.footprints import footprint, territory_labels
+from maillage.geography.reference import load_reference_geography
 from models import Territory
 
 

@@ -5,13 +5,33 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from maillage.access import Actor, SYSTEM
-from maillage.db import data_version, session_scope
-from maillage.duplicates import find_duplicates, merge_partners, name_key
-from maillage.errors import ConflictError, PermissionDenied, ValidationError
-from maillage.links import LinkInput, create_link, delete_link, end_link, update_link
-from models import ActionPartner, AuditEntry, CooperationLink, Network, NetworkPartner, Partner, PartnerTerritory
-from tests.builders import add_action, add_council, add_link, add_mini_geography, add_partner
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.db import data_version, session_scope
+from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
+from maillage.network.links import (
+    LinkInput,
+    create_link,
+    delete_link,
+    end_link,
+    update_link,
+)
+from maillage.partners.duplicates import find_duplicates, merge_partners, name_key
+from models import (
+    ActionPartner,
+    AuditEntry,
+    CooperationLink,
+    Network,
+    NetworkPartner,
+    Partner,
+    PartnerTerritory,
+)
+from tests.builders import (
+    add_action,
+    add_council,
+    add_link,
+    add_mini_geography,
+    add_partner,
+)
 
 
 @pytest.fixture

@@ -8,14 +8,27 @@ import networkx as nx
 import pytest
 from sqlmodel import select
 
-from maillage.access import Actor, SYSTEM
-from maillage.db import data_version, session_scope
-from maillage.errors import ConflictError, PermissionDenied, ValidationError
-from maillage.expectations import DEFAULT_EXPECTATIONS, set_expectations
-from maillage.network import analyse, betweenness, density, network_analysis, network_changes, summary_lines
-from maillage.network_data import GraphFilters, Scope, build_graph, load_source
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.db import data_version, session_scope
+from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
+from maillage.network.data import GraphFilters, Scope, build_graph, load_source
+from maillage.network.metrics import (
+    analyse,
+    betweenness,
+    density,
+    network_analysis,
+    network_changes,
+    summary_lines,
+)
+from maillage.partners.expectations import DEFAULT_EXPECTATIONS, set_expectations
 from models import AuditEntry, Network, NetworkCouncil
-from tests.builders import add_action, add_council, add_link, add_mini_geography, add_partner
+from tests.builders import (
+    add_action,
+    add_council,
+    add_link,
+    add_mini_geography,
+    add_partner,
+)
 
 TODAY = dt.date(2026, 11, 29)
 

@@ -3,13 +3,13 @@
 import csv
 import io
 
-from maillage.cli import main
-from maillage.db import session_scope
-from maillage.network import network_analysis
-from maillage.network_data import GraphFilters, Scope
-from maillage.network_html import render_network
-from maillage.access import SYSTEM
+from maillage.accounts.access import SYSTEM
+from maillage.commands.cli import main
 from maillage.commands.network import council_by_name
+from maillage.core.db import session_scope
+from maillage.network.data import GraphFilters, Scope
+from maillage.network.html import render_network
+from maillage.network.metrics import network_analysis
 
 
 def test_network_csv(shared_demo_url, use_database, capsys):

@@ -6,16 +6,22 @@ import re
 
 import pytest
 
-from maillage.access import SYSTEM
-from maillage.csv_download import safe_cell, spreadsheet_csv, to_csv
-from maillage.db import session_scope
-from maillage.network import network_analysis
-from maillage.network_data import GraphFilters, Scope
-from maillage.network_html import render_network, vis_assets
-from maillage.network_layout import layout
-from maillage.network_tables import cli_csv, partner_records
-from maillage.network_view import ViewOptions, build_drawing
-from tests.builders import add_action, add_council, add_link, add_mini_geography, add_partner
+from maillage.accounts.access import SYSTEM
+from maillage.core.db import session_scope
+from maillage.core.spreadsheet import safe_cell, spreadsheet_csv, to_csv
+from maillage.network.data import GraphFilters, Scope
+from maillage.network.html import render_network, vis_assets
+from maillage.network.layout import layout
+from maillage.network.metrics import network_analysis
+from maillage.network.tables import cli_csv, partner_records
+from maillage.network.view import ViewOptions, build_drawing
+from tests.builders import (
+    add_action,
+    add_council,
+    add_link,
+    add_mini_geography,
+    add_partner,
+)
 
 TODAY = dt.date(2026, 11, 29)
 IMG = "<img src=x onerror=alert(1)>"

@@ -5,11 +5,12 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from maillage.access import Actor, SYSTEM
-from maillage.db import data_version, session_scope
-from maillage.errors import ConflictError, PermissionDenied, ValidationError
-from maillage.partner_input import PartnerInput, resolve_commune, resolve_territories
-from maillage.partners import (
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.db import data_version, session_scope
+from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
+from maillage.partners.input import PartnerInput, resolve_commune, resolve_territories
+from maillage.partners.partnership import partnership_ids
+from maillage.partners.register import (
     PartnerFilters,
     archive_partner,
     create_partner,
@@ -18,9 +19,21 @@ from maillage.partners import (
     restore_partner,
     update_partner,
 )
-from maillage.partnership import partnership_ids
-from models import AuditEntry, Network, NetworkPartner, Partner, PartnerTerritory, Territory
-from tests.builders import add_action, add_council, add_link, add_mini_geography, add_partner
+from models import (
+    AuditEntry,
+    Network,
+    NetworkPartner,
+    Partner,
+    PartnerTerritory,
+    Territory,
+)
+from tests.builders import (
+    add_action,
+    add_council,
+    add_link,
+    add_mini_geography,
+    add_partner,
+)
 
 TODAY = dt.date(2026, 11, 29)
 VALID_SIRET = "21330063500017"  # Luhn-valid

@@ -9,14 +9,20 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM, Actor
-from maillage.errors import PermissionDenied, ValidationError
-from maillage.french import count, join, join_some, relative_change, signed
-from maillage.report import ReportGap, council_report, report_years
-from maillage.report_html import report_html
-from maillage.report_pdf import report_filename, report_pdf
-from maillage.report_sentences import gap_phrase
-from maillage.reporting_period import as_of_for, check_year, offered_years, ran_during, ran_on
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.errors import PermissionDenied, ValidationError
+from maillage.core.french import count, join, join_some, relative_change, signed
+from maillage.restitution.period import (
+    as_of_for,
+    check_year,
+    offered_years,
+    ran_during,
+    ran_on,
+)
+from maillage.restitution.sentences import gap_phrase
+from maillage.restitution.summary import ReportGap, council_report, report_years
+from maillage.restitution.summary_html import report_html
+from maillage.restitution.summary_pdf import report_filename, report_pdf
 from models import Partner
 from tests.builders import add_council
 from tests.restitution_world import TODAY, build_world

@@ -4,9 +4,9 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from bench.scale_data import generate_scale, remove_scale
-from maillage.stats import database_counts
-from maillage.territories import footprint
+from maillage.exchange.scale_data import generate_scale, remove_scale
+from maillage.exchange.stats import database_counts
+from maillage.geography.footprints import footprint
 from models import Action, Council, CouncilTerritory
 
 

@@ -3,11 +3,18 @@
 import pytest
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM, Actor
-from maillage.audit import list_audit, record_history
-from maillage.cli import main
-from maillage.errors import ConflictError, PermissionDenied, ValidationError
-from maillage.users import add_user, disable_user, list_users, my_account, set_password, update_user
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.accounts.journal import list_audit, record_history
+from maillage.accounts.users import (
+    add_user,
+    disable_user,
+    list_users,
+    my_account,
+    set_password,
+    update_user,
+)
+from maillage.commands.cli import main
+from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
 from models import User
 from tests.builders import add_council, add_mini_geography
 

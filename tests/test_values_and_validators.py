@@ -4,6 +4,12 @@ import datetime as dt
 
 import pytest
 
+from maillage.core.validators import (
+    email_problem,
+    personal_data_problem,
+    siret_problem,
+    url_problem,
+)
 from maillage.exchange.values import (
     CellError,
     looks_like_formula,
@@ -13,7 +19,6 @@ from maillage.exchange.values import (
     parse_number,
     split_list,
 )
-from maillage.validators import email_problem, personal_data_problem, siret_problem, url_problem
 
 
 @pytest.mark.parametrize("text, expected", [

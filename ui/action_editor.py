@@ -8,8 +8,9 @@ from typing import Callable
 import pyarrow as pa
 import streamlit as st
 
-from maillage.access import Actor
-from maillage.action_partners import (
+from maillage.accounts.access import Actor
+from maillage.actions.editing import ActionDraft, draft_warnings
+from maillage.actions.roles import (
     PARTNER,
     ROLES,
     add_partner_row,
@@ -18,12 +19,15 @@ from maillage.action_partners import (
     pairs_from_rows,
     partner_choices,
 )
-from maillage.action_sheet import md
-from maillage.action_territories import choice_labels, council_suggestions, search_territories
-from maillage.actions import ActionDraft, draft_warnings
-from maillage.db import session_scope
-from maillage.errors import ConflictError, MaillageError, ValidationError
-from maillage.vocab import Vocabularies
+from maillage.actions.sheet import md
+from maillage.actions.territories import (
+    choice_labels,
+    council_suggestions,
+    search_territories,
+)
+from maillage.core.db import session_scope
+from maillage.core.errors import ConflictError, MaillageError, ValidationError
+from maillage.vocabularies.store import Vocabularies
 from ui.session import engine
 
 FIRST_DAY = dt.date(1990, 1, 1)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from maillage.access import Actor
-from maillage.db import database_url, make_engine
-from maillage.web import COUNCIL_KEY
+from maillage.accounts.access import Actor
+from maillage.core.db import database_url, make_engine
+from maillage.core.web import COUNCIL_KEY
 
 
 @st.cache_resource(show_spinner=False)

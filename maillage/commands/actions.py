@@ -6,10 +6,15 @@ import argparse
 import datetime as dt
 import sys
 
-from maillage.action_export import actions_csv
-from maillage.action_list import ActionFilters, list_actions
-from maillage.commands.common import add_as_option, council_by_name, engine_and_actor, parse_day
-from maillage.db import session_scope
+from maillage.actions.export import actions_csv
+from maillage.actions.listing import ActionFilters, list_actions
+from maillage.commands.common import (
+    add_as_option,
+    council_by_name,
+    engine_and_actor,
+    parse_day,
+)
+from maillage.core.db import session_scope
 
 
 def register(subparsers) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from maillage.db import make_engine, session_scope
+from maillage.core.db import make_engine, session_scope
+from maillage.core.errors import MaillageError
+from maillage.core.migrate import upgrade
 from maillage.exchange import ImportRefused
-from maillage.errors import MaillageError
-from maillage.migrate import upgrade
-from maillage.setup import has_data, init_database
-from maillage.stats import database_counts
+from maillage.exchange.setup import has_data, init_database
+from maillage.exchange.stats import database_counts
 
 
 def register(subparsers) -> None:

@@ -8,10 +8,10 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM, Actor, actor_for_email
-from maillage.db import make_engine, session_scope
-from maillage.errors import MaillageError, NotFoundError
-from maillage.text import fold
+from maillage.accounts.access import SYSTEM, Actor, actor_for_email
+from maillage.core.db import make_engine, session_scope
+from maillage.core.errors import MaillageError, NotFoundError
+from maillage.core.text import fold
 from models import Council
 
 

@@ -18,12 +18,16 @@ import datetime as dt
 import os
 import sys
 
-
-from maillage.commands.common import add_as_option, command_actor, council_by_name, parse_day
-from maillage.coverage import all_coverage, council_coverage
-from maillage.coverage_export import cli_xlsx, write_cli_csv
-from maillage.db import make_engine, session_scope
-from maillage.errors import MaillageError
+from maillage.commands.common import (
+    add_as_option,
+    command_actor,
+    council_by_name,
+    parse_day,
+)
+from maillage.core.db import make_engine, session_scope
+from maillage.core.errors import MaillageError
+from maillage.coverage.export import cli_xlsx, write_cli_csv
+from maillage.coverage.gaps import all_coverage, council_coverage
 
 
 def register(subparsers) -> None:

@@ -16,15 +16,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from maillage.cli import EXIT_PERMISSION
+from maillage.commands.cli import EXIT_PERMISSION
 from maillage.commands.common import add_as_option, engine_and_actor
-from maillage.errors import MaillageError
-from maillage.exchange import KINDS, ImportRefused, ReadError, import_tables, read_directory, read_files
+from maillage.core.errors import MaillageError
+from maillage.core.formatting import format_int
+from maillage.exchange import (
+    KINDS,
+    ImportRefused,
+    ReadError,
+    import_tables,
+    read_directory,
+    read_files,
+)
 from maillage.exchange.backup import make_backup, restore_backup
 from maillage.exchange.export import export_data, to_csv_files, to_xlsx
 from maillage.exchange.formats import kind_for_name
 from maillage.exchange.templates import template_csv, template_filename, template_xlsx
-from maillage.formatting import format_int
 
 
 def register(subparsers) -> None:

@@ -7,14 +7,13 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-
 from maillage.commands.common import add_as_option, council_by_name, engine_and_actor
-from maillage.db import session_scope
-from maillage.errors import MaillageError
-from maillage.network import network_analysis, summary_lines
-from maillage.network_data import GraphFilters, Scope
-from maillage.network_html import render_network
-from maillage.network_tables import cli_csv
+from maillage.core.db import session_scope
+from maillage.core.errors import MaillageError
+from maillage.network.data import GraphFilters, Scope
+from maillage.network.html import render_network
+from maillage.network.metrics import network_analysis, summary_lines
+from maillage.network.tables import cli_csv
 
 
 def _common(parser: argparse.ArgumentParser, year: bool = True) -> None:

@@ -15,17 +15,20 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from maillage.commands.common import add_as_option, engine_and_actor
-from maillage.commands.common import council_by_name
-from maillage.compare import compare_councils, compare_network, network_by_name
-from maillage.compare_export import comparison_xlsx
-from maillage.compare_pdf import comparison_pdf
-from maillage.db import session_scope
-from maillage.errors import MaillageError
-from maillage.formatting import plural
-from maillage.report import council_report
-from maillage.report_html import report_html
-from maillage.report_pdf import report_pdf
+from maillage.commands.common import add_as_option, council_by_name, engine_and_actor
+from maillage.core.db import session_scope
+from maillage.core.errors import MaillageError
+from maillage.core.formatting import plural
+from maillage.restitution.comparison import (
+    compare_councils,
+    compare_network,
+    network_by_name,
+)
+from maillage.restitution.comparison_pdf import comparison_pdf
+from maillage.restitution.comparison_xlsx import comparison_xlsx
+from maillage.restitution.summary import council_report
+from maillage.restitution.summary_html import report_html
+from maillage.restitution.summary_pdf import report_pdf
 
 
 def register(subparsers) -> None:

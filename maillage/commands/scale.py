@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from maillage.db import make_engine
+from maillage.core.db import make_engine
 
 
 def register(subparsers) -> None:
@@ -24,7 +24,7 @@ def register(subparsers) -> None:
 
 def run_generate(args: argparse.Namespace) -> int:
     """Generate the synthetic data (bench/scale_data.py)."""
-    from bench.scale_data import generate_scale
+    from maillage.exchange.scale_data import generate_scale
 
     counts = generate_scale(make_engine(), councils=args.councils, partners=args.partners, links=args.links,
                             actions=args.actions, seed=args.seed)

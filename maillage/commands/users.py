@@ -7,11 +7,11 @@ import getpass
 import os
 import sys
 
+from maillage.accounts.users import add_user, disable_user, list_users, set_password
 from maillage.commands.common import add_as_option, engine_and_actor
-from maillage.db import session_scope
-from maillage.errors import ValidationError
-from maillage.formatting import format_datetime
-from maillage.users import add_user, disable_user, list_users, set_password
+from maillage.core.db import session_scope
+from maillage.core.errors import ValidationError
+from maillage.core.formatting import format_datetime
 
 
 def register(subparsers) -> None:

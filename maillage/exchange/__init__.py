@@ -7,9 +7,21 @@ from pathlib import Path
 from maillage.exchange.apply import ImportReport, apply_plan
 from maillage.exchange.checks import ImportPlan, ImportRefused, check_tables
 from maillage.exchange.formats import KIND_ORDER, KINDS, kind_for_name
-from maillage.exchange.imports import ImportPreview, PreviewRow, import_tables, preview_import
+from maillage.exchange.imports import (
+    ImportPreview,
+    PreviewRow,
+    import_tables,
+    preview_import,
+)
 from maillage.exchange.problems import Problem
-from maillage.exchange.reader import Limits, ReadError, Table, read_csv, read_file, read_files
+from maillage.exchange.reader import (
+    Limits,
+    ReadError,
+    Table,
+    read_csv,
+    read_file,
+    read_files,
+)
 
 
 def read_directory(directory: Path, limits: Limits | None = None) -> list[Table]:

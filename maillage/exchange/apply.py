@@ -16,14 +16,14 @@ from sqlalchemy import Table as SqlTable
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
-from maillage.access import SYSTEM, Actor
-from maillage.audit import write_audit
-from maillage.db import bump_data_version
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.db import bump_data_version
+from maillage.core.formatting import format_int
+from maillage.core.writes import write_audit
 from maillage.exchange.checks import CheckedRow, ImportPlan, Progress, fold
 from maillage.exchange.formats import KIND_ORDER, KINDS
 from maillage.exchange.problems import Problem
-from maillage.formatting import format_int
-from maillage.partnership import partnership_ids
+from maillage.partners.partnership import partnership_ids
 from models import (
     Action,
     ActionFunding,

@@ -18,19 +18,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from maillage.access import Actor, require_admin
-from maillage.audit import write_audit
-from maillage.db import bump_data_version, get_meta, set_meta
-from maillage.errors import MaillageError
+from maillage.accounts.access import Actor, require_admin
+from maillage.core.db import bump_data_version, get_meta, set_meta
+from maillage.core.errors import MaillageError
+from maillage.core.formatting import format_int
+from maillage.core.text import fold
+from maillage.core.writes import write_audit
 from maillage.exchange.apply import apply_plan
 from maillage.exchange.checks import ImportRefused, Progress, check_tables
 from maillage.exchange.export import collect, csv_bytes, kind_csv, zip_bytes
 from maillage.exchange.formats import KIND_ORDER
 from maillage.exchange.reader import Limits, ReadError, read_csv
 from maillage.exchange.values import neutralise, unneutralise
-from maillage.formatting import format_int
-from maillage.text import fold
-from models.vocabularies import USER_ROLES
 from models import (
     Action,
     ActionFunding,
@@ -58,6 +57,7 @@ from models import (
     VocabularyEntry,
     WorkingGroup,
 )
+from models.vocabularies import USER_ROLES
 
 FORMAT_NAME = "maillage-sauvegarde"
 FORMAT_VERSION = 1
@@ -193,7 +193,7 @@ def known_revisions() -> set[str]:
     """Every Alembic revision of this version of the application."""
     from alembic.script import ScriptDirectory
 
-    from maillage.migrate import alembic_config
+    from maillage.core.migrate import alembic_config
 
     return {revision.revision for revision in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 

@@ -12,8 +12,14 @@ from typing import Any, Callable
 
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM, Actor, can_write_council
-from maillage.errors import MaillageError, PermissionDenied
+from maillage.accounts.access import SYSTEM, Actor, can_write_council
+from maillage.core.errors import MaillageError, PermissionDenied
+from maillage.core.validators import (
+    email_problem,
+    personal_data_problem,
+    siret_problem,
+    url_problem,
+)
 from maillage.exchange.formats import KIND_ORDER, KINDS
 from maillage.exchange.problems import Problem
 from maillage.exchange.reader import Row, Table
@@ -26,8 +32,7 @@ from maillage.exchange.values import (
     parse_number,
     split_list,
 )
-from maillage.validators import email_problem, personal_data_problem, siret_problem, url_problem
-from maillage.vocab import Vocabularies
+from maillage.vocabularies.store import Vocabularies
 from models import Action, Council, Network, Partner, Territory
 
 PARTNER_WITH_COMMUNE = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[0-9][0-9ABab][0-9]{3})\)$")
@@ -46,7 +51,7 @@ def _combining() -> dict[int, None]:
 
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """`maillage.text.fold` (same result), cached and with accents removed in C: imports fold every name."""
+    """`maillage.core.text.fold` (same result), cached and with accents removed in C: imports fold every name."""
     if not text:
         return ""
     if text.isascii():

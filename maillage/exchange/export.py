@@ -18,13 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from maillage.access import Actor, can_read_council
-from maillage.errors import PermissionDenied
+from maillage.accounts.access import Actor, can_read_council
+from maillage.core.errors import PermissionDenied
+from maillage.core.text import fold
 from maillage.exchange.formats import BOOL, COUNT, DATE, KIND_ORDER, KINDS, NUMBER
-from maillage.exchange.values import format_bool_cell, format_date_cell, format_number_cell, neutralise
-from maillage.partnership import partnership_ids
-from maillage.text import fold
-from maillage.vocab import Vocabularies
+from maillage.exchange.values import (
+    format_bool_cell,
+    format_date_cell,
+    format_number_cell,
+    neutralise,
+)
+from maillage.partners.partnership import partnership_ids
+from maillage.vocabularies.store import Vocabularies
 from models import (
     Action,
     ActionFunding,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from maillage.text import compact, fold
+from maillage.core.text import compact, fold
 
 # Column types: how a cell is parsed on import and written on export.
 TEXT, DATE, NUMBER, COUNT, BOOL = "texte", "date", "nombre", "entier", "oui/non"

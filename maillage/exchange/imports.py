@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from maillage.access import SYSTEM, Actor
-from maillage.errors import MaillageError
+from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.errors import MaillageError
 from maillage.exchange.apply import STATUS_LABELS, ImportReport, apply_plan
 from maillage.exchange.checks import ImportPlan, ImportRefused, Progress, check_tables
 from maillage.exchange.formats import KINDS

@@ -1,4 +1,4 @@
-"""The data-quality list of the Données page: likely duplicate partners (maillage.duplicates), records not
+"""The data-quality list of the Données page: likely duplicate partners (maillage.partners.duplicates), records not
 checked for 12 months, partners with no link or action, actions without this year's indicators, actions overdue."""
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from maillage.access import Actor, require_write_council
-from maillage.actions import needs_review
-from maillage.duplicates import find_duplicates
-from maillage.errors import PermissionDenied
-from maillage.formatting import format_date
-from maillage.partnership import partnership_ids
-from maillage.text import fold
-from maillage.vocab import Vocabularies
+from maillage.accounts.access import Actor, require_write_council
+from maillage.actions.status import needs_review
+from maillage.core.errors import PermissionDenied
+from maillage.core.formatting import format_date
+from maillage.core.text import fold
+from maillage.partners.duplicates import find_duplicates
+from maillage.partners.partnership import partnership_ids
+from maillage.vocabularies.store import Vocabularies
 from models import Action, ActionPartner, CooperationLink, Council, Indicator, Partner
 
 STALE_AFTER_DAYS = 365

@@ -10,12 +10,18 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from maillage.errors import MaillageError
-from maillage.exchange.formats import IGNORED_SHEETS, KINDS, KindFormat, guess_kind, kind_for_name
+from maillage.core.errors import MaillageError
+from maillage.core.formatting import format_decimal, format_int
+from maillage.core.text import compact
+from maillage.exchange.formats import (
+    IGNORED_SHEETS,
+    KINDS,
+    KindFormat,
+    guess_kind,
+    kind_for_name,
+)
 from maillage.exchange.problems import Problem
 from maillage.exchange.values import unneutralise
-from maillage.formatting import format_decimal, format_int
-from maillage.text import compact
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000

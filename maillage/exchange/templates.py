@@ -8,7 +8,7 @@ from typing import Any
 from maillage.exchange.export import csv_bytes, workbook_bytes
 from maillage.exchange.formats import BOOL, COUNT, DATE, KIND_ORDER, KINDS, NUMBER
 from maillage.exchange.values import CellError, parse_date, parse_number
-from maillage.vocab import Vocabularies
+from maillage.vocabularies.store import Vocabularies
 
 # column → vocabulary whose codes it takes (for the instructions sheet)
 VOCABULARY_COLUMNS = {

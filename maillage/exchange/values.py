@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from maillage.text import fold
+from maillage.core.text import fold
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

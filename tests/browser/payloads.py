@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from maillage.access import SYSTEM
-from maillage.action_indicators import save_indicators
-from maillage.actions import ActionDraft, create_action
-from maillage.links import LinkInput, create_link
-from maillage.partner_input import PartnerInput
-from maillage.partners import create_partner
+from maillage.accounts.access import SYSTEM
+from maillage.actions.editing import ActionDraft, create_action
+from maillage.actions.indicators import save_indicators
+from maillage.network.links import LinkInput, create_link
+from maillage.partners.input import PartnerInput
+from maillage.partners.register import create_partner
 from models import Council
 
 IMG = "<img src=x onerror=alert(1)>"

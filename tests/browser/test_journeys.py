@@ -2,7 +2,13 @@
 
 import re
 
-from tests.browser.conftest import COORD_EMAIL, PASSWORD, screenshot, sign_in, wait_for_app
+from tests.browser.conftest import (
+    COORD_EMAIL,
+    PASSWORD,
+    screenshot,
+    sign_in,
+    wait_for_app,
+)
 
 
 def _nav_links(page):

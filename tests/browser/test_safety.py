@@ -22,7 +22,16 @@ from tests.browser.conftest import (
     sign_in,
     wait_for_app,
 )
-from tests.browser.payloads import ACTION_TITLE, COUNCIL, IMG, LITERALS, PARTNER_NAMES, SCRIPT, SVG, WEBSITE
+from tests.browser.payloads import (
+    ACTION_TITLE,
+    COUNCIL,
+    IMG,
+    LITERALS,
+    PARTNER_NAMES,
+    SCRIPT,
+    SVG,
+    WEBSITE,
+)
 
 # Elements a payload would have created had it been parsed as HTML instead of shown as text.
 INJECTED_LIST = """() => {

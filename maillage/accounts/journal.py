@@ -1,0 +1,107 @@
+"""The audit log: every create, update, archive, restore, merge and import, with values before and after."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, desc, select
+
+from maillage.accounts.access import Actor, require_admin
+from models import AuditEntry
+
+ENTITY_LABELS = {
+    "partner": "Partenaire",
+    "link": "Lien",
+    "action": "Action",
+    "indicator": "Indicateurs",
+    "council": "Instance",
+    "network": "Réseau",
+    "coverage_rule": "Référentiel",
+    "expected_typology": "Typologies attendues",
+    "user": "Compte",
+    "vocabulary": "Vocabulaire",
+    "import": "Import",
+    "restore": "Restauration",
+}
+OPERATION_LABELS = {
+    "create": "création",
+    "update": "modification",
+    "archive": "archivage",
+    "restore": "restauration",
+    "merge": "fusion",
+    "import": "import",
+    "delete": "suppression",
+}
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit entry, decoded for display."""
+
+    id: int
+    at: dt.datetime
+    user_email: str
+    operation: str
+    entity: str
+    record_id: int | None
+    label: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for every value that differs."""
+        before, after = self.before or {}, self.after or {}
+        return [(key, before.get(key), after.get(key)) for key in sorted(set(before) | set(after))
+                if before.get(key) != after.get(key)]
+
+    def summary(self, limit: int = 300) -> str:
+        """`champ : avant → après; …`, cut to `limit` characters."""
+        text = "; ".join(f"{key} : {'—' if old is None else old} → {'—' if new is None else new}"
+                         for key, old, new in self.changed_fields())
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _row(entry: AuditEntry) -> AuditRow:
+    return AuditRow(entry.id, entry.at, entry.user_email, entry.operation, entry.entity, entry.record_id,
+                    entry.label, json.loads(entry.before) if entry.before else None,
+                    json.loads(entry.after) if entry.after else None)
+
+
+def list_audit(session: Session, actor: Actor, *, user_email: str | None = None, entity: str | None = None,
+               record_id: int | None = None, label_contains: str | None = None,
+               since: dt.date | None = None, until: dt.date | None = None, limit: int = 500) -> list[AuditRow]:
+    """The audit log, newest first, filtered by user, record and dates (administrators only)."""
+    require_admin(actor, "consulter le journal des modifications")
+    statement = select(AuditEntry)
+    if user_email:
+        statement = statement.where(AuditEntry.user_email == user_email)
+    if entity:
+        statement = statement.where(AuditEntry.entity == entity)
+    if record_id is not None:
+        statement = statement.where(AuditEntry.record_id == record_id)
+    if label_contains:
+        statement = statement.where(AuditEntry.label.ilike(f"%{label_contains}%"))
+    if since:
+        statement = statement.where(AuditEntry.at >= dt.datetime.combine(since, dt.time(), dt.UTC))
+    if until:
+        statement = statement.where(AuditEntry.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC))
+    statement = statement.order_by(desc(AuditEntry.at), desc(AuditEntry.id)).limit(limit)
+    return [_row(entry) for entry in session.exec(statement)]
+
+
+def record_history(session: Session, actor: Actor, entity: str, record_id: int) -> list[AuditRow]:
+    """One record's own history, newest first, from the journal (administrators; partners' and actions'
+    own histories come with their details, which check who may read them)."""
+    require_admin(actor, "consulter le journal des modifications")
+    statement = (select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.record_id == record_id)
+                 .order_by(desc(AuditEntry.at), desc(AuditEntry.id)))
+    return [_row(entry) for entry in session.exec(statement)]
+
+
+def audit_users(session: Session, actor: Actor) -> list[str]:
+    """The e-mails that appear in the audit log, for the filter."""
+    require_admin(actor, "consulter le journal des modifications")
+    return sorted(e for e in session.exec(select(AuditEntry.user_email).distinct()).all() if e)

@@ -1,0 +1,45 @@
+"""The actions as CSV (command line and download): one row per action, text cells safe for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from maillage.actions.listing import ActionRow
+
+COLUMNS = ("title", "council", "action_type", "status", "start", "end", "territories", "publics", "themes",
+           "partners", "effective_status")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (`=1+1` → `'=1+1`)."""
+    return "'" + cell if cell and cell.startswith(FORMULA_STARTS) else cell
+
+
+def csv_record(row: ActionRow) -> dict[str, str]:
+    """One action in the CSV columns: codes, ISO dates, lists joined with `|`, partners as `name:role`."""
+    record = {
+        "title": row.title,
+        "council": row.council,
+        "action_type": row.action_type,
+        "status": row.status,
+        "start": row.start_date.isoformat(),
+        "end": row.end_date.isoformat() if row.end_date else "",
+        "territories": "|".join(row.territory_keys),
+        "publics": "|".join(row.publics),
+        "themes": "|".join(row.themes),
+        "partners": "|".join(f"{name}:{role}" for name, role in row.partners),
+        "effective_status": row.effective_status,
+    }
+    return {column: neutralise(value) for column, value in record.items()}
+
+
+def actions_csv(rows: list[ActionRow]) -> str:
+    """The CSV text (comma-separated, header line first, `\\n` line ends)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(csv_record(row))
+    return buffer.getvalue()

@@ -1,0 +1,417 @@
+"""The cooperation graph's data: who is in a scope (council, network, territory), its links and shared actions.
+
+`load_source` reads the database once for a scope; `build_graph` applies the filters (kinds, level,
+year, typologies, territory) without touching the database, so one source serves many views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from maillage.accounts.access import Actor, can_read_council, require_read_council
+from maillage.core.errors import NotFoundError, PermissionDenied
+from maillage.geography.footprints import footprint
+from maillage.partners.expectations import Expectation, expectations_for
+from maillage.partners.partnership import council_footprint, partnership_ids
+from maillage.vocabularies.store import Vocabularies
+from models import (
+    Action,
+    ActionPartner,
+    CooperationLink,
+    Council,
+    Network,
+    NetworkCouncil,
+    NetworkPartner,
+    Partner,
+    PartnerTerritory,
+    Territory,
+)
+
+SCOPE_KINDS = ("council", "network", "territory")
+# An action in project has not run yet: it creates no cooperation.
+NOT_RUN_STATUSES = ("projet",)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose graph: one council (`council`, id), one network (`network`, id) or one territory (`territory`, key)."""
+
+    kind: str
+    value: int | str
+
+    @classmethod
+    def council(cls, council_id: int) -> "Scope":
+        """The graph of one council."""
+        return cls("council", int(council_id))
+
+    @classmethod
+    def network(cls, network_id: int) -> "Scope":
+        """The graph of one network (its councils' partnerships and member partners)."""
+        return cls("network", int(network_id))
+
+    @classmethod
+    def territory(cls, key: str) -> "Scope":
+        """The graph of the partners present on one territory."""
+        return cls("territory", key)
+
+
+@dataclass(frozen=True)
+class GraphFilters:
+    """What to keep: declared kinds (None: all), minimum level, year (None: today), typologies, territory, derived links."""
+
+    kinds: frozenset[str] | None = None
+    min_level: int = 1
+    year: int | None = None
+    typologies: frozenset[str] | None = None
+    territory: str | None = None
+    include_derived: bool = True
+
+
+@dataclass(frozen=True)
+class PartnerNode:
+    """A partner as the graph shows it."""
+
+    id: int
+    name: str
+    typology: str
+    typology_label: str
+    group: str
+    group_label: str
+    commune_key: str
+    commune_name: str
+    territory_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeclaredLink:
+    """A cooperation link as stored (partner ids ordered a < b)."""
+
+    id: int
+    council_id: int
+    a: int
+    b: int
+    kind: str
+    level: int
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class SharedAction:
+    """An action that links every pair of its partners (derived links)."""
+
+    id: int
+    council_id: int
+    title: str
+    status: str
+    start: dt.date
+    end: dt.date | None
+    partner_ids: tuple[int, ...]
+
+
+@dataclass
+class NetworkSource:
+    """Everything one scope's graph needs, read once from the database."""
+
+    scope: Scope
+    title: str
+    as_of: dt.date
+    nodes: dict[int, PartnerNode]
+    links: list[DeclaredLink]
+    actions: list[SharedAction]
+    expectations: list[Expectation]
+    expectations_default: bool
+    present_typologies: frozenset[str]
+    kind_labels: dict[str, str]
+    level_labels: dict[int, str]
+    typology_labels: dict[str, str]
+    group_labels: dict[str, str]  # in display order
+    council_names: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One joined pair (a < b) of the filtered graph, with every declared link and shared action behind it."""
+
+    a: int
+    b: int
+    kinds: tuple[str, ...]
+    level: int | None
+    action_titles: tuple[str, ...]
+    link_ids: tuple[int, ...]
+
+    @property
+    def declared(self) -> bool:
+        """Joined by at least one declared link."""
+        return bool(self.kinds)
+
+    @property
+    def derived(self) -> bool:
+        """Joined by at least one shared action."""
+        return bool(self.action_titles)
+
+
+@dataclass
+class NetworkGraph:
+    """The filtered graph: its partners and joined pairs."""
+
+    source: NetworkSource
+    filters: GraphFilters
+    nodes: dict[int, PartnerNode]
+    edges: dict[tuple[int, int], Edge]
+    period: tuple[dt.date, dt.date]
+
+    @property
+    def period_label(self) -> str:
+        """`en 2024` or `au 29/11/2026`, for headings."""
+        if self.filters.year is not None:
+            return f"en {self.filters.year}"
+        return f"au {self.period[0]:%d/%m/%Y}"
+
+    def adjacency(self) -> dict[int, set[int]]:
+        """partner id → neighbour ids (every node present)."""
+        neighbours: dict[int, set[int]] = {node: set() for node in self.nodes}
+        for a, b in self.edges:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+        return neighbours
+
+    def to_networkx(self):
+        """The graph as a networkx Graph (node attributes: name, typology, group)."""
+        import networkx as nx
+
+        graph = nx.Graph()
+        for node in sorted(self.nodes.values(), key=lambda n: n.id):
+            graph.add_node(node.id, name=node.name, typology=node.typology, group=node.group)
+        for (a, b), edge in sorted(self.edges.items()):
+            graph.add_edge(a, b, level=edge.level, declared=edge.declared, derived=edge.derived)
+        return graph
+
+
+def scope_title(session: Session, scope: Scope) -> str:
+    """The name of a scope (council or network name, territory label); NotFoundError if it does not exist."""
+    if scope.kind == "council":
+        council = session.get(Council, scope.value)
+        if council is None:
+            raise NotFoundError(f"l'instance n° {scope.value} n'existe pas")
+        return council.name
+    if scope.kind == "network":
+        network = session.get(Network, scope.value)
+        if network is None:
+            raise NotFoundError(f"le réseau n° {scope.value} n'existe pas")
+        return network.name
+    if scope.kind == "territory":
+        territory = session.get(Territory, scope.value)
+        if territory is None:
+            raise NotFoundError(f"le territoire « {scope.value} » n'existe pas")
+        return territory.name
+    raise NotFoundError(f"périmètre inconnu : {scope.kind}")
+
+
+def _scope_members(session: Session, scope: Scope) -> tuple[set[int], set[int] | None]:
+    """(partner ids, council ids whose links and actions count; None = every council)."""
+    if scope.kind == "council":
+        return partnership_ids(session, int(scope.value)), {int(scope.value)}
+    if scope.kind == "network":
+        councils = set(session.exec(
+            select(NetworkCouncil.council_id).where(NetworkCouncil.network_id == scope.value)
+        ).all())
+        ids = set(session.exec(
+            select(NetworkPartner.partner_id).where(NetworkPartner.network_id == scope.value)
+        ).all())
+        if councils:
+            ids |= partnership_ids(session, sorted(councils))
+        return ids, councils
+    area = footprint(session, [str(scope.value)])
+    ids: set[int] = set()
+    for partner_id, seat in session.exec(select(Partner.id, Partner.seat_commune_key).where(Partner.archived_at.is_(None))):
+        if area.meets(seat):
+            ids.add(partner_id)
+    for partner_id, key in session.exec(
+        select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
+        .join(Partner, Partner.id == PartnerTerritory.partner_id).where(Partner.archived_at.is_(None))
+    ):
+        if area.meets(key):
+            ids.add(partner_id)
+    return ids, None
+
+
+def require_scope_read(session: Session, actor: Actor, scope: Scope) -> None:
+    """Who may read a cooperation graph: a council's own coordinators and officials; a network's members
+    (its network members, and the coordinators and officials of its councils); for a territory, those whose
+    council covers part of it. Administrators read every graph."""
+    if actor.is_admin:
+        return
+    if scope.kind == "council":
+        require_read_council(actor, int(scope.value), "consulter le réseau de cette instance")
+        return
+    own = {c for c in actor.council_ids if can_read_council(actor, c)}
+    if scope.kind == "network":
+        members = set(session.exec(
+            select(NetworkCouncil.council_id).where(NetworkCouncil.network_id == scope.value)).all())
+        if int(scope.value) in actor.network_ids or own & members:
+            return
+        raise PermissionDenied("vous n'êtes pas membre de ce réseau : impossible d'en consulter le graphe")
+    if any(council_footprint(session, council_id).meets(str(scope.value)) for council_id in sorted(own)):
+        return
+    raise PermissionDenied("ce territoire n'est couvert par aucune de vos instances : impossible d'en consulter le graphe")
+
+
+def _chunks(values: list[int], size: int = 900):
+    """Slices of at most `size` values (SQL IN lists stay short)."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | None = None,
+                vocab: Vocabularies | None = None) -> NetworkSource:
+    """Read a scope's partners, declared links and shared actions (those the actor may read)."""
+    require_scope_read(session, actor, scope)
+    today = today or dt.date.today()
+    title = scope_title(session, scope)
+    vocab = vocab or Vocabularies.load(session)
+    ids, councils = _scope_members(session, scope)
+    id_list = sorted(ids)
+
+    # Plain column tuples, not ORM objects: several times faster for tens of thousands of rows.
+    partners: list[tuple[int, str, str, str]] = []
+    territories: dict[int, list[str]] = {}
+    for chunk in _chunks(id_list):
+        partners += session.exec(select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key)
+                                 .where(Partner.id.in_(chunk), Partner.archived_at.is_(None))).all()
+        for partner_id, key in session.exec(
+            select(PartnerTerritory.partner_id, PartnerTerritory.territory_key).where(PartnerTerritory.partner_id.in_(chunk))
+        ):
+            territories.setdefault(partner_id, []).append(key)
+    seat_keys = sorted({seat for _id, _name, _typology, seat in partners})
+    commune_names: dict[str, str] = {}
+    for start in range(0, len(seat_keys), 900):
+        commune_names.update(session.exec(
+            select(Territory.key, Territory.name).where(Territory.key.in_(seat_keys[start:start + 900]))
+        ).all())
+    group_labels = vocab.labels("typology_group")
+    nodes = {}
+    for partner_id, name, typology, seat in partners:
+        group = vocab.group_of(typology)
+        nodes[partner_id] = PartnerNode(
+            id=partner_id, name=name, typology=typology, typology_label=vocab.label("typology", typology),
+            group=group, group_label=group_labels.get(group, group), commune_key=seat,
+            commune_name=commune_names.get(seat, seat.split(":", 1)[-1]),
+            territory_keys=tuple(sorted(territories.get(partner_id, ()))),
+        )
+
+    link_query = select(CooperationLink.id, CooperationLink.council_id, CooperationLink.partner_a_id,
+                        CooperationLink.partner_b_id, CooperationLink.kind, CooperationLink.level,
+                        CooperationLink.start_date, CooperationLink.end_date)
+    if councils is not None:
+        link_query = link_query.where(CooperationLink.council_id.in_(sorted(councils) or [-1]))
+    links = [DeclaredLink(*row) for row in session.exec(link_query.order_by(CooperationLink.id))
+             if row[2] in nodes and row[3] in nodes]
+
+    action_query = select(Action).where(Action.archived_at.is_(None), Action.status.not_in(NOT_RUN_STATUSES))
+    if councils is not None:
+        action_query = action_query.where(Action.council_id.in_(sorted(councils) or [-1]))
+    readable = [a for a in session.exec(action_query.order_by(Action.id))
+                if a.shared or can_read_council(actor, a.council_id)]
+    members: dict[int, set[int]] = {}
+    for chunk in _chunks([a.id for a in readable]):
+        for action_id, partner_id in session.exec(
+            select(ActionPartner.action_id, ActionPartner.partner_id).where(ActionPartner.action_id.in_(chunk))
+        ):
+            if partner_id in nodes:
+                members.setdefault(action_id, set()).add(partner_id)
+    actions = [
+        SharedAction(a.id, a.council_id, a.title, a.status, a.start_date, a.end_date, tuple(sorted(members[a.id])))
+        for a in readable if len(members.get(a.id, ())) >= 2
+    ]
+
+    if scope.kind == "council":
+        expectations, is_default = expectations_for(session, int(scope.value))
+    else:
+        expectations, is_default = expectations_for(session, None)
+    council_names = dict(session.exec(select(Council.id, Council.name)).all())
+    return NetworkSource(
+        scope=scope, title=title, as_of=today, nodes=nodes, links=links, actions=actions,
+        expectations=expectations, expectations_default=is_default,
+        present_typologies=frozenset(node.typology for node in nodes.values()),
+        kind_labels=vocab.labels("link_kind"),
+        level_labels={int(code): label for code, label in vocab.labels("link_level").items()},
+        typology_labels=vocab.labels("typology"), group_labels=group_labels, council_names=council_names,
+    )
+
+
+def territory_members(session: Session, source: NetworkSource, key: str) -> frozenset[int]:
+    """The scope's partners whose seat or intervention territories meet territory `key`."""
+    area = footprint(session, [key])
+    return frozenset(
+        node.id for node in source.nodes.values()
+        if area.meets(node.commune_key) or any(area.meets(k) for k in node.territory_keys)
+    )
+
+
+def period_of(filters: GraphFilters, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a link must touch to count: the whole year Y, or just `as_of`."""
+    if filters.year is not None:
+        return dt.date(filters.year, 1, 1), dt.date(filters.year, 12, 31)
+    return as_of, as_of
+
+
+def _overlaps(start: dt.date | None, end: dt.date | None, period: tuple[dt.date, dt.date]) -> bool:
+    """Whether [start, end] (open ends allowed) touches the period."""
+    return (start is None or start <= period[1]) and (end is None or end >= period[0])
+
+
+def _action_runs(action: SharedAction, period: tuple[dt.date, dt.date], year_mode: bool) -> bool:
+    """Whether an action runs during the period (a finished action without end date ran only until today)."""
+    if not _overlaps(action.start, action.end, period):
+        return False
+    if not year_mode and action.status == "terminee" and action.end is None:
+        return False
+    return True
+
+
+def build_graph(source: NetworkSource, filters: GraphFilters = GraphFilters(),
+                territory_ids: frozenset[int] | None = None) -> NetworkGraph:
+    """Apply the filters to a source: partners kept, and pairs joined by kept links or running shared actions."""
+    period = period_of(filters, source.as_of)
+    nodes = {
+        node_id: node for node_id, node in source.nodes.items()
+        if (filters.typologies is None or node.typology in filters.typologies)
+        and (territory_ids is None or node_id in territory_ids)
+    }
+    kinds: dict[tuple[int, int], set[str]] = {}
+    levels: dict[tuple[int, int], int] = {}
+    link_ids: dict[tuple[int, int], list[int]] = {}
+    for link in source.links:
+        if link.a not in nodes or link.b not in nodes:
+            continue
+        if filters.kinds is not None and link.kind not in filters.kinds:
+            continue
+        if link.level < filters.min_level or not _overlaps(link.start, link.end, period):
+            continue
+        pair = (link.a, link.b)
+        kinds.setdefault(pair, set()).add(link.kind)
+        levels[pair] = max(levels.get(pair, 0), link.level)
+        link_ids.setdefault(pair, []).append(link.id)
+    titles: dict[tuple[int, int], set[str]] = {}
+    if filters.include_derived:
+        for action in source.actions:
+            if not _action_runs(action, period, filters.year is not None):
+                continue
+            present = [p for p in action.partner_ids if p in nodes]
+            for i, a in enumerate(present):
+                for b in present[i + 1:]:
+                    titles.setdefault((min(a, b), max(a, b)), set()).add(action.title)
+    kind_order = list(source.kind_labels)
+    edges = {}
+    for pair in sorted(set(kinds) | set(titles)):
+        edges[pair] = Edge(
+            a=pair[0], b=pair[1],
+            kinds=tuple(sorted(kinds.get(pair, ()), key=lambda k: (kind_order.index(k) if k in kind_order else 99, k))),
+            level=levels.get(pair), action_titles=tuple(sorted(titles.get(pair, ()))),
+            link_ids=tuple(sorted(link_ids.get(pair, ()))),
+        )
+    return NetworkGraph(source=source, filters=filters, nodes=nodes, edges=edges, period=period)

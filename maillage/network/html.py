@@ -1,0 +1,92 @@
+"""The graph's HTML page (pyvis / vis-network): offline, escaped, positions fixed on the server, physics off.
+
+pyvis's own template pulls Bootstrap from a CDN even in `in_line` mode, so the page is rendered with our
+template (maillage/templates/network.html) from pyvis's network data, with vis-network's script and style
+inlined from the pyvis package. Every user string is escaped: HTML text through Jinja's autoescape, and
+the node and edge data through `tojson` (which turns <, >, & and ' into \\u escapes inside the script);
+vis-network shows string tooltips as plain text (innerText). A Content-Security-Policy forbids any load.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pyvis
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pyvis.network import Network
+
+from maillage.network.data import NetworkGraph
+from maillage.network.metrics import NetworkMetrics
+from maillage.network.view import Drawing, ViewOptions, build_drawing
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+VIS_DIR = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
+GRAPH_HEIGHT = 620
+OPTIONS = {
+    "physics": {"enabled": False},
+    "layout": {"improvedLayout": False, "randomSeed": 42},
+    "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": True, "keyboard": True,
+                    "hideEdgesOnDrag": True},
+    "nodes": {"shape": "dot", "borderWidth": 1,
+              "font": {"size": 13, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}},
+    "edges": {"smooth": False, "selectionWidth": 2, "color": {"inherit": False}},
+}
+
+
+class UnsafeAssetError(RuntimeError):
+    """The bundled vis-network files could end the inline <script>/<style> early."""
+
+
+@lru_cache(maxsize=1)
+def vis_assets() -> tuple[str, str]:
+    """vis-network's script and style, read from the pyvis package (checked safe to inline)."""
+    script = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
+    style = (VIS_DIR / "vis-network.css").read_text(encoding="utf-8")
+    if "</script" in script.lower() or "</style" in style.lower():
+        raise UnsafeAssetError("vis-network contient une balise fermante : impossible de l'intégrer")
+    return script, style
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """The Jinja environment of our template, HTML autoescape on."""
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+
+
+def _pyvis_network(drawing: Drawing) -> Network:
+    """The drawing as a pyvis Network (nodes with fixed positions, edges, vis options)."""
+    net = Network(height=f"{GRAPH_HEIGHT}px", width="100%", heading=drawing.heading, cdn_resources="in_line")
+    for node in drawing.nodes:
+        net.add_node(
+            node.id, label=node.label, title=node.tooltip, color=node.colour, size=node.size,
+            x=node.x, y=node.y, physics=False, borderWidth=3 if node.is_group else 1,
+            font={"size": 16 if node.is_group else 13},
+        )
+    # pyvis's add_edge scans every edge already added (quadratic): append its edge dicts directly.
+    for edge in drawing.edges:
+        net.edges.append({"from": edge.a, "to": edge.b, "title": edge.tooltip, "width": edge.width,
+                          "dashes": edge.dashed, "color": edge.colour})
+    net.options = dict(OPTIONS)
+    return net
+
+
+def render_drawing(drawing: Drawing) -> str:
+    """The full HTML page of a drawing."""
+    net = _pyvis_network(drawing)
+    nodes, edges, heading, _height, _width, _options = net.get_network_data()
+    script, style = vis_assets()
+    aria = f"{drawing.heading}. {drawing.subtitle}."
+    return _environment().get_template("network.html").render(
+        heading=heading, subtitle=drawing.subtitle, aria_label=aria, nodes=nodes, edges=edges,
+        options=net.options, legend=drawing.legend, notes=drawing.notes, height=GRAPH_HEIGHT,
+        text_nodes=[n.tooltip.replace("\n", " · ") for n in drawing.nodes],
+        text_edges=[e.tooltip.replace("\n", " · ") for e in drawing.edges],
+        vis_js=script, vis_css=style,
+    )
+
+
+def render_network(graph: NetworkGraph, metrics: NetworkMetrics, options: ViewOptions = ViewOptions(),
+                   heading: str | None = None) -> str:
+    """The HTML the Réseau page embeds (and `network-html` writes) for a graph and its metrics."""
+    return render_drawing(build_drawing(graph, metrics, options, heading))

@@ -1,0 +1,59 @@
+"""A council's partnership: partners whose territory meets the council's, or who link or act in it."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from maillage.geography.footprints import Footprint, footprint
+from models import (
+    Action,
+    ActionPartner,
+    CooperationLink,
+    CouncilTerritory,
+    Partner,
+    PartnerTerritory,
+    Territory,
+)
+
+
+def council_footprint(session: Session, council_id: int | list[int]) -> Footprint:
+    """The communes a council (or several councils together) covers."""
+    ids = [council_id] if isinstance(council_id, int) else list(council_id)
+    keys = session.exec(
+        select(CouncilTerritory.territory_key).where(CouncilTerritory.council_id.in_(ids or [-1]))
+    ).all()
+    return footprint(session, keys)
+
+
+def partnership_ids(session: Session, council_id: int | list[int], area: Footprint | None = None) -> set[int]:
+    """Ids of the (non-archived) partners of a council's partnership, per DESIGN.md §3; given several
+    councils, of the union of their partnerships (one pass over the partners, however many councils)."""
+    council_ids = [council_id] if isinstance(council_id, int) else sorted(set(council_id))
+    area = area or council_footprint(session, council_ids)
+    active = Partner.archived_at.is_(None)
+    ids: set[int] = set()
+    for partner_id, seat in session.exec(select(Partner.id, Partner.seat_commune_key).where(active)):
+        if area.meets(seat):
+            ids.add(partner_id)
+    sub_communes = dict(
+        session.exec(select(Territory.key, Territory.commune_code).where(Territory.level == "sub")).all()
+    )
+    for partner_id, key in session.exec(
+        select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
+        .join(Partner, Partner.id == PartnerTerritory.partner_id).where(active)
+    ):
+        if partner_id not in ids and area.meets(key, sub_communes.get(key)):
+            ids.add(partner_id)
+    for start in range(0, len(council_ids), 900):
+        chunk = council_ids[start:start + 900]
+        for a, b in session.exec(
+            select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
+            .where(CooperationLink.council_id.in_(chunk))
+        ):
+            ids.update((a, b))
+        ids.update(session.exec(
+            select(ActionPartner.partner_id).join(Action, Action.id == ActionPartner.action_id)
+            .where(Action.council_id.in_(chunk), Action.archived_at.is_(None))
+        ).all())
+    archived = set(session.exec(select(Partner.id).where(Partner.archived_at.is_not(None))).all())
+    return ids - archived
