@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from maillage.core.db import session_scope
-from maillage.core.web import COUNCIL_KEY, DEMO_NOTICE
-from maillage.exchange.setup import is_demo
-from maillage.restitution.dashboard import list_councils
+from maillage.core import COUNCIL_KEY, DEMO_NOTICE, session_scope
+from maillage.exchange import is_demo
+from maillage.restitution import list_councils
 from models.vocabularies import USER_ROLES
 from ui.auth import LANDING_KEY, sign_out, signed_in_actor
 from ui.session import engine

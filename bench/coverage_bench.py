@@ -28,18 +28,18 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from maillage.accounts.access import SYSTEM  # noqa: E402
-from maillage.core.db import make_engine  # noqa: E402
-from maillage.coverage.data import load_snapshot  # noqa: E402
-from maillage.coverage.export import write_cli_csv  # noqa: E402
-from maillage.coverage.gaps import (  # noqa: E402
+from maillage.accounts import SYSTEM  # noqa: E402
+from maillage.core import make_engine  # noqa: E402
+from maillage.coverage import (
     all_coverage,
+    build_matrix,  # noqa: E402
     compute_all,
     compute_council,
     load_council_coverage,
+    load_snapshot,  # noqa: E402
+    suggest,  # noqa: E402
+    write_cli_csv,  # noqa: E402
 )
-from maillage.coverage.suggestions import suggest  # noqa: E402
-from maillage.coverage.views import build_matrix  # noqa: E402
 from models import Action, Council, CouncilTerritory  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 29)

@@ -30,11 +30,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from maillage.core.db import make_engine, session_scope
-from maillage.core.migrate import upgrade
+from maillage.core import make_engine, session_scope, upgrade
 from maillage.exchange import import_tables, read_files
-from maillage.geography.reference import load_reference_geography
-from maillage.vocabularies.store import seed_vocabularies
+from maillage.geography import load_reference_geography
+from maillage.vocabularies import seed_vocabularies
 from models import Territory
 from models.vocabularies import (
     ACTION_TYPES,

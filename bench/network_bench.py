@@ -25,14 +25,21 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from maillage.accounts.access import SYSTEM
-from maillage.core.db import make_engine, session_scope
-from maillage.core.migrate import upgrade
-from maillage.network.data import GraphFilters, Scope, build_graph, load_source
-from maillage.network.html import render_network
-from maillage.network.metrics import analyse, betweenness, communities
-from maillage.network.view import ViewOptions, list_groups
-from maillage.vocabularies.store import seed_vocabularies
+from maillage.accounts import SYSTEM
+from maillage.core import make_engine, session_scope, upgrade
+from maillage.network import (
+    GraphFilters,
+    Scope,
+    ViewOptions,
+    analyse,
+    betweenness,
+    build_graph,
+    communities,
+    list_groups,
+    load_source,
+    render_network,
+)
+from maillage.vocabularies import seed_vocabularies
 from models import (
     Action,
     ActionPartner,

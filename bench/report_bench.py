@@ -28,14 +28,11 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
-from maillage.accounts.access import SYSTEM
-from maillage.core.db import make_engine, session_scope
-from maillage.core.migrate import upgrade
-from maillage.geography.reference import load_reference_geography
-from maillage.restitution.summary import council_report
-from maillage.restitution.summary_html import report_html
-from maillage.restitution.summary_pdf import report_pdf
-from maillage.vocabularies.store import seed_vocabularies
+from maillage.accounts import SYSTEM
+from maillage.core import make_engine, session_scope, upgrade
+from maillage.geography import load_reference_geography
+from maillage.restitution import council_report, report_html, report_pdf
+from maillage.vocabularies import seed_vocabularies
 from models import (
     Action,
     ActionPartner,

@@ -26,8 +26,8 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM
-from maillage.core.db import database_url, make_engine
+from maillage.accounts import SYSTEM
+from maillage.core import database_url, make_engine
 from models import Council, Network, NetworkCouncil, Partner
 
 ROOT = Path(__file__).resolve().parent.parent

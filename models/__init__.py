@@ -11,17 +11,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-from models.geography import Territory
-from models.councils import (
-    Council,
-    CouncilTerritory,
-    ExpectedTypology,
-    Network,
-    NetworkCouncil,
-    NetworkPartner,
-    WorkingGroup,
-)
-from models.partners import CooperationLink, Partner, PartnerTerritory
+from models.accounts import AuditEntry, User, UserCouncil, UserNetwork
 from models.actions import (
     Action,
     ActionFunding,
@@ -33,8 +23,18 @@ from models.actions import (
     CoverageRule,
     Indicator,
 )
-from models.accounts import AuditEntry, User, UserCouncil, UserNetwork
+from models.councils import (
+    Council,
+    CouncilTerritory,
+    ExpectedTypology,
+    Network,
+    NetworkCouncil,
+    NetworkPartner,
+    WorkingGroup,
+)
+from models.geography import Territory
 from models.meta import AppMeta, VocabularyEntry
+from models.partners import CooperationLink, Partner, PartnerTerritory
 
 metadata = SQLModel.metadata
 

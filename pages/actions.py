@@ -6,55 +6,54 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.accounts.access import can_write_council
-from maillage.actions.access import visible_action
-from maillage.actions.editing import (
-    archive_action,
-    archived_actions,
-    copy_draft,
-    create_action,
-    draft_for_edit,
-    empty_draft,
-    restore_action,
-    update_action,
-)
-from maillage.actions.export import actions_csv
-from maillage.actions.history import action_history
-from maillage.actions.indicators import (
+from maillage.accounts import can_write_council
+from maillage.actions import (
     INDICATOR_FIELDS,
-    action_indicators,
-    allowed_years,
-    delete_indicators,
-    save_indicators,
-)
-from maillage.actions.listing import (
     SORT_KEYS,
     ActionFilters,
-    filter_options,
-    list_actions,
-    visible_councils,
-)
-from maillage.actions.roles import partner_choices
-from maillage.actions.sheet import (
+    action_history,
+    action_indicators,
     action_sheet,
+    actions_csv,
+    allowed_years,
+    archive_action,
+    archived_actions,
+    choice_labels,
+    copy_draft,
+    council_timeline,
+    create_action,
+    delete_indicators,
+    draft_for_edit,
+    empty_draft,
+    filter_options,
+    legend_text,
+    list_actions,
     md,
+    partner_choices,
+    restore_action,
+    save_indicators,
+    search_territories,
     sheet_filename,
     sheet_html,
     sheet_markdown,
+    timeline_spec,
+    update_action,
+    visible_action,
+    visible_councils,
 )
-from maillage.actions.territories import choice_labels, search_territories
-from maillage.actions.timeline import council_timeline, legend_text, timeline_spec
-from maillage.core.db import session_scope
-from maillage.core.errors import ConflictError, MaillageError, ValidationError
-from maillage.core.formatting import (
+from maillage.core import (
+    ConflictError,
+    MaillageError,
+    ValidationError,
     format_date,
     format_datetime,
     format_decimal,
     format_euros,
     format_int,
     plural,
+    session_scope,
 )
-from maillage.vocabularies.store import Vocabularies
+from maillage.vocabularies import Vocabularies
 from ui.action_editor import close_editor, is_open, open_editor, render_editor
 from ui.session import current_actor, current_council_id, engine
 

@@ -4,18 +4,19 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.accounts.journal import (
+from maillage.accounts import (
     ENTITY_LABELS,
     OPERATION_LABELS,
+    add_user,
     audit_users,
     list_audit,
+    list_users,
+    scope_choices,
+    update_user,
 )
-from maillage.accounts.users import add_user, list_users, scope_choices, update_user
-from maillage.core.db import session_scope
-from maillage.core.errors import MaillageError
-from maillage.core.formatting import format_datetime
-from maillage.exchange.archives import archived_records, restore_record
-from maillage.vocabularies.store import (
+from maillage.core import MaillageError, format_datetime, session_scope
+from maillage.exchange import archived_records, restore_record
+from maillage.vocabularies import (
     VOCABULARY_KINDS,
     add_entry,
     list_entries,

@@ -5,35 +5,37 @@ from functools import partial
 
 import streamlit as st
 
-from maillage.actions.sheet import md
-from maillage.core.db import data_version, database_url, session_scope
-from maillage.core.errors import MaillageError
-from maillage.core.formatting import plural
-from maillage.restitution.comparison import (
+from maillage.actions import md
+from maillage.core import (
+    MaillageError,
+    data_version,
+    database_url,
+    plural,
+    session_scope,
+)
+from maillage.restitution import (
+    CHARTED,
+    SHARING_NOTE,
+    XLSX_MIME,
+    all_action_records,
+    cell_records,
     comparable_councils,
     comparable_networks,
     compare_councils,
     compare_network,
+    comparison_filename,
+    comparison_pdf,
+    comparison_xlsx,
     comparison_years,
     default_network,
-    network_council_ids,
-)
-from maillage.restitution.comparison_pdf import SHARING_NOTE, comparison_pdf, subtitle
-from maillage.restitution.comparison_tables import (
-    all_action_records,
-    cell_records,
     definition_text,
     indicator_records,
     matrix_records,
     missing_records,
+    network_council_ids,
     ranking_records,
+    subtitle,
 )
-from maillage.restitution.comparison_xlsx import (
-    XLSX_MIME,
-    comparison_filename,
-    comparison_xlsx,
-)
-from maillage.restitution.indicators import CHARTED
 from ui.compare_charts import SELECTION, matrix_chart, ranking_chart
 from ui.session import current_actor, current_council_id, engine
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from maillage.accounts.signin import SignInError, authenticate, demo_accounts
-from maillage.core.db import session_scope
-from maillage.exchange.setup import is_demo
+from maillage.accounts import SignInError, authenticate, demo_accounts
+from maillage.core import session_scope
+from maillage.exchange import is_demo
 from models.vocabularies import USER_ROLES
 from ui.auth import NOTICE_KEY, sign_in, single_sign_on_configured
 from ui.session import engine

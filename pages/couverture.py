@@ -4,56 +4,57 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.accounts.access import can_write_council
-from maillage.actions.sheet import md
-from maillage.core.db import data_version, database_url, session_scope
-from maillage.core.errors import MaillageError, PermissionDenied
-from maillage.core.formatting import (
+from maillage.accounts import can_write_council
+from maillage.actions import md
+from maillage.core import (
+    MaillageError,
+    PermissionDenied,
+    data_version,
+    database_url,
+    fold,
     format_date,
     format_decimal,
     format_int,
     format_percent,
     plural,
+    session_scope,
 )
-from maillage.core.text import fold
-from maillage.coverage.export import records_csv, records_xlsx
-from maillage.coverage.frame import (
-    RuleSpec,
-    add_rule,
-    remove_rule,
-    reset_frame,
-    update_rule,
-)
-from maillage.coverage.gaps import (
+from maillage.coverage import (
+    ATTRIBUTION,
+    BY_CHOICES,
     GAP_STATUSES,
+    LEVEL_LABELS,
+    ROW_LEVELS,
     STATUS_HELP,
     STATUS_LABELS,
-    coverage_access,
-    load_council_coverage,
-)
-from maillage.coverage.map import ATTRIBUTION, LEVEL_LABELS, coverage_map
-from maillage.coverage.partnership import partnership_gaps, single_partner_actions
-from maillage.coverage.suggestions import suggest
-from maillage.coverage.tables import (
+    RuleSpec,
     action_records,
+    actions_behind,
+    add_rule,
+    build_matrix,
     comparison_records,
     council_suggestion_records,
+    council_summary,
+    coverage_access,
+    coverage_map,
     frame_records,
     gap_records,
-    partner_suggestion_records,
-    single_partner_records,
-    summary_record,
-)
-from maillage.coverage.views import (
-    BY_CHOICES,
-    ROW_LEVELS,
-    actions_behind,
-    build_matrix,
-    council_summary,
+    load_council_coverage,
     network_comparison,
+    partner_suggestion_records,
+    partnership_gaps,
+    records_csv,
+    records_xlsx,
+    remove_rule,
+    reset_frame,
+    single_partner_actions,
+    single_partner_records,
+    suggest,
     summaries_by,
+    summary_record,
+    update_rule,
 )
-from maillage.vocabularies.store import Vocabularies
+from maillage.vocabularies import Vocabularies
 from ui.coverage_charts import SELECTION, coverage_map_chart, heatmap
 from ui.session import current_actor, current_council_id, engine
 

@@ -7,33 +7,36 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.core.db import session_scope
-from maillage.core.errors import MaillageError, PermissionDenied
-from maillage.core.formatting import format_int, plural
+from maillage.core import (
+    MaillageError,
+    PermissionDenied,
+    format_int,
+    plural,
+    session_scope,
+)
 from maillage.exchange import (
     KINDS,
+    XLSX_MIME,
+    ZIP_MIME,
     ImportRefused,
     ReadError,
-    import_tables,
-    preview_import,
-    read_files,
-)
-from maillage.exchange.backup import (
-    ZIP_MIME,
     backup_filename,
-    make_backup,
-    restore_backup,
-)
-from maillage.exchange.export import XLSX_MIME, export_csv_zip, export_xlsx
-from maillage.exchange.imports import fingerprint
-from maillage.exchange.quality import data_quality, quality_csv
-from maillage.exchange.templates import (
+    data_quality,
+    export_csv_zip,
+    export_xlsx,
+    fingerprint,
+    import_tables,
     instructions,
+    make_backup,
+    preview_import,
+    quality_csv,
+    read_files,
+    restore_backup,
     template_csv,
     template_filename,
     template_xlsx,
 )
-from maillage.vocabularies.store import Vocabularies
+from maillage.vocabularies import Vocabularies
 from ui.session import current_actor, current_council_id, engine
 
 # AppTest cannot upload files: tests put [(name, bytes), …] under these keys instead.

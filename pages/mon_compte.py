@@ -2,11 +2,8 @@
 
 import streamlit as st
 
-from maillage.accounts.signin import SignInError, authenticate
-from maillage.accounts.users import my_account, set_password
-from maillage.core.db import session_scope
-from maillage.core.errors import MaillageError
-from maillage.core.formatting import format_datetime
+from maillage.accounts import SignInError, authenticate, my_account, set_password
+from maillage.core import MaillageError, format_datetime, session_scope
 from ui.session import current_actor, engine
 
 actor = current_actor()

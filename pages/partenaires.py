@@ -5,34 +5,51 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.accounts.access import can_write_council
-from maillage.actions.sheet import md
-from maillage.core.db import data_version, database_url, session_scope
-from maillage.core.errors import ConflictError, MaillageError, ValidationError
-from maillage.core.formatting import format_date, format_datetime, format_int, plural
-from maillage.core.spreadsheet import spreadsheet_csv
-from maillage.network.choices import network_options, scope_territories
-from maillage.network.links import LinkInput, create_link, end_link, update_link
-from maillage.partners.duplicates import find_duplicates, merge_partners
-from maillage.partners.input import PartnerInput, commune_suggestions
-from maillage.partners.partnership import partnership_ids
-from maillage.partners.register import (
+from maillage.accounts import can_write_council
+from maillage.actions import md
+from maillage.core import (
+    ConflictError,
+    MaillageError,
+    ValidationError,
+    data_version,
+    database_url,
+    format_date,
+    format_datetime,
+    format_int,
+    plural,
+    session_scope,
+    spreadsheet_csv,
+)
+from maillage.network import (
+    LinkInput,
+    create_link,
+    end_link,
+    network_options,
+    scope_territories,
+    update_link,
+)
+from maillage.partners import (
     ARCHIVED,
     FRESHNESS,
     SORTS,
     PartnerFilters,
+    PartnerInput,
     archive_partner,
     commune_options,
+    commune_suggestions,
     create_partner,
     filter_rows,
+    find_duplicates,
+    merge_partners,
     partner_choices,
     partner_detail,
+    partnership_ids,
     register_rows,
     restore_partner,
     territory_area,
     update_partner,
 )
-from maillage.vocabularies.store import Vocabularies
+from maillage.vocabularies import Vocabularies
 from ui.session import current_actor, current_council_id, engine
 
 FLASH = "partners_flash"

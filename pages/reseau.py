@@ -4,42 +4,49 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.accounts.access import can_write_council
-from maillage.actions.sheet import md
-from maillage.core.db import data_version, database_url, session_scope
-from maillage.core.errors import MaillageError
-from maillage.core.formatting import format_int, format_percent, plural
-from maillage.core.spreadsheet import spreadsheet_csv
-from maillage.network.choices import (
-    declared_kind_options,
-    filter_territories,
-    link_years,
-    network_options,
-    scope_territories,
-    typology_options,
+from maillage.accounts import can_write_council
+from maillage.actions import md
+from maillage.core import (
+    MaillageError,
+    data_version,
+    database_url,
+    format_int,
+    format_percent,
+    plural,
+    session_scope,
+    spreadsheet_csv,
 )
-from maillage.network.data import (
+from maillage.network import (
+    GROUP_BY,
+    NODE_CAP,
+    SIZE_BY,
     GraphFilters,
     Scope,
-    build_graph,
-    load_source,
-    territory_members,
-)
-from maillage.network.html import render_network
-from maillage.network.metrics import analyse, network_changes
-from maillage.network.tables import (
+    ViewOptions,
+    analyse,
     broker_records,
+    build_graph,
     change_records,
     community_records,
+    declared_kind_options,
+    filter_territories,
     isolated_records,
+    link_years,
+    list_groups,
+    load_source,
     matrix_records,
     missing_records,
+    network_changes,
+    network_options,
     partner_records,
+    render_network,
+    scope_territories,
     summary_records,
+    territory_members,
+    typology_options,
 )
-from maillage.network.view import GROUP_BY, NODE_CAP, SIZE_BY, ViewOptions, list_groups
-from maillage.partners.expectations import set_expectations
-from maillage.vocabularies.store import Vocabularies
+from maillage.partners import set_expectations
+from maillage.vocabularies import Vocabularies
 from ui.session import current_actor, current_council_id, engine
 
 TODAY_LABEL = "Aujourd'hui"

@@ -5,12 +5,21 @@ from functools import partial
 
 import streamlit as st
 
-from maillage.actions.sheet import md
-from maillage.core.db import data_version, database_url, session_scope
-from maillage.core.errors import MaillageError, PermissionDenied
-from maillage.restitution.summary import council_report, report_years
-from maillage.restitution.summary_html import report_html
-from maillage.restitution.summary_pdf import report_filename, report_pdf
+from maillage.actions import md
+from maillage.core import (
+    MaillageError,
+    PermissionDenied,
+    data_version,
+    database_url,
+    session_scope,
+)
+from maillage.restitution import (
+    council_report,
+    report_filename,
+    report_html,
+    report_pdf,
+    report_years,
+)
 from ui.session import current_actor, current_council_id, engine
 
 

@@ -4,9 +4,16 @@ import datetime as dt
 
 import streamlit as st
 
-from maillage.core.db import data_version, database_url, session_scope
-from maillage.core.formatting import format_date, format_datetime, format_int, plural
-from maillage.restitution.dashboard import council_overview
+from maillage.core import (
+    data_version,
+    database_url,
+    format_date,
+    format_datetime,
+    format_int,
+    plural,
+    session_scope,
+)
+from maillage.restitution import council_overview
 from ui.session import current_actor, current_council_id, engine
 
 council_id = current_council_id()

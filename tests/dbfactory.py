@@ -16,11 +16,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
-from maillage.core.db import make_engine, session_scope
-from maillage.core.migrate import upgrade
-from maillage.exchange.setup import init_database
-from maillage.geography.reference import load_reference_geography
-from maillage.vocabularies.store import seed_vocabularies
+from maillage.core import make_engine, session_scope, upgrade
+from maillage.exchange import init_database
+from maillage.geography import load_reference_geography
+from maillage.vocabularies import seed_vocabularies
 
 
 def build(engine: Engine, kind: str, accounts_file: Path) -> None:

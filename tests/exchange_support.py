@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from maillage.core.db import session_scope
+from maillage.core import session_scope
 from models import Territory, metadata
 from tests.builders import add_council, add_mini_geography, add_partner
 

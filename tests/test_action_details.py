@@ -6,30 +6,33 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM
-from maillage.actions.editing import create_action, draft_for_edit, update_action
-from maillage.actions.history import action_history
-from maillage.actions.indicators import (
-    delete_indicators,
-    indicators_of,
-    save_indicators,
-)
-from maillage.actions.sheet import (
+from maillage.accounts import SYSTEM
+from maillage.actions import (
+    action_history,
     action_sheet,
+    council_timeline,
+    create_action,
+    delete_indicators,
+    draft_for_edit,
+    indicators_of,
+    legend,
+    legend_text,
     md,
+    save_indicators,
     sheet_filename,
     sheet_html,
     sheet_markdown,
-)
-from maillage.actions.timeline import (
-    council_timeline,
-    legend,
-    legend_text,
     timeline_spec,
     type_colours,
+    update_action,
 )
-from maillage.core.db import data_version, session_scope
-from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
+from maillage.core import (
+    ConflictError,
+    PermissionDenied,
+    ValidationError,
+    data_version,
+    session_scope,
+)
 from models import AuditEntry, Indicator
 from tests.actions_world import TODAY, build_world
 

@@ -5,20 +5,18 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from maillage.accounts.access import SYSTEM
-from maillage.actions.listing import (
+from maillage.accounts import SYSTEM
+from maillage.actions import (
     ActionFilters,
+    council_suggestions,
     filter_options,
     list_actions,
+    matching_territory_keys,
+    search_territories,
     sort_rows,
     visible_councils,
 )
-from maillage.actions.territories import (
-    council_suggestions,
-    matching_territory_keys,
-    search_territories,
-)
-from maillage.core.db import session_scope
+from maillage.core import session_scope
 from models import ActionFunding, ActionTheme, Indicator
 from tests.actions_world import TODAY, build_world
 from tests.builders import add_action

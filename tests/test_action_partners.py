@@ -5,12 +5,12 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from maillage.actions.editing import create_action
-from maillage.actions.roles import (
+from maillage.actions import (
     PARTNER,
     ROLES,
     add_partner_row,
     apply_editor_state,
+    create_action,
     diff_roles,
     editor_rows,
     pairs_from_rows,
@@ -19,8 +19,13 @@ from maillage.actions.roles import (
     role_pairs,
     save_action_partners,
 )
-from maillage.core.db import data_version, session_scope
-from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
+from maillage.core import (
+    ConflictError,
+    PermissionDenied,
+    ValidationError,
+    data_version,
+    session_scope,
+)
 from models import Action, AuditEntry, Partner
 from tests.actions_world import build_world
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from maillage.actions.status import effective_status, needs_review
+from maillage.actions import effective_status, needs_review
 
 DAY = dt.date(2026, 11, 29)
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM
-from maillage.actions.editing import (
+from maillage.accounts import SYSTEM
+from maillage.actions import (
     archive_action,
     archived_actions,
     copy_draft,
@@ -19,12 +19,13 @@ from maillage.actions.editing import (
     update_action,
     validate_draft,
 )
-from maillage.core.db import data_version, session_scope
-from maillage.core.errors import (
+from maillage.core import (
     ConflictError,
     NotFoundError,
     PermissionDenied,
     ValidationError,
+    data_version,
+    session_scope,
 )
 from models import Action, ActionPartner, ActionPlatform, ActionTerritory, AuditEntry
 from tests.actions_world import TODAY, build_world

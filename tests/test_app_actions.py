@@ -8,8 +8,8 @@ import datetime as dt
 import pyarrow as pa
 from sqlmodel import Session, select
 
-from maillage.accounts.access import Actor
-from maillage.actions.roles import role_pairs
+from maillage.accounts import Actor
+from maillage.actions import role_pairs
 from models import Action, Council, Indicator, Partner
 from models.vocabularies import ACTION_TYPES
 from tests.apptest import open_app

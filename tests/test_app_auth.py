@@ -6,8 +6,7 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.accounts.users import add_user
+from maillage.accounts import SYSTEM, Actor, add_user
 from tests.apptest import APP, TIMEOUT, open_app
 from tests.builders import add_council, add_mini_geography
 from ui.auth import LAST_ACTIVITY_KEY

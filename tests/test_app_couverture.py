@@ -4,10 +4,10 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.actions.sheet import md
-from maillage.core.formatting import format_int, format_percent
-from maillage.coverage.gaps import council_coverage
+from maillage.accounts import SYSTEM, Actor
+from maillage.actions import md
+from maillage.core import format_int, format_percent
+from maillage.coverage import council_coverage
 from models import Council, CoverageRule
 from tests.apptest import open_app
 

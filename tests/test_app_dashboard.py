@@ -5,8 +5,8 @@ import datetime as dt
 from sqlalchemy import func
 from sqlmodel import Session, or_, select
 
-from maillage.actions.status import effective_status
-from maillage.core.formatting import format_int
+from maillage.actions import effective_status
+from maillage.core import format_int
 from models import Action, CooperationLink, Council
 from tests.apptest import open_app
 

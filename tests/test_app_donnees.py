@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.exchange.backup import make_backup
+from maillage.accounts import SYSTEM, Actor
+from maillage.exchange import make_backup
 from models import Council, Partner
 from tests.apptest import open_app
 

@@ -5,9 +5,8 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from maillage.core.db import make_engine, session_scope
-from maillage.core.formatting import plural
-from maillage.partners.register import PartnerFilters, list_partners
+from maillage.core import make_engine, plural, session_scope
+from maillage.partners import PartnerFilters, list_partners
 from models import AuditEntry, Council, Partner
 from tests.apptest import open_app
 

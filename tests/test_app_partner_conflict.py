@@ -5,9 +5,9 @@ import datetime as dt
 
 from sqlmodel import select
 
-from maillage.accounts.access import Actor
-from maillage.core.db import make_engine, session_scope
-from maillage.partners.register import partner_detail, update_partner
+from maillage.accounts import Actor
+from maillage.core import make_engine, session_scope
+from maillage.partners import partner_detail, update_partner
 from models import Council, Partner
 from tests.apptest import open_app
 

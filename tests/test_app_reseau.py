@@ -4,12 +4,9 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.db import session_scope
-from maillage.core.formatting import format_int
-from maillage.network.data import GraphFilters, Scope
-from maillage.network.html import render_network
-from maillage.network.metrics import network_analysis
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import format_int, session_scope
+from maillage.network import GraphFilters, Scope, network_analysis, render_network
 from models import Council
 from tests.apptest import open_app
 

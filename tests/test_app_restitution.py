@@ -8,12 +8,14 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.accounts.users import add_user
-from maillage.core.db import session_scope
-from maillage.restitution.comparison import compare_network, network_by_name
-from maillage.restitution.comparison_tables import indicator_records
-from maillage.restitution.summary import council_report
+from maillage.accounts import SYSTEM, Actor, add_user
+from maillage.core import session_scope
+from maillage.restitution import (
+    compare_network,
+    council_report,
+    indicator_records,
+    network_by_name,
+)
 from models import Council
 from tests.apptest import APP, TIMEOUT, open_app
 from tests.restitution_world import build_world

@@ -5,16 +5,17 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM
-from maillage.accounts.signin import (
+from maillage.accounts import (
+    SYSTEM,
     SignInError,
     actor_for_single_sign_on,
+    add_user,
     authenticate,
     demo_accounts,
+    disable_user,
     idle_timeout,
     session_expired,
 )
-from maillage.accounts.users import add_user, disable_user
 from models import User
 from tests.builders import add_council, add_mini_geography
 

@@ -8,10 +8,9 @@ import sys
 
 import pytest
 
-from maillage.actions.editing import create_action
-from maillage.actions.export import COLUMNS, neutralise
+from maillage.actions import COLUMNS, create_action, neutralise
 from maillage.commands.cli import main
-from maillage.core.db import session_scope
+from maillage.core import session_scope
 from models import User, UserCouncil
 from tests.actions_world import build_world
 

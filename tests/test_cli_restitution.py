@@ -11,13 +11,16 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from bench.report_bench import generate
-from maillage.accounts.access import SYSTEM
+from maillage.accounts import SYSTEM
 from maillage.commands.cli import main
 from maillage.commands.network import council_by_name
-from maillage.core.db import session_scope
-from maillage.restitution.comparison import compare_network, network_by_name
-from maillage.restitution.summary import council_report
-from maillage.restitution.summary_pdf import report_pdf
+from maillage.core import session_scope
+from maillage.restitution import (
+    compare_network,
+    council_report,
+    network_by_name,
+    report_pdf,
+)
 
 FFSU = "Réseau FFSU Nouvelle-Aquitaine"
 

@@ -9,25 +9,27 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.errors import NotFoundError, PermissionDenied, ValidationError
-from maillage.restitution.comparison import (
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import NotFoundError, PermissionDenied, ValidationError
+from maillage.restitution import (
+    BY_CODE,
+    INDICATOR_COLUMNS,
+    INDICATORS,
+    cell_records,
     comparable_councils,
     comparable_networks,
     compare_councils,
     compare_network,
+    comparison_pdf,
+    comparison_xlsx,
     default_network,
-    network_by_name,
-)
-from maillage.restitution.comparison_pdf import comparison_pdf
-from maillage.restitution.comparison_tables import (
-    cell_records,
     indicator_records,
     matrix_records,
+    network_by_name,
+    ordinal,
     ranking_records,
+    ranks,
 )
-from maillage.restitution.comparison_xlsx import INDICATOR_COLUMNS, comparison_xlsx
-from maillage.restitution.indicators import BY_CODE, INDICATORS, ordinal, ranks
 from models import Action
 from tests.builders import add_council
 from tests.restitution_world import TODAY, build_world

@@ -4,9 +4,9 @@ import threading
 
 from sqlmodel import Session, func, select
 
-from maillage.accounts.access import SYSTEM
-from maillage.core.db import data_version, make_engine, session_scope
-from maillage.vocabularies.store import add_entry
+from maillage.accounts import SYSTEM
+from maillage.core import data_version, make_engine, session_scope
+from maillage.vocabularies import add_entry
 from models import AuditEntry, VocabularyEntry
 
 THREADS = 8

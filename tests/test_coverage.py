@@ -6,17 +6,19 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.errors import PermissionDenied
-from maillage.coverage.data import load_snapshot
-from maillage.coverage.frame import DEFAULT_FRAME
-from maillage.coverage.gaps import (
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import PermissionDenied
+from maillage.coverage import (
+    DEFAULT_FRAME,
     all_coverage,
+    build_matrix,
     compute_all,
     council_coverage,
+    council_summary,
     load_council_coverage,
+    load_snapshot,
+    summaries_by,
 )
-from maillage.coverage.views import build_matrix, council_summary, summaries_by
 from models import ActionTheme, CoverageRule, Network, NetworkCouncil
 from tests.builders import add_action, add_council, add_mini_geography
 

@@ -8,10 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from maillage.accounts.access import SYSTEM
-from maillage.accounts.users import add_user
+from maillage.accounts import SYSTEM, add_user
 from maillage.commands.cli import main
-from maillage.coverage.gaps import STATUSES
+from maillage.coverage import STATUSES
 from models import CoverageRule
 from tests.builders import add_action, add_council, add_mini_geography
 

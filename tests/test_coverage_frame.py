@@ -5,15 +5,15 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.db import data_version
-from maillage.core.errors import (
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import (
     ConflictError,
     NotFoundError,
     PermissionDenied,
     ValidationError,
+    data_version,
 )
-from maillage.coverage.frame import (
+from maillage.coverage import (
     DEFAULT_FRAME,
     RuleSpec,
     add_rule,

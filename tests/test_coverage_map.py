@@ -8,10 +8,9 @@ import pytest
 from shapely.geometry import MultiPolygon, Polygon, shape
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM
-from maillage.coverage.gaps import council_coverage
-from maillage.coverage.map import BOUNDARIES, coverage_map, outline
-from maillage.geography.encoding import (
+from maillage.accounts import SYSTEM
+from maillage.coverage import BOUNDARIES, council_coverage, coverage_map, outline
+from maillage.geography import (
     decode_geometry,
     decode_ring,
     encode_geometry,

@@ -5,11 +5,14 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from maillage.accounts.access import SYSTEM
-from maillage.coverage.gaps import council_coverage
-from maillage.coverage.partnership import partnership_gaps, single_partner_actions
-from maillage.coverage.suggestions import suggest
-from maillage.vocabularies.store import Vocabularies
+from maillage.accounts import SYSTEM
+from maillage.coverage import (
+    council_coverage,
+    partnership_gaps,
+    single_partner_actions,
+    suggest,
+)
+from maillage.vocabularies import Vocabularies
 from models import (
     Council,
     CoverageRule,

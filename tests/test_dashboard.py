@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.errors import NotFoundError, PermissionDenied
-from maillage.partners.partnership import partnership_ids
-from maillage.restitution.dashboard import council_overview, list_councils
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import NotFoundError, PermissionDenied
+from maillage.partners import partnership_ids
+from maillage.restitution import council_overview, list_councils
 from tests.builders import (
     add_action,
     add_council,

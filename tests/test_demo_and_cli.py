@@ -8,9 +8,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from maillage.commands.cli import main
-from maillage.exchange import import_tables, read_directory
-from maillage.exchange.setup import DEMO_DIR
-from maillage.exchange.stats import database_counts
+from maillage.exchange import DEMO_DIR, database_counts, import_tables, read_directory
 from models import Action, ActionPartner, CooperationLink, User
 from models.vocabularies import ACTION_TYPES, DECLARED_LINK_KINDS
 

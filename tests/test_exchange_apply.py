@@ -10,9 +10,8 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.db import session_scope
-from maillage.core.errors import PermissionDenied
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import PermissionDenied, session_scope
 from maillage.exchange import ImportRefused, import_tables, preview_import, read_files
 from models import (
     Action,

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import Session, select
 
 from maillage.commands.cli import main
-from maillage.core.db import session_scope
-from maillage.exchange.formats import KINDS
+from maillage.core import session_scope
+from maillage.exchange import KINDS
 from models import Council, CoverageRule, User, UserCouncil
 from tests.exchange_support import csv_text, fill_mini, snapshot
 

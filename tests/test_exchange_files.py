@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlmodel import Session, select
 
-from maillage.core.db import session_scope
+from maillage.core import session_scope
 from maillage.exchange import ImportRefused, import_tables, read_file, read_files
 from models import (
     Action,

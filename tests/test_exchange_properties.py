@@ -9,11 +9,16 @@ import zipfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from maillage.accounts.access import SYSTEM
-from maillage.exchange import ImportRefused, import_tables, read_file
-from maillage.exchange.backup import read_backup
-from maillage.exchange.formats import KINDS
-from maillage.exchange.reader import Limits, ReadError
+from maillage.accounts import SYSTEM
+from maillage.exchange import (
+    KINDS,
+    ImportRefused,
+    Limits,
+    ReadError,
+    import_tables,
+    read_backup,
+    read_file,
+)
 from tests.exchange_support import fill_mini, snapshot
 
 SETTINGS = settings(max_examples=50, deadline=None,

@@ -9,13 +9,18 @@ import openpyxl
 import pytest
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.db import session_scope
-from maillage.core.errors import PermissionDenied
-from maillage.exchange import import_tables, read_file, read_files
-from maillage.exchange.formats import KINDS
-from maillage.exchange.quality import data_quality, quality_csv
-from maillage.exchange.templates import template_csv, template_xlsx
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import PermissionDenied, session_scope
+from maillage.exchange import (
+    KINDS,
+    data_quality,
+    import_tables,
+    quality_csv,
+    read_file,
+    read_files,
+    template_csv,
+    template_xlsx,
+)
 from models import Council, Indicator, Partner
 from tests.builders import add_action, add_link, add_partner
 from tests.exchange_support import fill_mini

@@ -9,23 +9,23 @@ import zipfile
 import openpyxl
 import pytest
 
-from maillage.exchange.formats import KINDS, guess_kind, kind_for_name
-from maillage.exchange.reader import (
+from maillage.exchange import (
+    KINDS,
+    CellError,
     Limits,
     ReadError,
     decode,
-    read_csv,
-    read_file,
-    read_files,
-)
-from maillage.exchange.values import (
-    CellError,
+    guess_kind,
+    kind_for_name,
     looks_like_formula,
     neutralise,
     parse_bool,
     parse_count,
     parse_date,
     parse_number,
+    read_csv,
+    read_file,
+    read_files,
     split_list,
     unneutralise,
 )

@@ -14,26 +14,24 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.db import session_scope
-from maillage.core.errors import PermissionDenied
-from maillage.core.migrate import alembic_config
-from maillage.exchange import import_tables, read_directory, read_files
-from maillage.exchange.backup import (
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import PermissionDenied, alembic_config, session_scope
+from maillage.exchange import (
+    DEMO_DIR,
+    KINDS,
+    ReadError,
     RestoreRefused,
-    make_backup,
-    read_backup,
-    restore_backup,
-)
-from maillage.exchange.export import (
     export_csv_files,
     export_csv_zip,
     export_data,
     export_xlsx,
+    import_tables,
+    make_backup,
+    read_backup,
+    read_directory,
+    read_files,
+    restore_backup,
 )
-from maillage.exchange.formats import KINDS
-from maillage.exchange.reader import ReadError
-from maillage.exchange.setup import DEMO_DIR
 from models import (
     Action,
     AuditEntry,

@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from maillage.core.formatting import (
+from maillage.core import (
+    compact,
+    fold,
     format_date,
     format_date_long,
     format_datetime,
@@ -12,7 +14,6 @@ from maillage.core.formatting import (
     format_percent,
     plural,
 )
-from maillage.core.text import compact, fold
 
 
 def test_numbers():

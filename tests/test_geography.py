@@ -4,9 +4,8 @@ import time
 
 from sqlmodel import Session, select
 
-from maillage.exchange.stats import database_counts
-from maillage.geography.footprints import footprint, territory_labels
-from maillage.geography.reference import load_reference_geography
+from maillage.exchange import database_counts
+from maillage.geography import footprint, load_reference_geography, territory_labels
 from models import Territory
 
 

@@ -5,17 +5,16 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.db import data_version, session_scope
-from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
-from maillage.network.links import (
-    LinkInput,
-    create_link,
-    delete_link,
-    end_link,
-    update_link,
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import (
+    ConflictError,
+    PermissionDenied,
+    ValidationError,
+    data_version,
+    session_scope,
 )
-from maillage.partners.duplicates import find_duplicates, merge_partners, name_key
+from maillage.network import LinkInput, create_link, delete_link, end_link, update_link
+from maillage.partners import find_duplicates, merge_partners, name_key
 from models import (
     ActionPartner,
     AuditEntry,

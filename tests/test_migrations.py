@@ -6,8 +6,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 import models
-from maillage.core.db import make_engine
-from maillage.core.migrate import alembic_config, upgrade
+from maillage.core import alembic_config, make_engine, upgrade
 
 
 def test_upgrade_head_matches_models(db_factory):

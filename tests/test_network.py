@@ -8,19 +8,27 @@ import networkx as nx
 import pytest
 from sqlmodel import select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.db import data_version, session_scope
-from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
-from maillage.network.data import GraphFilters, Scope, build_graph, load_source
-from maillage.network.metrics import (
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import (
+    ConflictError,
+    PermissionDenied,
+    ValidationError,
+    data_version,
+    session_scope,
+)
+from maillage.network import (
+    GraphFilters,
+    Scope,
     analyse,
     betweenness,
+    build_graph,
     density,
+    load_source,
     network_analysis,
     network_changes,
     summary_lines,
 )
-from maillage.partners.expectations import DEFAULT_EXPECTATIONS, set_expectations
+from maillage.partners import DEFAULT_EXPECTATIONS, set_expectations
 from models import AuditEntry, Network, NetworkCouncil
 from tests.builders import (
     add_action,

@@ -3,13 +3,11 @@
 import csv
 import io
 
-from maillage.accounts.access import SYSTEM
+from maillage.accounts import SYSTEM
 from maillage.commands.cli import main
 from maillage.commands.network import council_by_name
-from maillage.core.db import session_scope
-from maillage.network.data import GraphFilters, Scope
-from maillage.network.html import render_network
-from maillage.network.metrics import network_analysis
+from maillage.core import session_scope
+from maillage.network import GraphFilters, Scope, network_analysis, render_network
 
 
 def test_network_csv(shared_demo_url, use_database, capsys):

@@ -6,15 +6,20 @@ import re
 
 import pytest
 
-from maillage.accounts.access import SYSTEM
-from maillage.core.db import session_scope
-from maillage.core.spreadsheet import safe_cell, spreadsheet_csv, to_csv
-from maillage.network.data import GraphFilters, Scope
-from maillage.network.html import render_network, vis_assets
-from maillage.network.layout import layout
-from maillage.network.metrics import network_analysis
-from maillage.network.tables import cli_csv, partner_records
-from maillage.network.view import ViewOptions, build_drawing
+from maillage.accounts import SYSTEM
+from maillage.core import safe_cell, session_scope, spreadsheet_csv, to_csv
+from maillage.network import (
+    GraphFilters,
+    Scope,
+    ViewOptions,
+    build_drawing,
+    cli_csv,
+    layout,
+    network_analysis,
+    partner_records,
+    render_network,
+    vis_assets,
+)
 from tests.builders import (
     add_action,
     add_council,

@@ -5,17 +5,24 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.db import data_version, session_scope
-from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
-from maillage.partners.input import PartnerInput, resolve_commune, resolve_territories
-from maillage.partners.partnership import partnership_ids
-from maillage.partners.register import (
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import (
+    ConflictError,
+    PermissionDenied,
+    ValidationError,
+    data_version,
+    session_scope,
+)
+from maillage.partners import (
     PartnerFilters,
+    PartnerInput,
     archive_partner,
     create_partner,
     list_partners,
     partner_detail,
+    partnership_ids,
+    resolve_commune,
+    resolve_territories,
     restore_partner,
     update_partner,
 )

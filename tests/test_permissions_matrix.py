@@ -14,13 +14,10 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.accounts.users import add_user
+from maillage.accounts import SYSTEM, Actor, add_user
 from maillage.commands.cli import main
-from maillage.core.db import make_engine
-from maillage.core.errors import PermissionDenied
-from maillage.partners.partnership import partnership_ids
-from maillage.partners.register import partner_detail
+from maillage.core import PermissionDenied, make_engine
+from maillage.partners import partner_detail, partnership_ids
 from models import Action, CooperationLink, Council, Indicator, Network, Partner
 from tests.cases_matrix import CASES
 

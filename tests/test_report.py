@@ -9,20 +9,30 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.errors import PermissionDenied, ValidationError
-from maillage.core.french import count, join, join_some, relative_change, signed
-from maillage.restitution.period import (
+from maillage.accounts import SYSTEM, Actor
+from maillage.core import (
+    PermissionDenied,
+    ValidationError,
+    count,
+    join,
+    join_some,
+    relative_change,
+    signed,
+)
+from maillage.restitution import (
+    ReportGap,
     as_of_for,
     check_year,
+    council_report,
+    gap_phrase,
     offered_years,
     ran_during,
     ran_on,
+    report_filename,
+    report_html,
+    report_pdf,
+    report_years,
 )
-from maillage.restitution.sentences import gap_phrase
-from maillage.restitution.summary import ReportGap, council_report, report_years
-from maillage.restitution.summary_html import report_html
-from maillage.restitution.summary_pdf import report_filename, report_pdf
 from models import Partner
 from tests.builders import add_council
 from tests.restitution_world import TODAY, build_world

@@ -4,9 +4,8 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from maillage.exchange.scale_data import generate_scale, remove_scale
-from maillage.exchange.stats import database_counts
-from maillage.geography.footprints import footprint
+from maillage.exchange import database_counts, generate_scale, remove_scale
+from maillage.geography import footprint
 from models import Action, Council, CouncilTerritory
 
 

@@ -3,18 +3,20 @@
 import pytest
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM, Actor
-from maillage.accounts.journal import list_audit, record_history
-from maillage.accounts.users import (
+from maillage.accounts import (
+    SYSTEM,
+    Actor,
     add_user,
     disable_user,
+    list_audit,
     list_users,
     my_account,
+    record_history,
     set_password,
     update_user,
 )
 from maillage.commands.cli import main
-from maillage.core.errors import ConflictError, PermissionDenied, ValidationError
+from maillage.core import ConflictError, PermissionDenied, ValidationError
 from models import User
 from tests.builders import add_council, add_mini_geography
 

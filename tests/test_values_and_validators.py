@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 
-from maillage.core.validators import (
+from maillage.core import (
     email_problem,
     personal_data_problem,
     siret_problem,
     url_problem,
 )
-from maillage.exchange.values import (
+from maillage.exchange import (
     CellError,
     looks_like_formula,
     parse_bool,

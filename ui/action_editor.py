@@ -8,26 +8,24 @@ from typing import Callable
 import pyarrow as pa
 import streamlit as st
 
-from maillage.accounts.access import Actor
-from maillage.actions.editing import ActionDraft, draft_warnings
-from maillage.actions.roles import (
+from maillage.accounts import Actor
+from maillage.actions import (
     PARTNER,
     ROLES,
+    ActionDraft,
     add_partner_row,
     apply_editor_state,
-    editor_rows,
-    pairs_from_rows,
-    partner_choices,
-)
-from maillage.actions.sheet import md
-from maillage.actions.territories import (
     choice_labels,
     council_suggestions,
+    draft_warnings,
+    editor_rows,
+    md,
+    pairs_from_rows,
+    partner_choices,
     search_territories,
 )
-from maillage.core.db import session_scope
-from maillage.core.errors import ConflictError, MaillageError, ValidationError
-from maillage.vocabularies.store import Vocabularies
+from maillage.core import ConflictError, MaillageError, ValidationError, session_scope
+from maillage.vocabularies import Vocabularies
 from ui.session import engine
 
 FIRST_DAY = dt.date(1990, 1, 1)

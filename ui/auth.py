@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from maillage.accounts.access import Actor
-from maillage.accounts.signin import (
+from maillage.accounts import (
+    Actor,
     SignInError,
     actor_for_single_sign_on,
     idle_timeout,
     session_expired,
 )
-from maillage.core.db import session_scope
+from maillage.core import session_scope
 from models.common import utc_now
 from ui.session import ACTOR_KEY, engine
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from maillage.coverage.gaps import STATUS_LABELS
+from maillage.coverage import STATUS_LABELS
 
 # Colour-blind-safe enough with the text drawn in each cell (✓, ✗, P, É, fractions): never colour alone.
 STATUS_COLORS = {

@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from maillage.accounts.access import Actor
-from maillage.core.db import database_url, make_engine
-from maillage.core.web import COUNCIL_KEY
+from maillage.accounts import Actor
+from maillage.core import COUNCIL_KEY, database_url, make_engine
 
 
 @st.cache_resource(show_spinner=False)

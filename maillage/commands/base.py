@@ -7,7 +7,7 @@ import argparse
 from maillage.core.db import make_engine, session_scope
 from maillage.core.errors import MaillageError
 from maillage.core.migrate import upgrade
-from maillage.exchange import ImportRefused
+from maillage.exchange.checks import ImportRefused
 from maillage.exchange.setup import has_data, init_database
 from maillage.exchange.stats import database_counts
 

@@ -24,8 +24,8 @@ from maillage.restitution.comparison import (
     compare_network,
     network_by_name,
 )
-from maillage.restitution.comparison_pdf import comparison_pdf
-from maillage.restitution.comparison_xlsx import comparison_xlsx
+from maillage.restitution.comparison_document import comparison_pdf
+from maillage.restitution.comparison_workbook import comparison_xlsx
 from maillage.restitution.summary import council_report
 from maillage.restitution.summary_html import report_html
 from maillage.restitution.summary_pdf import report_pdf

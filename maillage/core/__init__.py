@@ -1,1 +1,57 @@
-"""TODO"""
+"""Foundations every package uses: database engine and sessions, the write protocol, errors, versions,
+text (accent fold, escaping, spreadsheet-safe cells), French formats."""
+
+from maillage.core.exports import lazy_exports
+
+_EXPORTS = {
+    "PROJECT_ROOT": "db",
+    "bump_data_version": "db",
+    "data_version": "db",
+    "database_url": "db",
+    "get_meta": "db",
+    "make_engine": "db",
+    "session_scope": "db",
+    "set_meta": "db",
+    "ConflictError": "errors",
+    "MaillageError": "errors",
+    "NotFoundError": "errors",
+    "PermissionDenied": "errors",
+    "ValidationError": "errors",
+    "format_date": "formatting",
+    "format_date_long": "formatting",
+    "format_datetime": "formatting",
+    "format_decimal": "formatting",
+    "format_euros": "formatting",
+    "format_int": "formatting",
+    "format_percent": "formatting",
+    "plural": "formatting",
+    "agree": "french",
+    "capitalise": "french",
+    "count": "french",
+    "join": "french",
+    "join_some": "french",
+    "public_phrase": "french",
+    "quoted": "french",
+    "relative_change": "french",
+    "signed": "french",
+    "alembic_config": "migrate",
+    "upgrade": "migrate",
+    "safe_cell": "spreadsheet",
+    "spreadsheet_csv": "spreadsheet",
+    "to_csv": "spreadsheet",
+    "compact": "text",
+    "fold": "text",
+    "email_problem": "validators",
+    "personal_data_problem": "validators",
+    "siret_problem": "validators",
+    "url_problem": "validators",
+    "check_version": "versions",
+    "mark_updated": "versions",
+    "COUNCIL_KEY": "web",
+    "DEMO_NOTICE": "web",
+    "snapshot": "writes",
+    "write_audit": "writes",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,1 +1,60 @@
-"""TODO"""
+"""Coverage: what each council's frame expects on its territory, what exists, what is missing, who could
+fill it, and the views, map and files of it."""
+
+from maillage.core.exports import lazy_exports
+
+_EXPORTS = {
+    "ActionRow": "data",
+    "load_snapshot": "data",
+    "cli_rows": "export",
+    "cli_xlsx": "export",
+    "records_csv": "export",
+    "records_xlsx": "export",
+    "write_cli_csv": "export",
+    "DEFAULT_FRAME": "frame",
+    "RuleSpec": "frame",
+    "add_rule": "frame",
+    "council_frame": "frame",
+    "remove_rule": "frame",
+    "reset_frame": "frame",
+    "update_rule": "frame",
+    "ACTIVE": "gaps",
+    "CouncilCoverage": "gaps",
+    "GAP_STATUSES": "gaps",
+    "STATUSES": "gaps",
+    "STATUS_HELP": "gaps",
+    "STATUS_LABELS": "gaps",
+    "action_rank": "gaps",
+    "all_coverage": "gaps",
+    "compute_all": "gaps",
+    "compute_council": "gaps",
+    "council_coverage": "gaps",
+    "coverage_access": "gaps",
+    "load_council_coverage": "gaps",
+    "ATTRIBUTION": "map",
+    "BOUNDARIES": "map",
+    "LEVEL_LABELS": "map",
+    "coverage_map": "map",
+    "outline": "map",
+    "partnership_gaps": "partnership",
+    "single_partner_actions": "partnership",
+    "suggest": "suggestions",
+    "action_records": "tables",
+    "comparison_records": "tables",
+    "council_suggestion_records": "tables",
+    "frame_records": "tables",
+    "gap_records": "tables",
+    "partner_suggestion_records": "tables",
+    "single_partner_records": "tables",
+    "summary_record": "tables",
+    "BY_CHOICES": "views",
+    "ROW_LEVELS": "views",
+    "actions_behind": "views",
+    "build_matrix": "views",
+    "council_summary": "views",
+    "network_comparison": "views",
+    "summaries_by": "views",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,68 +1,72 @@
-"""The exchange format (DESIGN.md §8): read files, check every row, apply all or nothing; export, back up, restore."""
+"""The exchange format: read files, check every row, apply all or nothing; export, back up, restore;
+templates, data quality, archived records, database setup and synthetic scale data."""
 
-from __future__ import annotations
+from maillage.core.exports import lazy_exports
 
-from pathlib import Path
+_EXPORTS = {
+    "ImportReport": "apply",
+    "apply_plan": "apply",
+    "archived_records": "archives",
+    "restore_record": "archives",
+    "RestoreRefused": "backup",
+    "ZIP_MIME": "backup",
+    "backup_filename": "backup",
+    "make_backup": "backup",
+    "read_backup": "backup",
+    "restore_backup": "backup",
+    "ImportPlan": "checks",
+    "ImportRefused": "checks",
+    "check_tables": "checks",
+    "fold": "checks",
+    "territory_key": "checks",
+    "XLSX_MIME": "export",
+    "export_csv_files": "export",
+    "export_csv_zip": "export",
+    "export_data": "export",
+    "export_xlsx": "export",
+    "to_csv_files": "export",
+    "to_xlsx": "export",
+    "KINDS": "formats",
+    "KIND_ORDER": "formats",
+    "guess_kind": "formats",
+    "kind_for_name": "formats",
+    "ImportPreview": "imports",
+    "PreviewRow": "imports",
+    "fingerprint": "imports",
+    "import_tables": "imports",
+    "preview_import": "imports",
+    "Problem": "problems",
+    "data_quality": "quality",
+    "quality_csv": "quality",
+    "Limits": "reader",
+    "ReadError": "reader",
+    "Table": "reader",
+    "decode": "reader",
+    "read_csv": "reader",
+    "read_directory": "reader",
+    "read_file": "reader",
+    "read_files": "reader",
+    "generate_scale": "scale_data",
+    "remove_scale": "scale_data",
+    "DEMO_DIR": "setup",
+    "has_data": "setup",
+    "init_database": "setup",
+    "is_demo": "setup",
+    "database_counts": "stats",
+    "instructions": "templates",
+    "template_csv": "templates",
+    "template_filename": "templates",
+    "template_xlsx": "templates",
+    "CellError": "values",
+    "looks_like_formula": "values",
+    "neutralise": "values",
+    "parse_bool": "values",
+    "parse_count": "values",
+    "parse_date": "values",
+    "parse_number": "values",
+    "split_list": "values",
+    "unneutralise": "values",
+}
 
-from maillage.exchange.apply import ImportReport, apply_plan
-from maillage.exchange.checks import ImportPlan, ImportRefused, check_tables
-from maillage.exchange.formats import KIND_ORDER, KINDS, kind_for_name
-from maillage.exchange.imports import (
-    ImportPreview,
-    PreviewRow,
-    import_tables,
-    preview_import,
-)
-from maillage.exchange.problems import Problem
-from maillage.exchange.reader import (
-    Limits,
-    ReadError,
-    Table,
-    read_csv,
-    read_file,
-    read_files,
-)
-
-
-def read_directory(directory: Path, limits: Limits | None = None) -> list[Table]:
-    """Read every `<kind>.csv` file of a directory (the demo dataset's and the CSV export's layout)."""
-    tables = []
-    messages = []
-    for path in sorted(directory.glob("*.csv")):
-        kind = kind_for_name(path.name)
-        if kind is None:
-            messages.append(f"{path.name} : nom de fichier inconnu (attendu : {', '.join(KINDS)}.csv).")
-            continue
-        try:
-            tables.append(read_csv(kind, path.read_bytes(), path.name, limits or Limits()))
-        except ReadError as error:
-            messages.extend(error.messages)
-    if messages:
-        raise ReadError(messages)
-    if not tables:
-        raise ReadError(f"{directory} : aucun fichier CSV à importer.")
-    return tables
-
-
-__all__ = [
-    "ImportPlan",
-    "ImportPreview",
-    "ImportRefused",
-    "ImportReport",
-    "KINDS",
-    "KIND_ORDER",
-    "Limits",
-    "PreviewRow",
-    "Problem",
-    "ReadError",
-    "Table",
-    "apply_plan",
-    "check_tables",
-    "import_tables",
-    "kind_for_name",
-    "preview_import",
-    "read_csv",
-    "read_directory",
-    "read_file",
-    "read_files",
-]
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

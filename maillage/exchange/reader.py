@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from maillage.core.errors import MaillageError
 from maillage.core.formatting import format_decimal, format_int
@@ -468,4 +469,24 @@ def read_files(files: list[tuple[str, bytes]], kind: str | None = None, limits: 
         raise ReadError(messages)
     if not tables:
         raise ReadError("aucun fichier à importer.")
+    return tables
+
+
+def read_directory(directory: Path, limits: Limits | None = None) -> list[Table]:
+    """Read every `<kind>.csv` file of a directory (the demo dataset's and the CSV export's layout)."""
+    tables = []
+    messages = []
+    for path in sorted(directory.glob("*.csv")):
+        kind = kind_for_name(path.name)
+        if kind is None:
+            messages.append(f"{path.name} : nom de fichier inconnu (attendu : {', '.join(KINDS)}.csv).")
+            continue
+        try:
+            tables.append(read_csv(kind, path.read_bytes(), path.name, limits or Limits()))
+        except ReadError as error:
+            messages.extend(error.messages)
+    if messages:
+        raise ReadError(messages)
+    if not tables:
+        raise ReadError(f"{directory} : aucun fichier CSV à importer.")
     return tables

@@ -11,7 +11,8 @@ from sqlmodel import select
 from maillage.accounts.creation import DEMO_ACCOUNTS_FILE, create_demo_accounts
 from maillage.core.db import PROJECT_ROOT, get_meta, session_scope, set_meta
 from maillage.core.migrate import upgrade
-from maillage.exchange import import_tables, read_directory
+from maillage.exchange.imports import import_tables
+from maillage.exchange.reader import read_directory
 from maillage.geography.reference import load_reference_geography
 from maillage.vocabularies.store import seed_vocabularies
 from models import Council

@@ -1,1 +1,20 @@
-"""TODO"""
+"""Reference geography of France: territories (communes, EPCI, EPT, départements, régions), their
+footprints in communes, territory keys, and the compact encoding of boundaries."""
+
+from maillage.core.exports import lazy_exports
+
+_EXPORTS = {
+    "decode_geometry": "encoding",
+    "decode_ring": "encoding",
+    "encode_geometry": "encoding",
+    "encode_ring": "encoding",
+    "Footprint": "footprints",
+    "footprint": "footprints",
+    "territory_labels": "footprints",
+    "GEO_DIR": "reference",
+    "load_reference_geography": "reference",
+    "reference_rows": "reference",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

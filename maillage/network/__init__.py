@@ -1,1 +1,52 @@
-"""TODO"""
+"""Cooperation network: links between partners, the graph of a scope, its metrics, layout, drawing and tables."""
+
+from maillage.core.exports import lazy_exports
+
+_EXPORTS = {
+    "declared_kind_options": "choices",
+    "filter_territories": "choices",
+    "link_years": "choices",
+    "network_options": "choices",
+    "scope_territories": "choices",
+    "typology_options": "choices",
+    "GraphFilters": "data",
+    "NetworkGraph": "data",
+    "Scope": "data",
+    "build_graph": "data",
+    "load_source": "data",
+    "territory_members": "data",
+    "render_network": "html",
+    "vis_assets": "html",
+    "layout": "positions",
+    "LinkInput": "links",
+    "create_link": "links",
+    "delete_link": "links",
+    "end_link": "links",
+    "update_link": "links",
+    "analyse": "metrics",
+    "betweenness": "metrics",
+    "communities": "metrics",
+    "density": "metrics",
+    "load_graph": "metrics",
+    "network_analysis": "metrics",
+    "network_changes": "metrics",
+    "summary_lines": "metrics",
+    "broker_records": "tables",
+    "change_records": "tables",
+    "cli_csv": "tables",
+    "community_records": "tables",
+    "isolated_records": "tables",
+    "matrix_records": "tables",
+    "missing_records": "tables",
+    "partner_records": "tables",
+    "summary_records": "tables",
+    "GROUP_BY": "view",
+    "NODE_CAP": "view",
+    "SIZE_BY": "view",
+    "ViewOptions": "view",
+    "build_drawing": "view",
+    "list_groups": "view",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -21,7 +21,7 @@ from maillage.network.data import (
     load_source,
     territory_members,
 )
-from maillage.network.layout import connected_components
+from maillage.network.positions import connected_components
 from maillage.partners.expectations import Expectation, missing_expectations
 
 SEED = 42

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from maillage.core.formatting import format_decimal, format_int, plural
 from maillage.network.data import Edge, NetworkGraph
-from maillage.network.layout import layout
 from maillage.network.metrics import NetworkMetrics
+from maillage.network.positions import layout
 
 NODE_CAP = 600
 SIZE_BY = {"degree": "nombre de liens", "betweenness": "intermédiarité"}

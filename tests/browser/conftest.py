@@ -21,9 +21,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from maillage.accounts.access import SYSTEM
-from maillage.accounts.users import add_user
-from maillage.core.db import make_engine
+from maillage.accounts import SYSTEM, add_user
+from maillage.core import make_engine
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from maillage.accounts.access import SYSTEM
-from maillage.actions.editing import ActionDraft, create_action
-from maillage.actions.indicators import save_indicators
-from maillage.network.links import LinkInput, create_link
-from maillage.partners.input import PartnerInput
-from maillage.partners.register import create_partner
+from maillage.accounts import SYSTEM
+from maillage.actions import ActionDraft, create_action, save_indicators
+from maillage.network import LinkInput, create_link
+from maillage.partners import PartnerInput, create_partner
 from models import Council
 
 IMG = "<img src=x onerror=alert(1)>"
