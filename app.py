@@ -1,17 +1,30 @@
 """Maillage — entry point: page configuration, sign-in gate, council picker and navigation."""
 
+import runpy
+from pathlib import Path
+
 import streamlit as st
 
 from maillage.core import COUNCIL_KEY, DEMO_NOTICE, session_scope
 from maillage.exchange import is_demo
 from maillage.restitution import list_councils
 from models.vocabularies import USER_ROLES
-from ui.auth import LANDING_KEY, sign_out, signed_in_actor
+from ui.auth import (
+    LANDING_KEY,
+    RETURN_KEY,
+    browser_script,
+    end_single_sign_on,
+    forget_address_script,
+    has_return_cookie,
+    remember_address_script,
+    sign_out,
+    signed_in_actor,
+    single_sign_on_configured,
+)
+from ui.links import council_from_address, keep_council_in_address
 from ui.session import engine
 
 st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layout="wide")
-# The page is French (screen readers, hyphenation, spell-checking); a constant script, no user data.
-st.html("<script>document.documentElement.lang = 'fr';</script>", unsafe_allow_javascript=True)
 
 # Every screen, by section. A page is shown only to the roles listed in PAGE_ROLES (all by default).
 pages = {
@@ -69,39 +82,77 @@ def council_picker(actor) -> None:
         "Instance", ids, format_func=names.get, key=COUNCIL_KEY,
         help="Le CLSPD, le CISPD ou la mission sur lequel vous travaillez.",
     )
+    keep_council_in_address()
 
 
-def visible_pages(role: str) -> dict:
-    """The sections and pages this role may open."""
-    shown = {}
-    for section, section_pages in pages.items():
-        allowed = [page for page in section_pages if role in PAGE_ROLES.get(page.title, {role})]
-        if allowed:
-            shown[section] = allowed
-    return shown
+def allowed(role: str, title: str) -> bool:
+    """Whether this role may open the page titled `title`."""
+    return role in PAGE_ROLES.get(title, {role})
 
 
+def _copy(page, default: bool, visible: bool):
+    """The same page, default or not, in the menu or not (a hidden page's address still resolves)."""
+    return st.Page(page._page, title=page.title, icon=page.icon, url_path=page.url_path or Path(page._page).stem,
+                   default=default,
+                   visibility="visible" if visible else "hidden")
+
+
+def visible_pages(role: str | None) -> dict:
+    """Every page by section; those this role may not open (all of them when signed out) are left out of the
+    menu, and the home page is the role's first page."""
+    flat = [page for section_pages in pages.values() for page in section_pages]
+    home = next((p for p in flat if p._default and role is not None and allowed(role, p.title)), None) or next(
+        (p for p in flat if role is not None and allowed(role, p.title)), flat[0])
+    return {section: [_copy(page, page is home, role is not None and allowed(role, page.title))
+                      for page in section_pages]
+            for section, section_pages in pages.items()}
+
+
+# The page is French (screen readers, hyphenation, spell-checking); the session cookie is handed over
+# or cleared by the same constant script (no user data in it: see docs/sessions.md).
 actor = signed_in_actor()
+script = "document.documentElement.lang = 'fr';" + browser_script()
 if actor is None:
-    st.navigation([st.Page("pages/connexion.py", title="Connexion", icon=":material/login:")]).run()
+    if single_sign_on_configured():
+        script += remember_address_script()
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+    # Resolve the address asked for (page and parameters stay in the address bar), then sign in there.
+    st.navigation(visible_pages(None), position="hidden")
+    runpy.run_path(str(Path(__file__).parent / "pages" / "connexion.py"), run_name="__main__")
     st.stop()
 
+if has_return_cookie():
+    script += forget_address_script()
+st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 st.logo("ui/maillage-logo.png", size="large", icon_image="ui/maillage-icon.png")
 st.sidebar.text(f"{actor.email}\n{USER_ROLES.get(actor.role, actor.role)}")
 if st.sidebar.button("Se déconnecter", icon=":material/logout:"):
     sign_out("Vous êtes déconnecté.")
-    if getattr(st.user, "is_logged_in", False):
-        st.logout()
+    end_single_sign_on()
     st.rerun()
+if not council_from_address(actor):
+    st.stop()
 council_picker(actor)
 if is_demo(engine()):
     st.sidebar.caption(DEMO_NOTICE)
 
 shown = visible_pages(actor.role)
 navigation = st.navigation(shown)
+every_page = [p for group in shown.values() for p in group]
+return_to = st.session_state.pop(RETURN_KEY, None)
+if return_to is not None:
+    target = next((p for p in every_page if p.url_path == return_to[0]), None)
+    if target is not None:
+        st.switch_page(target, query_params=return_to[1])
 landing = LANDING.get(st.session_state.pop(LANDING_KEY, None) or "")
-if landing:
-    target = next((p for group in shown.values() for p in group if p.title == landing), None)
+if landing and navigation.default and not st.query_params:  # an address asked for wins over the landing page
+    target = next((p for p in every_page if p.title == landing), None)
     if target is not None and target.title != navigation.title:
         st.switch_page(target)
+if not allowed(actor.role, navigation.title):
+    st.title(navigation.title)
+    st.error(f"Votre rôle ({USER_ROLES.get(actor.role, actor.role)}) ne donne pas accès à cette page.")
+    home = next(p for p in every_page if p._default)
+    st.page_link(home, label=f"Aller à « {home.title} »", icon=":material/home:")
+    st.stop()
 navigation.run()

@@ -11,7 +11,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-from models.accounts import AuditEntry, User, UserCouncil, UserNetwork
+from models.accounts import AuditEntry, SignInSession, User, UserCouncil, UserNetwork
 from models.actions import (
     Action,
     ActionFunding,
@@ -59,6 +59,7 @@ __all__ = [
     "NetworkPartner",
     "Partner",
     "PartnerTerritory",
+    "SignInSession",
     "Territory",
     "User",
     "UserCouncil",

@@ -64,3 +64,19 @@ class AuditEntry(SQLModel, table=True):
     label: str = Field(default="", max_length=300)
     before: Optional[str] = None
     after: Optional[str] = None
+
+
+class SignInSession(SQLModel, table=True):
+    """A signed-in browser: only the SHA-256 of its random token is kept, with its ages and state."""
+
+    __tablename__ = "signin_session"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    last_seen_at: dt.datetime = Field(default_factory=utc_now)
+    expires_at: dt.datetime
+    user_agent: str = Field(default="", max_length=300)
+    single_sign_on: bool = Field(default=False)
+    revoked_at: Optional[dt.datetime] = None

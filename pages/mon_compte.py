@@ -1,9 +1,17 @@
-"""Mon compte: the signed-in person's role and scope, and changing their password."""
+"""Mon compte: the signed-in person's role and scope, changing their password, their open sessions."""
 
 import streamlit as st
 
-from maillage.accounts import SignInError, authenticate, my_account, set_password
+from maillage.accounts import (
+    SignInError,
+    authenticate,
+    close_my_session,
+    list_open_sessions,
+    my_account,
+    set_password,
+)
 from maillage.core import MaillageError, format_datetime, session_scope
+from ui.auth import current_token, renew_session
 from ui.session import current_actor, engine
 
 actor = current_actor()
@@ -36,10 +44,28 @@ if submitted:
             with session_scope(engine()) as session:
                 authenticate(session, actor.email, current)
             with session_scope(engine()) as session:
-                set_password(session, actor, actor.email, new)
+                set_password(session, actor, actor.email, new)  # ends every session of the account…
+            renew_session(actor)  # …and this browser gets a new one
         except SignInError:
             st.error("Mot de passe actuel incorrect.")
         except MaillageError as error:
             st.error(str(error))
         else:
-            st.success("Mot de passe changé.")
+            st.success("Mot de passe changé. Vos autres sessions ouvertes sont fermées.")
+
+st.subheader("Sessions ouvertes")
+st.caption("Les navigateurs où vous êtes connecté. Fermez ceux que vous n'utilisez plus ou que vous ne reconnaissez pas.")
+with session_scope(engine()) as session:
+    open_sessions = list_open_sessions(session, actor, current_token())
+if not open_sessions:
+    st.info("Aucune session enregistrée pour ce compte.")
+for item in open_sessions:
+    cols = st.columns([4, 3, 3, 2], vertical_alignment="center")
+    cols[0].markdown(f"**{item.browser}**" + (" — cette session" if item.current else "")
+                     + (" · authentification unique" if item.single_sign_on else ""))
+    cols[1].caption(f"Ouverte le {format_datetime(item.created_at)}")
+    cols[2].caption(f"Dernière activité : {format_datetime(item.last_seen_at)}")
+    if not item.current and cols[3].button("Fermer", key=f"close_session:{item.id}", icon=":material/logout:"):
+        with session_scope(engine()) as session:
+            close_my_session(session, actor, item.id)
+        st.rerun()

@@ -3,14 +3,14 @@
 import datetime as dt
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from maillage.accounts import SYSTEM, Actor, add_user
+from models import SignInSession
 from tests.apptest import APP, TIMEOUT, open_app
 from tests.builders import add_council, add_mini_geography
-from ui.auth import LAST_ACTIVITY_KEY
-from ui.session import ACTOR_KEY
+from ui.auth import TOKEN_KEY
 
 PASSWORD = "mot-de-passe-solide"
 
@@ -59,13 +59,76 @@ def test_wrong_password_then_lock_out(app_db):
     assert at.title[0].value == "Connexion à Maillage"
 
 
-def test_idle_session_expires(app_db):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[ACTOR_KEY] = Actor("coord@ville.fr", "coordinateur", council_ids=frozenset({app_db}))
-    at.session_state[LAST_ACTIVITY_KEY] = dt.datetime.now(dt.UTC) - dt.timedelta(hours=9)
+def _age_sessions(url: str, hours: float) -> None:
+    """Pretend every open session was last seen `hours` ago."""
+    from maillage.core import make_engine
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        for row in session.exec(select(SignInSession)):
+            row.last_seen_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
+            session.add(row)
+        session.commit()
+    engine.dispose()
+
+
+def test_idle_session_expires(app_db, empty_engine):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _sign_in(at, "coord@ville.fr", PASSWORD)
+    assert at.title[0].value == "Tableau de bord — CLSPD de Bordeaux"
+    token = at.session_state[TOKEN_KEY]
+    with Session(empty_engine) as session:
+        (row,) = session.exec(select(SignInSession)).all()
+        assert row.token_hash != token and row.revoked_at is None
+    _age_sessions(empty_engine.url.render_as_string(hide_password=False), 9)
     at.run()
     assert at.title[0].value == "Connexion à Maillage"
     assert "expiré après 8 h d'inactivité" in at.warning[0].value
+
+
+def test_rights_read_again_at_every_run(app_db, empty_engine):
+    """Disabling or re-scoping an account takes effect at its next click (issue 20, item 3)."""
+    from maillage.accounts import disable_user, update_user
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _sign_in(at, "coord@ville.fr", PASSWORD)
+    assert at.sidebar.selectbox[0].options == ["CLSPD de Bordeaux"]
+    with Session(empty_engine) as session:
+        update_user(session, SYSTEM, "coord@ville.fr", role="elu", councils=["CLSPD de Saintes"], networks=[],
+                    display_name="", active=True)
+        session.commit()
+    at.run()
+    assert at.sidebar.text[0].value == "coord@ville.fr\nÉlu"
+    assert at.sidebar.selectbox[0].options == ["CLSPD de Saintes"]
+    with Session(empty_engine) as session:
+        disable_user(session, SYSTEM, "coord@ville.fr")
+        session.commit()
+    at.run()
+    assert at.title[0].value == "Connexion à Maillage"
+    assert "reconnectez-vous" in at.warning[0].value
+
+
+def test_sign_in_returns_to_the_address_asked_for(app_db):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["instance"] = str(app_db)
+    at.run()
+    at.switch_page("pages/couverture.py")
+    at.run()
+    assert at.title[0].value == "Connexion à Maillage"
+    _sign_in(at, "coord@ville.fr", PASSWORD)
+    assert not at.exception
+    assert at.title[0].value.startswith("Couverture")
+    assert at.query_params["instance"] in (str(app_db), [str(app_db)])
+
+
+def test_address_of_another_council_is_refused(app_db):
+    other = app_db + 1  # CLSPD de Saintes, not the coordinator's
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["instance"] = str(other)
+    at.run()
+    _sign_in(at, "coord@ville.fr", PASSWORD)
+    assert "ne permet pas de consulter" in at.error[0].value
+    assert not at.title and "Saintes" not in str([m.value for m in at.markdown])
 
 
 def test_sign_out(app_db):
@@ -77,12 +140,13 @@ def test_sign_out(app_db):
 
 def test_pages_hidden_by_role(app_db):
     coordinator = open_app(Actor("coord@ville.fr", "coordinateur", council_ids=frozenset({app_db})))
-    with pytest.raises(ValueError, match="administration"):
-        coordinator.switch_page("pages/administration.py")
+    coordinator.switch_page("pages/administration.py").run()
+    assert coordinator.error[0].value == "Votre rôle (Coordinateur) ne donne pas accès à cette page."
+    assert not coordinator.dataframe
     elu = open_app(Actor("elu@ville.fr", "elu", council_ids=frozenset({app_db})))
     assert elu.title[0].value == "Tableau de bord — CLSPD de Bordeaux"
-    with pytest.raises(ValueError, match="administration"):
-        elu.switch_page("pages/administration.py")
+    elu.switch_page("pages/administration.py").run()
+    assert "ne donne pas accès" in elu.error[0].value
     admin = open_app(SYSTEM, page="pages/administration.py")
     assert not admin.exception
     assert admin.title[0].value == "Administration"

@@ -1,10 +1,9 @@
-"""Sign-in: password check with Argon2, lock-out after repeated failures, idle expiry, single sign-on matching."""
+"""Sign-in: password check with Argon2, lock-out after repeated failures, single sign-on matching."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor, actor_for_user
 from maillage.accounts.creation import DEMO_ACCOUNTS_FILE
+from maillage.accounts.sessions import revoke_user_sessions
 from maillage.core.errors import MaillageError
 from maillage.core.formatting import format_datetime
 from models import User
@@ -21,7 +21,6 @@ from models.common import utc_now
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = dt.timedelta(minutes=15)
-DEFAULT_IDLE_HOURS = 8.0
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so both cases take the same time.
 _DUMMY_HASH = _hasher.hash("compte-inexistant-pour-egaliser-le-temps")
@@ -29,25 +28,6 @@ _DUMMY_HASH = _hasher.hash("compte-inexistant-pour-egaliser-le-temps")
 
 class SignInError(MaillageError):
     """Sign-in refused; the message is safe to show (it never says whether the e-mail exists)."""
-
-
-def idle_timeout() -> dt.timedelta:
-    """How long a session may stay idle: `MAILLAGE_IDLE_HOURS` (default 8 h)."""
-    raw = os.environ.get("MAILLAGE_IDLE_HOURS", "").strip().replace(",", ".")
-    try:
-        hours = float(raw) if raw else DEFAULT_IDLE_HOURS
-    except ValueError:
-        hours = DEFAULT_IDLE_HOURS
-    return dt.timedelta(hours=hours if hours > 0 else DEFAULT_IDLE_HOURS)
-
-
-def session_expired(last_activity: dt.datetime | None, now: dt.datetime | None = None,
-                    timeout: dt.timedelta | None = None) -> bool:
-    """Whether a session idle since `last_activity` has expired."""
-    if last_activity is None:
-        return False
-    now = now or utc_now()
-    return now - last_activity > (timeout or idle_timeout())
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -81,6 +61,7 @@ def authenticate(session: Session, email: str, password: str, now: dt.datetime |
         if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
             user.locked_until = now + LOCKOUT
             user.failed_attempts = 0
+            revoke_user_sessions(session, user.id, now)  # whoever is signed in must prove it again
             session.add(user)
             session.commit()
             raise SignInError(

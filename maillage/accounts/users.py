@@ -9,6 +9,7 @@ from sqlmodel import Session, delete, select
 
 from maillage.accounts.access import Actor, require_admin
 from maillage.accounts.creation import create_user, hash_password
+from maillage.accounts.sessions import revoke_user_sessions
 from maillage.core.errors import NotFoundError, ValidationError
 from maillage.core.text import fold
 from maillage.core.versions import check_version
@@ -104,13 +105,15 @@ def update_user(session: Session, actor: Actor, email: str, *, role: str, counci
         session.add(UserNetwork(user_id=user.id, network_id=network_id))
     session.add(user)
     session.flush()
+    if not active:
+        revoke_user_sessions(session, user.id)
     write_audit(session, user_email=actor.email, operation="update", entity="user", record_id=user.id,
                 label=user.email, before=before, after=_describe(session, user))
     return user
 
 
 def disable_user(session: Session, actor: Actor, email: str) -> User:
-    """Deactivate an account: it can no longer sign in (its history is kept)."""
+    """Deactivate an account: it can no longer sign in and its open sessions end (its history is kept)."""
     require_admin(actor, "désactiver un compte")
     user = _get(session, email)
     if user.email == actor.email:
@@ -119,13 +122,14 @@ def disable_user(session: Session, actor: Actor, email: str) -> User:
         user.active = False
         user.version += 1
         session.add(user)
+        revoke_user_sessions(session, user.id)
         write_audit(session, user_email=actor.email, operation="archive", entity="user", record_id=user.id,
                     label=user.email, before={"active": True}, after={"active": False})
     return user
 
 
 def set_password(session: Session, actor: Actor, email: str, password: str) -> None:
-    """Set a new password (administrators, or the person themself); unlocks the account."""
+    """Set a new password (administrators, or the person themself); unlocks the account and ends its sessions."""
     if actor.email != email.strip().lower():
         require_admin(actor, "changer le mot de passe d'un autre compte")
     if len(password) < 10:
@@ -135,6 +139,7 @@ def set_password(session: Session, actor: Actor, email: str, password: str) -> N
     user.failed_attempts = 0
     user.locked_until = None
     session.add(user)
+    revoke_user_sessions(session, user.id)  # every browser signed in must sign in again (the page re-opens its own)
     write_audit(session, user_email=actor.email, operation="update", entity="user", record_id=user.id,
                 label=user.email, after={"password": "modifié"})
 
