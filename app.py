@@ -90,20 +90,15 @@ def allowed(role: str, title: str) -> bool:
     return role in PAGE_ROLES.get(title, {role})
 
 
-def _copy(page, default: bool, visible: bool):
-    """The same page, default or not, in the menu or not (a hidden page's address still resolves)."""
+def _hidden(page):
+    """The same page, left out of the menu (its address still resolves, to be refused in French)."""
     return st.Page(page._page, title=page.title, icon=page.icon, url_path=page.url_path or Path(page._page).stem,
-                   default=default,
-                   visibility="visible" if visible else "hidden")
+                   default=page._default, visibility="hidden")
 
 
 def visible_pages(role: str | None) -> dict:
-    """Every page by section; those this role may not open (all of them when signed out) are left out of the
-    menu, and the home page is the role's first page."""
-    flat = [page for section_pages in pages.values() for page in section_pages]
-    home = next((p for p in flat if p._default and role is not None and allowed(role, p.title)), None) or next(
-        (p for p in flat if role is not None and allowed(role, p.title)), flat[0])
-    return {section: [_copy(page, page is home, role is not None and allowed(role, page.title))
+    """Every page by section, those this role may not open (all of them when signed out) left out of the menu."""
+    return {section: [page if role is not None and allowed(role, page.title) else _hidden(page)
                       for page in section_pages]
             for section, section_pages in pages.items()}
 
@@ -121,6 +116,7 @@ if actor is None:
     runpy.run_path(str(Path(__file__).parent / "pages" / "connexion.py"), run_name="__main__")
     st.stop()
 
+address_given = bool(st.query_params)  # before the council picker writes its own
 if has_return_cookie():
     script += forget_address_script()
 st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
@@ -139,20 +135,23 @@ if is_demo(engine()):
 shown = visible_pages(actor.role)
 navigation = st.navigation(shown)
 every_page = [p for group in shown.values() for p in group]
+home = next(p for p in every_page if p._default)
+first_allowed = next(p for p in every_page if allowed(actor.role, p.title))
 return_to = st.session_state.pop(RETURN_KEY, None)
 if return_to is not None:
     target = next((p for p in every_page if p.url_path == return_to[0]), None)
     if target is not None:
         st.switch_page(target, query_params=return_to[1])
 landing = LANDING.get(st.session_state.pop(LANDING_KEY, None) or "")
-if landing and navigation.default and not st.query_params:  # an address asked for wins over the landing page
+if landing and navigation.title == home.title and not address_given:  # an address asked for wins over the landing page
     target = next((p for p in every_page if p.title == landing), None)
     if target is not None and target.title != navigation.title:
         st.switch_page(target)
 if not allowed(actor.role, navigation.title):
+    if navigation.title == home.title:  # the home address of a role without the dashboard
+        st.switch_page(first_allowed)
     st.title(navigation.title)
     st.error(f"Votre rôle ({USER_ROLES.get(actor.role, actor.role)}) ne donne pas accès à cette page.")
-    home = next(p for p in every_page if p._default)
-    st.page_link(home, label=f"Aller à « {home.title} »", icon=":material/home:")
+    st.page_link(first_allowed, label=f"Aller à « {first_allowed.title} »", icon=":material/home:")
     st.stop()
 navigation.run()

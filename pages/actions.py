@@ -55,6 +55,7 @@ from maillage.core import (
 )
 from maillage.vocabularies import Vocabularies
 from ui.action_editor import close_editor, is_open, open_editor, render_editor
+from ui.links import as_int, copy_link_button, from_address, refuse_address, to_address
 from ui.session import current_actor, current_council_id, engine
 
 VIEW = "actions:view"
@@ -116,6 +117,14 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+arrived = from_address("action")  # a link to an action's sheet (« Copier le lien »)
+if arrived is not None:
+    try:
+        with session_scope(engine()) as session:
+            visible_action(session, actor, as_int(arrived) or 0)
+    except MaillageError:
+        refuse_address("action")  # not readable, or no such action: the same words either way
+    go("fiche", as_int(arrived))
 views = dict(VIEWS) if writable else {k: v for k, v in VIEWS.items() if k != "nouvelle"}
 if st.session_state.get(VIEW) not in views:
     st.session_state[VIEW] = "liste"
@@ -514,6 +523,8 @@ def sheet_view() -> None:
         st.session_state[SELECTED] = next(iter(titles))
     action_id = st.selectbox("Action", list(titles), format_func=titles.get, key=SELECTED,
                              placeholder="Choisir une action")
+    to_address("action", action_id)
+    copy_link_button()
     with session_scope(engine()) as session:
         action = visible_action(session, actor, action_id)
     can_write = action.council_id in writable
@@ -550,4 +561,6 @@ def new_view() -> None:
               icon=":material/restart_alt:")
 
 
+if view != "fiche":
+    to_address("action", None)
 {"liste": list_view, "chronologie": timeline_view, "fiche": sheet_view, "nouvelle": new_view}[view]()

@@ -56,6 +56,7 @@ from maillage.coverage import (
 )
 from maillage.vocabularies import Vocabularies
 from ui.coverage_charts import SELECTION, coverage_map_chart, heatmap
+from ui.links import as_date, copy_link_button, from_address, refuse_address, to_address
 from ui.session import current_actor, current_council_id, engine
 
 FLASH = "cov_flash"
@@ -117,9 +118,24 @@ with session_scope(engine()) as session:
 version = data_version(engine())
 url = database_url()
 
+# An address (« Copier le lien », bookmark) names the date, the matrix's layout and the cell to open.
+arrived = {param: from_address(param) for param in ("date", "colonnes", "lignes", "territoire", "colonne")}
+if as_date(arrived["date"]) is not None:
+    st.session_state["cov_as_of"] = as_date(arrived["date"])
+if arrived["colonnes"] in BY_CHOICES:
+    st.session_state["cov_by"] = arrived["colonnes"]
+if arrived["lignes"] in ROW_LEVELS:
+    st.session_state["cov_rows"] = arrived["lignes"]
+if arrived["territoire"] is not None:
+    st.session_state["cov_row"] = arrived["territoire"]
+if arrived["colonne"] is not None:
+    st.session_state["cov_col"] = arrived["colonne"]
+if "cov_as_of" not in st.session_state:
+    st.session_state["cov_as_of"] = dt.date.today()
+
 title_slot = st.empty()
 controls = st.columns([1, 1.4, 1.2])
-as_of = controls[0].date_input("Date de référence", value=dt.date.today(), format="DD/MM/YYYY", key="cov_as_of",
+as_of = controls[0].date_input("Date de référence", format="DD/MM/YYYY", key="cov_as_of",
                                help="Le statut de chaque action est évalué à cette date (une action terminée "
                                     "avant compte comme échue, une action pas encore commencée comme prévue).")
 by = controls[1].radio("Colonnes", list(BY_CHOICES), format_func=BY_CHOICES.get, horizontal=True, key="cov_by")
@@ -198,6 +214,8 @@ with tab_matrix:
 
         row_labels = {r.key: r.label for r in matrix.rows}
         column_labels = {c.key: c.label for c in matrix.columns}
+        if arrived["territoire"] is not None and arrived["territoire"] not in row_labels:
+            refuse_address("territoire")  # not a territory of this council: say nothing more
         if st.session_state.get("cov_row") not in row_labels or st.session_state.get("cov_col") not in column_labels:
             first = next((c for c in matrix.cells.values() if c.is_gap), next(iter(matrix.cells.values())))
             st.session_state["cov_row"], st.session_state["cov_col"] = first.row, first.column
@@ -205,6 +223,10 @@ with tab_matrix:
         pick = st.columns(2)
         row_key = pick[0].selectbox("Territoire", list(row_labels), format_func=row_labels.get, key="cov_row")
         column_key = pick[1].selectbox("Colonne", list(column_labels), format_func=column_labels.get, key="cov_col")
+        for param, value in (("date", as_of.isoformat()), ("colonnes", by), ("lignes", rows_level),
+                             ("territoire", row_key), ("colonne", column_key)):
+            to_address(param, value)
+        copy_link_button()
         cell = matrix.cell(row_key, column_key)
         if cell is None:
             st.info("Pas de cellule ici : le référentiel n'attend rien pour cette combinaison.")

@@ -40,6 +40,7 @@ from maillage.partners import (
     create_partner,
     filter_rows,
     find_duplicates,
+    may_open_partner,
     merge_partners,
     partner_choices,
     partner_detail,
@@ -50,6 +51,7 @@ from maillage.partners import (
     update_partner,
 )
 from maillage.vocabularies import Vocabularies
+from ui.links import as_int, copy_link_button, from_address, refuse_address, to_address
 from ui.session import current_actor, current_council_id, engine
 
 FLASH = "partners_flash"
@@ -224,6 +226,12 @@ version = data_version(engine())
 writer = actor.can_write_anything
 
 st.title("Partenaires")
+arrived = from_address("partenaire")  # a link to a card (« Copier le lien »)
+if arrived is not None:
+    with session_scope(engine()) as session:
+        if not may_open_partner(session, actor, as_int(arrived)):
+            refuse_address("partenaire")
+    st.session_state[GOTO] = as_int(arrived)
 if GOTO in st.session_state:
     st.session_state[SELECTED] = st.session_state.pop(GOTO)
     st.session_state[TAB] = "Fiche"
@@ -299,12 +307,14 @@ with tab_detail:
     default = {} if SELECTED in st.session_state else {"index": None}
     partner_id = st.selectbox("Partenaire", list(choices), format_func=choices.get, key=SELECTED,
                               placeholder="Choisissez un partenaire (la liste suit les filtres du registre)", **default)
+    to_address("partenaire", partner_id if st.session_state.get(TAB) == "Fiche" else None)
     if partner_id is None:
         st.info("Choisissez un partenaire pour voir sa fiche, ses liens et ses actions.")
     else:
         with session_scope(engine()) as session:
             detail = partner_detail(session, actor, partner_id, today)
         st.subheader(md(detail.name))
+        copy_link_button()
         status = "archivé le " + format_datetime(detail.archived_at) if detail.archived_at else (
             "fiche à vérifier" if detail.stale else "fiche à jour")
         st.caption(md(f"{detail.typology_label} · {detail.group_label} · siège : {detail.seat_commune} · {status}"))

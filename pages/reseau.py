@@ -47,6 +47,7 @@ from maillage.network import (
 )
 from maillage.partners import set_expectations
 from maillage.vocabularies import Vocabularies
+from ui.links import as_int, as_year, from_address, refuse_address, to_address
 from ui.session import current_actor, current_council_id, engine
 
 TODAY_LABEL = "Aujourd'hui"
@@ -126,6 +127,22 @@ if not scope_kinds:
     st.info("Aucune instance ni aucun réseau pour l'instant : importez des données depuis la page Données.")
     st.stop()
 
+# An address names the scope (instance, réseau or territoire) and the year shown.
+arrived = {param: from_address(param) for param in ("perimetre", "reseau", "territoire", "annee")}
+if arrived["perimetre"] is not None:
+    kind = {"instance": "council", "reseau": "network", "territoire": "territory"}.get(arrived["perimetre"])
+    if kind not in scope_kinds:
+        refuse_address("perimetre")
+    st.session_state["net_scope"] = kind
+if arrived["reseau"] is not None:
+    if as_int(arrived["reseau"]) not in networks:
+        refuse_address("reseau")
+    st.session_state["net_network"] = as_int(arrived["reseau"])
+if arrived["territoire"] is not None:
+    if arrived["territoire"] not in territories:
+        refuse_address("territoire")
+    st.session_state["net_territory_scope"] = arrived["territoire"]
+
 top = st.columns([2, 3])
 scope_kind = top[0].radio("Périmètre", list(scope_kinds), format_func=scope_kinds.get, horizontal=True, key="net_scope")
 if scope_kind == "network":
@@ -135,6 +152,9 @@ elif scope_kind == "territory":
                                              key="net_territory_scope"))
 else:
     scope = Scope.council(council_id)
+to_address("perimetre", {"council": "instance", "network": "reseau", "territory": "territoire"}[scope_kind])
+to_address("reseau", st.session_state.get("net_network") if scope_kind == "network" else None)
+to_address("territoire", st.session_state.get("net_territory_scope") if scope_kind == "territory" else None)
 
 try:
     source = cached_source(url, version, actor, scope, today)
@@ -153,8 +173,11 @@ with st.expander("Filtres", expanded=False, icon=":material/filter_alt:"):
     levels = {int(code): f"{code} — {label}" for code, label in vocab.labels("link_level").items()}
     min_level = cols[1].selectbox("Niveau minimal", list(levels), format_func=levels.get, key="net_level")
     years = [TODAY_LABEL] + link_years(source, today)
+    if arrived["annee"] is not None and as_year(arrived["annee"]) in years:
+        st.session_state["net_year"] = as_year(arrived["annee"])
     year = cols[2].selectbox("Le réseau en", years, key="net_year",
                              help="Liens actifs pendant l'année choisie (ou aujourd'hui).")
+    to_address("annee", None if year == TODAY_LABEL else year)
     cols = st.columns(3)
     typologies = typology_options(source)
     chosen_typologies = cols[0].multiselect("Typologies", list(typologies), format_func=typologies.get,

@@ -20,6 +20,7 @@ from maillage.restitution import (
     report_pdf,
     report_years,
 )
+from ui.links import as_year, copy_link_button, from_address, refuse_address, to_address
 from ui.session import current_actor, current_council_id, engine
 
 
@@ -48,6 +49,12 @@ with session_scope(engine()) as session:
         st.error(f"Accès refusé : {md(str(error))}.")
         st.stop()
 
+arrived = from_address("annee")
+if arrived is not None:
+    if as_year(arrived) not in years:
+        st.title("Synthèse élus")
+        refuse_address("annee")
+    st.session_state["syn_year"] = as_year(arrived)
 if st.session_state.get("syn_year") not in years:
     st.session_state["syn_year"] = years[0]
 controls = st.columns([1, 1, 1, 2])
@@ -55,6 +62,7 @@ year = controls[0].selectbox("Année", years, key="syn_year",
                              format_func=lambda y: f"{y} (en cours)" if y == today.year else str(y),
                              help="Une année passée est vue au 31 décembre ; l'année en cours, aujourd'hui. "
                                   "Les évolutions comparent à la fin de l'année précédente.")
+to_address("annee", year)
 url, version = database_url(), data_version(engine())
 try:
     report = _report(url, version, actor_key, actor, council_id, year, today)
@@ -71,6 +79,8 @@ controls[1].download_button("Télécharger le PDF", partial(report_pdf, report),
                             on_click="ignore")
 controls[2].download_button("Page HTML", page, report_filename(report, "html"), "text/html",
                             icon=":material/print:", key="syn_dl_html", on_click="ignore")
+with controls[3]:
+    copy_link_button()
 controls[3].caption("Une page A4, à imprimer avec le bouton « Imprimer la synthèse » ou à joindre en PDF. "
                     "Chiffres agrégés, jamais de donnée sur les personnes accompagnées.")
 # In the frame, Streamlit injects its sizing script: no policy there (every user string is escaped anyway).

@@ -7,6 +7,8 @@ writes what it shows with `to_address`. A refused address shows `refuse_address`
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from maillage.core import COUNCIL_KEY, session_scope
@@ -47,6 +49,20 @@ def as_int(raw: str | None) -> int | None:
         return None
     raw = raw.strip()
     return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def as_date(raw: str | None) -> dt.date | None:
+    """An ISO date (AAAA-MM-JJ) from an address, or None."""
+    try:
+        return dt.date.fromisoformat(raw.strip()) if raw else None
+    except ValueError:
+        return None
+
+
+def as_year(raw: str | None) -> int | None:
+    """A year (four digits) from an address, or None."""
+    value = as_int(raw)
+    return value if value is not None and 1900 <= value <= 2200 else None
 
 
 def refuse_address(param: str | None = None) -> None:

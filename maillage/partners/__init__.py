@@ -4,6 +4,7 @@ checks, duplicates and merge, expected typologies."""
 from maillage.core.exports import lazy_exports
 
 _EXPORTS = {
+    "may_open_partner": "access",
     "find_duplicates": "duplicates",
     "merge_partners": "duplicates",
     "name_key": "duplicates",

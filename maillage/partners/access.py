@@ -71,3 +71,13 @@ def require_write_partner(session: Session, actor: Actor, partner: Partner, what
     raise PermissionDenied(
         f"« {partner.name} » n'est dans le partenariat d'aucune de vos instances : impossible de {what}"
     )
+
+
+def may_open_partner(session: Session, actor: Actor, partner_id: int | None) -> bool:
+    """Whether a link to a partner's card may open it for this actor: administrators (if it exists), and
+    coordinators or officials of a council whose partnership includes it. A card of another council's
+    partnership, or a partner that does not exist, answer the same (nothing is said about it)."""
+    partner = session.get(Partner, partner_id) if partner_id is not None else None
+    if partner is None:
+        return False
+    return actor.is_admin or bool(reading_councils(session, actor, partner))

@@ -63,13 +63,13 @@ def _add_accounts(url: str) -> None:
 
 @contextmanager
 def serve(database_url: str, log_dir: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with `database_url`; its URL once healthy; stopped afterwards."""
+    """`streamlit run serve.py` (the app and its session-cookie route) on a free port with `database_url`; its URL once healthy; stopped afterwards."""
     port = _free_port()
     log = log_dir / "server.log"
     environment = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
     with open(log, "w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
              "--server.headless", "true", "--server.fileWatcherType", "none",
              "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
