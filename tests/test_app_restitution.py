@@ -135,8 +135,8 @@ def test_elected_official_sees_the_summary_of_their_council(shared_demo_url, sha
     at = open_app(official, page=SYNTHESE)
     assert not at.exception and at.title[0].value == "Synthèse élus — CLSPD de Mérignac"
     assert at.sidebar.selectbox[0].options == ["CLSPD de Mérignac"]
-    with pytest.raises(ValueError):
-        at.switch_page("pages/couverture.py")  # not offered to elected officials
+    at.switch_page("pages/couverture.py").run()  # not offered to elected officials: refused in French
+    assert at.error[0].value == "Votre rôle (Élu) ne donne pas accès à cette page." and not at.dataframe
 
 
 @pytest.fixture
