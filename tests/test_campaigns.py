@@ -24,7 +24,6 @@ from maillage.campaigns import (
     as_declared,
     campaign_network,
     campaign_progress,
-    paris_day,
     close_campaign,
     decide,
     invitation,
@@ -33,6 +32,7 @@ from maillage.campaigns import (
     merge_pair,
     open_campaign,
     open_form,
+    paris_day,
     personal_url,
     reissue_link,
     reopen_answer,
@@ -42,7 +42,12 @@ from maillage.campaigns import (
     smtp_settings,
     token_hash,
 )
-from maillage.core import ConflictError, PermissionDenied, ValidationError, session_scope
+from maillage.core import (
+    ConflictError,
+    PermissionDenied,
+    ValidationError,
+    session_scope,
+)
 from models import AuditEntry, CampaignInvite, CooperationLink, Partner
 from tests.builders import add_council, add_link, add_mini_geography, add_partner
 
