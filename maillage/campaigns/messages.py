@@ -101,3 +101,16 @@ def send_messages(messages: list[Message], settings: SmtpSettings, smtp_class=sm
             server.send_message(mail)
             sent += 1
     return sent, skipped
+
+
+def app_base_url(page_url: str, page_path: str = "campagnes") -> str:
+    """The application's address from a page's address in the browser (query and page path removed)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(page_url or "")
+    if not parts.scheme or not parts.netloc:
+        return ""
+    path = parts.path.rstrip("/")
+    if path.endswith("/" + page_path):
+        path = path[: -len(page_path) - 1]
+    return f"{parts.scheme}://{parts.netloc}{path}"

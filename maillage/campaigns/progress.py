@@ -22,7 +22,7 @@ from maillage.campaigns.opening import get_campaign, is_running
 from maillage.campaigns.timing import paris_day
 from maillage.core.text import fold
 from maillage.vocabularies.store import Vocabularies
-from models import Campaign, CampaignInvite, CooperationLink, Partner
+from models import Campaign, CampaignInvite, CooperationLink, Council, Partner
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class CampaignProgress:
     closed: bool
     running: bool
     rows: list[InviteRow] = field(default_factory=list)
+    council: str = ""
 
     @property
     def sent(self) -> int:
@@ -97,8 +98,9 @@ def campaign_progress(session: Session, actor: Actor, campaign_id: int, today: d
     rows = sorted((InviteRow(i.id, i.partner_id, names.get(i.partner_id, "?"), i.email, invite_state(i), i.sent_at,
                              i.opened_at, i.submitted_at, i.reviewed_at, i.revoked_at is not None) for i in invites),
                   key=lambda r: (fold(r.partner), r.partner_id))
+    council = session.get(Council, campaign.council_id)
     return CampaignProgress(campaign.id, campaign.title, campaign.deadline, campaign.closed_at is not None,
-                            is_running(campaign, today), rows)
+                            is_running(campaign, today), rows, council.name if council else "")
 
 
 def latest_progress(session: Session, actor: Actor, council_id: int, today: dt.date | None = None) -> CampaignProgress | None:
