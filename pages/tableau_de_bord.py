@@ -4,6 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
+from maillage.campaigns import latest_progress
 from maillage.core import (
     data_version,
     database_url,
@@ -13,7 +14,6 @@ from maillage.core import (
     plural,
     session_scope,
 )
-from maillage.campaigns import latest_progress
 from maillage.restitution import council_overview
 from ui.session import current_actor, current_council_id, engine
 
