@@ -48,7 +48,8 @@ def problems_text(error: MaillageError) -> str:
 
 st.set_page_config(page_title="Votre fiche partenaire — Maillage", layout="centered")
 token = st.query_params.get(TOKEN_PARAMETER, "")
-client = st.context.ip_address or "local"
+address = st.context.ip_address
+client = address if isinstance(address, str) and address else "adresse inconnue"
 if TOKEN_LIMITER.blocked(client):
     refuse(TooManyAttempts().args[0])
 try:

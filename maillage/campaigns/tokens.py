@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import threading
 import time
@@ -87,4 +88,13 @@ class RateLimiter:
                     self._seen.pop(key, None)
 
 
-TOKEN_LIMITER = RateLimiter()
+def _limit_from_environment() -> RateLimiter:
+    """The token page's limit: MAILLAGE_TOKEN_FAILURES failed links per client in 15 minutes (10 by default)."""
+    try:
+        failures = int(os.environ.get("MAILLAGE_TOKEN_FAILURES", "10"))
+    except ValueError:
+        failures = 10
+    return RateLimiter(failures=max(1, failures))
+
+
+TOKEN_LIMITER = _limit_from_environment()
