@@ -5,22 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from maillage.accounts.access import require_write_council
-from maillage.campaigns.messages import links_csv, personal_url
-from maillage.campaigns.opening import close_campaign, open_campaign, running_campaign
-from maillage.campaigns.progress import latest_progress
-from maillage.campaigns.timing import paris_day
-from maillage.commands.common import (
-    add_as_option,
-    council_by_name,
-    engine_and_actor,
-    parse_day,
-)
-from maillage.core.db import session_scope
-from maillage.core.errors import MaillageError, NotFoundError
-from maillage.core.formatting import format_date
-from maillage.core.spreadsheet import to_csv
-from maillage.core.validators import url_problem
+from maillage.commands.common import add_as_option
 
 PARTNERS = {"tous": "tous", "non-verifies": "non_verifies"}
 
@@ -58,11 +43,22 @@ def register(subparsers) -> None:
 
 def _day(moment) -> str:
     """JJ/MM/AAAA of a moment in Paris, or empty."""
+    from maillage.campaigns.timing import paris_day
+    from maillage.core.formatting import format_date
+
     return format_date(paris_day(moment)) if moment else ""
 
 
 def run_open(args: argparse.Namespace) -> int:
     """Open the campaign and print its links."""
+    from maillage.campaigns.messages import links_csv, personal_url
+    from maillage.campaigns.opening import open_campaign
+    from maillage.commands.common import council_by_name, engine_and_actor, parse_day
+    from maillage.core.db import session_scope
+    from maillage.core.errors import MaillageError
+    from maillage.core.formatting import format_date
+    from maillage.core.validators import url_problem
+
     base_url = args.base_url.strip()
     if problem := url_problem(base_url):
         raise MaillageError(f"--base-url : « {base_url} » {problem}")
@@ -80,6 +76,14 @@ def run_open(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     """Print each partner's progress in the council's open (or latest) campaign."""
+    from maillage.accounts.access import require_write_council
+    from maillage.campaigns.progress import latest_progress
+    from maillage.commands.common import council_by_name, engine_and_actor
+    from maillage.core.db import session_scope
+    from maillage.core.errors import NotFoundError
+    from maillage.core.formatting import format_date
+    from maillage.core.spreadsheet import to_csv
+
     engine, actor = engine_and_actor(args)
     with session_scope(engine) as session:
         council = council_by_name(session, args.council)
@@ -99,6 +103,12 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_close(args: argparse.Namespace) -> int:
     """Close the council's open campaign."""
+    from maillage.campaigns.opening import close_campaign, running_campaign
+    from maillage.campaigns.timing import paris_day
+    from maillage.commands.common import council_by_name, engine_and_actor
+    from maillage.core.db import session_scope
+    from maillage.core.errors import NotFoundError
+
     engine, actor = engine_and_actor(args)
     with session_scope(engine) as session:
         council = council_by_name(session, args.council)
