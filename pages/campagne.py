@@ -168,8 +168,8 @@ if draft or submit:
     except MaillageError as error:
         st.error("Votre réponse n'a pas été enregistrée :\n" + problems_text(error))
     else:
-        st.session_state[KEY + "notice"] = ("Votre réponse est envoyée. Merci !" if submit else
-                                            "Brouillon enregistré : vous pouvez revenir plus tard avec le même lien.")
+        if not submit:
+            st.session_state[KEY + "notice"] = "Brouillon enregistré : vous pouvez revenir plus tard avec le même lien."
         st.session_state.pop(KEY + "loaded", None)
         st.rerun()
 st.caption(f"Lien valable jusqu'au {format_date_long(form.deadline)} inclus. Données traitées par la coordination "

@@ -67,7 +67,7 @@ def test_partner_answers_without_an_account(demo):
     at.run()
     at.button[1].click().run()  # Envoyer ma réponse
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert "envoyée" in at.success[0].value
+    assert "Votre réponse a été envoyée le" in at.success[0].value
     with session_scope(engine) as session:
         invite = session.exec(select(CampaignInvite).where(CampaignInvite.token_hash == token_hash(link.token))).one()
         assert invite.submitted_at is not None and "pdn@caf-gironde.fr" in invite.answer
@@ -106,7 +106,7 @@ def test_coordinator_opens_a_campaign_and_reviews_an_answer(demo):
     partner_page = token_page(token)
     partner_page.text_input(key="cp_contact_phone").set_value("05 56 00 00 00").run()
     partner_page.button[1].click().run()
-    assert "envoyée" in partner_page.success[0].value, [e.value for e in partner_page.error]
+    assert "Votre réponse a été envoyée le" in partner_page.success[0].value, [e.value for e in partner_page.error]
 
     at.run()
     assert not at.exception

@@ -112,13 +112,13 @@ def test_campaign_from_opening_to_review(page, phone, browser, campaign_server):
     sign_in(page, url, COORD_EMAIL, PASSWORD)
     open_page(page, "Campagnes")
     page.get_by_label("Titre").fill("Plénière de décembre")
-    page.get_by_text("Fiches non vérifiées depuis 12 mois").click()
+    page.get_by_test_id("stRadioGroup").get_by_text("Fiches non vérifiées depuis 12 mois").click()
     page.get_by_role("button", name="Ouvrir la campagne et créer les liens").click()
     wait_for_app(page)
     expect(page.get_by_text("Ces liens ne sont affichés qu'une fois")).to_be_visible(timeout=30000)
     expanders = page.get_by_test_id("stExpander")
-    bodies = [text for text in page.get_by_test_id("stCode").all_text_contents()]
-    assert len(bodies) == 3, bodies
+    expect(page.get_by_test_id("stCode")).to_have_count(3, timeout=30000)
+    wait_for_app(page)
     screenshot(page, "campagne-liens")
     # The coordinator copies the CAF's link (its message, with the link, is in the CAF's section).
     caf_section = expanders.filter(has_text="CAF de la Gironde")
@@ -143,37 +143,36 @@ def test_campaign_from_opening_to_review(page, phone, browser, campaign_server):
         assert chosen.count() == 1
     for other, kind, level in (("Ville de Bordeaux", "Gouvernance", "On construit ensemble"),
                                ("GIP Bordeaux Métropole Médiation", "Orientation", "On coordonne nos activités")):
-        block = phone.get_by_test_id("stVerticalBlockBorderWrapper").filter(
-            has=phone.get_by_text(f"À quel point travaillez-vous avec {other}"))
-        box = block.get_by_role("combobox").first
+        box = phone.get_by_role("combobox", name=re.compile(rf"^Nature du lien avec {re.escape(other)}"))
         box.click()
         phone.keyboard.type(kind)
         phone.get_by_role("option").filter(has_text=kind).first.click()
         phone.keyboard.press("Escape")
         wait_for_app(phone)
-        block.get_by_text(level).first.click()
+        levels = phone.get_by_role("radiogroup", name=re.compile(rf"^À quel point travaillez-vous avec {re.escape(other)}"))
+        levels.get_by_text(level).first.click()
         wait_for_app(phone)
     screenshot(phone, "campagne-partenaire-390")
     phone.get_by_role("button", name="Envoyer ma réponse").click()
     wait_for_app(phone)
     error = phone.get_by_test_id("stAlertContentError")
     assert error.count() == 0, error.all_text_contents()
-    expect(phone.get_by_text("Votre réponse est envoyée. Merci !")).to_be_visible(timeout=30000)
+    expect(phone.get_by_text("Votre réponse a été envoyée le")).to_be_visible(timeout=30000)
     screenshot(phone, "campagne-partenaire-envoyee-390")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"la page déborde horizontalement ({width} px)"
 
     # The coordinator reviews: accepts the contact, the verification and one link, rejects the other.
-    page.reload()
-    wait_for_app(page)
+    open_page(page, "Tableau de bord")
+    expect(page.get_by_text("Campagne de mise à jour")).to_be_visible()
+    screenshot(page, "campagne-tableau-de-bord")
+    open_page(page, "Campagnes")
     page.get_by_role("tab", name="Réponses à examiner").click()
     wait_for_app(page)
     before = _linked(db, "CAF de la Gironde", "GIP Bordeaux Métropole Médiation")
-    items = page.get_by_test_id("stVerticalBlockBorderWrapper")
-
     def decide(text: str, choice: str) -> None:
-        item = items.filter(has_text=text).filter(has=page.get_by_role("radiogroup")).last
-        item.get_by_text(choice, exact=True).click()
+        group = page.get_by_role("radiogroup", name=re.compile(rf"^Décision — {re.escape(text)}"))
+        group.get_by_text(choice, exact=True).click()
 
     decide("E-mail du contact", "Accepter")
     decide("Fiche confirmée par le partenaire", "Accepter")
@@ -193,7 +192,8 @@ def test_campaign_from_opening_to_review(page, phone, browser, campaign_server):
     open_page(page, "Partenaires")
     page.get_by_role("tab", name="Fiche").click()
     choose(page, "Partenaire", "CAF de la Gironde")
-    expect(page.get_by_text("promeneurs@caf-gironde.fr").first).to_be_visible(timeout=30000)
+    expect_in_grid(page, paris_day().strftime("%d/%m/%Y"))  # « Vérifiée le » : the day the partner confirmed
+    screenshot(page, "campagne-fiche-verifiee")
 
     # The journal (administrator) says where the changes came from.
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
