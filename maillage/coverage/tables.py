@@ -180,14 +180,14 @@ def presence_records(presence: CouncilPresence, display: bool = False, statuses:
     return out
 
 
-def network_presence_records(answers: list[CouncilPresence], per: str = "council",
-                             display: bool = False) -> list[dict[str, Any]]:
+def network_presence_records(answers: list[CouncilPresence], per: str = "council", display: bool = False,
+                             statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """The network question's answer: one row per council (`per="council"`: communes and inhabitants without a
-    running action, share of the council's population) or per commune (`per="commune"`)."""
+    running action, share of the council's population) or per commune (`per="commune"`, those in `statuses`)."""
     if per == "commune":
         out = []
         for presence in answers:
-            for record in presence_records(presence, display, with_council=True):
+            for record in presence_records(presence, display, statuses, with_council=True):
                 out.append({key: record[key] for key in ("Instance", "Commune", "Code INSEE", "Population",
                                                          "Présence", "Actions", "Depuis le", "Titres")})
         return out
