@@ -32,23 +32,7 @@ from maillage.commands.common import (
     council_by_name,
     parse_day,
 )
-from maillage.core.db import make_engine, session_scope
 from maillage.core.errors import MaillageError
-from maillage.coverage.data import load_snapshot
-from maillage.coverage.export import (
-    cli_xlsx,
-    presence_xlsx,
-    write_cli_csv,
-    write_presence_csv,
-)
-from maillage.coverage.gaps import all_coverage, council_coverage, coverage_access
-from maillage.coverage.presence import (
-    PresenceQuery,
-    all_presence,
-    clean_query,
-    compute_presence,
-)
-from maillage.vocabularies.store import Vocabularies
 
 
 def register(subparsers) -> None:
@@ -78,6 +62,10 @@ def register(subparsers) -> None:
 
 def run_gaps(args: argparse.Namespace) -> int:
     """Compute and write the cells."""
+    from maillage.core.db import make_engine, session_scope
+    from maillage.coverage.export import cli_xlsx, write_cli_csv
+    from maillage.coverage.gaps import all_coverage, council_coverage
+
     as_of = parse_day(args.as_of) if args.as_of else dt.date.today()
     if args.format == "xlsx" and not args.output:
         raise MaillageError("--format xlsx : précisez le fichier de sortie avec --output FICHIER")
@@ -100,8 +88,11 @@ def run_gaps(args: argparse.Namespace) -> int:
     return _write_text(args, lambda stream: write_cli_csv(stream, coverages, args.by, with_council))
 
 
-def _presence_queries(session, args) -> list[PresenceQuery]:
+def _presence_queries(session, args) -> list:
     """The queries of `gaps --presence`: one per column of `--by` (or only `--column`), with `--public`."""
+    from maillage.coverage.presence import clean_query
+    from maillage.vocabularies.store import Vocabularies
+
     vocab = Vocabularies.load(session)
     by = args.by or "type"
     kind = {"type": "action_type", "public": "public", "theme": "theme"}[by]
@@ -117,6 +108,12 @@ def _presence_queries(session, args) -> list[PresenceQuery]:
 
 def _run_presence(args: argparse.Namespace, engine, actor, as_of: dt.date) -> int:
     """`gaps --presence`: one row per commune and column, whatever the frame expects."""
+    from maillage.core.db import session_scope
+    from maillage.coverage.data import load_snapshot
+    from maillage.coverage.export import presence_xlsx, write_presence_csv
+    from maillage.coverage.gaps import coverage_access
+    from maillage.coverage.presence import all_presence, compute_presence
+
     with session_scope(engine) as session:
         queries = _presence_queries(session, args)
         if args.all:
