@@ -53,7 +53,7 @@ PAGE_ROLES = {
     "Réseau": {"admin", "coordinateur"},
     "Campagnes": {"admin", "coordinateur"},
     "Actions": {"admin", "coordinateur", "reseau"},
-    "Couverture": {"admin", "coordinateur"},
+    "Couverture": {"admin", "coordinateur", "reseau"},
     "Comparer": {"admin", "coordinateur", "reseau"},
     "Synthèse élus": {"admin", "coordinateur", "elu"},
     "Données": {"admin", "coordinateur"},
