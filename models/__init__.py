@@ -33,6 +33,7 @@ from models.councils import (
     WorkingGroup,
 )
 from models.geography import Territory
+from models.layouts import NetworkLayout
 from models.meta import AppMeta, VocabularyEntry
 from models.partners import CooperationLink, Partner, PartnerTerritory
 
@@ -56,6 +57,7 @@ __all__ = [
     "Indicator",
     "Network",
     "NetworkCouncil",
+    "NetworkLayout",
     "NetworkPartner",
     "Partner",
     "PartnerTerritory",
