@@ -245,19 +245,21 @@ VIEWS = {"ensemble": "Vue d'ensemble", "partenaire": "Un partenaire", "annees": 
 partner_names = partner_choices(source)
 linked = st.query_params.get("partenaire")
 if linked is not None and st.session_state.get("net_linked") != linked:
-    # a deep link (`?partenaire=ID`, from a partner's card): open that partner's own network once
-    st.session_state["net_linked"] = linked
+    # a deep link (`?partenaire=ID`, from a partner's card): open that partner's own network, once
     if linked.isdigit() and int(linked) in partner_names:
+        st.session_state["net_linked"] = linked
         st.session_state["net_view"] = "partenaire"
         st.session_state["net_ego"] = int(linked)
     else:
-        st.warning("Le partenaire demandé par le lien n'est pas dans ce périmètre : choisissez-le ci-dessous.")
+        st.warning("Le partenaire demandé par le lien n'est pas dans ce périmètre : choisissez l'instance ou le "
+                   "réseau où il travaille, ou choisissez-le ci-dessous.")
 mode = st.segmented_control("Vue", list(VIEWS), format_func=VIEWS.get, default="ensemble", key="net_view",
                             required=True)
 presenting = st.session_state.get("net_present", False)
 cluster_options = {k: v for k, v in CLUSTER_BY.items() if k != "council" or scope_kind != "council"}
 default_cluster = "council" if scope_kind == "network" else ("commune" if scope_kind == "territory" else "")
-cluster_by = st.session_state.get("net_cluster", default_cluster)
+cluster_key = f"net_cluster_{scope_kind}"  # each kind of scope keeps its own grouping
+cluster_by = st.session_state.get(cluster_key, default_cluster)
 if cluster_by not in cluster_options:
     cluster_by = default_cluster
 size_by = st.session_state.get("net_size", "degree")
@@ -280,7 +282,7 @@ if mode == "partenaire":
         st.stop()
     drawing_key = ("ego", ego_id, depth)
 else:
-    if "partenaire" in st.query_params:
+    if linked is not None and st.session_state.get("net_linked") == linked:  # left the partner's view
         del st.query_params["partenaire"]
         st.session_state.pop("net_linked", None)
     if not presenting:
@@ -288,7 +290,7 @@ else:
         size_by = view_cols[0].radio("Taille des points", list(SIZE_BY), format_func=lambda k: SIZE_BY[k].capitalize(),
                                      horizontal=True, key="net_size")
         cluster_by = view_cols[1].radio("Regrouper par", list(cluster_options), format_func=lambda k: cluster_options[k].capitalize(),
-                                        horizontal=True, index=list(cluster_options).index(cluster_by), key="net_cluster",
+                                        horizontal=True, index=list(cluster_options).index(cluster_by), key=cluster_key,
                                         help="Les partenaires d'un même groupe sont dessinés ensemble, dans un contour à son nom.")
     group_by, open_group = "typology", None
     if metrics.nodes > NODE_CAP and mode == "ensemble":
@@ -316,8 +318,10 @@ else:
                        highlight_group=highlight)
     drawing_key = ("annees", year_shown, view) if mode == "annees" else ("ensemble", view)
 
-with session_scope(engine()) as session:
-    positions = stable_positions(session, source, drawing_key[-1].cluster_by if mode != "partenaire" else "")
+positions = {}
+if mode != "partenaire":  # the ego view lays its partner out in the middle, afresh
+    with session_scope(engine()) as session:
+        positions = stable_positions(session, source, drawing_key[-1].cluster_by)
 positions_key = tuple(sorted(positions.items()))
 drawing = cached_drawing(url, version, actor, scope, filters, today, drawing_key, positions_key)
 html = render_drawing(drawing, height=PRESENTATION_HEIGHT if presenting else GRAPH_HEIGHT)

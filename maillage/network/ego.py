@@ -21,8 +21,11 @@ from maillage.network.positions import (
     wrap_label,
 )
 from maillage.network.view import (
+    ALL_LABELS_UP_TO,
+    IMPORTANT_LABELS,
     LABEL_FONT,
     NODE_MAX,
+    SMALL_FONT,
     Drawing,
     ViewOptions,
     _figures,
@@ -177,11 +180,24 @@ def kind_level_counts(graph: NetworkGraph, partner_id: int) -> list[dict[str, An
     return rows
 
 
-def ego_positions(graph: NetworkGraph, ids: list[int], partner_id: int) -> dict[int, tuple[float, float]]:
+def ego_plan(graph: NetworkGraph, ids: list[int], partner_id: int) -> dict[int, tuple[str, float, bool]]:
+    """Labels of an ego view: all up to 60 partners; above, the partner's and the 40 most linked ones."""
+    if len(ids) <= ALL_LABELS_UP_TO:
+        return {i: (wrap_label(graph.nodes[i].name), LABEL_FONT, True) for i in ids}
+    adjacency = graph.adjacency()
+    ranked = sorted(ids, key=lambda i: (i != partner_id, -len(adjacency[i]), graph.nodes[i].name, i))
+    important = set(ranked[:IMPORTANT_LABELS])
+    return {i: (wrap_label(graph.nodes[i].name), LABEL_FONT if i in important else SMALL_FONT, i in important)
+            for i in ids}
+
+
+def ego_positions(graph: NetworkGraph, ids: list[int], partner_id: int,
+                  plan: dict[int, tuple[str, float, bool]] | None = None) -> dict[int, tuple[float, float]]:
     """The partner in the middle, its partners on a ring by sector and name, the second circle beyond each of
     its parents; then no two labels overlapping."""
     adjacency = graph.adjacency()
-    boxes = {i: Box(NODE_MAX, *label_size(wrap_label(graph.nodes[i].name), LABEL_FONT)) for i in ids}
+    plan = plan or ego_plan(graph, ids, partner_id)
+    boxes = {i: Box(NODE_MAX, *(label_size(plan[i][0], plan[i][1]) if plan[i][2] else (0.0, 0.0))) for i in ids}
     first = [i for i in ids if i in adjacency[partner_id]]
     first.sort(key=lambda i: (graph.nodes[i].group, graph.nodes[i].name, i))
     second = [i for i in ids if i != partner_id and i not in adjacency[partner_id]]
@@ -214,9 +230,13 @@ def build_ego_drawing(graph: NetworkGraph, metrics: NetworkMetrics, partner_id: 
                       options: ViewOptions = ViewOptions()) -> Drawing:
     """The drawing of one partner's own network (every label shown, the partner in the middle)."""
     ids = ego_ids(graph, partner_id, depth)
+    notes = ["Au centre, le partenaire choisi ; autour, " + EGO_DEPTHS[depth] + "."]
+    if len(ids) > options.cap:
+        ids = ids[:options.cap]  # nearest first
+        notes.append(f"Seuls les {format_int(options.cap)} partenaires les plus proches sont dessinés.")
     sub = subgraph(graph, ids)
-    positions = ego_positions(graph, ids, partner_id)
-    plan = {i: (wrap_label(graph.nodes[i].name), LABEL_FONT, True) for i in ids}
+    plan = ego_plan(sub, ids, partner_id)
+    positions = ego_positions(sub, ids, partner_id, plan)
     nodes, edges = _partner_nodes(sub, metrics, ids, options, positions=positions, plan=plan, centre=partner_id)
     name = graph.nodes[partner_id].name
     heading = f"Réseau de « {name} » — {graph.source.title}"
@@ -224,5 +244,5 @@ def build_ego_drawing(graph: NetworkGraph, metrics: NetworkMetrics, partner_id: 
                 f"({EGO_DEPTHS[depth]}), {graph.period_label}")
     legend = _legend(sub, options, False, [], False)
     return Drawing(heading=heading, subtitle=subtitle, nodes=nodes, edges=edges, legend=legend,
-                   notes=["Au centre, le partenaire choisi ; autour, " + EGO_DEPTHS[depth] + "."],
+                   notes=notes,
                    figures=_figures(metrics))

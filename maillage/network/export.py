@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from maillage.network.positions import FONT_FILE, Box, box_rect, text_width
+from maillage.network.positions import FONT_FILE, HULL_FONT, Box, box_rect, text_width
 from maillage.network.view import Drawing, DrawNode
 
 FORMATS = {"16:9": (1600, 900), "A4": (1754, 1240)}
@@ -136,7 +136,7 @@ def build_scene(drawing: Drawing, date_text: str, source_line: str, page: str = 
         ly += 8
     # the graph, scaled into its area
     rects = [box_rect(n.x, n.y, _node_box(n)) for n in drawing.nodes]
-    rects += [(min(p[0] for p in h.points), min(p[1] for p in h.points) - 26, max(p[0] for p in h.points),
+    rects += [(min(p[0] for p in h.points), min(p[1] for p in h.points) - HULL_FONT * 2.6, max(p[0] for p in h.points),
                max(p[1] for p in h.points)) for h in drawing.hulls if h.points]
     if rects:
         left, up = min(r[0] for r in rects), min(r[1] for r in rects)
@@ -156,7 +156,9 @@ def build_scene(drawing: Drawing, date_text: str, source_line: str, page: str = 
             points = tuple(at(*p) for p in hull.points)
             top_y = min(p[1] for p in points)
             centre = (min(p[0] for p in points) + max(p[0] for p in points)) / 2
-            items.append(Text(centre, top_y - 6, hull.label, 15, INK, True, "middle", True))
+            size = max(11.0, HULL_FONT * scale)
+            for k, line in enumerate(reversed(hull.label.split("\n"))):
+                items.append(Text(centre, top_y - 4 * scale - k * size * 1.2, line, size, INK, True, "middle", True))
         where = {n.id: at(n.x, n.y) for n in drawing.nodes}
         for edge in sorted(drawing.edges, key=lambda e: e.change != "ended"):
             if edge.a in where and edge.b in where:

@@ -18,6 +18,7 @@ from pyvis.network import Network
 
 from maillage.network.data import NetworkGraph
 from maillage.network.metrics import NetworkMetrics
+from maillage.network.positions import HULL_FONT
 from maillage.network.view import (
     DRAW_THRESHOLD,
     ENDED_COLOUR,
@@ -97,7 +98,8 @@ def label_boxes(drawing: Drawing) -> list[dict]:
 
 def hull_data(drawing: Drawing) -> list[dict]:
     """Group outlines for the page's canvas: name, colour, polygon."""
-    return [{"label": h.label, "colour": h.colour, "points": [list(p) for p in h.points]} for h in drawing.hulls]
+    return [{"label": h.label, "colour": h.colour, "points": [list(p) for p in h.points], "font": HULL_FONT}
+            for h in drawing.hulls]
 
 
 def render_drawing(drawing: Drawing, height: int = GRAPH_HEIGHT) -> str:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from maillage.accounts.access import Actor, can_write_council
 from maillage.core.errors import PermissionDenied
 from maillage.network.data import NetworkSource, Scope, require_scope_read
-from maillage.network.view import CLUSTER_BY, scope_layout
+from maillage.network.view import CLUSTER_BY, STABLE_LAYOUT_MAX, scope_layout
 from models import NetworkLayout
 
 
@@ -35,6 +35,8 @@ def stored_positions(session: Session, key: str) -> dict[int, tuple[float, float
 def stable_positions(session: Session, source: NetworkSource, cluster_by: str = "") -> dict[int, tuple[float, float]]:
     """Positions of every partner of the scope: the stored ones are kept, partners new to the scope are placed in
     free room near their neighbours and stored; a first view computes and stores the whole layout."""
+    if len(source.nodes) > STABLE_LAYOUT_MAX:
+        return {}  # too many to draw one by one: each view lays out what it draws
     key = layout_key(source.scope, cluster_by)
     stored = stored_positions(session, key)
     previous = {i: p for i, p in stored.items() if i in source.nodes}

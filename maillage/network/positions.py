@@ -249,7 +249,8 @@ def _scaled_force_layout(nodes: list[Hashable], edges: list[tuple[Hashable, Hash
 
 def readable_layout(nodes: list[Hashable], edges: list[tuple[Hashable, Hashable]], boxes: Mapping[Hashable, Box],
                     previous: Mapping[Hashable, tuple[float, float]] | None = None, seed: int = SEED,
-                    groups: Mapping[Hashable, str] | None = None) -> dict[Hashable, tuple[float, float]]:
+                    groups: Mapping[Hashable, str] | None = None,
+                    names: Mapping[str, str] | None = None) -> dict[Hashable, tuple[float, float]]:
     """Positions where no two boxes overlap. Nodes already in `previous` keep their place; new ones are put
     near their placed neighbours (or their group) in free room, so adding a partner or a link moves nothing else.
     Without `previous`: a fresh layout (clusters per group when `groups` is given)."""
@@ -258,7 +259,7 @@ def readable_layout(nodes: list[Hashable], edges: list[tuple[Hashable, Hashable]
     kept = {node: tuple(previous[node]) for node in nodes if previous and node in previous}
     if not kept:
         if groups is not None:
-            return clustered_layout(nodes, edges, boxes, groups, seed)
+            return clustered_layout(nodes, edges, boxes, groups, seed, names)
         box_list = [boxes[node] for node in nodes]
         best, best_scale = None, -1.0
         # small graphs: three starts, the one that lets the labels be drawn largest wins
@@ -272,8 +273,8 @@ def readable_layout(nodes: list[Hashable], edges: list[tuple[Hashable, Hashable]
     return place_new(nodes, edges, boxes, kept, groups)
 
 
-TRIES, TRY_MAX_NODES = 3, 80
-FRAME_ASPECT = 1.33  # width / height of the drawing frame the layout should fill
+TRIES, TRY_MAX_NODES = 4, 80
+FRAME_ASPECT = 1.25  # width / height of the drawing frame the layout should fill
 COMPACT_MAX_NODES = 400  # above, the compaction rounds cost more than they bring
 COMPACT_ROUNDS = 120  # collision rounds after each squeeze (a squeeze that needs more is dropped)
 
@@ -365,12 +366,17 @@ def _free_spot(centre: tuple[float, float], box: Box, rects: list[tuple[float, f
     return centre
 
 
-CLUSTER_MARGIN = 60.0  # room around a cluster for its hull and its name
+CLUSTER_MARGIN = 26.0  # room around a cluster's boxes for its outline
+HULL_PAD = 18.0  # the outline's distance to the boxes
+HULL_FONT = 24.0  # a group's name, above its outline, in pixels at zoom 1
 
 
 def clustered_layout(nodes: list[Hashable], edges: list[tuple[Hashable, Hashable]], boxes: Mapping[Hashable, Box],
-                     groups: Mapping[Hashable, str], seed: int = SEED) -> dict[Hashable, tuple[float, float]]:
-    """Each group laid out on its own, then the groups placed by their links (force layout) and pushed apart."""
+                     groups: Mapping[Hashable, str], seed: int = SEED,
+                     names: Mapping[str, str] | None = None) -> dict[Hashable, tuple[float, float]]:
+    """Each group laid out on its own, then the groups (with their outline and the name above it) placed by their
+    links (force layout), pushed apart and squeezed together."""
+    label_height = HULL_FONT * LINE_HEIGHT * 2 + 6
     members: dict[str, list[Hashable]] = {}
     for node in nodes:
         members.setdefault(groups[node], []).append(node)
@@ -386,15 +392,18 @@ def clustered_layout(nodes: list[Hashable], edges: list[tuple[Hashable, Hashable
         left, top = rects[:, 0].min(), rects[:, 1].min()
         right, bottom = rects[:, 2].max(), rects[:, 3].max()
         centre = ((left + right) / 2, (top + bottom) / 2)
-        local[key] = {n: (p[0] - centre[0], p[1] - centre[1]) for n, p in zip(members[key], pts)}
-        frames.append(Box(radius=(bottom - top) / 2 + CLUSTER_MARGIN, width=right - left + 2 * CLUSTER_MARGIN))
+        # the name sits above the outline: the frame's centre is half a name's height above the boxes' centre
+        local[key] = {n: (p[0] - centre[0], p[1] - centre[1] + label_height / 2) for n, p in zip(members[key], pts)}
+        name_width = max(text_width(line, HULL_FONT) for line in (names or {}).get(key, str(key)).split("\n")) * 1.1 + 16
+        frames.append(Box(radius=(bottom - top + label_height) / 2 + CLUSTER_MARGIN,
+                          width=max(right - left + 2 * CLUSTER_MARGIN, name_width)))
     between: set[tuple[str, str]] = set()
     for a, b in edges:
         ga, gb = groups[a], groups[b]
         if ga != gb:
             between.add((min(ga, gb), max(ga, gb)))
     centres = _scaled_force_layout(keys, sorted(between), frames, seed)
-    centres = resolve_overlaps(centres, frames, pad=BOX_PAD * 2)
+    centres = compact(resolve_overlaps(centres, frames, pad=BOX_PAD * 2), frames)
     positions = np.array([[centres[keys.index(groups[n])][0] + local[groups[n]][n][0],
                            centres[keys.index(groups[n])][1] + local[groups[n]][n][1]] for n in nodes])
     return _rounded(nodes, positions)

@@ -17,6 +17,8 @@ from maillage.core.formatting import format_decimal, format_int, plural
 from maillage.network.data import Edge, NetworkGraph, NetworkSource, all_pairs
 from maillage.network.metrics import NetworkMetrics
 from maillage.network.positions import (
+    HULL_FONT,
+    HULL_PAD,
     Box,
     box_rect,
     convex_hull,
@@ -33,8 +35,11 @@ SIZE_BY = {"degree": "nombre de liens", "betweenness": "intermédiarité"}
 GROUP_BY = {"typology": "secteur", "commune": "commune", "council": "instance"}
 CLUSTER_BY = {"": "aucun", "council": "instance", "commune": "commune", "typology": "secteur"}
 
+STABLE_LAYOUT_MAX = NODE_CAP  # partners: up to this many, the scope's layout is kept (stored); above, each view
+# lays out only what it draws
 ALL_LABELS_UP_TO = 60  # partners: up to this many, every label is drawn
 IMPORTANT_LABELS = 40  # above: the most important labels are drawn, the others on zoom (and in the tooltip)
+IMPORTANT_LABELS_CLUSTERED = 15  # fewer when the partners are drawn in groups: the groups' names come first
 LABEL_FONT = 14.0  # pixels at zoom 1
 SMALL_FONT = 8.0  # the others' labels: under the draw threshold at the usual zoom, readable when zoomed in
 DRAW_THRESHOLD = 10  # vis-network hides a label whose on-screen size is below this many pixels
@@ -256,15 +261,16 @@ def union_degrees(source: NetworkSource) -> dict[int, int]:
     return degrees
 
 
-def label_plan(source: NetworkSource) -> dict[int, tuple[str, float, bool]]:
+def label_plan(source: NetworkSource, clustered: bool = False) -> dict[int, tuple[str, float, bool]]:
     """partner id → (wrapped label, font size, drawn at the usual zoom): every label up to 60 partners,
-    above, the 40 most linked ones (the others appear when zooming in, and in the tooltip)."""
+    above, the 40 most linked ones (15 when drawn in groups); the others appear when zooming in, and in the
+    tooltip."""
     wrapped = {i: wrap_label(n.name) for i, n in source.nodes.items()}
     if len(source.nodes) <= ALL_LABELS_UP_TO:
         return {i: (wrapped[i], LABEL_FONT, True) for i in source.nodes}
     degrees = union_degrees(source)
     ranked = sorted(source.nodes, key=lambda i: (-degrees[i], source.nodes[i].name, i))
-    important = set(ranked[:IMPORTANT_LABELS])
+    important = set(ranked[:IMPORTANT_LABELS_CLUSTERED if clustered else IMPORTANT_LABELS])
     return {i: (wrapped[i], LABEL_FONT if i in important else SMALL_FONT, i in important) for i in source.nodes}
 
 
@@ -288,10 +294,21 @@ def scope_layout(source: NetworkSource, cluster_by: str = "", previous: Mapping[
     """Positions of every partner of a scope, drawn from every link it ever had: nodes of `previous` stay put,
     new ones go in free room near their neighbours (or their group)."""
     ids = sorted(source.nodes, key=lambda i: (source.nodes[i].name, i))
-    plan = label_plan(source)
+    plan = label_plan(source, bool(cluster_by))
     boxes = layout_boxes(source, plan)
     groups = source_group_keys(source, cluster_by) if cluster_by else None
-    return readable_layout(ids, all_pairs(source), boxes, previous=previous, seed=seed, groups=groups)
+    names = None
+    if groups is not None:
+        counts: dict[str, int] = {}
+        for key in groups.values():
+            counts[key] = counts.get(key, 0) + 1
+        names = {key: hull_label(source, key, cluster_by, count) for key, count in counts.items()}
+    return readable_layout(ids, all_pairs(source), boxes, previous=previous, seed=seed, groups=groups, names=names)
+
+
+def hull_label(source: NetworkSource, key: str, cluster_by: str, members: int = 0) -> str:
+    """The name written above a group's outline (cut into short lines; the counts are in the groups table)."""
+    return wrap_label(source_group_label(source, key, cluster_by), width=24, lines=2)
 
 
 # ----------------------------------------------------------------------------------------------- nodes and edges
@@ -357,9 +374,12 @@ def _partner_nodes(graph: NetworkGraph, metrics: NetworkMetrics, ids: list[int],
     ids = sorted(ids, key=lambda i: (graph.nodes[i].name, i))
     chosen = set(ids)
     edges = [edge for pair, edge in sorted(graph.edges.items()) if pair[0] in chosen and pair[1] in chosen]
-    if positions is None or any(i not in positions for i in ids):
-        positions = scope_layout(graph.source, options.cluster_by, previous=positions, seed=options.seed)
-    plan = plan if plan is not None else label_plan(graph.source)
+    if not positions or any(i not in positions for i in ids):
+        if len(graph.source.nodes) <= STABLE_LAYOUT_MAX:
+            positions = scope_layout(graph.source, options.cluster_by, previous=positions or None, seed=options.seed)
+        else:
+            positions = _local_layout(graph, ids, options.seed)
+    plan = plan if plan is not None else label_plan(graph.source, bool(options.cluster_by))
     measure = (lambda r: r.betweenness) if options.size_by == "betweenness" else (lambda r: float(r.degree))
     top = max((measure(metrics.by_id[i]) for i in ids), default=0.0)
     largest = node_radius_max(len(graph.source.nodes))
@@ -448,7 +468,7 @@ def _grouped(graph: NetworkGraph, options: ViewOptions) -> tuple[list[DrawNode],
     return nodes, edges
 
 
-def hulls(graph: NetworkGraph, nodes: list[DrawNode], cluster_by: str, pad: float = 18.0) -> list[Hull]:
+def hulls(graph: NetworkGraph, nodes: list[DrawNode], cluster_by: str, pad: float = HULL_PAD) -> list[Hull]:
     """The outline of each group of drawn partners (convex hull of their boxes, with a margin), named."""
     if not cluster_by:
         return []
@@ -466,7 +486,7 @@ def hulls(graph: NetworkGraph, nodes: list[DrawNode], cluster_by: str, pad: floa
     for number, key in enumerate(ordered):
         members = len(corners[key]) // 4
         colour = group_colour(key) if cluster_by == "typology" else HULL_COLOURS[number % len(HULL_COLOURS)]
-        label = f"{source_group_label(graph.source, key, cluster_by)} ({plural(members, 'partenaire')})"
+        label = hull_label(graph.source, key, cluster_by, members)
         points = tuple((round(x, 1), round(y, 1)) for x, y in convex_hull(corners[key]))
         found.append(Hull(key=key, label=label, colour=colour, points=points))
     return found
@@ -521,8 +541,13 @@ def build_drawing(graph: NetworkGraph, metrics: NetworkMetrics, options: ViewOpt
                                       previous=previous)
         outlines = hulls(graph, nodes, options.cluster_by)
         if len(graph.source.nodes) > ALL_LABELS_UP_TO:
-            notes.append(f"Les noms des {format_int(IMPORTANT_LABELS)} partenaires les plus liés sont écrits ; "
-                         "zoomez ou survolez un point pour lire les autres.")
+            if options.cluster_by:
+                notes.append(f"Les noms des groupes sont écrits ; zoomez pour lire ceux des "
+                             f"{format_int(IMPORTANT_LABELS_CLUSTERED)} partenaires les plus liés, survolez un point "
+                             "pour les autres.")
+            else:
+                notes.append(f"Les noms des {format_int(IMPORTANT_LABELS)} partenaires les plus liés sont écrits ; "
+                             "zoomez ou survolez un point pour lire les autres.")
         if options.cluster_by == "council":
             notes.append("Un partenaire de plusieurs instances est dessiné avec celle où il a le plus de liens.")
     elif options.open_group is not None and options.open_group in {g[0] for g in groups}:
