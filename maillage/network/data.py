@@ -364,7 +364,7 @@ def _partner_councils(session: Session, scope: Scope, nodes: dict[int, PartnerNo
     for action in actions:
         for partner_id in action.partner_ids:
             found[partner_id].add(action.council_id)
-    if councils is not None and len(councils) <= 200:
+    if councils is not None and len(councils) <= 50:  # the seats of a big network: from links and actions only
         for council_id in sorted(councils):
             area = council_footprint(session, council_id)
             for node in nodes.values():

@@ -11,6 +11,7 @@ from maillage.core.formatting import (
     format_percent,
 )
 from maillage.core.spreadsheet import to_csv
+from maillage.core.text import fold
 from maillage.network.data import NetworkGraph
 from maillage.network.metrics import NetworkChanges, NetworkMetrics
 from maillage.vocabularies.store import Vocabularies
@@ -155,7 +156,7 @@ def cluster_matrix(graph: NetworkGraph, cluster_by: str) -> tuple[list[dict[str,
     from maillage.network.view import source_group_keys, source_group_label
 
     keys_of = source_group_keys(graph.source, cluster_by)
-    present = sorted({keys_of[i] for i in graph.nodes}, key=lambda k: (source_group_label(graph.source, k, cluster_by), k))
+    present = sorted({keys_of[i] for i in graph.nodes}, key=lambda k: (fold(source_group_label(graph.source, k, cluster_by)), k))
     labels = {k: source_group_label(graph.source, k, cluster_by) for k in present}
     members = {k: 0 for k in present}
     for i in graph.nodes:

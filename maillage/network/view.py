@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from maillage.core.formatting import format_decimal, format_int, plural
+from maillage.core.text import fold
 from maillage.network.data import Edge, NetworkGraph, NetworkSource, all_pairs
 from maillage.network.metrics import NetworkMetrics
 from maillage.network.positions import (
-    HULL_FONT,
     HULL_PAD,
     Box,
     box_rect,
@@ -482,7 +482,7 @@ def hulls(graph: NetworkGraph, nodes: list[DrawNode], cluster_by: str, pad: floa
         corners.setdefault(keys[int(node.id)], []).extend(
             [(left - pad, top - pad), (right + pad, top - pad), (right + pad, bottom + pad), (left - pad, bottom + pad)])
     found = []
-    ordered = sorted(corners, key=lambda k: (source_group_label(graph.source, k, cluster_by), k))
+    ordered = sorted(corners, key=lambda k: (fold(source_group_label(graph.source, k, cluster_by)), k))
     for number, key in enumerate(ordered):
         members = len(corners[key]) // 4
         colour = group_colour(key) if cluster_by == "typology" else HULL_COLOURS[number % len(HULL_COLOURS)]
