@@ -34,6 +34,7 @@ from models.councils import (
     WorkingGroup,
 )
 from models.geography import Territory
+from models.layouts import NetworkLayout
 from models.meta import AppMeta, VocabularyEntry
 from models.partners import CooperationLink, Partner, PartnerTerritory
 
@@ -59,6 +60,7 @@ __all__ = [
     "Indicator",
     "Network",
     "NetworkCouncil",
+    "NetworkLayout",
     "NetworkPartner",
     "Partner",
     "PartnerTerritory",
