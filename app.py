@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from maillage.campaigns import TOKEN_PARAMETER
 from maillage.core import COUNCIL_KEY, DEMO_NOTICE, session_scope
 from maillage.exchange import is_demo
 from maillage.restitution import list_councils
@@ -26,6 +27,13 @@ from ui.session import engine
 
 st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layout="wide")
 
+# A partner's personal campaign link (issue 18): its own page only, without signing in and without navigation;
+# the token in the address is the key, checked on every run by maillage.campaigns.
+if TOKEN_PARAMETER in st.query_params:
+    st.navigation([st.Page("pages/campagne.py", title="Votre fiche partenaire", icon=":material/edit_note:")],
+                  position="hidden").run()
+    st.stop()
+
 # Every screen, by section. A page is shown only to the roles listed in PAGE_ROLES (all by default).
 pages = {
     "Pilotage": [
@@ -35,6 +43,7 @@ pages = {
     "Partenariat": [
         st.Page("pages/partenaires.py", title="Partenaires", icon=":material/groups:"),
         st.Page("pages/reseau.py", title="Réseau", icon=":material/hub:"),
+        st.Page("pages/campagnes.py", title="Campagnes", icon=":material/campaign:"),
     ],
     "Analyse": [
         st.Page("pages/couverture.py", title="Couverture", icon=":material/grid_on:"),
@@ -55,8 +64,9 @@ PAGE_ROLES = {
     "Tableau de bord": {"admin", "coordinateur", "elu"},
     "Partenaires": {"admin", "coordinateur"},
     "Réseau": {"admin", "coordinateur"},
+    "Campagnes": {"admin", "coordinateur"},
     "Actions": {"admin", "coordinateur", "reseau"},
-    "Couverture": {"admin", "coordinateur"},
+    "Couverture": {"admin", "coordinateur", "reseau"},
     "Comparer": {"admin", "coordinateur", "reseau"},
     "Synthèse élus": {"admin", "coordinateur", "elu"},
     "Données": {"admin", "coordinateur"},

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from maillage.core.db import make_engine
-
 
 def register(subparsers) -> None:
     """Add `generate-scale` and `bench`."""
@@ -24,6 +22,7 @@ def register(subparsers) -> None:
 
 def run_generate(args: argparse.Namespace) -> int:
     """Generate the synthetic data (bench/scale_data.py)."""
+    from maillage.core.db import make_engine
     from maillage.exchange.scale_data import generate_scale
 
     counts = generate_scale(make_engine(), councils=args.councils, partners=args.partners, links=args.links,
