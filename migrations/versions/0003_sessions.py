@@ -1,7 +1,7 @@
 """sign-in sessions kept server-side (token hashes)
 
-Revision ID: 0002_sessions
-Revises: 0001
+Revision ID: 0003_sessions
+Revises: 0002_campaigns, 0002_network_layout (also joins those two branches into one head)
 Create Date: 2026-12-02
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0002_sessions'
-down_revision = '0001'
+revision = '0003_sessions'
+down_revision = ('0002_campaigns', '0002_network_layout')
 branch_labels = None
 depends_on = None
 
