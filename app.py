@@ -134,7 +134,8 @@ st.logo("ui/maillage-logo.png", size="large", icon_image="ui/maillage-icon.png")
 st.sidebar.text(f"{actor.email}\n{USER_ROLES.get(actor.role, actor.role)}")
 if st.sidebar.button("Se déconnecter", icon=":material/logout:"):
     sign_out("Vous êtes déconnecté.")
-    end_single_sign_on()
+    if end_single_sign_on():
+        st.stop()  # the browser is on its way to the identity provider's sign-out, then back to sign-in
     st.rerun()
 if not council_from_address(actor):
     st.stop()

@@ -134,11 +134,14 @@ def _ended_notice(reason: str | None) -> str | None:
     return None
 
 
-def end_single_sign_on() -> None:
-    """Also forget the identity provider's sign-in in this browser, so it does not reopen a session by itself."""
-    st.session_state[SSO_ENDED_KEY] = True
-    if getattr(st.user, "is_logged_in", False):
+def end_single_sign_on() -> bool:
+    """Also forget the identity provider's sign-in in this browser, so it does not reopen a session by itself;
+    whether the browser is sent to sign out there."""
+    if single_sign_on_configured() and getattr(st.user, "is_logged_in", False):
+        st.session_state[SSO_ENDED_KEY] = True
         st.logout()
+        return True
+    return False
 
 
 def signed_in_actor() -> Actor | None:

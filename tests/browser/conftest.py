@@ -45,7 +45,7 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason="Chromium absent (/usr/bin/chromium) : tests navigateur ignorés"))
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -62,16 +62,17 @@ def _add_accounts(url: str) -> None:
 
 
 @contextmanager
-def serve(database_url: str, log_dir: Path) -> Iterator[str]:
+def serve(database_url: str, log_dir: Path, *, port: int | None = None, extra_args: tuple[str, ...] = (),
+          extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run serve.py` (the app and its session-cookie route) on a free port with `database_url`; its URL once healthy; stopped afterwards."""
-    port = _free_port()
+    port = port or free_port()
     log = log_dir / "server.log"
-    environment = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
+    environment = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1", **(extra_env or {}))
     with open(log, "w") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
              "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
+             "--browser.gatherUsageStats", "false", *extra_args],
             cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
