@@ -23,7 +23,7 @@ db: $(VENV)/.run-installed
 
 run: db
 	@echo "Maillage : http://localhost:$(PORT)"
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/python -m streamlit run serve.py --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.dev-installed
 	@if [ ! -x /usr/bin/chromium ]; then \
