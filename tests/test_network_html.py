@@ -190,3 +190,12 @@ def test_csv_neutralises_formulas_and_cli_columns(hostile):
     data = spreadsheet_csv(partner_records(metrics, display=False)).decode("utf-8")
     assert data.startswith("\ufeffPartenaire;Typologie;Secteur;Commune;Liens;Intermédiarité;Communauté;Isolé")
     assert ";1,0;" in data and ";non" in data
+
+
+def test_more_groups_than_the_cap_are_folded_into_one(crowd):
+    engine, council_id = crowd
+    with session_scope(engine) as session:
+        graph, metrics = network_analysis(session, SYSTEM, Scope.council(council_id), GraphFilters(), TODAY)
+    folded = build_drawing(graph, metrics, ViewOptions(cap=2, group_by="typology"))
+    assert folded.grouped and len(folded.nodes) == 2  # never more points than the cap
+    assert {n.label for n in folded.nodes} == {"Associations et autres (4)", "3 autres secteurs (11)"}

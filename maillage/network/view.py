@@ -72,6 +72,7 @@ DECLARED_COLOUR = "#4A5560"
 DERIVED_COLOUR = "#8A96A0"
 ADDED_COLOUR = "#E66100"  # links that appeared this year (orange, distinct from every node colour)
 ENDED_COLOUR = "#D5D9DD"  # links that ended: ghosts
+OTHERS = "__autres__"  # the group of the smallest groups when there are more groups than the cap
 HULL_COLOURS = ("#332288", "#117733", "#882255", "#AA4499", "#44AA99", "#999933", "#CC6677", "#6699CC", "#DDCC77",
                 "#88CCEE")
 
@@ -427,7 +428,13 @@ def _partner_nodes(graph: NetworkGraph, metrics: NetworkMetrics, ids: list[int],
 def _grouped(graph: NetworkGraph, options: ViewOptions) -> tuple[list[DrawNode], list[DrawEdge]]:
     """One node per group (size: members), one edge per pair of groups (width: links between them)."""
     groups = list_groups(graph, options.group_by)
-    key_of = source_group_keys(graph.source, options.group_by)
+    key_of = dict(source_group_keys(graph.source, options.group_by))
+    if len(groups) > options.cap:  # e.g. thousands of communes: the largest groups, then one for the rest
+        kept, rest = groups[:options.cap - 1], groups[options.cap - 1:]
+        others = {key for key, _label, _count in rest}
+        key_of = {i: (OTHERS if k in others else k) for i, k in key_of.items()}
+        groups = kept + [(OTHERS, f"{format_int(len(rest))} autres {GROUP_BY.get(options.group_by, 'groupe')}s",
+                          sum(count for _k, _l, count in rest))]
     between: dict[tuple[str, str], int] = {}
     inside: dict[str, int] = {}
     for a, b in graph.edges:
