@@ -23,6 +23,7 @@ from models.actions import (
     CoverageRule,
     Indicator,
 )
+from models.campaigns import Campaign, CampaignInvite
 from models.councils import (
     Council,
     CouncilTerritory,
@@ -49,6 +50,8 @@ __all__ = [
     "ActionTheme",
     "AppMeta",
     "AuditEntry",
+    "Campaign",
+    "CampaignInvite",
     "CooperationLink",
     "Council",
     "CouncilTerritory",
