@@ -449,22 +449,26 @@ def _grouped(graph: NetworkGraph, options: ViewOptions) -> tuple[list[DrawNode],
     labels = {key: label for key, label, _count in groups}
     sizes = {key: _size(count, top, 30.0) + 5 for key, _l, count in groups}
     texts = {key: wrap_label(f"{label} ({format_int(count)})") for key, label, count in groups}
-    boxes = {key: Box(sizes[key], *label_size(texts[key], 16.0)) for key in keys}
-    start = layout(keys, sorted(between), seed=options.seed, spacing=200.0)
+    # many groups (communes at national scale): only the largest ones' names are written, fewer collision rounds
+    named = set(keys if len(keys) <= ALL_LABELS_UP_TO else keys[:IMPORTANT_LABELS])
+    boxes = {key: Box(sizes[key], *(label_size(texts[key], 16.0) if key in named else (0.0, 0.0))) for key in keys}
+    start = layout(keys, sorted(between), seed=options.seed, spacing=200.0 if len(keys) <= ALL_LABELS_UP_TO else 60.0)
     import numpy as np
 
-    pos = resolve_overlaps(np.array([start[k] for k in keys], dtype=float), [boxes[k] for k in keys])
+    pos = resolve_overlaps(np.array([start[k] for k in keys], dtype=float), [boxes[k] for k in keys],
+                           rounds=400 if len(keys) <= ALL_LABELS_UP_TO else 60)
     positions = {k: (round(float(p[0]), 1), round(float(p[1]), 1)) for k, p in zip(keys, pos)}
     nodes = []
     for key, label, count in groups:
         colour, shape = group_style(key) if options.group_by == "typology" else (GROUP_NODE_COLOUR, "dot")
         tooltip = "\n".join([label, plural(count, "partenaire"), f"{plural(inside.get(key, 0), 'lien')} à l'intérieur",
                              "Ouvrez ce groupe avec « Ouvrir un groupe » sous le graphe."])
-        width, height = label_size(texts[key], 16.0)
-        nodes.append(DrawNode(id=f"groupe:{key}", label=f"{label} ({format_int(count)})", tooltip=tooltip,
+        font = 16.0 if key in named else SMALL_FONT
+        width, height = label_size(texts[key], font)
+        nodes.append(DrawNode(id=f"groupe:{key}", label=texts[key], tooltip=tooltip,
                               colour=colour, size=sizes[key], x=positions[key][0], y=positions[key][1],
-                              is_group=True, shape=shape, font=16.0, label_width=round(width, 1),
-                              label_height=round(height, 1), name=label))
+                              is_group=True, shape=shape, font=font, label_shown=key in named,
+                              label_width=round(width, 1), label_height=round(height, 1), name=label))
     top_links = max(between.values(), default=1)
     edges = [
         DrawEdge(a=f"groupe:{ka}", b=f"groupe:{kb}", width=round(1 + 7 * math.sqrt(count / top_links), 1),
