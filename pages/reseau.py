@@ -226,7 +226,7 @@ with tabs[3]:
     else:
         st.success("Aucun partenaire isolé.")
 with tabs[4]:
-    st.caption("Groupes de partenaires plus liés entre eux qu'avec les autres (méthode de Louvain, graine fixe). "
+    st.caption("Groupes de partenaires plus liés entre eux qu'avec les autres (méthode de Leiden, graine fixe). "
                "Chaque partenaire isolé forme à lui seul une communauté, numérotée après celles-ci et non listée ici.")
     if metrics.communities:
         st.dataframe(community_records(metrics), hide_index=True, width="stretch")
