@@ -31,11 +31,11 @@ from maillage.accounts.access import Actor, require_write_council
 from maillage.core.db import bump_data_version
 from maillage.core.errors import ConflictError, NotFoundError, ValidationError
 from maillage.core.formatting import format_datetime, format_int
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, write_audit
 from maillage.vocabularies.store import Vocabularies
 from models import AuditEntry, Council, CoverageRule
 
-AUDIT_ENTITY = "coverage_rule"
+AUDIT_ENTITY = Entity.COVERAGE_RULE
 MAX_POPULATION_MIN = 10_000_000
 
 
@@ -172,7 +172,7 @@ def _audit(session: Session, actor: Actor, operation: str, council: Council, rul
         return {"council_id": council.id, "action_type": spec.action_type, "public": spec.public,
                 "population_min": spec.population_min}
     label = f"{council.name} — {rule_label(after or before, vocab)}"
-    write_audit(session, user_email=actor.email, operation=operation, entity=AUDIT_ENTITY, record_id=rule.id,
+    write_audit(session, user_email=actor.email, operation=Operation(operation), entity=AUDIT_ENTITY, record_id=rule.id,
                 label=label, before=data(before), after=data(after))
 
 
@@ -221,7 +221,7 @@ def add_rule(session: Session, actor: Actor, council_id: int, action_type: str, 
     session.add(rule)
     session.flush()
     _audit(session, actor, "create", council, rule, None, spec, vocab)
-    bump_data_version(session)
+    bump_data_version(session, councils={council_id})
     return spec
 
 
@@ -277,7 +277,7 @@ def update_rule(session: Session, actor: Actor, council_id: int, action_type: st
     session.add(rule)
     session.flush()
     _audit(session, actor, "update", council, rule, before, after, vocab)
-    bump_data_version(session)
+    bump_data_version(session, councils={council_id})
     return after
 
 
@@ -306,7 +306,7 @@ def remove_rule(session: Session, actor: Actor, council_id: int, action_type: st
     _audit(session, actor, "delete", council, rule, before, None, vocab)
     session.delete(rule)
     session.flush()
-    bump_data_version(session)
+    bump_data_version(session, councils={council_id})
 
 
 def reset_frame(session: Session, actor: Actor, council_id: int) -> int:
@@ -321,5 +321,5 @@ def reset_frame(session: Session, actor: Actor, council_id: int) -> int:
         session.delete(rule)
     if rules:
         session.flush()
-        bump_data_version(session)
+        bump_data_version(session, councils={council_id})
     return len(rules)

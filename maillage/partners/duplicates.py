@@ -13,12 +13,12 @@ from itertools import combinations
 from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor
-from maillage.core.db import bump_data_version
 from maillage.core.errors import NotFoundError, ValidationError
 from maillage.core.text import fold
 from maillage.core.versions import check_version, mark_updated
-from maillage.core.writes import snapshot, write_audit
+from maillage.core.writes import Entity, Operation, record_change, snapshot
 from maillage.partners.access import require_write_partner
+from maillage.partners.partnership import partner_councils
 from models import (
     ActionPartner,
     CooperationLink,
@@ -148,9 +148,10 @@ def merge_partners(session: Session, actor: Actor, keep_id: int, remove_id: int,
         if partner.archived_at is not None:
             raise ValidationError(f"« {partner.name} » est archivé : restaurez-le avant de le fusionner")
         require_write_partner(session, actor, partner, "fusionner ce partenaire")
-    check_version(session, keep, keep_version, "partner", keep.name)
-    check_version(session, remove, remove_version, "partner", remove.name)
+    check_version(session, keep, keep_version, Entity.PARTNER, keep.name)
+    check_version(session, remove, remove_version, Entity.PARTNER, remove.name)
     report = MergeReport(keep.id, keep.name, remove.name)
+    councils = partner_councils(session, keep.id) | partner_councils(session, remove.id)
     before = {"conservé": snapshot(keep), "fusionné": snapshot(remove)}
 
     links = session.exec(select(CooperationLink).where(
@@ -221,12 +222,11 @@ def merge_partners(session: Session, actor: Actor, keep_id: int, remove_id: int,
     mark_updated(keep)
     session.add(keep)
     session.flush()
-    write_audit(session, user_email=actor.email, operation="merge", entity="partner", record_id=keep.id,
-                label=f"{keep.name} ← {report.removed_name}",
-                before=before, after={"conservé": snapshot(keep), "liens_deplaces": moved_ids,
-                                      "bilan": report.lines()})
-    write_audit(session, user_email=actor.email, operation="merge", entity="partner", record_id=remove_id,
-                label=f"{report.removed_name} → {keep.name}", before=before["fusionné"],
-                after={"fusionné_dans": keep.id})
-    bump_data_version(session)
+    record_change(session, actor, Entity.PARTNER, Operation.MERGE, record_id=keep.id, touches_data=False,
+                  label=f"{keep.name} ← {report.removed_name}",
+                  before=before, after={"conservé": snapshot(keep), "liens_deplaces": moved_ids,
+                                        "bilan": report.lines()})
+    record_change(session, actor, Entity.PARTNER, Operation.MERGE, record_id=remove_id, councils=councils,
+                  label=f"{report.removed_name} → {keep.name}", before=before["fusionné"],
+                  after={"fusionné_dans": keep.id})
     return report

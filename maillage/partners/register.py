@@ -13,11 +13,15 @@ from sqlmodel import Session, desc, select
 
 from maillage.accounts.access import Actor, can_read_council, can_write_council
 from maillage.actions.status import effective_status
-from maillage.core.db import bump_data_version
 from maillage.core.errors import NotFoundError, PermissionDenied, ValidationError
 from maillage.core.text import fold
-from maillage.core.versions import check_version, mark_updated
-from maillage.core.writes import snapshot, write_audit
+from maillage.core.writes import (
+    OPERATION_LABELS,
+    Entity,
+    Operation,
+    recorded_write,
+    snapshot,
+)
 from maillage.geography.footprints import Footprint, footprint, territory_labels
 from maillage.partners.access import (
     can_see_contact,
@@ -26,7 +30,11 @@ from maillage.partners.access import (
     require_write_partner,
 )
 from maillage.partners.input import CleanPartner, PartnerInput, clean_partner
-from maillage.partners.partnership import council_footprint, partnership_ids
+from maillage.partners.partnership import (
+    council_footprint,
+    partner_councils,
+    partnership_ids,
+)
 from maillage.vocabularies.store import Vocabularies
 from models import (
     Action,
@@ -240,13 +248,13 @@ def create_partner(session: Session, actor: Actor, data: PartnerInput, today: dt
             "ce partenaire n'a ni son siège ni un territoire d'intervention sur le territoire de vos instances : "
             "indiquez un territoire d'intervention de votre instance"
         )
-    session.add(partner)
-    session.flush()
-    _write_sets(session, partner.id, clean.territory_keys, clean.network_ids)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="create", entity="partner", record_id=partner.id,
-                label=partner.name, after=_state(session, partner))
-    bump_data_version(session)
+    with recorded_write(session, actor, Entity.PARTNER, Operation.CREATE, label=partner.name,
+                        values=lambda record: _state(session, record)) as change:
+        session.add(partner)
+        session.flush()
+        _write_sets(session, partner.id, clean.territory_keys, clean.network_ids)
+        change.record = partner
+        change.councils = partner_councils(session, partner.id)
     return partner
 
 
@@ -258,63 +266,50 @@ def _get(session: Session, partner_id: int) -> Partner:
     return partner
 
 
+def _write(session: Session, actor: Actor, partner: Partner, operation: Operation, what: str,
+           expected_version: int | None):
+    """The write protocol for an existing partner: who may change it, its version, its councils' versions."""
+    return recorded_write(session, actor, Entity.PARTNER, operation, record=partner, label=partner.name,
+                          expected_version=expected_version, values=lambda record: _state(session, record),
+                          permitted=lambda: require_write_partner(session, actor, partner, what),
+                          councils=partner_councils(session, partner.id))
+
+
 def update_partner(session: Session, actor: Actor, partner_id: int, data: PartnerInput, expected_version: int | None,
                    today: dt.date | None = None) -> Partner:
     """Save a partner's form, refused if the record changed since the form was opened."""
     partner = _get(session, partner_id)
-    require_write_partner(session, actor, partner)
-    check_version(session, partner, expected_version, "partner", partner.name)
-    clean: CleanPartner = clean_partner(session, data, Vocabularies.load(session), today or dt.date.today(), partner.id)
-    before = _state(session, partner)
-    for name, value in clean.fields.items():
-        setattr(partner, name, value)
-    _write_sets(session, partner.id, clean.territory_keys, clean.network_ids)
-    session.flush()
-    after = _state(session, partner)
-    if {k: v for k, v in after.items() if k != "version"} == {k: v for k, v in before.items() if k != "version"}:
-        return partner
-    mark_updated(partner)
-    session.add(partner)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="update", entity="partner", record_id=partner.id,
-                label=partner.name, before=before, after=_state(session, partner))
-    bump_data_version(session)
+    with _write(session, actor, partner, Operation.UPDATE, "modifier ce partenaire", expected_version) as change:
+        clean: CleanPartner = clean_partner(session, data, Vocabularies.load(session), today or dt.date.today(),
+                                            partner.id)
+        for name, value in clean.fields.items():
+            setattr(partner, name, value)
+        _write_sets(session, partner.id, clean.territory_keys, clean.network_ids)
+        session.add(partner)
+        session.flush()
+        change.councils |= partner_councils(session, partner.id)
     return partner
 
 
 def archive_partner(session: Session, actor: Actor, partner_id: int, expected_version: int | None) -> Partner:
     """Archive (never delete): the partner leaves lists and graphs, its links and history stay."""
     partner = _get(session, partner_id)
-    require_write_partner(session, actor, partner, "archiver ce partenaire")
-    check_version(session, partner, expected_version, "partner", partner.name)
-    if partner.archived_at is not None:
-        raise ValidationError(f"« {partner.name} » est déjà archivé")
-    before = snapshot(partner)
-    partner.archived_at = utc_now()
-    mark_updated(partner)
-    session.add(partner)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="archive", entity="partner", record_id=partner.id,
-                label=partner.name, before=before, after=snapshot(partner))
-    bump_data_version(session)
+    with _write(session, actor, partner, Operation.ARCHIVE, "archiver ce partenaire", expected_version):
+        if partner.archived_at is not None:
+            raise ValidationError(f"« {partner.name} » est déjà archivé")
+        partner.archived_at = utc_now()
+        session.add(partner)
     return partner
 
 
 def restore_partner(session: Session, actor: Actor, partner_id: int, expected_version: int | None) -> Partner:
     """Bring an archived partner back, with its links and history."""
     partner = _get(session, partner_id)
-    require_write_partner(session, actor, partner, "restaurer ce partenaire")
-    check_version(session, partner, expected_version, "partner", partner.name)
-    if partner.archived_at is None:
-        raise ValidationError(f"« {partner.name} » n'est pas archivé")
-    before = snapshot(partner)
-    partner.archived_at = None
-    mark_updated(partner)
-    session.add(partner)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="restore", entity="partner", record_id=partner.id,
-                label=partner.name, before=before, after=snapshot(partner))
-    bump_data_version(session)
+    with _write(session, actor, partner, Operation.RESTORE, "restaurer ce partenaire", expected_version):
+        if partner.archived_at is None:
+            raise ValidationError(f"« {partner.name} » n'est pas archivé")
+        partner.archived_at = None
+        session.add(partner)
     return partner
 
 
@@ -405,8 +400,6 @@ class PartnerDetail:
         )
 
 
-OPERATION_LABELS = {"create": "création", "update": "modification", "archive": "archivage", "restore": "restauration",
-                    "merge": "fusion", "import": "import", "delete": "suppression"}
 
 
 def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.date | None = None) -> PartnerDetail:
@@ -446,7 +439,7 @@ def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.da
                   vocab.label("action_status", effective_status(a.status, a.end_date, today)), a.start_date, a.end_date)
         for a in visible), key=lambda r: (r.council, fold(r.title)))
     history = [HistoryRow(e.at, e.user_email, OPERATION_LABELS.get(e.operation, e.operation)) for e in session.exec(
-        select(AuditEntry).where(AuditEntry.entity == "partner", AuditEntry.record_id == partner.id)
+        select(AuditEntry).where(AuditEntry.entity == Entity.PARTNER, AuditEntry.record_id == partner.id)
         .order_by(desc(AuditEntry.at), desc(AuditEntry.id)).limit(10))]
     contact = can_see_contact(session, actor, partner)
     return PartnerDetail(
