@@ -13,6 +13,7 @@ from maillage.accounts.access import Actor, require_admin
 from maillage.core.writes import ENTITY_LABELS, OPERATION_LABELS  # noqa: F401  (the journal's labels)
 from models import AuditEntry
 
+
 @dataclass(frozen=True)
 class AuditRow:
     """One audit entry, decoded for display."""

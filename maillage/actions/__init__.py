@@ -6,6 +6,9 @@ from maillage.core.exports import lazy_exports
 _EXPORTS = {
     "visibility": "access",
     "visible_action": "access",
+    "PartnerActionRow": "by_partner",
+    "PartnerActions": "by_partner",
+    "partner_actions": "by_partner",
     "ActionDraft": "editing",
     "archive_action": "editing",
     "archived_actions": "editing",
@@ -46,7 +49,6 @@ _EXPORTS = {
     "role_pairs": "roles",
     "save_action_partners": "roles",
     "action_sheet": "sheet",
-    "md": "sheet",
     "sheet_filename": "sheet",
     "sheet_html": "sheet",
     "sheet_markdown": "sheet",

@@ -9,9 +9,10 @@ problems, `diff_roles` compares them with the database, and `save_action_partner
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from sqlmodel import Session, select
 

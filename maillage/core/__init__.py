@@ -43,6 +43,8 @@ _EXPORTS = {
     "to_csv": "spreadsheet",
     "compact": "text",
     "fold": "text",
+    "md": "text",
+    "strip_accents": "text",
     "email_problem": "validators",
     "personal_data_problem": "validators",
     "siret_problem": "validators",

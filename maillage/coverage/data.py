@@ -146,7 +146,7 @@ def _rows(session: Session, statement) -> list[tuple]:
         cursor.close()
 
 
-def _ids_in(column, ids) -> "TextClause":
+def _ids_in(column, ids) -> TextClause:
     """`table.column IN (1, 2, …)` for integer ids, written once as SQL text (rendering thousands of bound
     literals through SQLAlchemy for every query costs more than the query itself)."""
     listed = ",".join(str(int(i)) for i in ids) or "NULL"

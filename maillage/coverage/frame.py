@@ -4,7 +4,7 @@ A frame is a list of rules (action type, public, minimum population): the rule a
 of the council whose population is at least the minimum; smaller communes show the cell as "not expected".
 
 The default frame (`DEFAULT_FRAME`) applies to a council that has no rule of its own. It follows the
-example of DESIGN.md §3 and the FFSU Nouvelle-Aquitaine practice of the demo councils:
+example of the product design (docs/GLOSSARY.md, « référentiel de couverture ») and the FFSU Nouvelle-Aquitaine practice of the demo councils:
 
 | action type | public | communes from |
 |---|---|---|

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sqlalchemy import Table as SqlTable
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -324,7 +325,7 @@ class _Applier:
         if creates and (need_ids or sets):
             stored = {stored_key(row): row.id for row in
                       self.session.execute(select(table.c.id, *(table.c[name] for name in key_columns)))}
-            for row, row_key, record in creates:
+            for _row, row_key, record in creates:
                 ids[row_key] = new_id = stored[row_key]
                 for spec in sets:
                     set_inserts[spec].extend({spec.owner: new_id, spec.value: value} for value in record[spec.field])

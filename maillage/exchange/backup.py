@@ -10,8 +10,9 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Engine

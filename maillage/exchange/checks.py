@@ -6,9 +6,10 @@ import datetime as dt
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -32,6 +33,7 @@ from maillage.exchange.values import (
     parse_number,
     split_list,
 )
+from maillage.geography.keys import territory_key
 from maillage.vocabularies.store import Vocabularies
 from models import Action, Council, Network, Partner, Territory
 
@@ -83,7 +85,7 @@ MAX_LENGTHS = _limits()
 class ImportRefused(MaillageError):
     """The import has problems; nothing was written. `plan.problems` lists them all."""
 
-    def __init__(self, plan: "ImportPlan"):
+    def __init__(self, plan: ImportPlan):
         """Keep the plan, whose problems say why."""
         self.plan = plan
         count = len(plan.problems)
@@ -310,22 +312,6 @@ def _parse_vocab(vocab: Vocabularies, kind: str, value: str) -> str | None:
 
 
 @lru_cache(maxsize=100_000)
-def territory_key(reference: str) -> str:
-    """`33063` → `com:33063`, `243300316` → `epci:243300316`, prefixed references kept (lower-cased prefix)."""
-    text = reference.strip()
-    if re.fullmatch(r"[0-9][0-9AaBb][0-9]{3}", text):
-        return f"com:{text.upper()}"
-    if re.fullmatch(r"\d{9}", text):
-        return f"epci:{text}"
-    if ":" in text:
-        prefix, code = text.split(":", 1)
-        prefix = prefix.strip().lower()
-        if prefix == "sub":
-            return f"sub:{code.strip()}"
-        return f"{prefix}:{code.strip().upper() if prefix in ('com', 'dep') else code.strip()}"
-    return text
-
-
 def _territories(checker: _RowChecker, column: str, levels: set[str] | None = None) -> list[str]:
     """The territory keys of a `|`-separated cell; each unknown reference is a problem saying what to write."""
     cell = checker.cell(column)

@@ -1,4 +1,4 @@
-"""The exchange format of DESIGN.md §8: kinds, their columns (type, help), example rows, and the order they apply in."""
+"""The exchange format (README « Le format d'échange », docs/ARCHITECTURE.md): kinds, their columns (type, help), example rows, and the order they apply in."""
 
 from __future__ import annotations
 

@@ -43,17 +43,17 @@ class Scope:
     value: int | str
 
     @classmethod
-    def council(cls, council_id: int) -> "Scope":
+    def council(cls, council_id: int) -> Scope:
         """The graph of one council."""
         return cls("council", int(council_id))
 
     @classmethod
-    def network(cls, network_id: int) -> "Scope":
+    def network(cls, network_id: int) -> Scope:
         """The graph of one network (its councils' partnerships and member partners)."""
         return cls("network", int(network_id))
 
     @classmethod
-    def territory(cls, key: str) -> "Scope":
+    def territory(cls, key: str) -> Scope:
         """The graph of the partners present on one territory."""
         return cls("territory", key)
 

@@ -8,7 +8,7 @@ spring layout needs scipy above 500 nodes, which the project does not ship.
 from __future__ import annotations
 
 import math
-from typing import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 
 import numpy as np
 

@@ -27,7 +27,7 @@ def council_footprint(session: Session, council_id: int | list[int]) -> Footprin
 
 
 def partnership_ids(session: Session, council_id: int | list[int], area: Footprint | None = None) -> set[int]:
-    """Ids of the (non-archived) partners of a council's partnership, per DESIGN.md §3; given several
+    """Ids of the (non-archived) partners of a council's partnership, as docs/GLOSSARY.md defines it; given several
     councils, of the union of their partnerships (one pass over the partners, however many councils)."""
     council_ids = [council_id] if isinstance(council_id, int) else sorted(set(council_id))
     area = area or council_footprint(session, council_ids)

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, desc, select
 
-from maillage.accounts.access import Actor, can_read_council, can_write_council
-from maillage.actions.status import effective_status
+from maillage.accounts.access import Actor, can_write_council
 from maillage.core.errors import NotFoundError, PermissionDenied, ValidationError
 from maillage.core.text import fold
 from maillage.core.writes import (
@@ -37,8 +36,6 @@ from maillage.partners.partnership import (
 )
 from maillage.vocabularies.store import Vocabularies
 from models import (
-    Action,
-    ActionPartner,
     AuditEntry,
     CooperationLink,
     Council,
@@ -336,19 +333,6 @@ class LinkRow:
 
 
 @dataclass(frozen=True)
-class ActionRow:
-    """An action the partner takes part in."""
-
-    id: int
-    title: str
-    council: str
-    roles: str
-    status: str
-    start: dt.date
-    end: dt.date | None
-
-
-@dataclass(frozen=True)
 class HistoryRow:
     """One audit entry about the partner."""
     at: dt.datetime
@@ -385,8 +369,6 @@ class PartnerDetail:
     contact_email: str = ""
     contact_phone: str = ""
     links: list[LinkRow] = field(default_factory=list)
-    actions: list[ActionRow] = field(default_factory=list)
-    hidden_actions: int = 0
     history: list[HistoryRow] = field(default_factory=list)
 
     def as_input(self) -> PartnerInput:
@@ -403,7 +385,7 @@ class PartnerDetail:
 
 
 def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.date | None = None) -> PartnerDetail:
-    """A partner with its links, actions (those the actor may read), networks and recent history."""
+    """A partner with its links, networks and recent history (its actions: `maillage.actions.partner_actions`)."""
     today = today or dt.date.today()
     partner = _get(session, partner_id)
     vocab = Vocabularies.load(session)
@@ -428,16 +410,6 @@ def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.da
             active=(l.start_date is None or l.start_date <= today) and (l.end_date is None or l.end_date >= today),
             note=l.note, version=l.version, can_edit=can_write_council(actor, l.council_id),
         ) for l in links), key=lambda r: (not r.active, fold(r.other), r.kind))
-    roles: dict[int, list[str]] = {}
-    for action_id, role in session.exec(select(ActionPartner.action_id, ActionPartner.role)
-                                        .where(ActionPartner.partner_id == partner.id)):
-        roles.setdefault(action_id, []).append(vocab.label("role", role))
-    actions = session.exec(select(Action).where(Action.id.in_(list(roles) or [-1]), Action.archived_at.is_(None))).all()
-    visible = [a for a in actions if a.shared or can_read_council(actor, a.council_id)]
-    action_rows = sorted((
-        ActionRow(a.id, a.title, councils.get(a.council_id, ""), ", ".join(sorted(roles[a.id])),
-                  vocab.label("action_status", effective_status(a.status, a.end_date, today)), a.start_date, a.end_date)
-        for a in visible), key=lambda r: (r.council, fold(r.title)))
     history = [HistoryRow(e.at, e.user_email, OPERATION_LABELS.get(e.operation, e.operation)) for e in session.exec(
         select(AuditEntry).where(AuditEntry.entity == Entity.PARTNER, AuditEntry.record_id == partner.id)
         .order_by(desc(AuditEntry.at), desc(AuditEntry.id)).limit(10))]
@@ -455,7 +427,7 @@ def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.da
         version=partner.version, can_edit=can_write_partner(session, actor, partner), contact_visible=contact,
         contact_name=partner.contact_name if contact else "", contact_role=partner.contact_role if contact else "",
         contact_email=partner.contact_email if contact else "", contact_phone=partner.contact_phone if contact else "",
-        links=link_rows, actions=action_rows, hidden_actions=len(actions) - len(visible), history=history,
+        links=link_rows, history=history,
     )
 
 

@@ -48,12 +48,12 @@ class Vocabularies:
                 self._groups[entry.code] = entry.group_code
 
     @classmethod
-    def load(cls, session: Session) -> "Vocabularies":
+    def load(cls, session: Session) -> Vocabularies:
         """Read every vocabulary from the database."""
         return cls(list(session.exec(select(VocabularyEntry))))
 
     @classmethod
-    def defaults(cls) -> "Vocabularies":
+    def defaults(cls) -> Vocabularies:
         """The shipped defaults, without a database (tests, pure computations)."""
         entries = []
         for kind, values in VOCABULARIES.items():
