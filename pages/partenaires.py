@@ -508,8 +508,11 @@ with tab_duplicates:
             with session_scope(engine()) as session:
                 keep = partner_detail(session, actor, keep_id, today)
                 remove = partner_detail(session, actor, remove_id, today)
-            st.caption(f"Conservée : « {md(keep.name)} » ({len(keep.links)} liens, {len(keep.actions)} actions) — "
-                       f"fusionnée : « {md(remove.name)} » ({len(remove.links)} liens, {len(remove.actions)} actions).")
+                keep_actions = partner_actions(session, actor, keep_id, today)
+                remove_actions = partner_actions(session, actor, remove_id, today)
+            st.caption(f"Conservée : « {md(keep.name)} » ({len(keep.links)} liens, "
+                       f"{len(keep_actions.rows)} actions) — fusionnée : « {md(remove.name)} » "
+                       f"({len(remove.links)} liens, {len(remove_actions.rows)} actions).")
             if st.button("Fusionner…", icon=":material/merge:", key="p_merge"):
                 st.session_state[ASK_MERGE] = ((keep.id, keep.name, keep.version), (remove.id, remove.name, remove.version))
 

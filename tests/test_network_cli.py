@@ -3,6 +3,8 @@
 import csv
 import io
 
+import pytest
+
 from maillage.accounts import SYSTEM
 from maillage.commands.cli import main
 from maillage.commands.network import council_by_name
@@ -52,3 +54,36 @@ def test_errors_are_one_french_line(shared_demo_url, use_database, capsys):
     assert err.startswith("Erreur : aucune instance nommée « Inconnue »") and len(err.strip().splitlines()) == 1
     assert main(["network-summary", "--council", "CLSPD de Bordeaux", "--as", "personne@example.fr"]) == 1
     assert "aucun compte" in capsys.readouterr().err
+
+
+def test_network_and_territory_scopes_have_the_council_columns(shared_demo_url, shared_demo_engine, use_database, capsys):
+    use_database(shared_demo_url)
+    assert main(["network", "--network", "réseau ffsu nouvelle-aquitaine"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["partner", "typology", "commune", "degree", "betweenness", "community", "isolated"]
+    with session_scope(shared_demo_engine) as session:
+        from maillage.network import network_by_name
+
+        network_id = network_by_name(session, "Réseau FFSU Nouvelle-Aquitaine").id
+        _graph, metrics = network_analysis(session, SYSTEM, Scope.network(network_id), GraphFilters())
+        bordeaux = council_by_name(session, "CLSPD de Bordeaux")
+        _g, council_metrics = network_analysis(session, SYSTEM, Scope.council(bordeaux.id), GraphFilters())
+    assert len(rows) - 1 == metrics.nodes > council_metrics.nodes
+    assert main(["network", "--territory", "33063"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0][0] == "partner" and len(rows) > 5
+    assert "Ville de Bordeaux" in {row[0] for row in rows}
+    assert main(["network-summary", "--territory", "Bordeaux"]) == 0
+    assert "nodes:" in capsys.readouterr().out
+    assert main(["network", "--territory", "zzz"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : --territory") and len(err.strip().splitlines()) == 1
+    assert main(["network", "--network", "Inconnu"]) == 1
+    assert "aucun réseau nommé" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(["network", "--council", "CLSPD de Bordeaux", "--network", "Réseau FFSU Nouvelle-Aquitaine"])
+    assert exited.value.code == 2
+    assert "incompatible avec l'argument" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["network"])
+    assert "un des arguments --council --network --territory est obligatoire" in capsys.readouterr().err

@@ -19,12 +19,11 @@ from maillage.actions import (
     council_suggestions,
     draft_warnings,
     editor_rows,
-    md,
     pairs_from_rows,
     partner_choices,
     search_territories,
 )
-from maillage.core import ConflictError, MaillageError, ValidationError, session_scope
+from maillage.core import ConflictError, MaillageError, ValidationError, md, session_scope
 from maillage.vocabularies import Vocabularies
 from ui.session import engine
 

@@ -23,7 +23,6 @@ _EXPORTS = {
     "validate_draft": "editing",
     "COLUMNS": "export",
     "actions_csv": "export",
-    "neutralise": "export",
     "action_history": "history",
     "INDICATOR_FIELDS": "indicators",
     "action_indicators": "indicators",

@@ -6,15 +6,12 @@ import argparse
 import datetime as dt
 import sys
 
-from maillage.actions.export import actions_csv
-from maillage.actions.listing import ActionFilters, list_actions
 from maillage.commands.common import (
     add_as_option,
     council_by_name,
     engine_and_actor,
     parse_day,
 )
-from maillage.core.db import session_scope
 
 
 def register(subparsers) -> None:
@@ -34,6 +31,10 @@ def register(subparsers) -> None:
 
 def run_actions(args: argparse.Namespace) -> int:
     """Print the CSV of the actions the actor may see."""
+    from maillage.actions.export import actions_csv
+    from maillage.actions.listing import ActionFilters, list_actions
+    from maillage.core.db import session_scope
+
     as_of = parse_day(args.as_of) if args.as_of else dt.date.today()
     engine, actor = engine_and_actor(args)
     with session_scope(engine) as session:

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from maillage.core.db import make_engine, session_scope
-from maillage.core.errors import MaillageError
-from maillage.core.migrate import upgrade
-from maillage.exchange.checks import ImportRefused
-from maillage.exchange.setup import has_data, init_database
-from maillage.exchange.stats import database_counts
-
 
 def register(subparsers) -> None:
     """Add `init` and `stats`."""
@@ -27,6 +20,12 @@ def register(subparsers) -> None:
 
 def run_init(args: argparse.Namespace) -> int:
     """Migrate, load the geography, and the demo data with --demo."""
+    from maillage.core.db import make_engine
+    from maillage.core.errors import MaillageError
+    from maillage.core.migrate import upgrade
+    from maillage.exchange.checks import ImportRefused
+    from maillage.exchange.setup import has_data, init_database
+
     engine = make_engine()
     demo = args.demo
     if args.demo_if_empty:
@@ -45,6 +44,9 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_stats(_args: argparse.Namespace) -> int:
     """Print `name: count` lines."""
+    from maillage.core.db import make_engine, session_scope
+    from maillage.exchange.stats import database_counts
+
     engine = make_engine()
     with session_scope(engine) as session:
         for name, count in database_counts(session).items():

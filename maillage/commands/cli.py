@@ -6,8 +6,6 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from sqlalchemy.exc import DBAPIError
-
 from maillage.core.errors import MaillageError, NotFoundError, PermissionDenied
 
 # Each module registers its commands on the subparsers; add a module here to add commands.
@@ -33,11 +31,13 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # noqa: D401 - argparse API
         translated = (message.replace("the following arguments are required", "arguments obligatoires manquants")
                       .replace("invalid choice", "choix invalide").replace("choose from", "valeurs possibles :").replace("unrecognized arguments", "arguments inconnus")
+                      .replace("not allowed with argument", "incompatible avec l'argument")
+                      .replace("one of the arguments", "un des arguments").replace("is required", "est obligatoire")
                       .replace("argument", "argument").replace("expected one argument", "une valeur est attendue"))
         self.exit(EXIT_USAGE, f"Erreur : {translated}\n")
 
 
-def database_problem(error: DBAPIError) -> str:
+def database_problem(error) -> str:
     """A French sentence for a database failure: not initialised, or unreachable."""
     text = str(error.orig).lower()
     if "no such table" in text or ("relation" in text and "does not exist" in text):
@@ -75,12 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MaillageError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return EXIT_ERROR
-    except DBAPIError as error:
-        print(f"Erreur : {database_problem(error)}", file=sys.stderr)
-        return EXIT_ERROR
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - the user never sees a traceback
+        # sqlalchemy is loaded by then: every command uses the database.
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(error, DBAPIError):
+            print(f"Erreur : {database_problem(error)}", file=sys.stderr)
+            return EXIT_ERROR
         print(f"Erreur inattendue : {type(error).__name__} : {error}".splitlines()[0], file=sys.stderr)
         return EXIT_ERROR

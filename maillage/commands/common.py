@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
-from maillage.accounts.access import SYSTEM, Actor, actor_for_email
-from maillage.core.db import make_engine, session_scope
 from maillage.core.errors import MaillageError, NotFoundError
-from maillage.core.text import fold
-from models import Council
+
+if TYPE_CHECKING:  # imported when a command runs, not when the parser is built
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from maillage.accounts.access import Actor
+    from models import Council
 
 
 def add_as_option(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +24,9 @@ def add_as_option(parser: argparse.ArgumentParser) -> None:
 
 def command_actor(engine: Engine, args: argparse.Namespace) -> Actor:
     """The actor of a command: the `--as` account, or the administrator."""
+    from maillage.accounts.access import SYSTEM, actor_for_email
+    from maillage.core.db import session_scope
+
     email = getattr(args, "as_email", None)
     if not email:
         return SYSTEM
@@ -32,6 +36,8 @@ def command_actor(engine: Engine, args: argparse.Namespace) -> Actor:
 
 def engine_and_actor(args: argparse.Namespace) -> tuple[Engine, Actor]:
     """The engine of DATABASE_URL and the acting user."""
+    from maillage.core.db import make_engine
+
     engine = make_engine()
     return engine, command_actor(engine, args)
 
@@ -49,6 +55,11 @@ def parse_day(text: str, option: str = "--as-of") -> dt.date:
 
 def council_by_name(session: Session, name: str) -> Council:
     """The council named `name` (case and accents ignored); NotFoundError listing a few names otherwise."""
+    from sqlmodel import select
+
+    from maillage.core.text import fold
+    from models import Council
+
     councils = session.exec(select(Council).order_by(Council.name)).all()
     for council in councils:
         if council.name == name.strip():

@@ -24,10 +24,7 @@ from maillage.commands.common import (
     council_by_name,
     parse_day,
 )
-from maillage.core.db import make_engine, session_scope
 from maillage.core.errors import MaillageError
-from maillage.coverage.export import cli_xlsx, write_cli_csv
-from maillage.coverage.gaps import all_coverage, council_coverage
 
 
 def register(subparsers) -> None:
@@ -51,6 +48,10 @@ def register(subparsers) -> None:
 
 def run_gaps(args: argparse.Namespace) -> int:
     """Compute and write the cells."""
+    from maillage.core.db import make_engine, session_scope
+    from maillage.coverage.export import cli_xlsx, write_cli_csv
+    from maillage.coverage.gaps import all_coverage, council_coverage
+
     as_of = parse_day(args.as_of) if args.as_of else dt.date.today()
     if args.format == "xlsx" and not args.output:
         raise MaillageError("--format xlsx : précisez le fichier de sortie avec --output FICHIER")

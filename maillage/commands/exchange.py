@@ -20,18 +20,7 @@ from maillage.commands.cli import EXIT_PERMISSION
 from maillage.commands.common import add_as_option, engine_and_actor
 from maillage.core.errors import MaillageError
 from maillage.core.formatting import format_int
-from maillage.exchange import (
-    KINDS,
-    ImportRefused,
-    ReadError,
-    import_tables,
-    read_directory,
-    read_files,
-)
-from maillage.exchange.backup import make_backup, restore_backup
-from maillage.exchange.export import export_data, to_csv_files, to_xlsx
-from maillage.exchange.formats import kind_for_name
-from maillage.exchange.templates import template_csv, template_filename, template_xlsx
+from maillage.exchange.formats import KINDS, kind_for_name
 
 
 def register(subparsers) -> None:
@@ -72,6 +61,8 @@ def register(subparsers) -> None:
 
 def _read_targets(targets: list[str]):
     """The tables named on the command line: KIND FILE, FILE.xlsx, FILE named after its kind, or DIR."""
+    from maillage.exchange.reader import read_directory, read_files
+
     if len(targets) > 2:
         raise MaillageError("trop d'arguments : import TYPE FICHIER, import FICHIER.xlsx ou import DOSSIER")
     kind = None
@@ -95,6 +86,10 @@ def _read_targets(targets: list[str]):
 
 def run_import(args: argparse.Namespace) -> int:
     """Check and import; print the counts, or every problem on stderr."""
+    from maillage.exchange.checks import ImportRefused
+    from maillage.exchange.imports import import_tables
+    from maillage.exchange.reader import ReadError
+
     engine, actor = engine_and_actor(args)
     try:
         tables = _read_targets(args.targets)
@@ -125,6 +120,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write every kind as CSV files (or one workbook) into a directory."""
+    from maillage.exchange.export import export_data, to_csv_files, to_xlsx
+
     engine, actor = engine_and_actor(args)
     directory = Path(args.directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -144,6 +141,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_backup(args: argparse.Namespace) -> int:
     """Write the backup ZIP."""
+    from maillage.exchange.backup import make_backup
+
     engine, actor = engine_and_actor(args)
     content = make_backup(engine, actor)
     target = Path(args.file)
@@ -156,6 +155,10 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     """Restore a backup; every problem on stderr when it cannot be restored."""
+    from maillage.exchange.backup import restore_backup
+    from maillage.exchange.checks import ImportRefused
+    from maillage.exchange.reader import ReadError
+
     engine, actor = engine_and_actor(args)
     path = Path(args.file)
     if not path.is_file():
@@ -180,6 +183,12 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def run_templates(args: argparse.Namespace) -> int:
     """Write one CSV template per kind and the XLSX workbook template."""
+    from maillage.exchange.templates import (
+        template_csv,
+        template_filename,
+        template_xlsx,
+    )
+
     directory = Path(args.directory)
     directory.mkdir(parents=True, exist_ok=True)
     for kind in KINDS:

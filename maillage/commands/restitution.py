@@ -16,19 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 from maillage.commands.common import add_as_option, council_by_name, engine_and_actor
-from maillage.core.db import session_scope
 from maillage.core.errors import MaillageError
-from maillage.core.formatting import plural
-from maillage.restitution.comparison import (
-    compare_councils,
-    compare_network,
-    network_by_name,
-)
-from maillage.restitution.comparison_document import comparison_pdf
-from maillage.restitution.comparison_workbook import comparison_xlsx
-from maillage.restitution.summary import council_report
-from maillage.restitution.summary_html import report_html
-from maillage.restitution.summary_pdf import report_pdf
 
 
 def register(subparsers) -> None:
@@ -75,6 +63,11 @@ def _write(path: str, content: bytes) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     """Compute the summary and write it."""
+    from maillage.core.db import session_scope
+    from maillage.restitution.summary import council_report
+    from maillage.restitution.summary_html import report_html
+    from maillage.restitution.summary_pdf import report_pdf
+
     suffix = _extension(args.out, (".pdf", ".html"))
     engine, actor = engine_and_actor(args)
     with session_scope(engine) as session:
@@ -91,6 +84,16 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_compare(args: argparse.Namespace) -> int:
     """Compute the comparison and write it."""
+    from maillage.core.db import session_scope
+    from maillage.core.formatting import plural
+    from maillage.restitution.comparison import (
+        compare_councils,
+        compare_network,
+        network_by_name,
+    )
+    from maillage.restitution.comparison_document import comparison_pdf
+    from maillage.restitution.comparison_workbook import comparison_xlsx
+
     suffix = _extension(args.out, (".xlsx", ".pdf"))
     engine, actor = engine_and_actor(args)
     with session_scope(engine) as session:

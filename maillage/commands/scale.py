@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from maillage.core.db import PROJECT_ROOT, make_engine
-
 
 def register(subparsers) -> None:
     """Add `generate-scale` and `bench`."""
@@ -24,6 +22,7 @@ def register(subparsers) -> None:
 
 def run_generate(args: argparse.Namespace) -> int:
     """Generate the synthetic data (maillage/exchange/scale_data.py)."""
+    from maillage.core.db import make_engine
     from maillage.exchange.scale_data import generate_scale
 
     counts = generate_scale(make_engine(), councils=args.councils, partners=args.partners, links=args.links,
@@ -37,6 +36,8 @@ def run_bench(args: argparse.Namespace) -> int:
     """Run every benchmark (`python -m bench`, a separate program: the domain never imports bench/)."""
     import subprocess
     import sys
+
+    from maillage.core.db import PROJECT_ROOT
 
     command = [sys.executable, "-m", "bench", "--runs", str(args.runs)] + (["--no-write"] if args.no_write else [])
     return subprocess.run(command, check=False, cwd=PROJECT_ROOT).returncode

@@ -7,11 +7,8 @@ import getpass
 import os
 import sys
 
-from maillage.accounts.users import add_user, disable_user, list_users, set_password
 from maillage.commands.common import add_as_option, engine_and_actor
-from maillage.core.db import session_scope
 from maillage.core.errors import ValidationError
-from maillage.core.formatting import format_datetime
 
 
 def register(subparsers) -> None:
@@ -61,6 +58,10 @@ def _ask_password() -> str:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    """Create an account."""
+    from maillage.accounts.users import add_user
+    from maillage.core.db import session_scope
+
     engine, actor = engine_and_actor(args)
     password = None if args.sso_only else _ask_password()
     with session_scope(engine) as session:
@@ -71,6 +72,11 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    """Print one line per account."""
+    from maillage.accounts.users import list_users
+    from maillage.core.db import session_scope
+    from maillage.core.formatting import format_datetime
+
     engine, actor = engine_and_actor(args)
     with session_scope(engine) as session:
         rows = list_users(session, actor)
@@ -82,6 +88,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_disable(args: argparse.Namespace) -> int:
+    """Disable an account."""
+    from maillage.accounts.users import disable_user
+    from maillage.core.db import session_scope
+
     engine, actor = engine_and_actor(args)
     with session_scope(engine) as session:
         disable_user(session, actor, args.email)
@@ -90,6 +100,10 @@ def run_disable(args: argparse.Namespace) -> int:
 
 
 def run_password(args: argparse.Namespace) -> int:
+    """Change an account's password."""
+    from maillage.accounts.users import set_password
+    from maillage.core.db import session_scope
+
     engine, actor = engine_and_actor(args)
     password = _ask_password()
     with session_scope(engine) as session:

@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from sqlmodel import Session, desc, select
 
 from maillage.accounts.access import Actor, require_write_council
-from maillage.core.db import bump_data_version
 from maillage.core.errors import ConflictError, NotFoundError, ValidationError
 from maillage.core.formatting import format_datetime, format_int
-from maillage.core.writes import Entity, Operation, write_audit
+from maillage.core.writes import Entity, Operation, record_change
 from maillage.vocabularies.store import Vocabularies
 from models import AuditEntry, Council, CoverageRule
 
@@ -164,7 +163,7 @@ def _clean_spec(vocab: Vocabularies, action_type: str, public: str, population_m
 
 def _audit(session: Session, actor: Actor, operation: str, council: Council, rule: CoverageRule,
            before: RuleSpec | None, after: RuleSpec | None, vocab: Vocabularies) -> None:
-    """Write the audit entry of a rule change."""
+    """Journal a rule change (write protocol: the council's data version moves with it)."""
     def data(spec: RuleSpec | None):
         """The audited values of a rule."""
         if spec is None:
@@ -172,8 +171,8 @@ def _audit(session: Session, actor: Actor, operation: str, council: Council, rul
         return {"council_id": council.id, "action_type": spec.action_type, "public": spec.public,
                 "population_min": spec.population_min}
     label = f"{council.name} — {rule_label(after or before, vocab)}"
-    write_audit(session, user_email=actor.email, operation=Operation(operation), entity=AUDIT_ENTITY, record_id=rule.id,
-                label=label, before=data(before), after=data(after))
+    record_change(session, actor, AUDIT_ENTITY, Operation(operation), record_id=rule.id, councils={council.id},
+                  label=label, before=data(before), after=data(after))
 
 
 def _materialise_default(session: Session, actor: Actor, council: Council, vocab: Vocabularies) -> dict[tuple[str, str], CoverageRule]:
@@ -221,7 +220,6 @@ def add_rule(session: Session, actor: Actor, council_id: int, action_type: str, 
     session.add(rule)
     session.flush()
     _audit(session, actor, "create", council, rule, None, spec, vocab)
-    bump_data_version(session, councils={council_id})
     return spec
 
 
@@ -277,7 +275,6 @@ def update_rule(session: Session, actor: Actor, council_id: int, action_type: st
     session.add(rule)
     session.flush()
     _audit(session, actor, "update", council, rule, before, after, vocab)
-    bump_data_version(session, councils={council_id})
     return after
 
 
@@ -306,7 +303,6 @@ def remove_rule(session: Session, actor: Actor, council_id: int, action_type: st
     _audit(session, actor, "delete", council, rule, before, None, vocab)
     session.delete(rule)
     session.flush()
-    bump_data_version(session, councils={council_id})
 
 
 def reset_frame(session: Session, actor: Actor, council_id: int) -> int:
@@ -321,5 +317,4 @@ def reset_frame(session: Session, actor: Actor, council_id: int) -> int:
         session.delete(rule)
     if rules:
         session.flush()
-        bump_data_version(session, councils={council_id})
     return len(rules)

@@ -23,7 +23,6 @@ from maillage.core.writes import Entity, Operation, record_change
 from maillage.exchange.checks import CheckedRow, ImportPlan, Progress, fold
 from maillage.exchange.formats import KIND_ORDER, KINDS
 from maillage.exchange.problems import Problem
-from maillage.partners.partnership import partnership_ids
 from models import (
     Action,
     ActionFunding,
@@ -47,29 +46,6 @@ from models.common import utc_now
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 STATUS_LABELS = {CREATED: "à créer", UPDATED: "à mettre à jour", UNCHANGED: "inchangée"}
-
-# record field → the column of the exchange format it comes from (partial updates, change reports)
-FIELD_COLUMNS: dict[str, dict[str, str]] = {
-    "instances": {"name": "nom", "kind": "type", "coordination_contact": "coordination_contact",
-                  "last_plenary": "derniere_pleniere", "status": "statut", "territory_keys": "territoires"},
-    "reseaux": {"name": "nom", "kind": "type", "members": "membres"},
-    "partenaires": {"name": "nom", "typology": "typologie", "seat_commune_key": "commune_siege",
-                    "territory_keys": "territoires_intervention", "siret": "siret", "website": "site_web",
-                    "networks": "reseaux", "contact_name": "contact_nom", "contact_role": "contact_fonction",
-                    "contact_email": "contact_email", "contact_phone": "contact_telephone",
-                    "verified_on": "verifie_le", "notes": "notes", "archived_at": "archive_le"},
-    "liens": {"level": "niveau", "start_date": "debut", "end_date": "fin", "note": "notes"},
-    "actions": {"title": "titre", "action_type": "type_action", "status": "statut", "start_date": "debut",
-                "end_date": "fin", "territory_keys": "territoires", "themes": "themes", "publics": "publics",
-                "mode": "modalite", "platforms": "plateformes", "weekly_hours": "heures_semaine",
-                "budget_eur": "budget_eur", "fundings": "financements", "shared": "partage_reseau",
-                "notes": "notes", "evaluation": "evaluation", "archived_at": "archive_le"},
-    "action_partenaires": {},
-    "indicateurs": {"people_reached": "personnes_touchees", "sessions": "seances",
-                    "online_contacts": "contacts_en_ligne", "referrals": "orientations"},
-    "referentiel": {"population_min": "population_min"},
-}
-
 
 @dataclass
 class KindCounts:
@@ -148,7 +124,6 @@ class _Applier:
         self.networks: dict[str, int] = {fold(name): id_ for id_, name in session.execute(select(Network.id, Network.name))}
         self._partners: dict[tuple[str, str], int] | None = None
         self._actions: dict[tuple[str, int], int] | None = None
-        self._editable_partners: set[int] | None = None
 
     # --- lookups -------------------------------------------------------------------------
     @property
@@ -175,9 +150,9 @@ class _Applier:
         """The id of an action reference (title, council name)."""
         return self.actions[(fold(ref[0]), self.councils[fold(ref[1])])]
 
-    def refuse(self, row: CheckedRow, column: str, value: str, reason: str) -> None:
-        """A permission problem found while writing: the whole import will be rolled back."""
-        self.plan.problems.append(Problem(row.source, row.line, column, value, reason, permission=True))
+    def refuse(self, row: CheckedRow) -> None:
+        """A row the check protected would change a record: its permission problem rolls the whole import back."""
+        self.plan.problems.append(Problem(row.source, row.line, "nom", row.record.name, row.protected, permission=True))
         for line in self.plan.lines:
             if line.source == row.source and line.line == row.line:
                 line.ok = False
@@ -265,13 +240,13 @@ class _Applier:
     def upsert(self, kind: str, table: SqlTable, rows: list[CheckedRow], *,
                key: Callable[[CheckedRow], Any], stored_key: Callable[[Any], Any], key_columns: tuple[str, ...],
                fields: tuple[str, ...], create: Callable[[CheckedRow], dict], sets: Iterable[_SetSpec] = (),
-               may_write: Callable[[CheckedRow, dict | None], bool] | None = None,
                unarchive: bool = False, need_ids: bool = True) -> dict[Any, int]:
         """Create rows whose key is new, update the fields (and list cells) that differ; return key → id.
 
         `key` gives a row's natural key, `stored_key` the same key from a database row (its `key_columns`).
+        A row the check marked `protected` is refused when it would change its record.
         """
-        columns = FIELD_COLUMNS[kind]
+        columns = KINDS[kind].column_of
         result = self.session.execute(select(table))
         names = list(result.keys())
         existing = {stored_key(row): dict(zip(names, row)) for row in result}
@@ -288,19 +263,17 @@ class _Applier:
             record, row_key = row.record, key(row)
             old = existing.get(row_key)
             if old is None:
-                if may_write and not may_write(row, None):
-                    continue
                 creates.append((row, row_key, record))
                 continue
-            present = {name: record[name] for name in fields if columns.get(name) in row.columns}
-            if unarchive and "archive_le" not in row.columns:
+            present = {name: getattr(record, name) for name in fields if row.has(name)}
+            if unarchive and not row.has("archived_at"):
                 present["archived_at"] = None
             changed = {name: _as_timestamp(value) for name, value in present.items() if not _same(old[name], value)}
             changed_sets = []
             for spec in sets:
-                if columns[spec.field] not in row.columns:
+                if not row.has(spec.field):
                     continue
-                wanted, have = set(record[spec.field]), current[spec.field].get(old["id"], set())
+                wanted, have = set(getattr(record, spec.field)), current[spec.field].get(old["id"], set())
                 if wanted != have:
                     changed_sets.append(spec.field)
                     set_deletes[spec].extend((old["id"], value) for value in have - wanted)
@@ -309,7 +282,8 @@ class _Applier:
             if not changed and not changed_sets:
                 self.status(kind, row, UNCHANGED)
                 continue
-            if may_write and not may_write(row, old):
+            if row.protected:
+                self.refuse(row)
                 for spec in sets:
                     set_deletes[spec] = [pair for pair in set_deletes[spec] if pair[0] != old["id"]]
                     set_inserts[spec] = [item for item in set_inserts[spec] if item[spec.owner] != old["id"]]
@@ -328,7 +302,8 @@ class _Applier:
             for _row, row_key, record in creates:
                 ids[row_key] = new_id = stored[row_key]
                 for spec in sets:
-                    set_inserts[spec].extend({spec.owner: new_id, spec.value: value} for value in record[spec.field])
+                    set_inserts[spec].extend({spec.owner: new_id, spec.value: value}
+                                             for value in getattr(record, spec.field))
         for row, _key, _record in creates:
             self.status(kind, row, CREATED)
         self.update_many(table, updates)
@@ -348,31 +323,20 @@ class _Applier:
         table = Council.__table__
         fields = ("name", "kind", "coordination_contact", "last_plenary", "status")
         ids = self.upsert(
-            "instances", table, rows, key=lambda row: fold(row.record["name"]),
+            "instances", table, rows, key=lambda row: fold(row.record.name),
             stored_key=lambda r: fold(r.name), key_columns=("name",), fields=fields,
-            create=lambda row: {**{name: row.record[name] for name in fields}, **self.stamps()},
+            create=lambda row: {**{name: getattr(row.record, name) for name in fields}, **self.stamps()},
             sets=[_SetSpec(CouncilTerritory.__table__, "council_id", "territory_key", "territory_keys")],
         )
         self.councils.update(ids)
-
-    def _admin_only(self, what: str) -> Callable[[CheckedRow, dict | None], bool]:
-        """A write check that lets only administrators create or change a record."""
-        def allowed(row: CheckedRow, _old: dict | None) -> bool:
-            """Whether the actor may write this row (a refusal is recorded as a problem)."""
-            if self.actor.is_admin:
-                return True
-            self.refuse(row, "nom", row.record["name"], f"seul un administrateur peut {what}")
-            return False
-        return allowed
 
     def reseaux(self, rows: list[CheckedRow]) -> None:
         """Networks, and their council members."""
         table = Network.__table__
         ids = self.upsert(
-            "reseaux", table, rows, key=lambda row: fold(row.record["name"]),
+            "reseaux", table, rows, key=lambda row: fold(row.record.name),
             stored_key=lambda r: fold(r.name), key_columns=("name",), fields=("name", "kind"),
-            create=lambda row: {"name": row.record["name"], "kind": row.record["kind"], "version": 1},
-            may_write=self._admin_only("créer ou modifier un réseau"),
+            create=lambda row: {"name": row.record.name, "kind": row.record.kind, "version": 1},
         )
         self.networks.update(ids)
         current = set(self.raw_rows(NetworkCouncil.__table__, ("network_id", "council_id")))
@@ -388,11 +352,11 @@ class _Applier:
         """Add the members a network row names that it lacks (memberships are never removed by an import)."""
         new = []
         for row in rows:
-            network_id = self.networks.get(fold(row.record["name"]))
+            network_id = self.networks.get(fold(row.record.name))
             if network_id is None:
                 continue
             added = False
-            for kind, ref in row.record.get("member_refs", []):
+            for kind, ref in row.record.member_refs:
                 if kind != member_kind:
                     continue
                 pair = (network_id, resolve(ref))
@@ -401,7 +365,8 @@ class _Applier:
                     new.append(pair)
                     added = True
             if added and self.report.row_status.get((row.source, row.line)) == UNCHANGED:
-                if not self._admin_only("modifier les membres d'un réseau")(row, {}):
+                if row.protected:
+                    self.refuse(row)
                     return
                 self._restatus("reseaux", row, UPDATED, ["membres"])
         self.insert_pairs(table, ("network_id", column), new)
@@ -413,20 +378,6 @@ class _Applier:
         setattr(counts, previous, getattr(counts, previous) - 1)
         self.status(kind, row, status, changed)
 
-    def _may_edit_partner(self, row: CheckedRow, old: dict | None) -> bool:
-        """Coordinators create partners, and change only those in their councils' partnerships."""
-        if self.actor.is_admin or old is None:
-            return True
-        if self._editable_partners is None:
-            self._editable_partners = set()
-            for council_id in self.actor.council_ids:
-                self._editable_partners |= partnership_ids(self.session, council_id)
-        if old["id"] in self._editable_partners:
-            return True
-        self.refuse(row, "nom", row.record["name"],
-                    "ce partenaire ne fait pas partie du partenariat de vos instances : vous ne pouvez pas le modifier")
-        return False
-
     def partenaires(self, rows: list[CheckedRow]) -> None:
         """Partners, their territories of intervention and networks."""
         table = Partner.__table__
@@ -434,31 +385,33 @@ class _Applier:
                   "contact_phone", "verified_on", "notes", "archived_at")
         ids = self.upsert(
             "partenaires", table, rows,
-            key=lambda row: (fold(row.record["name"]), row.record["seat_commune_key"].split(":", 1)[1]),
+            key=lambda row: (fold(row.record.name), row.record.seat_commune_key.split(":", 1)[1]),
             stored_key=lambda r: (fold(r.name), r.seat_commune_key.split(":", 1)[1]),
             key_columns=("name", "seat_commune_key"), fields=fields,
-            create=lambda row: {**{name: row.record[name] for name in fields},
-                                "seat_commune_key": row.record["seat_commune_key"],
-                                "archived_at": _as_timestamp(row.record["archived_at"]), **self.stamps()},
+            create=lambda row: {**{name: getattr(row.record, name) for name in fields},
+                                "seat_commune_key": row.record.seat_commune_key,
+                                "archived_at": _as_timestamp(row.record.archived_at), **self.stamps()},
             sets=[_SetSpec(PartnerTerritory.__table__, "partner_id", "territory_key", "territory_keys")],
-            may_write=self._may_edit_partner, unarchive=True,
+            unarchive=True,
         )
         self.partners.update(ids)
         current = set(self.raw_rows(NetworkPartner.__table__, ("network_id", "partner_id")))
         new = []
         for row in rows:
-            key = (fold(row.record["name"]), row.record["seat_commune_key"].split(":", 1)[1])
+            key = (fold(row.record.name), row.record.seat_commune_key.split(":", 1)[1])
             if key not in ids:
                 continue
             added = False
-            for name in row.record["networks"]:
+            for name in row.record.networks:
                 pair = (self.networks[fold(name)], ids[key])
                 if pair not in current:
                     current.add(pair)
                     new.append(pair)
                     added = True
             if added and self.report.row_status.get((row.source, row.line)) == UNCHANGED:
-                if self._may_edit_partner(row, {"id": ids[key]}):
+                if row.protected:
+                    self.refuse(row)
+                else:
                     self._restatus("partenaires", row, UPDATED, ["reseaux"])
         self.insert_pairs(NetworkPartner.__table__, ("network_id", "partner_id"), new)
 
@@ -469,14 +422,14 @@ class _Applier:
 
         def key(row: CheckedRow) -> tuple:
             """The natural key of a row of this kind."""
-            a, b = sorted((self.partner_id(row.record["partner_a"]), self.partner_id(row.record["partner_b"])))
-            return (self.councils[fold(row.record["council"])], a, b, row.record["kind"])
+            a, b = sorted((self.partner_id(row.record.partner_a), self.partner_id(row.record.partner_b)))
+            return (self.councils[fold(row.record.council)], a, b, row.record.kind)
 
         def create(row: CheckedRow) -> dict:
             """The values of a new record of this kind."""
             council_id, a, b, kind = key(row)
             return {"council_id": council_id, "partner_a_id": a, "partner_b_id": b, "kind": kind,
-                    **{name: row.record[name] for name in fields}, **self.stamps()}
+                    **{name: getattr(row.record, name) for name in fields}, **self.stamps()}
 
         self.upsert("liens", table, rows, key=key, fields=fields, create=create, need_ids=False,
                     stored_key=lambda r: (r.council_id, r.partner_a_id, r.partner_b_id, r.kind),
@@ -490,13 +443,13 @@ class _Applier:
 
         def key(row: CheckedRow) -> tuple:
             """The natural key of a row of this kind."""
-            return (fold(row.record["title"]), self.councils[fold(row.record["council"])])
+            return (fold(row.record.title), self.councils[fold(row.record.council)])
 
         ids = self.upsert(
             "actions", table, rows, key=key, fields=fields,
             stored_key=lambda r: (fold(r.title), r.council_id), key_columns=("title", "council_id"),
-            create=lambda row: {**{name: row.record[name] for name in fields}, "council_id": key(row)[1],
-                                "archived_at": _as_timestamp(row.record["archived_at"]), **self.stamps()},
+            create=lambda row: {**{name: getattr(row.record, name) for name in fields}, "council_id": key(row)[1],
+                                "archived_at": _as_timestamp(row.record.archived_at), **self.stamps()},
             sets=[
                 _SetSpec(ActionTerritory.__table__, "action_id", "territory_key", "territory_keys"),
                 _SetSpec(ActionTheme.__table__, "action_id", "theme", "themes"),
@@ -513,7 +466,7 @@ class _Applier:
         current = set(self.raw_rows(ActionPartner.__table__, ("action_id", "partner_id", "role")))
         new = []
         for row in rows:
-            triple = (self.action_id(row.record["action"]), self.partner_id(row.record["partner"]), row.record["role"])
+            triple = (self.action_id(row.record.action), self.partner_id(row.record.partner), row.record.role)
             if triple in current:
                 self.status("action_partenaires", row, UNCHANGED)
                 continue
@@ -529,12 +482,12 @@ class _Applier:
 
         def key(row: CheckedRow) -> tuple:
             """The natural key of a row of this kind."""
-            return (self.action_id(row.record["action"]), row.record["year"])
+            return (self.action_id(row.record.action), row.record.year)
 
         self.upsert("indicateurs", table, rows, key=key, fields=fields,
                     stored_key=lambda r: (r.action_id, r.year), key_columns=("action_id", "year"), need_ids=False,
-                    create=lambda row: {"action_id": key(row)[0], "year": row.record["year"], "version": 1,
-                                        **{name: row.record[name] for name in fields}})
+                    create=lambda row: {"action_id": key(row)[0], "year": row.record.year, "version": 1,
+                                        **{name: getattr(row.record, name) for name in fields}})
 
     def referentiel(self, rows: list[CheckedRow]) -> None:
         """Coverage rules, by council, action type and public."""
@@ -542,13 +495,13 @@ class _Applier:
 
         def key(row: CheckedRow) -> tuple:
             """The natural key of a row of this kind."""
-            return (self.councils[fold(row.record["council"])], row.record["action_type"], row.record["public"])
+            return (self.councils[fold(row.record.council)], row.record.action_type, row.record.public)
 
         self.upsert("referentiel", table, rows, key=key, fields=("population_min",),
                     stored_key=lambda r: (r.council_id, r.action_type, r.public),
                     key_columns=("council_id", "action_type", "public"), need_ids=False,
                     create=lambda row: dict(zip(("council_id", "action_type", "public"), key(row)),
-                                            population_min=row.record["population_min"]))
+                                            population_min=row.record.population_min))
 
 
 def apply_plan(session: Session, plan: ImportPlan, actor: Actor = SYSTEM, *, progress: Progress | None = None,

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session, select
 
 from maillage.accounts.access import SYSTEM, Actor, can_write_council
 from maillage.core.errors import MaillageError, PermissionDenied
+from maillage.core.text import fold
 from maillage.core.validators import (
     email_problem,
     personal_data_problem,
@@ -24,6 +22,17 @@ from maillage.core.validators import (
 from maillage.exchange.formats import KIND_ORDER, KINDS
 from maillage.exchange.problems import Problem
 from maillage.exchange.reader import Row, Table
+from maillage.exchange.records import (
+    ActionRecord,
+    ActionRoleRecord,
+    CouncilRecord,
+    IndicatorRecord,
+    LinkRecord,
+    NetworkRecord,
+    PartnerRecord,
+    Record,
+    RuleRecord,
+)
 from maillage.exchange.values import (
     CellError,
     looks_like_formula,
@@ -34,6 +43,7 @@ from maillage.exchange.values import (
     split_list,
 )
 from maillage.geography.keys import territory_key
+from maillage.partners.partnership import partnership_ids
 from maillage.vocabularies.store import Vocabularies
 from models import Action, Council, Network, Partner, Territory
 
@@ -43,43 +53,6 @@ Progress = Callable[[float, str], None]
 
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-@lru_cache(maxsize=1)
-def _combining() -> dict[int, None]:
-    """Every combining mark, for str.translate (built once, on the first import)."""
-    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
-
-
-@lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """`maillage.core.text.fold` (same result), cached and with accents removed in C: imports fold every name."""
-    if not text:
-        return ""
-    if text.isascii():
-        return _NON_ALNUM.sub(" ", text.lower()).strip()
-    return _NON_ALNUM.sub(" ", unicodedata.normalize("NFKD", text).translate(_combining()).lower()).strip()
-
-
-def _limits() -> dict[str, dict[str, int]]:
-    """Column → maximum length, from the models (PostgreSQL enforces them)."""
-    def length(model, name: str) -> int:
-        """A column's maximum length."""
-        return model.__table__.c[name].type.length
-
-    return {
-        "instances": {"nom": length(Council, "name"), "coordination_contact": length(Council, "coordination_contact")},
-        "reseaux": {"nom": length(Network, "name")},
-        "partenaires": {
-            "nom": length(Partner, "name"), "site_web": length(Partner, "website"),
-            "contact_nom": length(Partner, "contact_name"), "contact_fonction": length(Partner, "contact_role"),
-            "contact_email": length(Partner, "contact_email"), "contact_telephone": length(Partner, "contact_phone"),
-        },
-        "actions": {"titre": length(Action, "title")},
-    }
-
-
-MAX_LENGTHS = _limits()
 
 
 class ImportRefused(MaillageError):
@@ -94,13 +67,22 @@ class ImportRefused(MaillageError):
 
 @dataclass(slots=True)
 class CheckedRow:
-    """A row that passed: the record to write, the columns its file has, and its place for the preview."""
+    """A row that passed: the record to write, the columns its file has, and its place for the preview.
+
+    `protected` is set by the check when the row names an existing record the actor may not change: the
+    reason the write refuses the row if it would change anything (an unchanged row is fine).
+    """
 
     kind: str
     source: str
     line: int
-    record: dict[str, Any]
+    record: Record
     columns: frozenset[str]
+    protected: str = ""
+
+    def has(self, field_name: str) -> bool:
+        """Whether the row's file has the column that fills a record field (absent columns change nothing)."""
+        return KINDS[self.kind].column_of.get(field_name) in self.columns
 
 
 @dataclass(slots=True)
@@ -141,6 +123,7 @@ class PartnerRef:
     name: str
     seat: str
     archived: bool = False
+    id: int | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -165,8 +148,12 @@ class _Index:
         self.networks = {fold(name): name for name in session.exec(select(Network.name)).all()}
         self.partners: dict[str, list[PartnerRef]] = {}
         self.resolved: dict[str, list[PartnerRef]] = {}
-        for name, seat, archived_at in session.exec(select(Partner.name, Partner.seat_commune_key, Partner.archived_at)):
-            self.add_partner(name, seat.split(":", 1)[1], archived=archived_at is not None)
+        for id_, name, seat, archived_at in session.exec(
+            select(Partner.id, Partner.name, Partner.seat_commune_key, Partner.archived_at)
+        ):
+            self.add_partner(name, seat.split(":", 1)[1], archived=archived_at is not None, id_=id_)
+        self.stored_networks = set(self.networks)
+        self._editable_partners: set[int] | None = None
         self.actions: set[tuple[str, str]] = set()
         for title, council in session.exec(
             select(Action.title, Council.name).join(Council, Council.id == Action.council_id)
@@ -184,15 +171,25 @@ class _Index:
                 self._commune_names.setdefault(fold(name), []).append(code)
         return self._commune_names
 
-    def add_partner(self, name: str, seat_code: str, archived: bool = False) -> None:
-        """Know a partner (from the database or a checked row)."""
+    def add_partner(self, name: str, seat_code: str, archived: bool = False, id_: int | None = None) -> PartnerRef:
+        """Know a partner (from the database, with its id, or a checked row)."""
         self.resolved.clear()
         refs = self.partners.setdefault(fold(name), [])
         for ref in refs:
             if ref.seat == seat_code and fold(ref.name) == fold(name):
                 ref.archived = archived
-                return
-        refs.append(PartnerRef(name, seat_code, archived))
+                return ref
+        ref = PartnerRef(name, seat_code, archived, id_)
+        refs.append(ref)
+        return ref
+
+    def editable_partners(self, actor: Actor) -> set[int]:
+        """The ids of the partners in the partnerships of the actor's councils (computed once)."""
+        if self._editable_partners is None:
+            self._editable_partners = set()
+            for council_id in actor.council_ids:
+                self._editable_partners |= partnership_ids(self.session, council_id)
+        return self._editable_partners
 
     def first_line(self, kind: str, key: Any, line: int) -> int | None:
         """The line where `key` already appeared in this import (None the first time)."""
@@ -204,65 +201,71 @@ class _Index:
 
 
 class _RowChecker:
-    """Collects the problems of one row while parsing its cells."""
+    """Collects the problems of one row while parsing its cells; cells are named by the record field they fill
+    (the format's column table gives the column, which problems name)."""
 
-    __slots__ = ("plan", "table", "row", "vocab", "index", "actor", "failed", "cells")
+    __slots__ = ("plan", "table", "row", "vocab", "index", "actor", "failed", "cells", "skip", "protected",
+                 "columns")
 
     def __init__(self, plan: ImportPlan, table: Table, row: Row, vocab: Vocabularies, index: _Index, actor: Actor):
         """Check one row of one table."""
         self.plan, self.table, self.row = plan, table, row
         self.vocab, self.index, self.actor = vocab, index, actor
         self.failed = False
+        self.skip = False  # a repeated row that is ignored (with a warning)
+        self.protected = ""  # why the write must refuse this row if it changes an existing record
         self.cells = row.cells
+        self.columns = table.format.column_of
 
-    def cell(self, column: str) -> str:
-        """A cell of the row ('' when the column is absent)."""
-        return self.cells.get(column, "")
+    def cell(self, field_name: str) -> str:
+        """The cell that fills a record field ('' when the column is absent)."""
+        return self.cells.get(self.columns[field_name], "")
 
-    def problem(self, column: str, value: str, reason: str, *, permission: bool = False) -> None:
-        """Refuse the row: record a located problem (`permission`: for lack of rights)."""
+    def problem(self, field_name: str, value: str, reason: str, *, permission: bool = False) -> None:
+        """Refuse the row: record a problem located at the field's column (`permission`: for lack of rights)."""
         self.failed = True
-        self.plan.problems.append(Problem(self.table.source, self.row.line, column, value, reason, permission))
+        self.plan.problems.append(Problem(self.table.source, self.row.line, self.columns[field_name], value, reason,
+                                          permission))
 
-    def warn(self, column: str, value: str, reason: str) -> None:
+    def warn(self, field_name: str, value: str, reason: str) -> None:
         """Flag a cell without refusing the row."""
-        self.plan.warnings.append(Problem(self.table.source, self.row.line, column, value, reason))
+        self.plan.warnings.append(Problem(self.table.source, self.row.line, self.columns[field_name], value, reason))
 
-    def required(self, column: str) -> str:
+    def required(self, field_name: str) -> str:
         """A required cell's value, or a problem when it is empty."""
-        value = self.cell(column)
+        value = self.cell(field_name)
         if not value:
-            self.problem(column, "", "valeur obligatoire manquante")
+            self.problem(field_name, "", "valeur obligatoire manquante")
         return value
 
-    def name(self, column: str) -> str:
+    def name(self, field_name: str) -> str:
         """A required name that lists may hold (networks' members, partners' networks): no `|` in it."""
-        value = self.required(column)
+        value = self.required(field_name)
         if "|" in value:
-            self.problem(column, value, "ne doit pas contenir le caractère | (il sépare les éléments des listes)")
+            self.problem(field_name, value, "ne doit pas contenir le caractère | (il sépare les éléments des listes)")
         return value
 
-    def parsed(self, column: str, parser: Callable[[str], Any], default: Any = None) -> Any:
+    def parsed(self, field_name: str, parser: Callable[[str], Any], default: Any = None) -> Any:
         """A cell through a parser; its CellError becomes a problem."""
-        value = self.cell(column)
+        value = self.cell(field_name)
         try:
             return parser(value)
         except CellError as error:
-            self.problem(column, value, str(error))
+            self.problem(field_name, value, str(error))
             return default
 
-    def text(self, column: str, *, private_check: bool = False) -> str:
+    def text(self, field_name: str, *, private_check: bool = False) -> str:
         """A free-text cell, flagged when formula-like, refused when it holds personal contact details."""
-        value = self.cell(column)
+        value = self.cell(field_name)
         if looks_like_formula(value):
-            self.warn(column, value, "ressemble à une formule de tableur : enregistré comme simple texte")
+            self.warn(field_name, value, "ressemble à une formule de tableur : enregistré comme simple texte")
         if private_check and value:
             reason = personal_data_problem(value)
             if reason:
-                self.problem(column, value, reason)
+                self.problem(field_name, value, reason)
         return value
 
-    def vocab_code(self, kind: str, column: str, value: str, what: str) -> str | None:
+    def vocab_code(self, kind: str, field_name: str, value: str, what: str) -> str | None:
         """The code of `value` in vocabulary `kind` (code or French label, any case), or a problem."""
         if not value:
             return None
@@ -271,19 +274,19 @@ class _RowChecker:
             codes = self.vocab.codes(kind)
             known = ", ".join(codes[:14]) + ("…" if len(codes) > 14 else "")
             known_word = "connu" if what.startswith("un ") else "connue"
-            self.problem(column, value, f"n'est pas {what} {known_word} (valeurs possibles : {known})")
+            self.problem(field_name, value, f"n'est pas {what} {known_word} (valeurs possibles : {known})")
         return code
 
-    def vocab_list(self, kind: str, column: str, what: str) -> list[str]:
+    def vocab_list(self, kind: str, field_name: str, what: str) -> list[str]:
         """The codes of a `|`-separated vocabulary cell."""
-        cell = self.cell(column)
+        cell = self.cell(field_name)
         cache_key = ("vocab", kind, cell)
         known = self.index.cells.get(cache_key)
         if known is not None:
             return list(known)
         codes, valid = [], True
         for value in split_list(cell):
-            code = self.vocab_code(kind, column, value, what)
+            code = self.vocab_code(kind, field_name, value, what)
             valid = valid and code is not None
             if code is not None and code not in codes:
                 codes.append(code)
@@ -291,11 +294,11 @@ class _RowChecker:
             self.index.cells[cache_key] = tuple(codes)
         return codes
 
-    def duplicate(self, column: str, value: str, key: Any, what: str) -> None:
+    def duplicate(self, field_name: str, value: str, key: Any, what: str) -> None:
         """A problem when `key` was already seen in this import."""
         first = self.index.first_line(self.table.kind, key, self.row.line)
         if first is not None:
-            self.problem(column, value, f"{what} apparaît deux fois dans l'import (déjà ligne {first})")
+            self.problem(field_name, value, f"{what} apparaît deux fois dans l'import (déjà ligne {first})")
 
 
 _vocab_cache: dict[tuple[int, str, str], str | None] = {}
@@ -311,17 +314,16 @@ def _parse_vocab(vocab: Vocabularies, kind: str, value: str) -> str | None:
     return _vocab_cache[key]
 
 
-@lru_cache(maxsize=100_000)
-def _territories(checker: _RowChecker, column: str, levels: set[str] | None = None) -> list[str]:
+def _territories(checker: _RowChecker, field_name: str, levels: set[str] | None = None) -> list[str]:
     """The territory keys of a `|`-separated cell; each unknown reference is a problem saying what to write."""
-    cell = checker.cell(column)
+    cell = checker.cell(field_name)
     cache_key = ("territories", cell, levels is not None)
     known = checker.index.cells.get(cache_key)
     if known is not None:  # the same cell, already found valid (files repeat them a lot)
         return list(known)
     failed = checker.failed
     checker.failed = False
-    keys = _territory_keys(checker, column, cell, levels)
+    keys = _territory_keys(checker, field_name, cell, levels)
     if not checker.failed:
         checker.index.cells[cache_key] = tuple(keys)
     checker.failed = checker.failed or failed
@@ -331,7 +333,7 @@ def _territories(checker: _RowChecker, column: str, levels: set[str] | None = No
 _FOUR_DIGITS = re.compile(r"\d{4}")
 
 
-def _territory_keys(checker: _RowChecker, column: str, cell: str, levels: set[str] | None) -> list[str]:
+def _territory_keys(checker: _RowChecker, field_name: str, cell: str, levels: set[str] | None) -> list[str]:
     """Parse one territory cell (no cache)."""
     index = checker.index
     keys: list[str] = []
@@ -346,17 +348,17 @@ def _territory_keys(checker: _RowChecker, column: str, cell: str, levels: set[st
             elif len(matches) == 1:
                 keys.append(matches[0])
             else:
-                checker.problem(column, reference, "désigne plusieurs sous-territoires : écrivez sub:CODE_COMMUNE:nom"
+                checker.problem(field_name, reference, "désigne plusieurs sous-territoires : écrivez sub:CODE_COMMUNE:nom"
                                 if matches else "n'est pas un sous-territoire connu")
             continue
         level = key.split(":", 1)[0] if ":" in key else ""
         if key in index.territories:
             if levels is not None and level not in levels:
-                checker.problem(column, reference, "n'est pas une commune (code INSEE à 5 caractères attendu)")
+                checker.problem(field_name, reference, "n'est pas une commune (code INSEE à 5 caractères attendu)")
             elif key not in keys:
                 keys.append(key)
             continue
-        checker.problem(column, reference, _unknown_territory(index, reference, level))
+        checker.problem(field_name, reference, _unknown_territory(index, reference, level))
     return keys
 
 
@@ -379,18 +381,18 @@ def _unknown_territory(index: _Index, reference: str, level: str) -> str:
             "com:, epci:, ept:, dep:, reg:, sub:)")
 
 
-def _council(checker: _RowChecker, column: str = "instance") -> str | None:
-    """The council named in `column`, which the actor must be allowed to write."""
-    value = checker.required(column)
+def _council(checker: _RowChecker, field_name: str = "council") -> str | None:
+    """The council named in `field_name`, which the actor must be allowed to write."""
+    value = checker.required(field_name)
     if not value:
         return None
     known = checker.index.councils.get(fold(value))
     if known is None:
-        checker.problem(column, value, "n'est pas une instance connue (importez d'abord les instances)")
+        checker.problem(field_name, value, "n'est pas une instance connue (importez d'abord les instances)")
         return None
     name, council_id = known
     if not can_write_council(checker.actor, council_id):
-        checker.problem(column, value, "vous n'êtes pas coordinateur de cette instance : ligne refusée", permission=True)
+        checker.problem(field_name, value, "vous n'êtes pas coordinateur de cette instance : ligne refusée", permission=True)
         return None
     return name
 
@@ -419,18 +421,18 @@ def _resolve_partner(index: _Index, value: str) -> tuple[list[PartnerRef], bool]
     return candidates, False
 
 
-def _partner(checker: _RowChecker, column: str) -> PartnerRef | None:
+def _partner(checker: _RowChecker, field_name: str) -> PartnerRef | None:
     """The partner a cell names, or a problem (unknown, or ambiguous without its commune)."""
-    value = checker.required(column)
+    value = checker.required(field_name)
     if not value:
         return None
     candidates, _ = resolve_partner(checker.index, value)
     if not candidates:
-        checker.problem(column, value, "n'est pas un partenaire connu (importez-le d'abord dans les partenaires)")
+        checker.problem(field_name, value, "n'est pas un partenaire connu (importez-le d'abord dans les partenaires)")
         return None
     if len(candidates) > 1:
         example = sorted(candidates, key=lambda ref: ref.seat)[0]
-        checker.problem(column, value, "désigne plusieurs partenaires : précisez la commune, par exemple "
+        checker.problem(field_name, value, "désigne plusieurs partenaires : précisez la commune, par exemple "
                         f"« {example.name} ({example.seat}) »")
         return None
     return candidates[0]
@@ -451,220 +453,227 @@ def _action(checker: _RowChecker, council: str | None) -> tuple[str, str] | None
 def _dates(checker: _RowChecker, start: dt.date | None, end: dt.date | None) -> None:
     """A problem when the end is before the start."""
     if start and end and end < start:
-        checker.problem("fin", checker.cell("fin"), "est avant la date de début")
+        checker.problem("end_date", checker.cell("end_date"), "est avant la date de début")
 
 
-def _check_instances(checker: _RowChecker) -> tuple[dict, str]:
+def _check_instances(checker: _RowChecker) -> tuple[CouncilRecord, str]:
     """A council row: name, kind, territories, contact, last plenary, status; creation by administrators."""
     index = checker.index
-    name = checker.text("nom")
-    checker.name("nom")
-    kind = checker.vocab_code("council_kind", "type", checker.required("type"), "un type d'instance")
-    checker.required("territoires")
-    territories = _territories(checker, "territoires")
-    status_value = checker.cell("statut") or "active"
-    status = checker.vocab_code("council_status", "statut", status_value, "un statut d'instance")
+    name = checker.text("name")
+    checker.name("name")
+    kind = checker.vocab_code("council_kind", "kind", checker.required("kind"), "un type d'instance")
+    checker.required("territory_keys")
+    territories = _territories(checker, "territory_keys")
+    status_value = checker.cell("status") or "active"
+    status = checker.vocab_code("council_status", "status", status_value, "un statut d'instance")
     if name:
-        checker.duplicate("nom", name, fold(name), "cette instance")
+        checker.duplicate("name", name, fold(name), "cette instance")
         known = index.councils.get(fold(name))
         if known is None:
             if not checker.actor.is_admin:
-                checker.problem("nom", name, "seul un administrateur peut créer une instance", permission=True)
+                checker.problem("name", name, "seul un administrateur peut créer une instance", permission=True)
             index.councils[fold(name)] = (name, None)
         elif not can_write_council(checker.actor, known[1]):
-            checker.problem("nom", name, "vous n'êtes pas coordinateur de cette instance : ligne refusée", permission=True)
-    record = dict(
+            checker.problem("name", name, "vous n'êtes pas coordinateur de cette instance : ligne refusée", permission=True)
+    record = CouncilRecord(
         name=name, kind=kind, territory_keys=territories,
         coordination_contact=checker.text("coordination_contact", private_check=True),
-        last_plenary=checker.parsed("derniere_pleniere", parse_date), status=status,
+        last_plenary=checker.parsed("last_plenary", parse_date), status=status,
     )
     return record, name
 
 
-def _check_reseaux(checker: _RowChecker) -> tuple[dict, str]:
-    """A network row: name, kind, members (resolved once every table is checked)."""
-    name = checker.text("nom")
-    checker.name("nom")
-    kind = checker.vocab_code("network_kind", "type", checker.required("type"), "un type de réseau")
+def _check_reseaux(checker: _RowChecker) -> tuple[NetworkRecord, str]:
+    """A network row: name, kind, members (resolved once every table is checked); administrators only."""
+    name = checker.text("name")
+    checker.name("name")
+    kind = checker.vocab_code("network_kind", "kind", checker.required("kind"), "un type de réseau")
     if name:
-        checker.duplicate("nom", name, fold(name), "ce réseau")
-        if fold(name) not in checker.index.networks and not checker.actor.is_admin:
-            checker.problem("nom", name, "seul un administrateur peut créer ou modifier un réseau", permission=True)
+        checker.duplicate("name", name, fold(name), "ce réseau")
+        if not checker.actor.is_admin:
+            if fold(name) not in checker.index.networks:
+                checker.problem("name", name, "seul un administrateur peut créer ou modifier un réseau", permission=True)
+            else:
+                checker.protected = "seul un administrateur peut créer ou modifier un réseau"
         checker.index.networks.setdefault(fold(name), name)
-    return dict(name=name, kind=kind, members=split_list(checker.cell("membres"))), name
+    return NetworkRecord(name=name, kind=kind, members=split_list(checker.cell("members"))), name
 
 
-def _check_partenaires(checker: _RowChecker) -> tuple[dict, str]:
+def _check_partenaires(checker: _RowChecker) -> tuple[PartnerRecord, str]:
     """A partner row: name, typology, seat commune, territories, SIRET, web, networks, contact, dates."""
     index = checker.index
-    name = checker.text("nom")
-    checker.name("nom")
-    typology = checker.vocab_code("typology", "typologie", checker.required("typologie"), "une typologie")
-    seat = checker.required("commune_siege")
-    seat_keys = _territories(checker, "commune_siege", levels={"com"}) if seat else []
+    name = checker.text("name")
+    checker.name("name")
+    typology = checker.vocab_code("typology", "typology", checker.required("typology"), "une typologie")
+    seat = checker.required("seat_commune_key")
+    seat_keys = _territories(checker, "seat_commune_key", levels={"com"}) if seat else []
     if len(split_list(seat)) > 1:
-        checker.problem("commune_siege", seat, "doit désigner une seule commune")
+        checker.problem("seat_commune_key", seat, "doit désigner une seule commune")
     siret_cell = checker.cell("siret")
     siret = re.sub(r"[\s.]", "", siret_cell)
     if siret and (reason := siret_problem(siret)):
         if re.fullmatch(r"\d+([.,]\d+)?[eE]\+?\d+", siret_cell.replace(" ", "")):
             reason = "a été converti par le tableur en notation scientifique : formatez la colonne en texte"
         checker.problem("siret", siret_cell, reason)
-    website = checker.cell("site_web")
+    website = checker.cell("website")
     if website and (reason := url_problem(website)):
-        checker.problem("site_web", website, reason)
+        checker.problem("website", website, reason)
     email = checker.cell("contact_email")
     if email and (reason := email_problem(email)):
         checker.problem("contact_email", email, reason)
-    networks = split_list(checker.cell("reseaux"))
+    networks = split_list(checker.cell("networks"))
     for network in networks:
         if fold(network) not in index.networks:
-            checker.problem("reseaux", network, "n'est pas un réseau connu (importez d'abord les réseaux)")
+            checker.problem("networks", network, "n'est pas un réseau connu (importez d'abord les réseaux)")
     seat_code = seat_keys[0].split(":", 1)[1] if seat_keys else ""
-    archived = checker.parsed("archive_le", parse_date)
+    archived = checker.parsed("archived_at", parse_date)
     if name and seat_code:
-        checker.duplicate("nom", name, (fold(name), seat_code), "ce partenaire (même nom, même commune)")
-        index.add_partner(name, seat_code, archived=archived is not None)
-    record = dict(
+        checker.duplicate("name", name, (fold(name), seat_code), "ce partenaire (même nom, même commune)")
+        ref = index.add_partner(name, seat_code, archived=archived is not None)
+        if (ref.id is not None and not checker.actor.is_admin
+                and ref.id not in index.editable_partners(checker.actor)):
+            checker.protected = ("ce partenaire ne fait pas partie du partenariat de vos instances : "
+                                 "vous ne pouvez pas le modifier")
+    record = PartnerRecord(
         name=name, typology=typology, seat_commune_key=seat_keys[0] if seat_keys else None,
-        territory_keys=_territories(checker, "territoires_intervention"),
+        territory_keys=_territories(checker, "territory_keys"),
         siret=siret or None, website=website,
         networks=[index.networks.get(fold(n), n) for n in networks],
-        contact_name=checker.text("contact_nom"), contact_role=checker.text("contact_fonction"),
-        contact_email=email, contact_phone=checker.text("contact_telephone"),
-        verified_on=checker.parsed("verifie_le", parse_date), notes=checker.text("notes", private_check=True),
+        contact_name=checker.text("contact_name"), contact_role=checker.text("contact_role"),
+        contact_email=email, contact_phone=checker.text("contact_phone"),
+        verified_on=checker.parsed("verified_on", parse_date), notes=checker.text("notes", private_check=True),
         archived_at=archived,
     )
     return record, f"{name} ({seat_code})" if seat_code else name
 
 
-def _check_liens(checker: _RowChecker) -> tuple[dict, str]:
+def _check_liens(checker: _RowChecker) -> tuple[LinkRecord, str]:
     """A link row: two different known partners, kind, level, council, dates."""
     council = _council(checker)
-    a = _partner(checker, "partenaire_a")
-    b = _partner(checker, "partenaire_b")
+    a = _partner(checker, "partner_a")
+    b = _partner(checker, "partner_b")
     if a and b and a.key == b.key:
-        checker.problem("partenaire_b", checker.cell("partenaire_b"),
+        checker.problem("partner_b", checker.cell("partner_b"),
                         "est le même partenaire que partenaire_a (un lien joint deux partenaires différents)")
-    kind_value = checker.required("nature")
-    kind = checker.vocab_code("link_kind", "nature", kind_value, "une nature de lien")
+    kind_value = checker.required("kind")
+    kind = checker.vocab_code("link_kind", "kind", kind_value, "une nature de lien")
     if kind == "action":
-        checker.problem("nature", kind_value, "se déduit des actions communes et ne se saisit pas")
-    level_value = checker.required("niveau")
+        checker.problem("kind", kind_value, "se déduit des actions communes et ne se saisit pas")
+    level_value = checker.required("level")
     level = _parse_vocab(checker.vocab, "link_level", level_value) if level_value else None
     if level_value and level is None:
-        checker.problem("niveau", level_value,
+        checker.problem("level", level_value,
                         "n'est pas un niveau de collaboration (1 information, 2 coordination, 3 coopération, 4 collaboration)")
-    start = checker.parsed("debut", parse_date)
-    end = checker.parsed("fin", parse_date)
+    start = checker.parsed("start_date", parse_date)
+    end = checker.parsed("end_date", parse_date)
     _dates(checker, start, end)
     if council and a and b and kind:
         pair = tuple(sorted((fold(a.name) + "\x00" + a.seat, fold(b.name) + "\x00" + b.seat)))
-        checker.duplicate("nature", kind_value, (fold(council), pair, kind), "ce lien (même paire, même nature)")
-    record = dict(
+        checker.duplicate("kind", kind_value, (fold(council), pair, kind), "ce lien (même paire, même nature)")
+    record = LinkRecord(
         partner_a=a.key if a else None, partner_b=b.key if b else None, kind=kind,
         level=int(level) if level else None, council=council, start_date=start, end_date=end,
-        note=checker.text("notes", private_check=True),
+        note=checker.text("note", private_check=True),
     )
-    label = f"{checker.cell('partenaire_a')} — {checker.cell('partenaire_b')} ({checker.cell('nature')})"
+    label = f"{checker.cell('partner_a')} — {checker.cell('partner_b')} ({checker.cell('kind')})"
     return record, label
 
 
-def _check_actions(checker: _RowChecker) -> tuple[dict, str]:
+def _check_actions(checker: _RowChecker) -> tuple[ActionRecord, str]:
     """An action row: title, council, type, status, dates, territories, lists, numbers, notes."""
-    title = checker.text("titre", private_check=True)
-    checker.required("titre")
+    title = checker.text("title", private_check=True)
+    checker.required("title")
     council = _council(checker)
-    action_type = checker.vocab_code("action_type", "type_action", checker.required("type_action"), "un type d'action")
-    status = checker.vocab_code("action_status", "statut", checker.required("statut"), "un statut d'action")
-    checker.required("debut")
-    start = checker.parsed("debut", parse_date)
-    end = checker.parsed("fin", parse_date)
+    action_type = checker.vocab_code("action_type", "action_type", checker.required("action_type"), "un type d'action")
+    status = checker.vocab_code("action_status", "status", checker.required("status"), "un statut d'action")
+    checker.required("start_date")
+    start = checker.parsed("start_date", parse_date)
+    end = checker.parsed("end_date", parse_date)
     _dates(checker, start, end)
-    checker.required("territoires")
+    checker.required("territory_keys")
     checker.required("publics")
-    mode_value = checker.cell("modalite")
-    hours = checker.parsed("heures_semaine", parse_number)
+    mode_value = checker.cell("mode")
+    hours = checker.parsed("weekly_hours", parse_number)
     if hours is not None and hours > MAX_WEEKLY_HOURS:
-        checker.problem("heures_semaine", checker.cell("heures_semaine"),
+        checker.problem("weekly_hours", checker.cell("weekly_hours"),
                         f"dépasse {MAX_WEEKLY_HOURS} heures (le nombre d'heures d'une semaine)")
-    record = dict(
+    record = ActionRecord(
         title=title, council=council, action_type=action_type, status=status,
         start_date=start, end_date=end,
-        territory_keys=_territories(checker, "territoires"),
+        territory_keys=_territories(checker, "territory_keys"),
         themes=checker.vocab_list("theme", "themes", "un thème"),
         publics=checker.vocab_list("public", "publics", "un public"),
-        mode=checker.vocab_code("mode", "modalite", mode_value, "une modalité") if mode_value else None,
-        platforms=checker.vocab_list("platform", "plateformes", "une plateforme"),
+        mode=checker.vocab_code("mode", "mode", mode_value, "une modalité") if mode_value else None,
+        platforms=checker.vocab_list("platform", "platforms", "une plateforme"),
         weekly_hours=hours,
         budget_eur=checker.parsed("budget_eur", parse_number),
-        fundings=checker.vocab_list("funding", "financements", "une source de financement"),
-        shared=checker.parsed("partage_reseau", parse_bool, False),
+        fundings=checker.vocab_list("funding", "fundings", "une source de financement"),
+        shared=checker.parsed("shared", parse_bool, False),
         notes=checker.text("notes", private_check=True),
         evaluation=checker.text("evaluation", private_check=True),
-        archived_at=checker.parsed("archive_le", parse_date),
+        archived_at=checker.parsed("archived_at", parse_date),
     )
     if title and council:
         key = (fold(title), fold(council))
-        checker.duplicate("titre", title, key, f"cette action de l'instance « {council} »")
+        checker.duplicate("title", title, key, f"cette action de l'instance « {council} »")
         checker.index.actions.add(key)
     return record, title
 
 
-def _check_action_partenaires(checker: _RowChecker) -> tuple[dict, str]:
+def _check_action_partenaires(checker: _RowChecker) -> tuple[ActionRoleRecord, str]:
     """A role row: known action of the council, known partner, role; exact repeats ignored."""
     council = _council(checker)
     action = _action(checker, council)
-    partner = _partner(checker, "partenaire")
+    partner = _partner(checker, "partner")
     role = checker.vocab_code("role", "role", checker.required("role"), "un rôle")
-    record = dict(action=action, partner=partner.key if partner else None, role=role)
+    record = ActionRoleRecord(action=action, council=council, partner=partner.key if partner else None, role=role)
     if action and partner and role:
         key = (fold(action[0]), fold(action[1]), fold(partner.name), partner.seat, role)
         first = checker.index.first_line("action_partenaires", key, checker.row.line)
         if first is not None:
             checker.warn("role", checker.cell("role"), f"ligne en double (déjà ligne {first}) : ignorée")
-            record["duplicate"] = True
-    return record, f"{checker.cell('action')} : {checker.cell('partenaire')} ({checker.cell('role')})"
+            checker.skip = True
+    return record, f"{checker.cell('action')} : {checker.cell('partner')} ({checker.cell('role')})"
 
 
-def _check_indicateurs(checker: _RowChecker) -> tuple[dict, str]:
+def _check_indicateurs(checker: _RowChecker) -> tuple[IndicatorRecord, str]:
     """An indicator row: known action, plausible year, counts."""
     council = _council(checker)
     action = _action(checker, council)
-    checker.required("annee")
-    year = checker.parsed("annee", parse_count)
+    checker.required("year")
+    year = checker.parsed("year", parse_count)
     if year is not None and not 1990 <= year <= 2100:
-        checker.problem("annee", checker.cell("annee"), "n'est pas une année plausible (entre 1990 et 2100)")
+        checker.problem("year", checker.cell("year"), "n'est pas une année plausible (entre 1990 et 2100)")
         year = None
     if action and year is not None:
-        checker.duplicate("annee", checker.cell("annee"), (fold(action[0]), fold(action[1]), year),
+        checker.duplicate("year", checker.cell("year"), (fold(action[0]), fold(action[1]), year),
                           "l'année de cette action")
-    record = dict(
-        action=action, year=year,
-        people_reached=checker.parsed("personnes_touchees", parse_count),
-        sessions=checker.parsed("seances", parse_count),
-        online_contacts=checker.parsed("contacts_en_ligne", parse_count),
-        referrals=checker.parsed("orientations", parse_count),
+    record = IndicatorRecord(
+        action=action, council=council, year=year,
+        people_reached=checker.parsed("people_reached", parse_count),
+        sessions=checker.parsed("sessions", parse_count),
+        online_contacts=checker.parsed("online_contacts", parse_count),
+        referrals=checker.parsed("referrals", parse_count),
     )
-    return record, f"{checker.cell('action')} — {checker.cell('annee')}"
+    return record, f"{checker.cell('action')} — {checker.cell('year')}"
 
 
-def _check_referentiel(checker: _RowChecker) -> tuple[dict, str]:
+def _check_referentiel(checker: _RowChecker) -> tuple[RuleRecord, str]:
     """A coverage rule row: council, action type, public, minimum population."""
     council = _council(checker)
-    action_type = checker.vocab_code("action_type", "type_action", checker.required("type_action"), "un type d'action")
+    action_type = checker.vocab_code("action_type", "action_type", checker.required("action_type"), "un type d'action")
     public = checker.vocab_code("public", "public", checker.required("public"), "un public")
     if council and action_type and public:
         checker.duplicate("public", checker.cell("public"), (fold(council), action_type, public),
                           "cette règle (même type d'action, même public)")
-    record = dict(
+    record = RuleRecord(
         council=council, action_type=action_type, public=public,
         population_min=checker.parsed("population_min", parse_count) or 0,
     )
-    return record, f"{checker.cell('instance')} : {checker.cell('type_action')} / {checker.cell('public')}"
+    return record, f"{checker.cell('council')} : {checker.cell('action_type')} / {checker.cell('public')}"
 
 
-_CHECKERS: dict[str, Callable[[_RowChecker], tuple[dict, str]]] = {
+_CHECKERS: dict[str, Callable[[_RowChecker], tuple[Record, str]]] = {
     "instances": _check_instances,
     "reseaux": _check_reseaux,
     "partenaires": _check_partenaires,
@@ -692,7 +701,7 @@ def check_tables(session: Session, tables: list[Table], actor: Actor = SYSTEM,
     total = sum(len(table.rows) for table in tables) or 1
     done = 0
     for kind in KIND_ORDER:
-        limits = MAX_LENGTHS.get(kind, {})
+        limits = KINDS[kind].max_lengths
         for table in by_kind.get(kind, []):
             missing = [column for column in table.format.columns
                        if column in table.format.required and column not in table.columns]
@@ -712,11 +721,11 @@ def check_tables(session: Session, tables: list[Table], actor: Actor = SYSTEM,
                 for column, limit in limits.items():
                     value = row.cells.get(column, "")
                     if len(value) > limit:
-                        checker.problem(column, value, f"dépasse {limit} caractères")
+                        checker.problem(table.format.field_of[column], value, f"dépasse {limit} caractères")
                 record, label = _CHECKERS[kind](checker)
                 plan.lines.append(LineResult(kind, table.source, row.line, label, not checker.failed))
-                if not checker.failed and not record.get("duplicate"):
-                    checked.append(CheckedRow(kind, table.source, row.line, record, columns))
+                if not checker.failed and not checker.skip:
+                    checked.append(CheckedRow(kind, table.source, row.line, record, columns, checker.protected))
                 done += 1
                 if progress and done % 2000 == 0:
                     progress(0.5 * done / total, f"Vérification : {done} lignes sur {total}")
@@ -738,7 +747,7 @@ def _check_network_members(plan: ImportPlan, index: _Index) -> None:
     """A network's members are councils or partners, known once every table is checked."""
     for checked in list(plan.rows.get("reseaux", [])):
         members = []
-        for member in checked.record["members"]:
+        for member in checked.record.members:
             if fold(member) in index.councils:
                 members.append(("council", index.councils[fold(member)][0]))
                 continue
@@ -752,4 +761,4 @@ def _check_network_members(plan: ImportPlan, index: _Index) -> None:
             for line in plan.lines:
                 if line.source == checked.source and line.line == checked.line:
                     line.ok = False
-        checked.record["member_refs"] = members
+        checked.record.member_refs = members

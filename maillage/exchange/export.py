@@ -150,32 +150,40 @@ def collect(session: Session, actor: Actor) -> ExportData:
     partner_territories = _grouped(session, PartnerTerritory.partner_id, PartnerTerritory.territory_key)
 
     tables: dict[str, list[list[Cell]]] = {kind: [] for kind in KIND_ORDER}
+
+    def add(kind_name: str, /, **values: Cell) -> None:
+        """One row of a kind from its values by record field, in the column table's order."""
+        tables[kind_name].append(KINDS[kind_name].row(values))
+
     for council in sorted(councils.values(), key=lambda c: (fold(c.name), c.name)):
-        tables["instances"].append([council.name, council.kind, _territory_cell(council_territories.get(council.id, ())),
-                                    council.coordination_contact, council.last_plenary, council.status])
+        add("instances", name=council.name, kind=council.kind,
+            territory_keys=_territory_cell(council_territories.get(council.id, ())),
+            coordination_contact=council.coordination_contact, last_plenary=council.last_plenary,
+            status=council.status)
     for network in sorted(networks.values(), key=lambda n: (fold(n.name), n.name)):
         members = [councils[c].name for c in sorted(network_councils.get(network.id, ()),
                                                       key=lambda c: (fold(councils[c].name), councils[c].name))]
         members += [partner_ref(p) for p in sorted(network_partners.get(network.id, ()), key=partner_sort)]
-        tables["reseaux"].append([network.name, network.kind, "|".join(members)])
+        add("reseaux", name=network.name, kind=network.kind, members="|".join(members))
     for partner_id in sorted(partners, key=partner_sort):
         p = partners[partner_id]
         network_names = sorted((networks[n].name for n in partner_networks.get(partner_id, ()) if n in networks),
                                key=lambda name: (fold(name), name))
-        tables["partenaires"].append([
-            p.name, p.typology, territory_reference(p.seat_commune_key),
-            _territory_cell(partner_territories.get(partner_id, ())), p.siret or "", p.website,
-            "|".join(network_names), p.contact_name, p.contact_role, p.contact_email, p.contact_phone,
-            p.verified_on, p.notes, _as_date(p.archived_at),
-        ])
+        add("partenaires", name=p.name, typology=p.typology, seat_commune_key=territory_reference(p.seat_commune_key),
+            territory_keys=_territory_cell(partner_territories.get(partner_id, ())), siret=p.siret or "",
+            website=p.website, networks="|".join(network_names), contact_name=p.contact_name,
+            contact_role=p.contact_role, contact_email=p.contact_email, contact_phone=p.contact_phone,
+            verified_on=p.verified_on, notes=p.notes, archived_at=_as_date(p.archived_at))
     link_rows = []
     for link in links:
         a, b = sorted((link.partner_a_id, link.partner_b_id), key=partner_sort)
-        link_rows.append(((fold(councils[link.council_id].name), partner_sort(a), partner_sort(b), link.kind), [
-            partner_ref(a), partner_ref(b), link.kind, link.level, councils[link.council_id].name,
-            link.start_date, link.end_date, link.note,
-        ]))
-    tables["liens"] = [row for _key, row in sorted(link_rows, key=lambda item: item[0])]
+        link_rows.append(((fold(councils[link.council_id].name), partner_sort(a), partner_sort(b), link.kind), dict(
+            partner_a=partner_ref(a), partner_b=partner_ref(b), kind=link.kind, level=link.level,
+            council=councils[link.council_id].name, start_date=link.start_date, end_date=link.end_date,
+            note=link.note,
+        )))
+    for _key, values in sorted(link_rows, key=lambda item: item[0]):
+        add("liens", **values)
 
     action_sets = {
         name: _grouped(session, column_owner, column_value)
@@ -196,37 +204,36 @@ def collect(session: Session, actor: Actor) -> ExportData:
 
     for action_id in sorted(actions, key=action_sort):
         a = actions[action_id]
-        tables["actions"].append([
-            a.title, councils[a.council_id].name, a.action_type, a.status, a.start_date, a.end_date,
-            _territory_cell(action_sets["territories"].get(action_id, ())),
-            _ordered(action_sets["themes"].get(action_id, ()), vocab.codes("theme")),
-            _ordered(action_sets["publics"].get(action_id, ()), vocab.codes("public")),
-            a.mode or "",
-            _ordered(action_sets["platforms"].get(action_id, ()), vocab.codes("platform")),
-            a.weekly_hours, a.budget_eur,
-            _ordered(action_sets["fundings"].get(action_id, ()), vocab.codes("funding")),
-            a.shared, a.notes, a.evaluation, _as_date(a.archived_at),
-        ])
+        add("actions", title=a.title, council=councils[a.council_id].name, action_type=a.action_type,
+            status=a.status, start_date=a.start_date, end_date=a.end_date,
+            territory_keys=_territory_cell(action_sets["territories"].get(action_id, ())),
+            themes=_ordered(action_sets["themes"].get(action_id, ()), vocab.codes("theme")),
+            publics=_ordered(action_sets["publics"].get(action_id, ()), vocab.codes("public")),
+            mode=a.mode or "",
+            platforms=_ordered(action_sets["platforms"].get(action_id, ()), vocab.codes("platform")),
+            weekly_hours=a.weekly_hours, budget_eur=a.budget_eur,
+            fundings=_ordered(action_sets["fundings"].get(action_id, ()), vocab.codes("funding")),
+            shared=a.shared, notes=a.notes, evaluation=a.evaluation, archived_at=_as_date(a.archived_at))
     role_order = {code: index for index, code in enumerate(vocab.codes("role"))}
     for role in sorted(roles, key=lambda r: (action_sort(r.action_id), role_order.get(r.role, 99), r.role,
                                              partner_sort(r.partner_id))):
         action = actions[role.action_id]
-        tables["action_partenaires"].append([action.title, councils[action.council_id].name,
-                                             partner_ref(role.partner_id), role.role])
+        add("action_partenaires", action=action.title, council=councils[action.council_id].name,
+            partner=partner_ref(role.partner_id), role=role.role)
     indicators = [i for i in session.execute(select(Indicator)).scalars() if i.action_id in actions]
     for indicator in sorted(indicators, key=lambda i: (action_sort(i.action_id), i.year)):
         action = actions[indicator.action_id]
-        tables["indicateurs"].append([action.title, councils[action.council_id].name, indicator.year,
-                                      indicator.people_reached, indicator.sessions, indicator.online_contacts,
-                                      indicator.referrals])
+        add("indicateurs", action=action.title, council=councils[action.council_id].name, year=indicator.year,
+            people_reached=indicator.people_reached, sessions=indicator.sessions,
+            online_contacts=indicator.online_contacts, referrals=indicator.referrals)
     rules = [r for r in session.execute(select(CoverageRule)).scalars() if r.council_id in councils]
     type_order = {code: index for index, code in enumerate(vocab.codes("action_type"))}
     public_order = {code: index for index, code in enumerate(vocab.codes("public"))}
     for rule in sorted(rules, key=lambda r: (fold(councils[r.council_id].name), councils[r.council_id].name,
                                              type_order.get(r.action_type, 99), r.action_type,
                                              public_order.get(r.public, 99), r.public)):
-        tables["referentiel"].append([councils[rule.council_id].name, rule.action_type, rule.public,
-                                      rule.population_min])
+        add("referentiel", council=councils[rule.council_id].name, action_type=rule.action_type,
+            public=rule.public, population_min=rule.population_min)
     return ExportData(tables=tables)
 
 

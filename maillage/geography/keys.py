@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
+@lru_cache(maxsize=100_000)
 def territory_key(reference: str) -> str:
     """`33063` → `com:33063`, `243300316` → `epci:243300316`, prefixed references kept (lower-cased prefix)."""
     text = reference.strip()

@@ -6,6 +6,7 @@ _EXPORTS = {
     "declared_kind_options": "choices",
     "filter_territories": "choices",
     "link_years": "choices",
+    "network_by_name": "choices",
     "network_options": "choices",
     "scope_territories": "choices",
     "typology_options": "choices",

@@ -7,11 +7,25 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor
-from maillage.core.errors import PermissionDenied
+from maillage.core.errors import NotFoundError, PermissionDenied
+from maillage.core.text import fold
 from maillage.geography.footprints import territory_labels
 from maillage.network.data import NetworkSource, Scope, require_scope_read
 from maillage.partners.partnership import council_footprint
 from models import CouncilTerritory, Network
+
+
+def network_by_name(session: Session, name: str) -> Network:
+    """The network named `name` (case and accents ignored); NotFoundError listing a few names otherwise."""
+    networks = session.exec(select(Network).order_by(Network.name)).all()
+    for network in networks:
+        if network.name == name.strip():
+            return network
+    matches = [n for n in networks if fold(n.name) == fold(name)]
+    if len(matches) == 1:
+        return matches[0]
+    hint = ", ".join(n.name for n in networks[:5])
+    raise NotFoundError(f"aucun réseau nommé « {name} »" + (f" (par exemple : {hint})" if hint else ""))
 
 
 def network_options(session: Session, actor: Actor | None = None) -> dict[int, str]:

@@ -17,6 +17,7 @@ from maillage.core.errors import NotFoundError, ValidationError
 from maillage.core.text import fold
 from maillage.core.versions import check_version, mark_updated
 from maillage.core.writes import Entity, Operation, record_change, snapshot
+from maillage.geography.footprints import territory_names
 from maillage.partners.access import require_write_partner
 from maillage.partners.partnership import partner_councils
 from models import (
@@ -25,7 +26,6 @@ from models import (
     NetworkPartner,
     Partner,
     PartnerTerritory,
-    Territory,
 )
 
 # Removed wherever they stand (after folding), longest first.
@@ -72,10 +72,7 @@ def find_duplicates(session: Session, partner_ids: set[int] | None = None) -> li
         select(Partner.id, Partner.name, Partner.seat_commune_key, Partner.siret)
         .where(Partner.archived_at.is_(None)).order_by(Partner.id))]
     seats = sorted({p.seat_commune_key for p in partners})
-    communes: dict[str, str] = {}
-    for start in range(0, len(seats), 900):
-        communes.update(session.exec(select(Territory.key, Territory.name)
-                                     .where(Territory.key.in_(seats[start:start + 900]))).all())
+    communes = territory_names(session, seats)
     groups: dict[tuple[str, str], list[_Light]] = {}
     by_siret: dict[str, list[_Light]] = {}
     for partner in partners:

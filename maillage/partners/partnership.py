@@ -45,8 +45,7 @@ def partnership_ids(session: Session, council_id: int | list[int], area: Footpri
     ):
         if partner_id not in ids and area.meets(key, sub_communes.get(key)):
             ids.add(partner_id)
-    for start in range(0, len(council_ids), 900):
-        chunk = council_ids[start:start + 900]
+    for chunk in chunks(council_ids):
         for a, b in session.exec(
             select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
             .where(CooperationLink.council_id.in_(chunk))

@@ -21,7 +21,7 @@ from maillage.core.writes import (
     recorded_write,
     snapshot,
 )
-from maillage.geography.footprints import Footprint, footprint, territory_labels
+from maillage.geography.footprints import Footprint, footprint, territory_labels, territory_names
 from maillage.partners.access import (
     can_see_contact,
     can_write_partner,
@@ -43,7 +43,6 @@ from models import (
     NetworkPartner,
     Partner,
     PartnerTerritory,
-    Territory,
 )
 from models.common import utc_now
 
@@ -144,10 +143,7 @@ def register_rows(session: Session, council_id: int | None = None, archived: str
     for network_id, partner_id in session.exec(select(NetworkPartner.network_id, NetworkPartner.partner_id)):
         memberships.setdefault(partner_id, []).append(network_id)
     seat_keys = sorted({p[3] for p in partners})
-    communes: dict[str, str] = {}
-    for start in range(0, len(seat_keys), 900):
-        communes.update(session.exec(select(Territory.key, Territory.name)
-                                     .where(Territory.key.in_(seat_keys[start:start + 900]))).all())
+    communes = territory_names(session, seat_keys)
     rows = []
     for partner_id, name, typology, seat, siret, verified_on, archived_at, updated_at, version in partners:
         group = vocab.group_of(typology)
@@ -436,10 +432,7 @@ def partner_choices(session: Session, council_id: int | None = None, exclude: in
     partners = session.exec(select(Partner.id, Partner.name, Partner.seat_commune_key)
                             .where(Partner.archived_at.is_(None))).all()
     seats = sorted({seat for _id, _name, seat in partners})
-    communes: dict[str, str] = {}
-    for start in range(0, len(seats), 900):
-        communes.update(session.exec(select(Territory.key, Territory.name)
-                                     .where(Territory.key.in_(seats[start:start + 900]))).all())
+    communes = territory_names(session, seats)
     members = partnership_ids(session, council_id) if council_id is not None else set()
     ordered = sorted((p for p in partners if p[0] != exclude), key=lambda p: (p[0] not in members, fold(p[1]), p[0]))
     return {pid: f"{name} ({communes.get(seat, seat)})" for pid, name, seat in ordered}

@@ -27,9 +27,9 @@ from sqlmodel import Session, select
 from maillage.accounts.access import Actor, can_read_council, peer_council_ids
 from maillage.actions.access import visibility
 from maillage.core.errors import NotFoundError, PermissionDenied, ValidationError
-from maillage.core.text import fold
 from maillage.coverage.data import load_snapshot
 from maillage.coverage.gaps import compute_council
+from maillage.network.choices import network_by_name  # noqa: F401 - re-exported (restitution)
 from maillage.network.data import GraphFilters, NetworkGraph, Scope
 from maillage.network.metrics import density, load_graph
 from maillage.partners.expectations import missing_expectations
@@ -437,19 +437,6 @@ def compare_network(session: Session, actor: Actor, network_id: int, year: int |
     council_ids = network_council_ids(session, actor, network_id)
     network = session.get(Network, network_id)
     return compare_councils(session, actor, council_ids, year, today, title=network.name, network_id=network_id)
-
-
-def network_by_name(session: Session, name: str) -> Network:
-    """The network named `name` (case and accents ignored); NotFoundError listing a few names otherwise."""
-    networks = session.exec(select(Network).order_by(Network.name)).all()
-    for network in networks:
-        if network.name == name.strip():
-            return network
-    matches = [n for n in networks if fold(n.name) == fold(name)]
-    if len(matches) == 1:
-        return matches[0]
-    hint = ", ".join(n.name for n in networks[:5])
-    raise NotFoundError(f"aucun réseau nommé « {name} »" + (f" (par exemple : {hint})" if hint else ""))
 
 
 def comparison_years(session: Session, council_ids: list[int], today: dt.date) -> list[int]:
