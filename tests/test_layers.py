@@ -81,3 +81,10 @@ def test_public_names_resolve_and_never_shadow_a_module():
         for name in getattr(package, "__all__", []):
             assert name not in modules, f"maillage.{init.parent.name}.{name} is both a module and a public name"
             assert getattr(package, name) is not None
+
+
+def test_the_light_kind_list_matches_the_format():
+    from maillage.exchange.formats import KINDS
+    from maillage.exchange.kinds import KIND_NAMES
+
+    assert tuple(KINDS) == KIND_NAMES

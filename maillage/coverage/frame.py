@@ -162,7 +162,7 @@ def _clean_spec(vocab: Vocabularies, action_type: str, public: str, population_m
 
 
 def _audit(session: Session, actor: Actor, operation: str, council: Council, rule: CoverageRule,
-           before: RuleSpec | None, after: RuleSpec | None, vocab: Vocabularies) -> None:
+           before: RuleSpec | None, after: RuleSpec | None, vocab: Vocabularies, touches_data: bool = True) -> None:
     """Journal a rule change (write protocol: the council's data version moves with it)."""
     def data(spec: RuleSpec | None):
         """The audited values of a rule."""
@@ -172,7 +172,7 @@ def _audit(session: Session, actor: Actor, operation: str, council: Council, rul
                 "population_min": spec.population_min}
     label = f"{council.name} — {rule_label(after or before, vocab)}"
     record_change(session, actor, AUDIT_ENTITY, Operation(operation), record_id=rule.id, councils={council.id},
-                  label=label, before=data(before), after=data(after))
+                  label=label, before=data(before), after=data(after), touches_data=touches_data)
 
 
 def _materialise_default(session: Session, actor: Actor, council: Council, vocab: Vocabularies) -> dict[tuple[str, str], CoverageRule]:
@@ -183,7 +183,7 @@ def _materialise_default(session: Session, actor: Actor, council: Council, vocab
                             population_min=spec.population_min)
         session.add(rule)
         session.flush()
-        _audit(session, actor, "create", council, rule, None, spec, vocab)
+        _audit(session, actor, "create", council, rule, None, spec, vocab, touches_data=False)  # the change that follows bumps
         rows[(spec.action_type, spec.public)] = rule
     return rows
 
@@ -311,9 +311,9 @@ def reset_frame(session: Session, actor: Actor, council_id: int) -> int:
     council = _council(session, council_id)
     vocab = Vocabularies.load(session)
     rules = _own_rules(session, council_id)
-    for rule in rules.values():
-        _audit(session, actor, "delete", council, rule,
-               RuleSpec(rule.action_type, rule.public, rule.population_min), None, vocab)
+    for position, rule in enumerate(rules.values(), start=1):
+        _audit(session, actor, "delete", council, rule, RuleSpec(rule.action_type, rule.public, rule.population_min),
+               None, vocab, touches_data=position == len(rules))  # one data-version bump for the whole reset
         session.delete(rule)
     if rules:
         session.flush()
