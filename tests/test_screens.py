@@ -24,7 +24,7 @@ def test_every_page_file_is_in_the_table_once():
 def test_each_role_sees_its_pages():
     assert _paths("admin") == {screen.path for screen in SCREENS}
     assert _paths("elu") == {"pages/tableau_de_bord.py", "pages/synthese_elus.py", "pages/mon_compte.py"}
-    assert _paths("reseau") == {"pages/actions.py", "pages/comparer.py", "pages/mon_compte.py"}
+    assert _paths("reseau") == {"pages/actions.py", "pages/couverture.py", "pages/comparer.py", "pages/mon_compte.py"}
     assert "pages/administration.py" not in _paths("coordinateur")
     assert all(LANDING[role] in _paths(role) for role in LANDING)
 
