@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from maillage.campaigns import TOKEN_PARAMETER
 from maillage.core import COUNCIL_KEY, DEMO_NOTICE, session_scope
 from maillage.exchange import is_demo
 from maillage.restitution import list_councils
@@ -15,6 +16,13 @@ from ui.session import engine
 st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layout="wide")
 # The page is French (screen readers, hyphenation, spell-checking); a constant script, no user data.
 st.html("<script>document.documentElement.lang = 'fr';</script>", unsafe_allow_javascript=True)
+
+# A partner's personal campaign link (issue 18): its own page only, without signing in and without navigation;
+# the token in the address is the key, checked on every run by maillage.campaigns.
+if TOKEN_PARAMETER in st.query_params:
+    st.navigation([st.Page("pages/campagne.py", title="Votre fiche partenaire", icon=":material/edit_note:")],
+                  position="hidden").run()
+    st.stop()
 
 def council_picker(actor) -> None:
     """Choose the council every page works on, among the actor's; the choice is kept for the session."""

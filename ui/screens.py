@@ -29,6 +29,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("pages/actions.py", "Actions", ":material/event_note:", "Actions", frozenset({"admin", "coordinateur", "reseau"})),
     Screen("pages/partenaires.py", "Partenaires", ":material/groups:", "Partenariat", frozenset({"admin", "coordinateur"})),
     Screen("pages/reseau.py", "Réseau", ":material/hub:", "Partenariat", frozenset({"admin", "coordinateur"})),
+    Screen("pages/campagnes.py", "Campagnes", ":material/campaign:", "Partenariat", frozenset({"admin", "coordinateur"})),
     Screen("pages/couverture.py", "Couverture", ":material/grid_on:", "Analyse",
            frozenset({"admin", "coordinateur", "reseau"})),
     Screen("pages/comparer.py", "Comparer", ":material/compare_arrows:", "Restitution",

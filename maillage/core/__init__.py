@@ -59,6 +59,7 @@ _EXPORTS = {
     "Operation": "writes",
     "record_change": "writes",
     "recorded_write": "writes",
+    "audit_provenance": "writes",
     "snapshot": "writes",
     "write_audit": "writes",
 }

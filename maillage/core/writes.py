@@ -21,6 +21,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -30,6 +31,18 @@ from sqlmodel import Session
 from maillage.core.db import bump_data_version
 from maillage.core.versions import check_version, mark_updated
 from models import AuditEntry
+
+_PROVENANCE: ContextVar[str] = ContextVar("audit_provenance", default="")
+
+
+@contextmanager
+def audit_provenance(note: str) -> Iterator[None]:
+    """Within this block, every audit entry's label ends with `note` (e.g. « déclaré par le partenaire, campagne X »)."""
+    token = _PROVENANCE.set(note)
+    try:
+        yield
+    finally:
+        _PROVENANCE.reset(token)
 
 
 class Entity(StrEnum):
@@ -47,6 +60,8 @@ class Entity(StrEnum):
     VOCABULARY = "vocabulary"
     IMPORT = "import"
     BACKUP = "backup"
+    CAMPAIGN = "campaign"
+    CAMPAIGN_INVITE = "campaign_invite"
 
 
 ENTITY_LABELS: dict[str, str] = {
@@ -62,6 +77,8 @@ ENTITY_LABELS: dict[str, str] = {
     Entity.VOCABULARY: "Vocabulaire",
     Entity.IMPORT: "Import",
     Entity.BACKUP: "Sauvegarde",
+    Entity.CAMPAIGN: "Campagne",
+    Entity.CAMPAIGN_INVITE: "Réponse à une campagne",
 }
 
 
@@ -75,6 +92,9 @@ class Operation(StrEnum):
     MERGE = "merge"
     IMPORT = "import"
     DELETE = "delete"
+    SUBMIT = "submit"
+    REOPEN = "reopen"
+    REVIEW = "review"
 
 
 OPERATION_LABELS: dict[str, str] = {
@@ -85,6 +105,9 @@ OPERATION_LABELS: dict[str, str] = {
     Operation.MERGE: "fusion",
     Operation.IMPORT: "import",
     Operation.DELETE: "suppression",
+    Operation.SUBMIT: "réponse envoyée",
+    Operation.REOPEN: "réponse rouverte",
+    Operation.REVIEW: "examen",
 }
 
 
@@ -122,8 +145,13 @@ def write_audit(
 ) -> AuditEntry:
     """Add one audit entry to the session (committed with the change it describes).
 
-    Only the write protocol and whole-database operations (import, restore) call this directly.
+    Only the write protocol and whole-database operations (import, restore) call this directly. Inside an
+    `audit_provenance` block, the label ends with its note.
     """
+    note = _PROVENANCE.get()
+    if note:
+        suffix = f" — {note}"[:150]
+        label = label[:300 - len(suffix)] + suffix
     entry = AuditEntry(
         user_email=user_email,
         operation=str(Operation(operation)),
