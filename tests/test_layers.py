@@ -88,3 +88,18 @@ def test_the_light_kind_list_matches_the_format():
     from maillage.exchange.kinds import KIND_NAMES
 
     assert tuple(KINDS) == KIND_NAMES
+
+
+def test_pages_and_tests_import_only_public_names():
+    problems = []
+    for path in _files("pages") + _files("ui") + _files("tests") + _files("bench") + [ROOT / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.ImportFrom) and node.module and node.module.count(".") == 1
+                    and node.module.startswith("maillage.")):
+                continue
+            package = importlib.import_module(node.module)
+            folder = ROOT / Path(*node.module.split("."))
+            for alias in node.names:
+                if alias.name not in package.__all__ and not (folder / f"{alias.name}.py").exists():
+                    problems.append(f"{path.relative_to(ROOT)}: {alias.name} is not a public name of {node.module}")
+    assert problems == []
