@@ -1,6 +1,6 @@
 """update campaigns: campaign and campaign_invite (personal links, answers awaiting review)
 
-Revision ID: 0002_campaigns
+Revision ID: 0003_campaigns
 Revises: 0002_network_layout
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 
-revision = '0002_campaigns'
+revision = '0003_campaigns'
 down_revision = '0002_network_layout'
 branch_labels = None
 depends_on = None
