@@ -20,11 +20,7 @@ from maillage.commands.cli import EXIT_PERMISSION
 from maillage.commands.common import add_as_option, engine_and_actor
 from maillage.core.errors import MaillageError
 from maillage.core.formatting import format_int
-
-# The kinds of files, for the help text (the exchange format's KINDS, which need the models, load only when a
-# command runs; tests/test_cli_startup.py checks both lists agree).
-KIND_NAMES = ("instances", "reseaux", "partenaires", "liens", "actions", "action_partenaires", "indicateurs",
-              "referentiel")
+from maillage.exchange.kinds import KIND_NAMES
 
 
 def register(subparsers) -> None:

@@ -7,22 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import text
+
+from maillage.core.db import IN_CHUNK, chunks
 
 if TYPE_CHECKING:
     from sqlalchemy.sql.elements import TextClause
     from sqlmodel import Session
 
-CHUNK = 900  # values per IN list
-
-
-def chunks(values: Iterable, size: int = CHUNK):
-    """Values in lists of at most `size`."""
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def driver_rows(session: "Session", statement) -> list[tuple]:
@@ -58,7 +52,7 @@ def _iso_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def rows_in(session: "Session", make_statement: Callable, values, size: int = CHUNK) -> list[tuple]:
+def rows_in(session: "Session", make_statement: Callable, values, size: int = IN_CHUNK) -> list[tuple]:
     """Rows of `make_statement(chunk)` for every chunk of `values` (IN lists stay small)."""
     out: list[tuple] = []
     for chunk in chunks(values, size):

@@ -369,7 +369,7 @@ def load_snapshot(session: Session, council_ids: list[int] | None = None, *, wit
     missing = {key[4:] for a in snapshot.actions.values() for key in a.keys
                if key.startswith("com:") and key[4:] not in snapshot.communes}
     if missing:
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing, CHUNK):
             _load_communes(session, snapshot, Territory.code.in_(chunk))
     _load_key_facts(session, snapshot, all_levels=False)
     return snapshot
@@ -388,7 +388,7 @@ def _load_council_communes(session: Session, snapshot: Snapshot) -> None:
                "dep": Territory.departement_code, "reg": Territory.region_code}
     for level, codes in wanted.items():
         if level in columns:
-            for chunk in _chunks(codes):
+            for chunk in chunks(codes, CHUNK):
                 _load_communes(session, snapshot, columns[level].in_(chunk))
     members = _members(snapshot, snapshot.council_territories.values())
     snapshot.council_communes = {c: _expand(snapshot, keys, members)

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from maillage.accounts.access import Actor, can_read_council, require_read_council
 from maillage.core.errors import NotFoundError, PermissionDenied
 from maillage.core.rows import driver_date, driver_rows, ids_in, rows_in
-from maillage.geography.footprints import footprint
+from maillage.geography.footprints import footprint, territory_names
 from maillage.partners.expectations import Expectation, expectations_for
 from maillage.partners.partnership import council_footprint, partnership_ids
 from maillage.vocabularies.store import Vocabularies
@@ -44,17 +44,17 @@ class Scope:
     value: int | str
 
     @classmethod
-    def council(cls, council_id: int) -> "Scope":
+    def council(cls, council_id: int) -> Scope:
         """The graph of one council."""
         return cls("council", int(council_id))
 
     @classmethod
-    def network(cls, network_id: int) -> "Scope":
+    def network(cls, network_id: int) -> Scope:
         """The graph of one network (its councils' partnerships and member partners)."""
         return cls("network", int(network_id))
 
     @classmethod
-    def territory(cls, key: str) -> "Scope":
+    def territory(cls, key: str) -> Scope:
         """The graph of the partners present on one territory."""
         return cls("territory", key)
 
@@ -285,8 +285,7 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
                                    .where(ids_in(PartnerTerritory.partner_id, chunk)), id_list):
         territories.setdefault(partner_id, []).append(key)
     seat_keys = sorted({seat for _id, _name, _typology, seat in partners})
-    commune_names = dict(rows_in(session, lambda chunk: select(Territory.key, Territory.name)
-                                 .where(Territory.key.in_(chunk)), seat_keys))
+    commune_names = territory_names(session, seat_keys)
     group_labels = vocab.labels("typology_group")
     typology_facts: dict[str, tuple[str, str, str]] = {}
     for typology in {row[2] for row in partners}:

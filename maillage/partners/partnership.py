@@ -27,7 +27,7 @@ def council_footprint(session: Session, council_id: int | list[int]) -> Footprin
 
 
 def partnership_ids(session: Session, council_id: int | list[int], area: Footprint | None = None) -> set[int]:
-    """Ids of the (non-archived) partners of a council's partnership, per DESIGN.md §3; given several
+    """Ids of the (non-archived) partners of a council's partnership, as docs/GLOSSARY.md defines it; given several
     councils, of the union of their partnerships (one pass over the partners, however many councils)."""
     council_ids = [council_id] if isinstance(council_id, int) else sorted(set(council_id))
     area = area or council_footprint(session, council_ids)
@@ -56,3 +56,29 @@ def partnership_ids(session: Session, council_id: int | list[int], area: Footpri
         ))
     archived = {row[0] for row in driver_rows(session, select(Partner.id).where(Partner.archived_at.is_not(None)))}
     return ids - archived
+
+
+def partner_councils(session: Session, partner_id: int) -> set[int]:
+    """Ids of the councils whose partnership includes a partner (archived or not): those whose territory
+    meets its seat or territories, and those where it has a link or an action role."""
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        return set()
+    keys = [partner.seat_commune_key, *session.exec(
+        select(PartnerTerritory.territory_key).where(PartnerTerritory.partner_id == partner_id)).all()]
+    area = footprint(session, keys)
+    candidates = [f"{level}:{code}" for level, codes in area.codes.items() for code in codes]
+    councils: set[int] = set()
+    for chunk in chunks(candidates):
+        councils.update(session.exec(select(CouncilTerritory.council_id)
+                                     .where(CouncilTerritory.territory_key.in_(chunk))).all())
+    for chunk in chunks(area.codes["com"]):
+        councils.update(session.exec(
+            select(CouncilTerritory.council_id).join(Territory, Territory.key == CouncilTerritory.territory_key)
+            .where(Territory.level == "sub", Territory.commune_code.in_(chunk))).all())
+    councils.update(session.exec(select(CooperationLink.council_id).where(
+        (CooperationLink.partner_a_id == partner_id) | (CooperationLink.partner_b_id == partner_id))).all())
+    councils.update(session.exec(
+        select(Action.council_id).join(ActionPartner, ActionPartner.action_id == Action.id)
+        .where(ActionPartner.partner_id == partner_id)).all())
+    return councils
