@@ -45,6 +45,7 @@ from maillage.network import (
     ego_summary,
     export_source_line,
     filter_territories,
+    graph_partner_choices,
     isolated_records,
     kind_level_counts,
     link_years,
@@ -54,7 +55,6 @@ from maillage.network import (
     missing_records,
     network_changes,
     network_options,
-    partner_choices,
     partner_records,
     render_drawing,
     reset_layout,
@@ -243,7 +243,7 @@ figures[4].metric("Isolés", format_int(len(metrics.isolated)))
 figures[5].metric("Communautés", format_int(len(metrics.communities)))
 
 VIEWS = {"ensemble": "Vue d'ensemble", "partenaire": "Un partenaire", "annees": "Au fil des années"}
-partner_names = partner_choices(source)
+partner_names = graph_partner_choices(source)
 linked = st.query_params.get("partenaire")
 if linked is not None and st.session_state.get("net_linked") != linked:
     # a deep link (`?partenaire=ID`, from a partner's card): open that partner's own network, once

@@ -28,7 +28,7 @@ _EXPORTS = {
     "drawing_png": "export",
     "drawing_svg": "export",
     "export_source_line": "export",
-    "partner_choices": "choices",
+    "graph_partner_choices": "choices",
     "snapshot_change_records": "tables",
     "cluster_matrix": "tables",
     "year_drawing": "view",
