@@ -117,7 +117,7 @@ def test_deep_link_opens_a_partners_own_network(shared_demo_url, shared_demo_eng
     at = open_app(page=PAGE, council_id=bordeaux)
     at.query_params["partenaire"] = str(gip)
     at.run()
-    assert not at.exception
+    assert not at.exception, at.exception[0].stack_trace if at.exception else ""
     assert at.session_state["net_view"] == "partenaire" and at.session_state["net_ego"] == gip
     html = _iframes(at)[0].proto.srcdoc
     assert "Réseau de « GIP Bordeaux Métropole Médiation » — CLSPD de Bordeaux" in html.replace("&#34;", '"')
