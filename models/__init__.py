@@ -23,6 +23,7 @@ from models.actions import (
     CoverageRule,
     Indicator,
 )
+from models.campaigns import Campaign, CampaignInvite
 from models.councils import (
     Council,
     CouncilTerritory,
@@ -33,6 +34,7 @@ from models.councils import (
     WorkingGroup,
 )
 from models.geography import Territory
+from models.layouts import NetworkLayout
 from models.meta import AppMeta, VocabularyEntry
 from models.partners import CooperationLink, Partner, PartnerTerritory
 
@@ -48,6 +50,8 @@ __all__ = [
     "ActionTheme",
     "AppMeta",
     "AuditEntry",
+    "Campaign",
+    "CampaignInvite",
     "CooperationLink",
     "Council",
     "CouncilTerritory",
@@ -56,6 +60,7 @@ __all__ = [
     "Indicator",
     "Network",
     "NetworkCouncil",
+    "NetworkLayout",
     "NetworkPartner",
     "Partner",
     "PartnerTerritory",
