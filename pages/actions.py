@@ -28,7 +28,6 @@ from maillage.actions import (
     filter_options,
     legend_text,
     list_actions,
-    md,
     partner_choices,
     restore_action,
     save_indicators,
@@ -50,6 +49,7 @@ from maillage.core import (
     format_decimal,
     format_euros,
     format_int,
+    md,
     plural,
     session_scope,
 )

@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from maillage.accounts import can_write_council
-from maillage.actions import md
+from maillage.actions import partner_actions
 from maillage.core import (
     ConflictError,
     MaillageError,
@@ -16,6 +16,7 @@ from maillage.core import (
     format_date,
     format_datetime,
     format_int,
+    md,
     plural,
     session_scope,
     spreadsheet_csv,
@@ -438,14 +439,16 @@ with tab_detail:
                             st.rerun()
 
         st.markdown("##### Actions")
-        if detail.actions:
+        with session_scope(engine()) as session:
+            involved = partner_actions(session, actor, detail.id, today)
+        if involved.rows:
             st.dataframe([{"Action": a.title, "Instance": a.council, "Rôle": a.roles, "Statut": a.status,
-                           "Début": format_date(a.start), "Fin": format_date(a.end)} for a in detail.actions],
+                           "Début": format_date(a.start), "Fin": format_date(a.end)} for a in involved.rows],
                          hide_index=True, width="stretch")
         else:
             st.info("Aucune action partagée.")
-        if detail.hidden_actions:
-            st.caption(f"{plural(detail.hidden_actions, 'autre action')} d'instances dont vous ne voyez pas les actions non partagées.")
+        if involved.hidden:
+            st.caption(f"{plural(involved.hidden, 'autre action')} d'instances dont vous ne voyez pas les actions non partagées.")
         if detail.history:
             st.markdown("##### Historique")
             st.dataframe([{"Date": format_datetime(h.at), "Par": h.user, "Opération": h.operation}
@@ -507,8 +510,11 @@ with tab_duplicates:
             with session_scope(engine()) as session:
                 keep = partner_detail(session, actor, keep_id, today)
                 remove = partner_detail(session, actor, remove_id, today)
-            st.caption(f"Conservée : « {md(keep.name)} » ({len(keep.links)} liens, {len(keep.actions)} actions) — "
-                       f"fusionnée : « {md(remove.name)} » ({len(remove.links)} liens, {len(remove.actions)} actions).")
+                keep_actions = partner_actions(session, actor, keep_id, today)
+                remove_actions = partner_actions(session, actor, remove_id, today)
+            st.caption(f"Conservée : « {md(keep.name)} » ({len(keep.links)} liens, "
+                       f"{len(keep_actions.rows)} actions) — fusionnée : « {md(remove.name)} » "
+                       f"({len(remove.links)} liens, {len(remove_actions.rows)} actions).")
             if st.button("Fusionner…", icon=":material/merge:", key="p_merge"):
                 st.session_state[ASK_MERGE] = ((keep.id, keep.name, keep.version), (remove.id, remove.name, remove.version))
 

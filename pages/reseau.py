@@ -6,13 +6,13 @@ import time
 import streamlit as st
 
 from maillage.accounts import can_write_council
-from maillage.actions import md
 from maillage.core import (
     MaillageError,
     data_version,
     database_url,
     format_int,
     format_percent,
+    md,
     plural,
     session_scope,
     spreadsheet_csv,

@@ -14,6 +14,7 @@ from maillage.actions.access import visibility
 from maillage.actions.roles import partner_labels, sort_key
 from maillage.actions.status import effective_status, needs_review
 from maillage.actions.territories import matching_territory_keys, territory_label
+from maillage.core.db import chunks
 from maillage.core.text import fold
 from maillage.vocabularies.store import Vocabularies
 from models import (
@@ -284,8 +285,8 @@ def list_actions(session: Session, actor: Actor, filters: ActionFilters | None =
     else:
         related = {"territories": {}, "themes": {}, "publics": {}, "partners": {}}
         ids = [row.id for row in shown]
-        for start in range(0, len(ids), 900):
-            part = _related(session, select(Action.id).where(Action.id.in_(ids[start:start + 900])))
+        for chunk in chunks(ids):
+            part = _related(session, select(Action.id).where(Action.id.in_(chunk)))
             for name, values in part.items():
                 related[name].update(values)
     for row in shown:

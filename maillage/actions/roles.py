@@ -9,19 +9,19 @@ problems, `diff_roles` compares them with the database, and `save_action_partner
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor, require_write_council
 from maillage.actions.access import visible_action
-from maillage.core.db import bump_data_version
 from maillage.core.errors import ValidationError
 from maillage.core.text import fold
 from maillage.core.versions import check_version, mark_updated
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, record_change
 from maillage.vocabularies.store import Vocabularies
 from models import ActionPartner, Partner, Territory
 
@@ -200,7 +200,7 @@ def save_action_partners(session: Session, actor: Actor, action_id: int, pairs: 
     """Replace an action's roles by `pairs`: rights, version and rules checked, audit written."""
     action = visible_action(session, actor, action_id)
     require_write_council(actor, action.council_id, "modifier les partenaires de cette action")
-    check_version(session, action, expected_version, "action", action.title)
+    check_version(session, action, expected_version, Entity.ACTION, action.title)
     vocab = Vocabularies.load(session)
     problems = [("partners", f"Partenaires : {message}") for message in roles_problems(pairs, vocab)]
     current = role_pairs(session, action.id)
@@ -222,9 +222,8 @@ def save_action_partners(session: Session, actor: Actor, action_id: int, pairs: 
     apply_role_changes(session, action.id, changes)
     mark_updated(action)
     session.add(action)
-    write_audit(session, user_email=actor.email, operation="update", entity="action", record_id=action.id,
-                label=action.title, before={"partners": before}, after={"partners": _named(session, pairs)})
-    bump_data_version(session)
+    record_change(session, actor, Entity.ACTION, Operation.UPDATE, record_id=action.id, councils={action.council_id},
+                  label=action.title, before={"partners": before}, after={"partners": _named(session, pairs)})
     return changes
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session
 
+from maillage.core.db import chunks
 from maillage.coverage.frame import RuleSpec, frames_by_council
 from models import (
     Action,
@@ -125,12 +126,6 @@ def coverage_key(territory_key: str) -> str:
     return territory_key
 
 
-def _chunks(values):
-    """Values in lists of at most CHUNK."""
-    values = list(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
-
 
 def _rows(session: Session, statement) -> list[tuple]:
     """Plain DB-API tuples: the statement is compiled with its literal values and run on the raw cursor,
@@ -146,7 +141,7 @@ def _rows(session: Session, statement) -> list[tuple]:
         cursor.close()
 
 
-def _ids_in(column, ids) -> "TextClause":
+def _ids_in(column, ids) -> TextClause:
     """`table.column IN (1, 2, …)` for integer ids, written once as SQL text (rendering thousands of bound
     literals through SQLAlchemy for every query costs more than the query itself)."""
     listed = ",".join(str(int(i)) for i in ids) or "NULL"
@@ -163,7 +158,7 @@ def _date(value) -> dt.date | None:
 def _in_rows(session: Session, make_statement, values):
     """Rows of `make_statement(chunk)` for every chunk of `values` (IN lists stay small)."""
     out = []
-    for chunk in _chunks(values):
+    for chunk in chunks(values, CHUNK):
         out.extend(_rows(session, make_statement(chunk)))
     return out
 
@@ -397,7 +392,7 @@ def load_snapshot(session: Session, council_ids: list[int] | None = None, *, wit
     missing = {key[4:] for a in snapshot.actions.values() for key in a.keys
                if key.startswith("com:") and key[4:] not in snapshot.communes}
     if missing:
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing, CHUNK):
             _load_communes(session, snapshot, Territory.code.in_(chunk))
     _load_key_facts(session, snapshot, all_levels=False)
     return snapshot
@@ -416,7 +411,7 @@ def _load_council_communes(session: Session, snapshot: Snapshot) -> None:
                "dep": Territory.departement_code, "reg": Territory.region_code}
     for level, codes in wanted.items():
         if level in columns:
-            for chunk in _chunks(codes):
+            for chunk in chunks(codes, CHUNK):
                 _load_communes(session, snapshot, columns[level].in_(chunk))
     members = _members(snapshot, snapshot.council_territories.values())
     snapshot.council_communes = {c: _expand(snapshot, keys, members)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor, can_read_council, require_read_council
+from maillage.core.db import chunks
 from maillage.core.errors import NotFoundError, PermissionDenied
-from maillage.geography.footprints import footprint
+from maillage.geography.footprints import footprint, territory_names
 from maillage.partners.expectations import Expectation, expectations_for
 from maillage.partners.partnership import council_footprint, partnership_ids
 from maillage.vocabularies.store import Vocabularies
@@ -43,17 +44,17 @@ class Scope:
     value: int | str
 
     @classmethod
-    def council(cls, council_id: int) -> "Scope":
+    def council(cls, council_id: int) -> Scope:
         """The graph of one council."""
         return cls("council", int(council_id))
 
     @classmethod
-    def network(cls, network_id: int) -> "Scope":
+    def network(cls, network_id: int) -> Scope:
         """The graph of one network (its councils' partnerships and member partners)."""
         return cls("network", int(network_id))
 
     @classmethod
-    def territory(cls, key: str) -> "Scope":
+    def territory(cls, key: str) -> Scope:
         """The graph of the partners present on one territory."""
         return cls("territory", key)
 
@@ -265,11 +266,6 @@ def require_scope_read(session: Session, actor: Actor, scope: Scope) -> None:
     raise PermissionDenied("ce territoire n'est couvert par aucune de vos instances : impossible d'en consulter le graphe")
 
 
-def _chunks(values: list[int], size: int = 900):
-    """Slices of at most `size` values (SQL IN lists stay short)."""
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
 
 def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | None = None,
                 vocab: Vocabularies | None = None) -> NetworkSource:
@@ -284,7 +280,7 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     # Plain column tuples, not ORM objects: several times faster for tens of thousands of rows.
     partners: list[tuple[int, str, str, str]] = []
     territories: dict[int, list[str]] = {}
-    for chunk in _chunks(id_list):
+    for chunk in chunks(id_list):
         partners += session.exec(select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key)
                                  .where(Partner.id.in_(chunk), Partner.archived_at.is_(None))).all()
         for partner_id, key in session.exec(
@@ -292,11 +288,7 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
         ):
             territories.setdefault(partner_id, []).append(key)
     seat_keys = sorted({seat for _id, _name, _typology, seat in partners})
-    commune_names: dict[str, str] = {}
-    for start in range(0, len(seat_keys), 900):
-        commune_names.update(session.exec(
-            select(Territory.key, Territory.name).where(Territory.key.in_(seat_keys[start:start + 900]))
-        ).all())
+    commune_names = territory_names(session, seat_keys)
     group_labels = vocab.labels("typology_group")
     nodes = {}
     for partner_id, name, typology, seat in partners:
@@ -322,7 +314,7 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     readable = [a for a in session.exec(action_query.order_by(Action.id))
                 if a.shared or can_read_council(actor, a.council_id)]
     members: dict[int, set[int]] = {}
-    for chunk in _chunks([a.id for a in readable]):
+    for chunk in chunks([a.id for a in readable]):
         for action_id, partner_id in session.exec(
             select(ActionPartner.action_id, ActionPartner.partner_id).where(ActionPartner.action_id.in_(chunk))
         ):

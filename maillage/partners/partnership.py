@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from maillage.core.db import chunks
 from maillage.geography.footprints import Footprint, footprint
 from models import (
     Action,
@@ -26,7 +27,7 @@ def council_footprint(session: Session, council_id: int | list[int]) -> Footprin
 
 
 def partnership_ids(session: Session, council_id: int | list[int], area: Footprint | None = None) -> set[int]:
-    """Ids of the (non-archived) partners of a council's partnership, per DESIGN.md §3; given several
+    """Ids of the (non-archived) partners of a council's partnership, as docs/GLOSSARY.md defines it; given several
     councils, of the union of their partnerships (one pass over the partners, however many councils)."""
     council_ids = [council_id] if isinstance(council_id, int) else sorted(set(council_id))
     area = area or council_footprint(session, council_ids)
@@ -44,8 +45,7 @@ def partnership_ids(session: Session, council_id: int | list[int], area: Footpri
     ):
         if partner_id not in ids and area.meets(key, sub_communes.get(key)):
             ids.add(partner_id)
-    for start in range(0, len(council_ids), 900):
-        chunk = council_ids[start:start + 900]
+    for chunk in chunks(council_ids):
         for a, b in session.exec(
             select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
             .where(CooperationLink.council_id.in_(chunk))
@@ -57,3 +57,29 @@ def partnership_ids(session: Session, council_id: int | list[int], area: Footpri
         ).all())
     archived = set(session.exec(select(Partner.id).where(Partner.archived_at.is_not(None))).all())
     return ids - archived
+
+
+def partner_councils(session: Session, partner_id: int) -> set[int]:
+    """Ids of the councils whose partnership includes a partner (archived or not): those whose territory
+    meets its seat or territories, and those where it has a link or an action role."""
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        return set()
+    keys = [partner.seat_commune_key, *session.exec(
+        select(PartnerTerritory.territory_key).where(PartnerTerritory.partner_id == partner_id)).all()]
+    area = footprint(session, keys)
+    candidates = [f"{level}:{code}" for level, codes in area.codes.items() for code in codes]
+    councils: set[int] = set()
+    for chunk in chunks(candidates):
+        councils.update(session.exec(select(CouncilTerritory.council_id)
+                                     .where(CouncilTerritory.territory_key.in_(chunk))).all())
+    for chunk in chunks(area.codes["com"]):
+        councils.update(session.exec(
+            select(CouncilTerritory.council_id).join(Territory, Territory.key == CouncilTerritory.territory_key)
+            .where(Territory.level == "sub", Territory.commune_code.in_(chunk))).all())
+    councils.update(session.exec(select(CooperationLink.council_id).where(
+        (CooperationLink.partner_a_id == partner_id) | (CooperationLink.partner_b_id == partner_id))).all())
+    councils.update(session.exec(
+        select(Action.council_id).join(ActionPartner, ActionPartner.action_id == Action.id)
+        .where(ActionPartner.partner_id == partner_id)).all())
+    return councils
