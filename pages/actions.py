@@ -28,7 +28,6 @@ from maillage.actions import (
     filter_options,
     legend_text,
     list_actions,
-    partner_choices,
     restore_action,
     save_indicators,
     search_territories,
@@ -53,6 +52,7 @@ from maillage.core import (
     plural,
     session_scope,
 )
+from maillage.partners import partner_choices
 from maillage.vocabularies import Vocabularies
 from ui.action_editor import close_editor, is_open, open_editor, render_editor
 from ui.session import current_actor, current_council_id, engine

@@ -82,11 +82,11 @@ def cached_duplicates(url, version, council_id):
         return find_duplicates(session, scope_ids)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_choices(url, version, council_id):
-    """Active partners for pickers (the council's partnership first), once per data version."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_choices(url, version, council_id, query=""):
+    """Partners for pickers: the council's partnership, and those matching a name search (a few hundred at most)."""
     with session_scope(engine()) as session:
-        return partner_choices(session, council_id)
+        return partner_choices(session, council_id, query=query)
 
 
 def sentence(text: str) -> str:
@@ -377,7 +377,11 @@ with tab_detail:
         levels = {int(k): f"{k} — {v}" for k, v in vocab.labels("link_level").items()}
         if detail.archived_at is None and council_id is not None and can_write_council(actor, council_id):
             with st.expander("Ajouter un lien dans l'instance sélectionnée", icon=":material/add_link:"):
-                others = {k: v for k, v in cached_choices(url, version, council_id).items() if k != detail.id}
+                query = st.text_input("Chercher un partenaire hors du partenariat", key="p_link_query",
+                                      placeholder="Nom ou partie du nom", help="La liste propose le partenariat de "
+                                      "l'instance ; tapez un nom pour y ajouter d'autres partenaires.")
+                others = {k: v for k, v in cached_choices(url, version, council_id, query.strip()).items()
+                          if k != detail.id}
                 with st.form("p_link_new"):
                     other = st.selectbox("Partenaire lié", list(others), format_func=others.get, index=None,
                                          key="p_link_other", placeholder="Choisissez un partenaire")
@@ -479,7 +483,7 @@ with tab_new:
 
 with tab_duplicates:
     pairs = cached_duplicates(url, version, council_id if only_council else None)
-    everyone = cached_choices(url, version, council_id)
+    everyone = cached_choices(url, version, council_id, st.session_state.get("p_merge_query", "").strip())
     st.caption("Même commune du siège et même nom une fois ignorés majuscules, accents, ponctuation et mots comme "
                "« mairie de » ou « ville de » ; ou même SIRET.")
     if pairs:
@@ -502,6 +506,8 @@ with tab_duplicates:
                                     key="p_keep_pair")
             remove_id = pair.b_id if keep_id == pair.a_id else pair.a_id
         else:
+            st.text_input("Chercher une fiche hors du partenariat", key="p_merge_query", placeholder="Nom ou partie du nom")
+            cols = st.columns(2)
             keep_id = cols[0].selectbox("Fiche à conserver", list(everyone), format_func=everyone.get, index=None,
                                         key="p_keep", placeholder="Choisissez")
             remove_id = cols[1].selectbox("Fiche à fusionner (supprimée)", [k for k in everyone if k != keep_id],

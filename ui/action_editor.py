@@ -20,10 +20,10 @@ from maillage.actions import (
     draft_warnings,
     editor_rows,
     pairs_from_rows,
-    partner_choices,
     search_territories,
 )
 from maillage.core import ConflictError, MaillageError, ValidationError, md, session_scope
+from maillage.partners import partner_choices
 from maillage.vocabularies import Vocabularies
 from ui.session import engine
 

@@ -43,8 +43,6 @@ _EXPORTS = {
     "diff_roles": "roles",
     "editor_rows": "roles",
     "pairs_from_rows": "roles",
-    "partner_choices": "roles",
-    "partner_labels": "roles",
     "role_pairs": "roles",
     "save_action_partners": "roles",
     "action_sheet": "sheet",

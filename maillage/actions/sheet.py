@@ -18,7 +18,6 @@ from maillage.actions.indicators import (
     IndicatorRow,
     action_indicators,
 )
-from maillage.actions.roles import partner_labels
 from maillage.actions.status import effective_status, needs_review
 from maillage.actions.territories import territory_label
 from maillage.core.formatting import (
@@ -28,6 +27,7 @@ from maillage.core.formatting import (
     format_int,
 )
 from maillage.core.text import fold, md
+from maillage.partners.choices import partner_labels
 from maillage.vocabularies.store import Vocabularies
 from models import ActionPartner, Council, Partner, Territory
 

@@ -427,17 +427,6 @@ def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.da
     )
 
 
-def partner_choices(session: Session, council_id: int | None = None, exclude: int | None = None) -> dict[int, str]:
-    """id → `Name (Commune)` of active partners (a council's partnership first when given), for pickers."""
-    partners = session.exec(select(Partner.id, Partner.name, Partner.seat_commune_key)
-                            .where(Partner.archived_at.is_(None))).all()
-    seats = sorted({seat for _id, _name, seat in partners})
-    communes = territory_names(session, seats)
-    members = partnership_ids(session, council_id) if council_id is not None else set()
-    ordered = sorted((p for p in partners if p[0] != exclude), key=lambda p: (p[0] not in members, fold(p[1]), p[0]))
-    return {pid: f"{name} ({communes.get(seat, seat)})" for pid, name, seat in ordered}
-
-
 def commune_options(session: Session, council_id: int | None = None) -> dict[str, str]:
     """Seat communes of active partners → name, by name (the council's communes only when given)."""
     keys = set(session.exec(select(Partner.seat_commune_key).where(Partner.archived_at.is_(None))).all())
