@@ -56,6 +56,7 @@ _EXPORTS = {
     "delete_link": "links",
     "end_link": "links",
     "update_link": "links",
+    "CompiledGraph": "metrics",
     "analyse": "metrics",
     "betweenness": "metrics",
     "communities": "metrics",

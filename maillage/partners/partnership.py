@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from maillage.core.db import chunks
+from maillage.core.rows import chunks, driver_rows, ids_in
 from maillage.geography.footprints import Footprint, footprint
 from models import (
     Action,
@@ -33,29 +33,28 @@ def partnership_ids(session: Session, council_id: int | list[int], area: Footpri
     area = area or council_footprint(session, council_ids)
     active = Partner.archived_at.is_(None)
     ids: set[int] = set()
-    for partner_id, seat in session.exec(select(Partner.id, Partner.seat_commune_key).where(active)):
+    # Plain driver rows: this runs over every partner of France for a network's or a national graph.
+    for partner_id, seat in driver_rows(session, select(Partner.id, Partner.seat_commune_key).where(active)):
         if area.meets(seat):
             ids.add(partner_id)
     sub_communes = dict(
-        session.exec(select(Territory.key, Territory.commune_code).where(Territory.level == "sub")).all()
+        driver_rows(session, select(Territory.key, Territory.commune_code).where(Territory.level == "sub"))
     )
-    for partner_id, key in session.exec(
-        select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
+    for partner_id, key in driver_rows(
+        session, select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
         .join(Partner, Partner.id == PartnerTerritory.partner_id).where(active)
     ):
         if partner_id not in ids and area.meets(key, sub_communes.get(key)):
             ids.add(partner_id)
     for chunk in chunks(council_ids):
-        for a, b in session.exec(
-            select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
-            .where(CooperationLink.council_id.in_(chunk))
-        ):
+        for a, b in driver_rows(session, select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
+                                .where(ids_in(CooperationLink.council_id, chunk))):
             ids.update((a, b))
-        ids.update(session.exec(
-            select(ActionPartner.partner_id).join(Action, Action.id == ActionPartner.action_id)
-            .where(Action.council_id.in_(chunk), Action.archived_at.is_(None))
-        ).all())
-    archived = set(session.exec(select(Partner.id).where(Partner.archived_at.is_not(None))).all())
+        ids.update(row[0] for row in driver_rows(
+            session, select(ActionPartner.partner_id).join(Action, Action.id == ActionPartner.action_id)
+            .where(ids_in(Action.council_id, chunk), Action.archived_at.is_(None))
+        ))
+    archived = {row[0] for row in driver_rows(session, select(Partner.id).where(Partner.archived_at.is_not(None)))}
     return ids - archived
 
 
