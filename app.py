@@ -23,6 +23,7 @@ from ui.auth import (
     single_sign_on_configured,
 )
 from ui.links import council_from_address, keep_council_in_address
+from ui.screens import LANDING, SCREENS
 from ui.session import engine
 
 st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layout="wide")
@@ -30,50 +31,10 @@ st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layo
 # A partner's personal campaign link (issue 18): its own page only, without signing in and without navigation;
 # the token in the address is the key, checked on every run by maillage.campaigns.
 if TOKEN_PARAMETER in st.query_params:
+    st.html("<script>document.documentElement.lang = 'fr';</script>", unsafe_allow_javascript=True)
     st.navigation([st.Page("pages/campagne.py", title="Votre fiche partenaire", icon=":material/edit_note:")],
                   position="hidden").run()
     st.stop()
-
-# Every screen, by section. A page is shown only to the roles listed in PAGE_ROLES (all by default).
-pages = {
-    "Pilotage": [
-        st.Page("pages/tableau_de_bord.py", title="Tableau de bord", icon=":material/dashboard:", default=True),
-    ],
-    "Actions": [st.Page("pages/actions.py", title="Actions", icon=":material/event_note:")],
-    "Partenariat": [
-        st.Page("pages/partenaires.py", title="Partenaires", icon=":material/groups:"),
-        st.Page("pages/reseau.py", title="Réseau", icon=":material/hub:"),
-        st.Page("pages/campagnes.py", title="Campagnes", icon=":material/campaign:"),
-    ],
-    "Analyse": [
-        st.Page("pages/couverture.py", title="Couverture", icon=":material/grid_on:"),
-    ],
-    "Restitution": [
-        st.Page("pages/comparer.py", title="Comparer", icon=":material/compare_arrows:"),
-        st.Page("pages/synthese_elus.py", title="Synthèse élus", icon=":material/summarize:"),
-    ],
-    "Données": [st.Page("pages/donnees.py", title="Données", icon=":material/database:")],
-    "Compte": [
-        st.Page("pages/mon_compte.py", title="Mon compte", icon=":material/person:"),
-        st.Page("pages/administration.py", title="Administration", icon=":material/admin_panel_settings:"),
-    ],
-}
-
-# Page title → roles that see it (the domain functions enforce the same rules).
-PAGE_ROLES = {
-    "Tableau de bord": {"admin", "coordinateur", "elu"},
-    "Partenaires": {"admin", "coordinateur"},
-    "Réseau": {"admin", "coordinateur"},
-    "Campagnes": {"admin", "coordinateur"},
-    "Actions": {"admin", "coordinateur", "reseau"},
-    "Couverture": {"admin", "coordinateur", "reseau"},
-    "Comparer": {"admin", "coordinateur", "reseau"},
-    "Synthèse élus": {"admin", "coordinateur", "elu"},
-    "Données": {"admin", "coordinateur"},
-    "Administration": {"admin"},
-}
-# Where each role lands after signing in (when that page exists).
-LANDING = {"elu": "Synthèse élus", "reseau": "Comparer"}
 
 
 def council_picker(actor) -> None:
@@ -95,22 +56,21 @@ def council_picker(actor) -> None:
     keep_council_in_address()
 
 
-def allowed(role: str, title: str) -> bool:
-    """Whether this role may open the page titled `title`."""
-    return role in PAGE_ROLES.get(title, {role})
+def navigation_pages(role: str | None) -> dict[str, list]:
+    """Every screen by section (ui/screens.py); those this role may not open (all of them when signed out)
+    are left out of the menu, but their address still resolves, to be refused in French."""
+    pages: dict[str, list] = {}
+    for s in SCREENS:
+        visible = role is not None and role in s.roles
+        pages.setdefault(s.section, []).append(st.Page(
+            s.path, title=s.title, icon=s.icon, default=s.default, url_path=None if s.default else Path(s.path).stem,
+            visibility="visible" if visible else "hidden"))
+    return pages
 
 
-def _hidden(page):
-    """The same page, left out of the menu (its address still resolves, to be refused in French)."""
-    return st.Page(page._page, title=page.title, icon=page.icon, url_path=page.url_path or Path(page._page).stem,
-                   default=page._default, visibility="hidden")
-
-
-def visible_pages(role: str | None) -> dict:
-    """Every page by section, those this role may not open (all of them when signed out) left out of the menu."""
-    return {section: [page if role is not None and allowed(role, page.title) else _hidden(page)
-                      for page in section_pages]
-            for section, section_pages in pages.items()}
+def allowed(role: str, page) -> bool:
+    """Whether this role may open this page."""
+    return any(s.title == page.title and role in s.roles for s in SCREENS)
 
 
 # The page is French (screen readers, hyphenation, spell-checking); the session cookie is handed over
@@ -122,7 +82,7 @@ if actor is None:
         script += remember_address_script()
     st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
     # Resolve the address asked for (page and parameters stay in the address bar), then sign in there.
-    st.navigation(visible_pages(None), position="hidden")
+    st.navigation(navigation_pages(None), position="hidden")
     runpy.run_path(str(Path(__file__).parent / "pages" / "connexion.py"), run_name="__main__")
     st.stop()
 
@@ -143,22 +103,22 @@ council_picker(actor)
 if is_demo(engine()):
     st.sidebar.caption(DEMO_NOTICE)
 
-shown = visible_pages(actor.role)
+shown = navigation_pages(actor.role)
 navigation = st.navigation(shown)
 every_page = [p for group in shown.values() for p in group]
 home = next(p for p in every_page if p._default)
-first_allowed = next(p for p in every_page if allowed(actor.role, p.title))
+first_allowed = next(p for p in every_page if allowed(actor.role, p))
 return_to = st.session_state.pop(RETURN_KEY, None)
 if return_to is not None:
     target = next((p for p in every_page if p.url_path == return_to[0]), None)
     if target is not None:
         st.switch_page(target, query_params=return_to[1])
 landing = LANDING.get(st.session_state.pop(LANDING_KEY, None) or "")
-if landing and navigation.title == home.title and not address_given:  # an address asked for wins over the landing page
-    target = next((p for p in every_page if p.title == landing), None)
-    if target is not None and target.title != navigation.title:
+if landing and navigation.title == home.title and not address_given:  # an address asked for wins over the landing
+    target = next((p for p in every_page if p.url_path == Path(landing).stem), None)
+    if target is not None and target.url_path != navigation.url_path:
         st.switch_page(target)
-if not allowed(actor.role, navigation.title):
+if not allowed(actor.role, navigation):
     if navigation.title == home.title:  # the home address of a role without the dashboard
         st.switch_page(first_allowed)
     st.title(navigation.title)

@@ -72,7 +72,7 @@ def measure_pages(council_id: int, runs: int) -> list[tuple[str, float, float]]:
         at = open_app(SYSTEM, page=page, council_id=council_id)
         first = time.perf_counter() - started
         failed = bool(at.exception)
-        later = _median(lambda: at.run(), runs)
+        later = _median(at.run, runs)
         results.append((page + (" (erreur)" if failed else ""), first, later))
     return results
 
@@ -87,6 +87,10 @@ def measure_france(engine, runs: int) -> list[tuple[str, float]]:
     with Session(engine) as session:
         rows.append(("Couverture de toute la France (1 000 instances)",
                      _median(lambda: all_coverage(session, SYSTEM), runs)))
+        from maillage.coverage.presence import PresenceQuery, all_presence
+
+        rows.append(("Présence de toute la France, un type d'action (`gaps --all --presence --column presence_en_ligne`)",
+                     _median(lambda: all_presence(session, SYSTEM, [PresenceQuery("presence_en_ligne")]), runs)))
         network = session.exec(
             select(Network.id, func.count(NetworkCouncil.council_id)).join(NetworkCouncil)
             .group_by(Network.id).order_by(func.count(NetworkCouncil.council_id).desc())

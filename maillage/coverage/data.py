@@ -12,10 +12,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import select, text
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy import select
 from sqlmodel import Session
 
+from maillage.core.rows import chunks, rows_in
+from maillage.core.rows import driver_date as _date
+from maillage.core.rows import driver_rows as _rows
+from maillage.core.rows import ids_in as _ids_in
 from maillage.coverage.frame import RuleSpec, frames_by_council
 from models import (
     Action,
@@ -31,6 +34,18 @@ from models import (
 
 # Above this many values, IN lists are sent in chunks (SQLite's variable limit, query plan sizes).
 CHUNK = 5_000
+
+
+def _chunks(values):
+    """Values in lists of at most CHUNK."""
+    return chunks(values, CHUNK)
+
+
+def _in_rows(session: Session, make_statement, values):
+    """Rows of `make_statement(chunk)` for every chunk of `values` (IN lists stay small)."""
+    return rows_in(session, make_statement, values, CHUNK)
+
+
 LEVELS_ABOVE = ("epci", "ept", "dep", "reg")
 
 
@@ -125,49 +140,6 @@ def coverage_key(territory_key: str) -> str:
     return territory_key
 
 
-def _chunks(values):
-    """Values in lists of at most CHUNK."""
-    values = list(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
-
-
-def _rows(session: Session, statement) -> list[tuple]:
-    """Plain DB-API tuples: the statement is compiled with its literal values and run on the raw cursor,
-    skipping SQLAlchemy's per-row processing (several times faster on hundreds of thousands of rows).
-    Values are the driver's: SQLite gives dates as ISO text and booleans as 0/1 (see `_date`)."""
-    connection = session.connection()
-    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-def _ids_in(column, ids) -> "TextClause":
-    """`table.column IN (1, 2, …)` for integer ids, written once as SQL text (rendering thousands of bound
-    literals through SQLAlchemy for every query costs more than the query itself)."""
-    listed = ",".join(str(int(i)) for i in ids) or "NULL"
-    return text(f"{column.table.name}.{column.name} IN ({listed})")
-
-
-def _date(value) -> dt.date | None:
-    """A date from the driver (date, or ISO text with SQLite)."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _in_rows(session: Session, make_statement, values):
-    """Rows of `make_statement(chunk)` for every chunk of `values` (IN lists stay small)."""
-    out = []
-    for chunk in _chunks(values):
-        out.extend(_rows(session, make_statement(chunk)))
-    return out
-
-
 def _commune_columns():
     """The commune columns coverage reads."""
     return (Territory.code, Territory.name, Territory.population, Territory.epci_code, Territory.ept_code,
@@ -255,13 +227,17 @@ def _load_councils(session: Session, snapshot: Snapshot, council_ids: list[int] 
     snapshot.peers = {c: frozenset(p - {c}) for c, p in peers.items()}
 
 
-def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | None, keep=None) -> None:
-    """Load non-archived actions (all, or `action_ids` among them, those `keep(row)` accepts) with their
-    territories, publics and themes."""
+def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | None, keep=None,
+                  action_types: list[str] | None = None) -> None:
+    """Load non-archived actions (all, or `action_ids` among them, those `keep(row)` accepts; only those of
+    `action_types` if given) with their territories, publics and themes."""
     columns = (Action.id, Action.title, Action.council_id, Action.action_type, Action.status, Action.start_date,
                Action.end_date, Action.mode, Action.weekly_hours, Action.shared)
     if action_ids is None:
-        rows = _rows(session, select(*columns).where(Action.archived_at.is_(None)))
+        statement = select(*columns).where(Action.archived_at.is_(None))
+        if action_types is not None:
+            statement = statement.where(Action.action_type.in_(sorted(action_types)))
+        rows = _rows(session, statement)
     else:
         rows = _in_rows(session, lambda chunk: select(*columns).where(_ids_in(Action.id, chunk), Action.archived_at.is_(None)),
                         action_ids)
@@ -276,6 +252,9 @@ def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | 
 
     def linked(column_a, column_b):
         """Rows of a link table (action id, value) for the loaded actions."""
+        if scope is None and action_types is not None:  # joined: only the rows of the chosen types are read
+            return _rows(session, select(column_a, column_b).join(Action, Action.id == column_a)
+                         .where(Action.action_type.in_(sorted(action_types))))
         if scope is None:
             return _rows(session, select(column_a, column_b))
         return _in_rows(session, lambda chunk: select(column_a, column_b).where(_ids_in(column_a, chunk)), scope)
@@ -367,14 +346,16 @@ def _load_key_facts(session: Session, snapshot: Snapshot, all_levels: bool) -> N
 
 
 def load_snapshot(session: Session, council_ids: list[int] | None = None, *, with_themes: bool = True,
-                  frame_only: bool = False, with_partners: bool = False) -> Snapshot:
+                  frame_only: bool = False, with_partners: bool = False,
+                  action_types: list[str] | None = None) -> Snapshot:
     """Load what coverage needs: for every council (None) or only for `council_ids`.
 
     `with_partners` is accepted for existing callers and ignored (partner counts are no longer loaded:
     maillage.coverage.partnership.single_partner_actions reads them).
 
     `frame_only` (every council only) loads just the actions matching some frame rule: enough for the
-    cells (`gaps --all`), not for themes nor per-capita figures.
+    cells (`gaps --all`), not for themes nor per-capita figures. `action_types` (every council only) loads
+    just the actions of those types (`gaps --all --presence --column …`).
     """
     snapshot = Snapshot(with_themes=with_themes and not frame_only)
     _load_councils(session, snapshot, council_ids)
@@ -386,7 +367,7 @@ def load_snapshot(session: Session, council_ids: list[int] | None = None, *, wit
         if frame_only:
             _load_frame_actions(session, snapshot)
         else:
-            _load_actions(session, snapshot, None)
+            _load_actions(session, snapshot, None, action_types=action_types)
         _load_key_facts(session, snapshot, all_levels=True)
         return snapshot
 
@@ -397,7 +378,7 @@ def load_snapshot(session: Session, council_ids: list[int] | None = None, *, wit
     missing = {key[4:] for a in snapshot.actions.values() for key in a.keys
                if key.startswith("com:") and key[4:] not in snapshot.communes}
     if missing:
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing, CHUNK):
             _load_communes(session, snapshot, Territory.code.in_(chunk))
     _load_key_facts(session, snapshot, all_levels=False)
     return snapshot
@@ -416,7 +397,7 @@ def _load_council_communes(session: Session, snapshot: Snapshot) -> None:
                "dep": Territory.departement_code, "reg": Territory.region_code}
     for level, codes in wanted.items():
         if level in columns:
-            for chunk in _chunks(codes):
+            for chunk in chunks(codes, CHUNK):
                 _load_communes(session, snapshot, columns[level].in_(chunk))
     members = _members(snapshot, snapshot.council_territories.values())
     snapshot.council_communes = {c: _expand(snapshot, keys, members)

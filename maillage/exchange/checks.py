@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from sqlmodel import Session, select
 
 from maillage.accounts.access import SYSTEM, Actor, can_write_council
 from maillage.core.errors import MaillageError, PermissionDenied
+from maillage.core.text import fold
 from maillage.core.validators import (
     email_problem,
     personal_data_problem,
@@ -43,6 +42,7 @@ from maillage.exchange.values import (
     parse_number,
     split_list,
 )
+from maillage.geography.keys import territory_key
 from maillage.partners.partnership import partnership_ids
 from maillage.vocabularies.store import Vocabularies
 from models import Action, Council, Network, Partner, Territory
@@ -55,26 +55,10 @@ Progress = Callable[[float, str], None]
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=1)
-def _combining() -> dict[int, None]:
-    """Every combining mark, for str.translate (built once, on the first import)."""
-    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
-
-
-@lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """`maillage.core.text.fold` (same result), cached and with accents removed in C: imports fold every name."""
-    if not text:
-        return ""
-    if text.isascii():
-        return _NON_ALNUM.sub(" ", text.lower()).strip()
-    return _NON_ALNUM.sub(" ", unicodedata.normalize("NFKD", text).translate(_combining()).lower()).strip()
-
-
 class ImportRefused(MaillageError):
     """The import has problems; nothing was written. `plan.problems` lists them all."""
 
-    def __init__(self, plan: "ImportPlan"):
+    def __init__(self, plan: ImportPlan):
         """Keep the plan, whose problems say why."""
         self.plan = plan
         count = len(plan.problems)
@@ -328,23 +312,6 @@ def _parse_vocab(vocab: Vocabularies, kind: str, value: str) -> str | None:
             _vocab_cache.clear()
         _vocab_cache[key] = vocab.parse(kind, value)
     return _vocab_cache[key]
-
-
-@lru_cache(maxsize=100_000)
-def territory_key(reference: str) -> str:
-    """`33063` → `com:33063`, `243300316` → `epci:243300316`, prefixed references kept (lower-cased prefix)."""
-    text = reference.strip()
-    if re.fullmatch(r"[0-9][0-9AaBb][0-9]{3}", text):
-        return f"com:{text.upper()}"
-    if re.fullmatch(r"\d{9}", text):
-        return f"epci:{text}"
-    if ":" in text:
-        prefix, code = text.split(":", 1)
-        prefix = prefix.strip().lower()
-        if prefix == "sub":
-            return f"sub:{code.strip()}"
-        return f"{prefix}:{code.strip().upper() if prefix in ('com', 'dep') else code.strip()}"
-    return text
 
 
 def _territories(checker: _RowChecker, field_name: str, levels: set[str] | None = None) -> list[str]:

@@ -4,6 +4,7 @@ footprints in communes, territory keys, and the compact encoding of boundaries."
 from maillage.core.exports import lazy_exports
 
 _EXPORTS = {
+    "territory_key": "keys",
     "decode_geometry": "encoding",
     "decode_ring": "encoding",
     "encode_geometry": "encoding",

@@ -16,7 +16,7 @@ from maillage.core.validators import (
     siret_problem,
     url_problem,
 )
-from maillage.exchange.checks import territory_key
+from maillage.geography.keys import territory_key
 from maillage.vocabularies.store import Vocabularies
 from models import Network, Partner, Territory
 

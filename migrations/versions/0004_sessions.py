@@ -1,7 +1,7 @@
 """sign-in sessions kept server-side (token hashes)
 
-Revision ID: 0003_sessions
-Revises: 0002_campaigns, 0002_network_layout (also joins those two branches into one head)
+Revision ID: 0004_sessions
+Revises: 0003_campaigns
 Create Date: 2026-12-02
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0003_sessions'
-down_revision = ('0002_campaigns', '0002_network_layout')
+revision = '0004_sessions'
+down_revision = '0003_campaigns'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """update campaigns: campaign and campaign_invite (personal links, answers awaiting review)
 
-Revision ID: 0002_campaigns
-Revises: 0001
+Revision ID: 0003_campaigns
+Revises: 0002_network_layout
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ import sqlmodel
 from alembic import op
 
 
-revision = '0002_campaigns'
-down_revision = '0001'
+revision = '0003_campaigns'
+down_revision = '0002_network_layout'
 branch_labels = None
 depends_on = None
 
