@@ -8,7 +8,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from sqlmodel import Session, select
 
@@ -43,7 +43,8 @@ from maillage.exchange.values import (
     parse_number,
     split_list,
 )
-from maillage.partners.partnership import partnership_ids
+from maillage.geography.names import Context, TerritoryNames, territory_key
+from maillage.partners.partnership import council_footprint, partnership_ids
 from maillage.vocabularies.store import Vocabularies
 from models import Action, Council, Network, Partner, Territory
 
@@ -154,7 +155,9 @@ class _Index:
         """Load what rows may refer to, once."""
         self.session = session
         self.territories: set[str] = set(session.exec(select(Territory.key)).all())
-        self._commune_names: dict[str, list[str]] | None = None
+        self.names = TerritoryNames(session)  # territories written as names, postal codes… (loaded when needed)
+        self.context_councils: frozenset[int] = frozenset()
+        self._context: Context | None = None
         self.sub_by_name: dict[str, list[str]] = {}
         for key, name in session.exec(select(Territory.key, Territory.name).where(Territory.level == "sub")):
             self.sub_by_name.setdefault(fold(name), []).append(key)
@@ -179,13 +182,12 @@ class _Index:
         self.cells: dict[tuple, tuple] = {}  # valid list cells already parsed
 
     @property
-    def commune_names(self) -> dict[str, list[str]]:
-        """Folded commune name → INSEE codes (loaded on the first unknown reference, for the hint)."""
-        if self._commune_names is None:
-            self._commune_names = {}
-            for code, name in self.session.exec(select(Territory.code, Territory.name).where(Territory.level == "com")):
-                self._commune_names.setdefault(fold(name), []).append(code)
-        return self._commune_names
+    def context(self) -> Context | None:
+        """The communes and départements of the councils the import is read for (names resolve inside them)."""
+        if self._context is None and self.context_councils:
+            area = council_footprint(self.session, sorted(self.context_councils))
+            self._context = Context(frozenset(area.codes["com"]), frozenset(area.codes["dep"]))
+        return self._context
 
     def add_partner(self, name: str, seat_code: str, archived: bool = False, id_: int | None = None) -> PartnerRef:
         """Know a partner (from the database, with its id, or a checked row)."""
@@ -330,23 +332,6 @@ def _parse_vocab(vocab: Vocabularies, kind: str, value: str) -> str | None:
     return _vocab_cache[key]
 
 
-@lru_cache(maxsize=100_000)
-def territory_key(reference: str) -> str:
-    """`33063` → `com:33063`, `243300316` → `epci:243300316`, prefixed references kept (lower-cased prefix)."""
-    text = reference.strip()
-    if re.fullmatch(r"[0-9][0-9AaBb][0-9]{3}", text):
-        return f"com:{text.upper()}"
-    if re.fullmatch(r"\d{9}", text):
-        return f"epci:{text}"
-    if ":" in text:
-        prefix, code = text.split(":", 1)
-        prefix = prefix.strip().lower()
-        if prefix == "sub":
-            return f"sub:{code.strip()}"
-        return f"{prefix}:{code.strip().upper() if prefix in ('com', 'dep') else code.strip()}"
-    return text
-
-
 def _territories(checker: _RowChecker, field_name: str, levels: set[str] | None = None) -> list[str]:
     """The territory keys of a `|`-separated cell; each unknown reference is a problem saying what to write."""
     cell = checker.cell(field_name)
@@ -391,27 +376,12 @@ def _territory_keys(checker: _RowChecker, field_name: str, cell: str, levels: se
             elif key not in keys:
                 keys.append(key)
             continue
-        checker.problem(field_name, reference, _unknown_territory(index, reference, level))
+        found = index.names.resolve(reference, levels, index.context)
+        if found.key is None:
+            checker.problem(field_name, reference, found.problem)
+        elif found.key not in keys:
+            keys.append(found.key)
     return keys
-
-
-def _unknown_territory(index: _Index, reference: str, level: str) -> str:
-    """Why a territory reference is unknown, with the likely fix."""
-    if level == "com":
-        return ("n'est pas un code INSEE de commune connu (attention : le code postal n'est pas le code INSEE)"
-                if re.fullmatch(r"\d{5}", reference.strip()) else "n'est pas un code INSEE de commune connu")
-    if level == "epci":
-        return "n'est pas un SIREN d'EPCI connu"
-    if level in ("dep", "reg", "ept"):
-        return f"n'est pas un code {'de département' if level == 'dep' else 'de région' if level == 'reg' else 'd’EPT'} connu"
-    codes = index.commune_names.get(fold(reference), [])
-    if len(codes) == 1:
-        return f"n'est pas un code de territoire : indiquez le code INSEE de la commune ({reference} = {codes[0]})"
-    if codes:
-        return ("n'est pas un code de territoire : plusieurs communes portent ce nom, indiquez le code INSEE ("
-                + ", ".join(sorted(codes)[:5]) + ")")
-    return ("n'est pas un territoire connu (code INSEE de commune, SIREN d'EPCI, ou préfixe "
-            "com:, epci:, ept:, dep:, reg:, sub:)")
 
 
 def _council(checker: _RowChecker, field_name: str = "council") -> str | None:
@@ -719,13 +689,18 @@ _CHECKERS: dict[str, Callable[[_RowChecker], tuple[Record, str]]] = {
 
 
 def check_tables(session: Session, tables: list[Table], actor: Actor = SYSTEM,
-                 progress: Progress | None = None) -> ImportPlan:
-    """Check every row of every table (in dependency order) without writing anything."""
+                 progress: Progress | None = None, council_ids: Iterable[int] | None = None) -> ImportPlan:
+    """Check every row of every table (in dependency order) without writing anything.
+
+    Commune names that several communes share are read inside `council_ids`' territory (by default the
+    actor's councils), then their départements.
+    """
     if not actor.can_write_anything:
         raise PermissionDenied("votre rôle permet de consulter les données, pas d'en importer")
     plan = ImportPlan()
     vocab = Vocabularies.load(session)
     index = _Index(session)
+    index.context_councils = frozenset(actor.council_ids if council_ids is None else council_ids)
     by_kind: dict[str, list[Table]] = {}
     for table in tables:
         by_kind.setdefault(table.kind, []).append(table)
