@@ -43,7 +43,7 @@ PAGE_ROLES = {
     "Partenaires": {"admin", "coordinateur"},
     "Réseau": {"admin", "coordinateur"},
     "Actions": {"admin", "coordinateur", "reseau"},
-    "Couverture": {"admin", "coordinateur"},
+    "Couverture": {"admin", "coordinateur", "reseau"},
     "Comparer": {"admin", "coordinateur", "reseau"},
     "Synthèse élus": {"admin", "coordinateur", "elu"},
     "Données": {"admin", "coordinateur"},

@@ -22,27 +22,41 @@ from maillage.core import (
 from maillage.coverage import (
     ATTRIBUTION,
     BY_CHOICES,
+    DISPLAY_LABELS,
     GAP_STATUSES,
     LEVEL_LABELS,
+    PRESENCE_HELP,
+    PRESENCE_LABELS,
     ROW_LEVELS,
     STATUS_HELP,
-    STATUS_LABELS,
+    WITHOUT_RUNNING,
+    PresenceQuery,
     RuleSpec,
+    absence_sentence,
     action_records,
     actions_behind,
     add_rule,
     build_matrix,
+    cell_explanation,
+    cell_label,
     comparison_records,
     council_suggestion_records,
     council_summary,
     coverage_access,
     coverage_map,
+    expectation_map,
     frame_records,
     gap_records,
     load_council_coverage,
+    load_council_presence,
     network_comparison,
+    network_presence,
+    network_presence_records,
     partner_suggestion_records,
     partnership_gaps,
+    presence_map,
+    presence_records,
+    readable_networks,
     records_csv,
     records_xlsx,
     remove_rule,
@@ -55,11 +69,15 @@ from maillage.coverage import (
     update_rule,
 )
 from maillage.vocabularies import Vocabularies
-from ui.coverage_charts import SELECTION, coverage_map_chart, heatmap
+from ui.coverage_charts import SELECTION, coverage_map_chart, heatmap, status_map_chart
 from ui.session import current_actor, current_council_id, engine
 
 FLASH = "cov_flash"
-MATRIX_STATUSES = ["active", "planned", "lapsed", "missing", "not_expected"]
+MATRIX_STATUSES = ["active", "planned", "lapsed", "missing", "not_expected_present", "not_expected"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CELL_HELP = {**STATUS_HELP, "not_expected_present": "commune sous le seuil du référentiel, mais une action en cours "
+             "de ce type la touche", "not_expected": "commune sous le seuil du référentiel et aucune action en cours "
+             "ne la touche (choix délibéré du référentiel)"}
 THEME_STATUSES = ["active", "planned", "lapsed", "none"]
 
 
@@ -91,6 +109,47 @@ def _comparison(url: str, version: int, council_id: int, as_of: dt.date, actor_k
     """The council and its network peers side by side, once per data version and reader (`actor_key`)."""
     with session_scope(engine()) as session:
         return network_comparison(session, _actor, council_id, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _presence(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool, query: PresenceQuery):
+    """The council's presence answer for a query, once per data version."""
+    with session_scope(engine()) as session:
+        return load_council_presence(session, council_id, as_of, query, shared_only)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _network_presence(url: str, version: int, network_id: int, as_of: dt.date, query: PresenceQuery,
+                      actor_key: tuple, _actor):
+    """Every council of a network answering the presence question, once per data version and reader."""
+    with session_scope(engine()) as session:
+        return network_presence(session, _actor, network_id, query, as_of)
+
+
+def _query_controls(prefix: str, default_type: str | None) -> PresenceQuery:
+    """Action type, public and theme pickers (each « tous » by default but the type) → the query."""
+    columns = st.columns(3)
+    choices = {}
+    for column, kind, label, everything, default in (
+            (columns[0], "action_type", "Type d'action", "Tous les types", default_type),
+            (columns[1], "public", "Public", "Tous les publics", None),
+            (columns[2], "theme", "Thème", "Tous les thèmes", None)):
+        labels = vocab.labels(kind)
+        options = [""] + list(labels)
+        choices[kind] = column.selectbox(label, options, index=options.index(default) if default in options else 0,
+                                         format_func=lambda code, labels=labels, everything=everything:
+                                         labels.get(code, everything) if code else everything,
+                                         key=f"{prefix}_{kind}") or None
+    return PresenceQuery(choices["action_type"], choices["public"], choices["theme"])
+
+
+def _downloads(records: list[dict], name: str, sheet: str, key: str) -> None:
+    """CSV and XLSX download buttons for records (French headers, formulas neutralised)."""
+    columns = st.columns(2)
+    columns[0].download_button("Télécharger (CSV)", records_csv(records), f"{name}.csv", "text/csv",
+                               icon=":material/download:", key=f"{key}_csv")
+    columns[1].download_button("Télécharger (XLSX)", records_xlsx(records, sheet), f"{name}.xlsx", XLSX,
+                               icon=":material/download:", key=f"{key}_xlsx")
 
 
 def _flash(message: str) -> None:
@@ -158,15 +217,29 @@ metrics[3].metric("Population couverte", format_int(cov.population))
 if not cov.communes:
     st.info("Cette instance ne couvre encore aucune commune : ajoutez ses territoires pour calculer sa couverture.")
 
-tab_matrix, tab_map, tab_gaps, tab_areas, tab_partnership, tab_frame = st.tabs(
-    ["Matrice", "Carte", "Manques et suggestions", "Par territoire", "Partenariat", "Référentiel"])
+tab_matrix, tab_presence, tab_map, tab_gaps, tab_areas, tab_partnership, tab_frame = st.tabs(
+    ["Matrice", "Présence", "Carte", "Manques et suggestions", "Par territoire", "Partenariat", "Référentiel"])
+DEFAULT_TYPE = cov.frame[0].action_type if cov.frame else None
+# The presence question and the map follow the column picked in the matrix (type, public or rule = both).
+_picked = (by, st.session_state.get("cov_col"))
+if _picked[1] and _picked != st.session_state.get("cov_followed"):
+    st.session_state["cov_followed"] = _picked
+    _type, _public = {"type": (_picked[1], ""), "public": ("", _picked[1]),
+                      "rule": tuple(_picked[1].partition("|")[::2])}.get(by, (None, None))
+    for _prefix in ("cov_q", "cov_map"):
+        if _type is not None and _type in vocab.labels("action_type"):
+            st.session_state[f"{_prefix}_action_type"] = _type
+        if _public:
+            st.session_state[f"{_prefix}_public"] = _public
+        elif by in ("type", "rule"):
+            st.session_state[f"{_prefix}_public"] = ""
 
 with tab_matrix:
     statuses = THEME_STATUSES if by == "theme" else MATRIX_STATUSES
     full = build_matrix(cov, by, rows_level, vocab)
     filters = st.columns([1.2, 1.2, 1])
     wanted_statuses = filters[0].multiselect(
-        "Lignes ayant au moins une cellule", statuses, format_func=STATUS_LABELS.get, key=f"cov_status_{by}",
+        "Lignes ayant au moins une cellule", statuses, format_func=DISPLAY_LABELS.get, key=f"cov_status_{by}",
         placeholder="Tous les statuts",
         help="Par exemple « Manquant » pour ne garder que les territoires où il manque quelque chose.")
     wanted_columns = filters[1].multiselect(
@@ -175,9 +248,11 @@ with tab_matrix:
     search = filters[2].text_input("Rechercher un territoire", key="cov_search")
     matrix = full.filtered(statuses=set(wanted_statuses), columns=wanted_columns, search=search)
 
-    legend = " · ".join(f"**{STATUS_LABELS[s]}** : {STATUS_HELP[s]}" for s in statuses)
+    legend = " · ".join(f"**{DISPLAY_LABELS[s]}** : {CELL_HELP[s]}" for s in statuses)
     st.markdown(f"Légende — {legend}.", help="Chaque cellule porte aussi un symbole : ✓ couvert, ✗ manquant, "
-                "P prévu, É échu, – non attendu ; « 2/3 » = 2 cellules couvertes sur 3 attendues.")
+                "P prévu, É échu ; « 2/3 » = 2 cellules couvertes sur 3 attendues. Entre parenthèses, ce qui est là "
+                "sans être attendu : (✓) non attendu mais couvert, (P) non attendu mais prévu, (É) non attendu, "
+                "échu ; – non attendu et rien.")
     records = matrix.records()
     if len(matrix.rows) > 150:
         st.caption(f"{format_int(len(matrix.rows))} lignes : regroupez par EPCI ou par département, ou filtrez, "
@@ -209,11 +284,14 @@ with tab_matrix:
         if cell is None:
             st.info("Pas de cellule ici : le référentiel n'attend rien pour cette combinaison.")
         else:
-            share = f" ({cell.active}/{cell.expected} couvertes)" if cell.expected > 1 else ""
-            st.markdown(f"**{md(row_labels[row_key])} × {md(column_labels[column_key])}** : "
-                        f"{STATUS_LABELS[cell.status]}{share}.")
+            st.markdown(f"**{md(row_labels[row_key])} × {md(column_labels[column_key])}** : {cell_label(cell)}.")
+            if by == "theme":
+                st.caption("Les thèmes ne sont pas attendus par le référentiel : la cellule dit seulement ce qui est là.")
+            else:
+                st.markdown("\n".join(f"- {md(line)}" for line in cell_explanation(cov, cell, vocab)))
             lines = actions_behind(cov, cell)
             if lines:
+                st.markdown("Actions qui touchent ce territoire, et par quel territoire :")
                 st.dataframe(action_records(lines, vocab), hide_index=True, width="stretch")
             elif by != "theme":
                 st.caption("Aucune action de ce type pour ce public ne touche ce territoire.")
@@ -246,19 +324,95 @@ with tab_matrix:
                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                      icon=":material/download:", key="cov_dl_matrix_xlsx")
 
-with tab_map:
-    level = st.radio("Découpage", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, horizontal=True, key="cov_map_level",
-                     help="Zoom arrière : les EPCI ou départements prennent le score des communes de l'instance qu'ils contiennent.")
-    drawn = coverage_map(cov, level)
-    if drawn.features:
-        st.altair_chart(coverage_map_chart(drawn.geojson), width="stretch")
-        st.caption("Couleur : part des cellules attendues couvertes, du rouge (0 %) au vert (100 %) ; gris : rien "
-                   "d'attendu (communes sous les seuils du référentiel). Survolez un territoire pour le détail. "
-                   + ATTRIBUTION)
+with tab_presence:
+    st.markdown("**Où n'y a-t-il aucune action en cours ?** Choisissez un type d'action (et, si besoin, un public "
+                "ou un thème) : la réponse ne tient pas compte du référentiel, elle dit ce qui est là.")
+    query = _query_controls("cov_q", DEFAULT_TYPE)
+    with session_scope(engine()) as session:
+        networks = readable_networks(session, actor)
+    scopes = {"council": f"Cette instance ({cov.name})"} | {f"net:{i}": f"Tout le réseau « {n} »" for i, n in networks}
+    scope = st.radio("Pour", list(scopes), format_func=scopes.get, horizontal=True, key="cov_q_scope")
+    file_name = f"presence-{fold(cov.name).replace(' ', '-')}-{cov.as_of.isoformat()}"
+    if scope == "council":
+        presence = _presence(url, version, council_id, as_of, shared_only, query)
+        without = presence.with_status(*WITHOUT_RUNNING)
+        st.markdown(f"**{md(absence_sentence(presence, vocab))}**")
+        numbers = st.columns(3)
+        numbers[0].metric("Communes sans action en cours", f"{format_int(len(without))} sur {format_int(len(presence.rows))}")
+        numbers[1].metric("Habitants concernés", format_int(sum(r.population for r in without)))
+        numbers[2].metric("Part de la population de l'instance", format_percent(presence.share(without)))
+        if without:
+            st.dataframe(presence_records(presence, display=True, statuses=WITHOUT_RUNNING), hide_index=True,
+                         width="stretch")
+        with st.expander("Toutes les communes : présence, nombre d'actions, depuis quand, par quel territoire"):
+            st.dataframe(presence_records(presence, display=True), hide_index=True, width="stretch")
+            st.caption(" · ".join(f"**{PRESENCE_LABELS[s]}** : {PRESENCE_HELP[s]}" for s in PRESENCE_LABELS))
+        _downloads(presence_records(presence), file_name, "presence", "cov_q_dl")
     else:
-        st.info("Aucun contour à afficher pour ces territoires.")
+        network_id = int(scope.partition(":")[2])
+        answers = _network_presence(url, version, network_id, as_of, query,
+                                    (actor.email, actor.role, tuple(sorted(actor.council_ids)),
+                                     tuple(sorted(actor.network_ids))), actor)
+        lacking = [a for a in answers if a.with_status(*WITHOUT_RUNNING)]
+        st.markdown(f"**{format_int(len(lacking))} instance{'s' if len(lacking) > 1 else ''} sur "
+                    f"{format_int(len(answers))} {'ont' if len(lacking) > 1 else 'a'} au moins une commune sans action "
+                    f"en cours correspondant à ce choix.**")
+        st.dataframe(network_presence_records(answers, "council", display=True), hide_index=True, width="stretch")
+        communes = network_presence_records(answers, "commune", display=True, statuses=WITHOUT_RUNNING)
+        if communes:
+            st.markdown("Les communes concernées :")
+            st.dataframe(communes, hide_index=True, width="stretch")
+        st.caption("Pour les instances que vous ne coordonnez pas, seules les actions partagées avec leurs réseaux "
+                   "sont comptées : une commune peut y avoir une action que vous ne voyez pas.")
+        name = f"presence-reseau-{network_id}-{as_of.isoformat()}"
+        st.markdown("Par instance :")
+        _downloads(network_presence_records(answers, "council"), name + "-instances", "instances", "cov_qn_dl")
+        st.markdown("Par commune (toutes les communes) :")
+        _downloads(network_presence_records(answers, "commune"), name + "-communes", "communes", "cov_qnc_dl")
+
+with tab_map:
+    modes = {"presence": "Présence d'actions", "expected": "Attentes du référentiel", "score": "Score global"}
+    mode = st.radio("Colorer selon", list(modes), format_func=modes.get, horizontal=True, key="cov_map_mode",
+                    help="Présence : y a-t-il une action du type choisi, que le référentiel l'attende ou non ? "
+                         "Attentes : ce que le référentiel attend et ce qui est là. Score : part des attentes couvertes.")
+    if mode == "score":
+        level = st.radio("Découpage", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, horizontal=True,
+                         key="cov_map_level",
+                         help="Zoom arrière : les EPCI ou départements prennent le score des communes de l'instance "
+                              "qu'ils contiennent.")
+        drawn = coverage_map(cov, level)
+        if drawn.features:
+            st.altair_chart(coverage_map_chart(drawn.geojson), width="stretch")
+            st.caption("Couleur : part des cellules attendues couvertes, du rouge (0 %) au vert (100 %) ; gris : "
+                       "rien d'attendu (communes sous les seuils du référentiel). Survolez un territoire pour le détail.")
+        else:
+            st.info("Aucun contour à afficher pour ces territoires.")
+    else:
+        map_query = _query_controls("cov_map", DEFAULT_TYPE)
+        if mode == "presence":
+            drawn = presence_map(_presence(url, version, council_id, as_of, shared_only, map_query), vocab)
+        else:
+            if map_query.theme:
+                st.caption("Le référentiel n'attend pas de thèmes : le thème choisi est ignoré pour les attentes.")
+            drawn = expectation_map(cov, map_query.action_type, map_query.public)
+        if drawn.features:
+            left, right = st.columns([3, 2])
+            counts = drawn.counts()
+            left.altair_chart(
+                status_map_chart(drawn), width="stretch",
+                alt=f"Carte : {drawn.title} ; " + ", ".join(f"{label} : {plural(counts.get(s, 0), 'commune')}"
+                                                             for s, label, _e in drawn.legend)
+                    + ". Le tableau à côté donne le statut de chaque commune.")
+            left.markdown("Légende — " + " · ".join(f"**{md(label)}** ({plural(counts.get(s, 0), 'commune')}) : "
+                                                    f"{md(explanation)}" for s, label, explanation in drawn.legend)
+                          + ". En gris pâle, les communes voisines hors de l'instance.")
+            right.markdown(f"**{md(drawn.title)}**")
+            right.dataframe(drawn.records(), hide_index=True, width="stretch", height=460)
+        else:
+            st.info("Aucun contour à afficher pour ces communes.")
     if drawn.without_outline:
         st.caption("Sans contour disponible : " + ", ".join(md(name) for name in drawn.without_outline) + ".")
+    st.caption(ATTRIBUTION)
 
 with tab_gaps:
     found_all = _suggestions(url, version, council_id, as_of, shared_only)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from maillage.coverage import STATUS_LABELS
+from maillage.coverage import DISPLAY_LABELS
 
 # Colour-blind-safe enough with the text drawn in each cell (✓, ✗, P, É, fractions): never colour alone.
 STATUS_COLORS = {
@@ -13,15 +13,19 @@ STATUS_COLORS = {
     "lapsed": "#f4a340",
     "missing": "#d73027",
     "not_expected": "#e3e3e3",
+    "not_expected_present": "#c2e4b8",
     "none": "#f5f5f5",
 }
-DARK_TEXT = ("not_expected", "none", "lapsed", "planned")
+DARK_TEXT = ("not_expected", "not_expected_present", "none", "lapsed", "planned")
+# Presence map: « aucune action » is the alarming colour (the question is where there is nothing).
+PRESENCE_COLORS = {"present": "#1a9850", "planned": "#74add1", "lapsed": "#f4a340", "none": "#d73027"}
+MAP_DARK_TEXT = ("planned", "lapsed", "not_expected", "not_expected_present")
 SELECTION = "cellule"
 
 
 def heatmap(records: list[dict], statuses: list[str], height_per_row: int = 26) -> alt.Chart:
     """Territories × columns, coloured by status, with the short status text in each cell; click selects a cell."""
-    domain = [STATUS_LABELS[s] for s in statuses]
+    domain = [DISPLAY_LABELS[s] for s in statuses]
     colors = [STATUS_COLORS[s] for s in statuses]
     base = alt.Chart(alt.Data(values=records))
     x = alt.X("column_label:N", sort=alt.EncodingSortField(field="column_order", op="min"), title=None,
@@ -37,7 +41,7 @@ def heatmap(records: list[dict], statuses: list[str], height_per_row: int = 26) 
         opacity=alt.condition(selection, alt.value(1.0), alt.value(0.9)),
         strokeWidth=alt.condition(selection, alt.value(3), alt.value(1.5)),
         tooltip=[alt.Tooltip("row_label:N", title="Territoire"), alt.Tooltip("column_label:N", title="Colonne"),
-                 alt.Tooltip("status_label:N", title="Statut"), alt.Tooltip("detail:N", title="Détail")],
+                 alt.Tooltip("cell_label:N", title="Statut"), alt.Tooltip("detail:N", title="Détail")],
     ).add_params(selection)
     text = base.mark_text(fontSize=12, fontWeight="bold").encode(
         x=x, y=y, text="text:N",
@@ -74,3 +78,32 @@ def coverage_map_chart(geojson: dict, height: int = 520) -> alt.Chart:
         tooltip=tooltip,
     )
     return (background + scored).project(type="mercator").properties(height=height).configure_view(stroke=None)
+
+
+def status_map_chart(drawn, height: int = 520) -> alt.Chart:
+    """Communes coloured by status with the legend in words, names where they fit, neighbours drawn faintly."""
+    colors = {**STATUS_COLORS, **PRESENCE_COLORS} if drawn.legend[0][0] == "present" else STATUS_COLORS
+    domain = [label for _s, label, _e in drawn.legend]
+    scale = alt.Scale(domain=domain, range=[colors[s] for s, _l, _e in drawn.legend])
+    tooltip = [alt.Tooltip("properties.name:N", title="Commune"),
+               alt.Tooltip("properties.status_label:N", title="Statut"),
+               alt.Tooltip("properties.population:N", title="Population"),
+               alt.Tooltip("properties.detail:N", title="Détail")]
+    layers = []
+    if drawn.context:
+        layers.append(alt.Chart(alt.Data(values=drawn.context)).mark_geoshape(
+            fill="#f4f4f4", stroke="#b5b5b5", strokeWidth=0.5).encode(
+            tooltip=[alt.Tooltip("properties.name:N", title="Commune (hors instance)")]))
+    data = alt.Data(values=drawn.features)
+    layers.append(alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("properties.status_label:N", scale=scale, title=drawn.title,
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelFontSize=12, titleFontSize=12,
+                                          labelLimit=420, titleLimit=600)),
+        tooltip=tooltip))
+    layers.append(alt.Chart(data).transform_filter("datum.properties.label != ''").mark_text(
+        fontSize=11, fontWeight="bold").encode(
+        longitude="properties.lon:Q", latitude="properties.lat:Q", text="properties.label:N",
+        color=alt.condition(alt.FieldOneOfPredicate(field="properties.status", oneOf=list(MAP_DARK_TEXT)),
+                            alt.value("#1b1b1b"), alt.value("white")),
+        tooltip=tooltip))
+    return alt.layer(*layers).project(type="mercator").properties(height=height).configure_view(stroke=None)

@@ -358,6 +358,12 @@ def _load_key_facts(session: Session, snapshot: Snapshot, all_levels: bool) -> N
     for key, name, population in rows:
         snapshot.names[key] = name
         snapshot.key_population[key] = int(population or 0)
+    # Sub-territories an action names (« par le quartier … »): names only, they count for their commune.
+    subs = {key for action in snapshot.actions.values() for key in action.territory_keys if key.startswith("sub:")}
+    if subs:
+        for key, name in _in_rows(session, lambda chunk: select(Territory.key, Territory.name)
+                                  .where(Territory.key.in_(chunk)), subs):
+            snapshot.names[key] = name
 
 
 def load_snapshot(session: Session, council_ids: list[int] | None = None, *, with_themes: bool = True,

@@ -164,3 +164,42 @@ def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
+
+
+PRESENCE_COLUMNS = ("territory_code", "territory_name", "population", "action_type", "public", "theme", "status",
+                    "count", "since", "actions")
+
+
+def presence_header(with_council: bool) -> list[str]:
+    """The header line of `gaps --presence` output."""
+    return (["council"] if with_council else []) + list(PRESENCE_COLUMNS)
+
+
+def presence_cli_rows(presence, with_council: bool = False) -> Iterable[tuple]:
+    """One row per commune of a presence answer (maillage.coverage.presence.CouncilPresence), by commune code:
+    the query's action type, public and theme (empty when any), status `present`/`planned`/`lapsed`/`none`,
+    how many actions give it, since when (ISO date of the earliest running one) and their titles."""
+    query = presence.query
+    head = (safe_cell(presence.name),) if with_council else ()
+    titles = {}
+    for row in presence.rows:
+        text = titles.get(row.action_ids)
+        if text is None:
+            text = titles[row.action_ids] = safe_cell("|".join(sorted({presence.actions[a].title for a in row.action_ids},
+                                                                      key=str.casefold)))
+        yield head + (row.code, safe_cell(row.name), row.population, query.action_type or "", query.public or "",
+                      query.theme or "", row.status, row.count, row.since.isoformat() if row.since else "", text)
+
+
+def write_presence_csv(stream, answers, with_council: bool = False) -> None:
+    """Write the `gaps --presence` CSV of presence answers to a text stream."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(presence_header(with_council))
+    for presence in answers:
+        writer.writerows(presence_cli_rows(presence, with_council))
+
+
+def presence_xlsx(answers, with_council: bool = False) -> bytes:
+    """The `gaps --presence` rows as an XLSX workbook (one sheet)."""
+    rows = [row for presence in answers for row in presence_cli_rows(presence, with_council)]
+    return xlsx_bytes([("presence", presence_header(with_council), rows)])

@@ -200,6 +200,20 @@ def _area_population(action: ActionRow, snapshot: Snapshot) -> int:
     return total
 
 
+def counted_filter(snapshot: Snapshot, council_id: int, shared_only: bool = False):
+    """A function keeping, among action ids, those a council counts: its own actions and those its network
+    peers share (`shared_only`: only shared ones, its own included)."""
+    owner, shared = snapshot.visibility()
+    peers = snapshot.peers.get(council_id, frozenset())
+
+    def keep(ids) -> list[int]:
+        """The counted ones among action ids."""
+        if shared_only:
+            return [a for a in ids if a in shared and (owner[a] == council_id or owner[a] in peers)]
+        return [a for a in ids if owner[a] == council_id or (a in shared and owner[a] in peers)]
+    return keep
+
+
 def compute_council(snapshot: Snapshot, council_id: int, as_of: dt.date, *, shared_only: bool = False,
                     ranks: dict[int, int] | None = None, area_population: dict[int, int] | None = None,
                     figures: bool = True) -> CouncilCoverage:
@@ -216,15 +230,10 @@ def compute_council(snapshot: Snapshot, council_id: int, as_of: dt.date, *, shar
     peers = snapshot.peers.get(council_id, frozenset())
     index = snapshot.index()
     actions = snapshot.actions
-    owner, shared = snapshot.visibility()
     ranks = {} if ranks is None else ranks
     area_population = {} if area_population is None else area_population
 
-    def keep(ids) -> list[int]:
-        """The counted ones among action ids: own actions, and actions shared by network peers."""
-        if shared_only:
-            return [a for a in ids if a in shared and (owner[a] == council_id or owner[a] in peers)]
-        return [a for a in ids if owner[a] == council_id or (a in shared and owner[a] in peers)]
+    keep = counted_filter(snapshot, council_id, shared_only)
 
     def rank(action_id: int) -> int:
         """The rank of an action at `as_of` (computed once, shared between councils)."""

@@ -14,7 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from maillage.core.db import PROJECT_ROOT
-from maillage.core.formatting import format_decimal, format_int, format_percent
+from maillage.core.formatting import (
+    format_date,
+    format_decimal,
+    format_int,
+    format_percent,
+)
 from maillage.coverage.gaps import CouncilCoverage
 from maillage.coverage.views import summaries_by
 from maillage.geography.encoding import decode_geometry
@@ -88,3 +93,223 @@ def coverage_map(cov: CouncilCoverage, level: str = "commune") -> CoverageMap:
             },
         })
     return CoverageMap(level, features, without)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Status maps: communes coloured by what the coordinator asks (presence of an action type/public, or the
+# frame's expectation for it), named where the name fits, with neighbouring communes drawn faintly.
+
+MAP_WIDTH, MAP_HEIGHT = 760, 520      # the drawing the labels are fitted to (pixels)
+LABEL_CHAR_WIDTH = 6.6                # average width of a label character at 11 px
+NEIGHBOUR_MARGIN = 0.15               # share of the council's extent added around it for neighbours
+NEIGHBOURS_MAX_COMMUNES = 400         # bigger councils are drawn without neighbours
+EXPECTATION_ORDER = ("active", "planned", "lapsed", "missing", "not_expected_present", "not_expected")
+
+
+@dataclass
+class StatusMap:
+    """Communes coloured by a status, their neighbours, the legend in words and the table beside the map."""
+
+    title: str
+    features: list[dict]
+    context: list[dict]
+    without_outline: list[str]
+    legend: list[tuple[str, str, str]]      # (status, French label, explanation) in drawing order
+
+    @property
+    def geojson(self) -> dict:
+        """The council's communes as a GeoJSON FeatureCollection."""
+        return {"type": "FeatureCollection", "features": self.features}
+
+    def records(self) -> list[dict]:
+        """The accessible table of the map: one row per commune (French headers), by status then name."""
+        order = {status: i for i, (status, _l, _e) in enumerate(self.legend)}
+        rows = sorted(self.features, key=lambda f: (order.get(f["properties"]["status"], 99),
+                                                    f["properties"]["name"].casefold()))
+        return [{"Commune": f["properties"]["name"], "Statut": f["properties"]["status_label"],
+                 "Population": f["properties"]["population"], "Détail": f["properties"]["detail"]} for f in rows]
+
+    def counts(self) -> dict[str, int]:
+        """status → number of communes."""
+        counts = {status: 0 for status, _l, _e in self.legend}
+        for feature in self.features:
+            counts[feature["properties"]["status"]] = counts.get(feature["properties"]["status"], 0) + 1
+        return counts
+
+
+@lru_cache(maxsize=1)
+def _commune_names() -> dict[str, str]:
+    """commune code → name, from the shipped reference geography (neighbours' tooltips and labels)."""
+    from maillage.geography.reference import GEO_DIR
+
+    with lzma.open(GEO_DIR / "communes.json.xz", "rt", encoding="utf-8") as handle:
+        return {c["code"]: c["nom"] for c in json.load(handle) if c.get("type", "commune-actuelle") == "commune-actuelle"}
+
+
+@lru_cache(maxsize=1)
+def _departement_boxes() -> dict[str, tuple[float, float, float, float]]:
+    """département code → bounding box of its outline."""
+    from shapely.geometry import shape
+
+    document = _boundaries()
+    precision = document.get("precision", 4)
+    return {code: shape(decode_geometry(text, precision)).bounds for code, text in document["departements"].items()}
+
+
+@lru_cache(maxsize=24)
+def _departement_communes(dep: str) -> tuple[tuple[str, dict, tuple[float, float, float, float]], ...]:
+    """The communes of a département with their outline and bounding box (by code prefix)."""
+    from shapely.geometry import shape
+
+    document = _boundaries()
+    precision = document.get("precision", 4)
+    out = []
+    for code, text in document["communes"].items():
+        if code.startswith(dep):
+            geometry = decode_geometry(text, precision)
+            if geometry is not None:
+                out.append((code, geometry, shape(geometry).bounds))
+    return tuple(out)
+
+
+def _grow(box, margin: float):
+    """A bounding box grown by `margin` of its size on each side."""
+    min_x, min_y, max_x, max_y = box
+    dx, dy = (max_x - min_x) * margin + 0.01, (max_y - min_y) * margin + 0.01
+    return (min_x - dx, min_y - dy, max_x + dx, max_y + dy)
+
+
+def _meets(a, b) -> bool:
+    """Whether two bounding boxes overlap."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def neighbour_features(codes: set[str], box, margin: float = NEIGHBOUR_MARGIN) -> list[dict]:
+    """Communes outside `codes` whose outline meets the box grown by `margin` (faint context around a council)."""
+    area = _grow(box, margin)
+    names = _commune_names()
+    features = []
+    for dep, dep_box in _departement_boxes().items():
+        if not _meets(dep_box, area):
+            continue
+        for code, geometry, bounds in _departement_communes(dep):
+            if code in codes or not _meets(bounds, area):
+                continue
+            features.append({"type": "Feature", "geometry": geometry,
+                             "properties": {"code": code, "name": names.get(code, code), "status": "context",
+                                            "status_label": "hors instance"}})
+    return features
+
+
+def _fit_labels(features: list[dict], box, width: float = MAP_WIDTH, height: float = MAP_HEIGHT) -> None:
+    """Set each feature's `label` to its name where the name fits inside it at the drawing's scale, and its
+    label point (`lon`, `lat`: a point inside the largest part)."""
+    import math
+
+    from shapely.geometry import shape
+
+    min_x, min_y, max_x, max_y = box
+    shrink = math.cos(math.radians((min_y + max_y) / 2))
+    scale = min(width / max((max_x - min_x) * shrink, 1e-9), height / max(max_y - min_y, 1e-9))
+    for feature in features:
+        geometry = shape(feature["geometry"])
+        part = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
+        point = part.representative_point()
+        bounds = part.bounds
+        name = feature["properties"]["name"]
+        fits = ((bounds[2] - bounds[0]) * shrink * scale >= LABEL_CHAR_WIDTH * len(name)
+                and (bounds[3] - bounds[1]) * scale >= 13)
+        feature["properties"].update(lon=round(point.x, 5), lat=round(point.y, 5), label=name if fits else "")
+
+
+def _status_map(title: str, rows: list[tuple[str, str, int, str, str, str]],
+                legend: list[tuple[str, str, str]], neighbours: bool = True) -> StatusMap:
+    """A status map from (code, name, population, status, status label, detail) rows."""
+    from shapely.geometry import shape
+
+    features, without = [], []
+    box = None
+    for code, name, population, status, label, detail in rows:
+        geometry = outline("commune", code)
+        if geometry is None:
+            without.append(name)
+            continue
+        bounds = shape(geometry).bounds
+        box = bounds if box is None else (min(box[0], bounds[0]), min(box[1], bounds[1]),
+                                          max(box[2], bounds[2]), max(box[3], bounds[3]))
+        features.append({"type": "Feature", "geometry": geometry, "properties": {
+            "code": code, "name": name, "population": format_int(population), "status": status,
+            "status_label": label, "detail": detail}})
+    context: list[dict] = []
+    if box is not None:
+        if neighbours and len(features) <= NEIGHBOURS_MAX_COMMUNES:
+            context = neighbour_features({f["properties"]["code"] for f in features}, box)
+            box = _grow(box, NEIGHBOUR_MARGIN)
+        _fit_labels(features, box)
+    return StatusMap(title, features, context, without, legend)
+
+
+def presence_map(presence, vocab=None, neighbours: bool = True) -> StatusMap:
+    """The communes of a presence answer coloured by presence (maillage.coverage.presence)."""
+    from maillage.coverage.presence import (
+        PRESENCE_HELP,
+        PRESENCE_LABELS,
+        PRESENCE_STATUSES,
+    )
+
+    rows = []
+    for row in presence.rows:
+        if row.status == "present":
+            reach = sorted({text for a in row.action_ids for text in presence.reaches(row.code, a)})
+            detail = (f"{row.count} action{'s' if row.count > 1 else ''} en cours"
+                      + (f" depuis le {format_date(row.since)}" if row.since else "")
+                      + (f" ({', '.join(reach)})" if reach else ""))
+        elif row.status == "none":
+            detail = "aucune action"
+        else:
+            detail = " | ".join(sorted({presence.actions[a].title for a in row.action_ids}))
+        rows.append((row.code, row.name, row.population, row.status, PRESENCE_LABELS[row.status], detail))
+    what = presence.query.label(vocab) if vocab is not None else "l'action choisie"
+    legend = [(s, PRESENCE_LABELS[s], PRESENCE_HELP[s]) for s in PRESENCE_STATUSES]
+    return _status_map(f"Présence de {what}", rows, legend, neighbours)
+
+
+def expectation_map(cov: CouncilCoverage, action_type: str | None = None, public: str | None = None,
+                    neighbours: bool = True) -> StatusMap:
+    """The communes of a council coloured by what the frame expects of the chosen action type and public and
+    what is there (the matrix's two truths), over the frame cells matching the filters."""
+    from maillage.coverage.gaps import STATUS_HELP
+    from maillage.coverage.views import (
+        DISPLAY_LABELS,
+        MatrixCell,
+        _aggregate,
+        cell_label,
+    )
+
+    by_commune: dict[str, list] = {}
+    for cell in cov.cells:
+        if (action_type is None or cell.action_type == action_type) and (public is None or cell.public == public):
+            by_commune.setdefault(cell.commune, []).append(cell)
+    rows = []
+    for commune in cov.communes:
+        cells = by_commune.get(commune.code)
+        if not cells:
+            rows.append((commune.code, commune.name, commune.population, "not_expected",
+                         "Pas dans le référentiel", "le référentiel n'a pas de règle pour ce choix"))
+            continue
+        counts = {s: 0 for s in ("active", "planned", "lapsed", "missing", "not_expected")}
+        present = 0
+        for cell in cells:
+            counts[cell.status] += 1
+            present += any(cov.ranks[a] == 3 for a in cell.covering_ids)
+        best = max((cov.ranks[a] for cell in cells for a in cell.covering_ids), default=0)
+        grouped = MatrixCell(f"com:{commune.code}", "", _aggregate([c.status for c in cells]),
+                             len(cells) - counts["not_expected"], counts["active"], counts, (), tuple(cells), present,
+                             {3: "active", 2: "planned", 1: "lapsed", 0: "none"}[best])
+        rows.append((commune.code, commune.name, commune.population, grouped.display_status, cell_label(grouped),
+                     "seuil : " + ", ".join(sorted({format_int(c.population_min) for c in cells})) + " habitants"))
+    help_texts = {**STATUS_HELP, "not_expected_present": "commune sous le seuil du référentiel, mais une action en "
+                  "cours la touche", "not_expected": "commune sous le seuil du référentiel (ou hors référentiel), "
+                  "aucune action en cours"}
+    legend = [(s, DISPLAY_LABELS[s], help_texts[s]) for s in EXPECTATION_ORDER]
+    return _status_map("Attentes du référentiel", rows, legend, neighbours)

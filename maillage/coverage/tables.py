@@ -7,13 +7,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from maillage.core.formatting import format_decimal, format_int, format_percent
+from maillage.core.formatting import (
+    format_date,
+    format_decimal,
+    format_int,
+    format_percent,
+)
 from maillage.coverage.gaps import GAP_STATUSES, STATUS_LABELS, CouncilCoverage
 from maillage.coverage.partnership import SinglePartnerAction
+from maillage.coverage.presence import (
+    PRESENCE_LABELS,
+    PRESENCE_STATUSES,
+    WITHOUT_RUNNING,
+    CouncilPresence,
+)
 from maillage.coverage.suggestions import CellSuggestions
 from maillage.coverage.views import ActionLine, AreaSummary, CouncilRow
 from maillage.vocabularies.store import Vocabularies
 from models.vocabularies import ACTION_STATUSES
+
+ACTION_STATES = {"active": "En cours", "planned": "Prévue", "lapsed": "Échue"}
 
 
 def _number(value: float | None, display: bool, digits: int = 2) -> Any:
@@ -89,7 +102,9 @@ def action_records(lines: list[ActionLine], vocab: Vocabularies) -> list[dict[st
     return [{
         "Action": line.title,
         "Instance": line.council + ("" if line.own else " (partagée par le réseau)"),
-        "État à la date": STATUS_LABELS[line.status],
+        "État à la date": ACTION_STATES[line.status],
+        "Atteint le territoire": ", ".join(line.reach) or "—",
+        "Depuis le": format_date(line.start_date) if line.start_date else "—",
         "Type d'action": vocab.label("action_type", line.action_type),
         "Publics": ", ".join(vocab.label("public", p) for p in line.publics),
         "Territoires": ", ".join(line.territories),
@@ -132,3 +147,62 @@ def single_partner_records(actions: list[SinglePartnerAction], vocab: Vocabulari
         "Statut": ACTION_STATUSES.get(a.status, a.status),
         "Partenaire": a.partner or "aucun partenaire renseigné",
     } for a in actions]
+
+
+def presence_records(presence: CouncilPresence, display: bool = False, statuses: tuple[str, ...] | None = None,
+                     with_council: bool = False) -> list[dict[str, Any]]:
+    """One row per commune of a presence answer (those in `statuses` only, if given), by commune name:
+    its population and share of the council's, presence, how many actions, since when, through what."""
+    rows = presence.with_status(*statuses) if statuses else presence.with_status(*PRESENCE_STATUSES)
+    total = presence.population
+    out = []
+    for row in rows:
+        reach: list[str] = []
+        for action_id in row.action_ids:
+            for text in presence.reaches(row.code, action_id):
+                if text not in reach:
+                    reach.append(text)
+        share = row.population / total if total > 0 else None
+        record = {"Instance": presence.name} if with_council else {}
+        record.update({
+            "Commune": row.name,
+            "Code INSEE": row.code,
+            "Population": _int(row.population, display),
+            "Part de la population": (format_percent(share, 1) if display
+                                      else (None if share is None else round(share, 4))),
+            "Présence": PRESENCE_LABELS[row.status],
+            "Actions": _int(row.count, display),
+            "Depuis le": (format_date(row.since) if display else row.since) if row.since else ("—" if display else None),
+            "Atteinte": ", ".join(reach) if reach else ("—" if display else ""),
+            "Titres": " | ".join(sorted({presence.actions[a].title for a in row.action_ids}, key=str.casefold)),
+        })
+        out.append(record)
+    return out
+
+
+def network_presence_records(answers: list[CouncilPresence], per: str = "council", display: bool = False,
+                             statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """The network question's answer: one row per council (`per="council"`: communes and inhabitants without a
+    running action, share of the council's population) or per commune (`per="commune"`, those in `statuses`)."""
+    if per == "commune":
+        out = []
+        for presence in answers:
+            for record in presence_records(presence, display, statuses, with_council=True):
+                out.append({key: record[key] for key in ("Instance", "Commune", "Code INSEE", "Population",
+                                                         "Présence", "Actions", "Depuis le", "Titres")})
+        return out
+    out = []
+    for presence in answers:
+        without = presence.with_status(*WITHOUT_RUNNING)
+        share = presence.share(without)
+        out.append({
+            "Instance": presence.name,
+            "Communes": _int(len(presence.rows), display),
+            "Communes sans action en cours": _int(len(without), display),
+            "Habitants concernés": _int(sum(r.population for r in without), display),
+            "Part de la population": (format_percent(share) if display
+                                      else (None if share is None else round(share, 4))),
+            "Communes concernées": ", ".join(r.name for r in without),
+            "Actions comptées": "partagées seulement" if presence.shared_only else "toutes",
+        })
+    return out

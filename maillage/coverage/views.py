@@ -32,6 +32,7 @@ from maillage.coverage.gaps import (
     coverage_access,
     score_of,
 )
+from maillage.coverage.presence import reach_keys, reach_label
 from maillage.vocabularies.store import Vocabularies
 
 BY_CHOICES = {
@@ -46,6 +47,10 @@ ROW_LEVELS = {
     "dep": "Départements",
 }
 NO_EPCI = "epci:-"
+RANK_PRESENCE = {ACTIVE: "active", PLANNED: "planned", LAPSED: "lapsed", 0: "none"}
+# Labels of what a matrix cell is drawn as (legend, colours): « non attendu » split by what is there.
+DISPLAY_LABELS = {**STATUS_LABELS, "not_expected": "Non attendu · rien en cours",
+                  "not_expected_present": "Non attendu · couvert"}
 # Worst first: the status a group of cells takes when they are not all active.
 WORST_FIRST = ("missing", "none", "lapsed", "planned")
 
@@ -72,6 +77,16 @@ class MatrixCell:
     counts: dict[str, int]
     action_ids: tuple[int, ...]       # every counted action behind the cell (any status)
     frame_cells: tuple[Cell, ...] = ()
+    present: int = 0                  # frame cells an action in progress reaches, expected or not
+    presence: str = "none"            # best state of the actions behind: active, planned, lapsed or none
+    communes: tuple[str, ...] = ()    # the communes of the row
+
+    @property
+    def display_status(self) -> str:
+        """The status drawn: the frame status, with « non attendu » split by what is there."""
+        if self.status == "not_expected" and self.present:
+            return "not_expected_present"
+        return self.status
 
     @property
     def share(self) -> float | None:
@@ -116,7 +131,8 @@ class Matrix:
             if statuses:
                 row_statuses = {status for (r, c), mc in self.cells.items() if r == row.key and c in column_keys
                                 for status, count in mc.counts.items() if count} | \
-                               {mc.status for (r, c), mc in self.cells.items() if r == row.key and c in column_keys}
+                               {mc.display_status for (r, c), mc in self.cells.items()
+                                if r == row.key and c in column_keys}
                 if not row_statuses & statuses:
                     continue
             rows.append(row)
@@ -135,7 +151,8 @@ class Matrix:
                 out.append({
                     "row": row.key, "row_label": row.label, "row_order": row_position,
                     "column": column.key, "column_label": column.label, "column_order": column_position,
-                    "status": cell.status, "status_label": STATUS_LABELS[cell.status],
+                    "status": cell.display_status, "status_label": DISPLAY_LABELS[cell.display_status],
+                    "cell_label": cell_label(cell),
                     "text": cell_text(cell), "detail": cell_detail_text(cell, self.by),
                     "share": cell.share,
                 })
@@ -158,20 +175,33 @@ class Matrix:
 
 
 def cell_text(cell: MatrixCell) -> str:
-    """Short text drawn in a heat-map cell: `✓`, `2/3`, `✗`, `–` …"""
+    """Short text drawn in a heat-map cell: `✓`, `2/3`, `✗`; not expected: `(✓)`, `(1/2)`, `(P)`, `(É)`, `–`."""
     if cell.status == "not_expected":
-        return "–"
+        total = len(cell.frame_cells)
+        if cell.present:
+            return "(✓)" if cell.present >= total else f"({cell.present}/{total})"
+        return {"planned": "(P)", "lapsed": "(É)"}.get(cell.presence, "–")
     if cell.expected > 1:
         return f"{cell.active}/{cell.expected}"
     return {"active": "✓", "planned": "P", "lapsed": "É", "missing": "✗", "none": ""}.get(cell.status, "")
 
 
-def _wide_text(cell: MatrixCell) -> str:
-    """Status label of a cell for the table download, with the share when grouped."""
+def cell_label(cell: MatrixCell) -> str:
+    """The two truths of a cell in words: `Couvert`, `Manquant (1/2)`, `Non attendu · couvert`, `Non attendu · rien`…"""
+    if cell.status == "not_expected":
+        total = len(cell.frame_cells)
+        if cell.present:
+            return "Non attendu · couvert" + ("" if cell.present >= total else f" ({cell.present}/{total})")
+        return "Non attendu · " + {"planned": "prévu", "lapsed": "échu"}.get(cell.presence, "rien")
     text = STATUS_LABELS[cell.status]
     if cell.expected > 1:
         text += f" ({cell.active}/{cell.expected})"
     return text
+
+
+def _wide_text(cell: MatrixCell) -> str:
+    """Status label of a cell for the table download, with the share when grouped."""
+    return cell_label(cell)
 
 
 def cell_detail_text(cell: MatrixCell, by: str) -> str:
@@ -274,18 +304,24 @@ def build_matrix(cov: CouncilCoverage, by: str = "type", rows: str = "commune",
         _fill_themes(cov, matrix, row_of)
         return matrix
     grouped: dict[tuple[str, str], list[Cell]] = {}
+    ranks = cov.ranks
+    communes_of = {header.key: header.communes for header in headers}
     for cell in cov.cells:
         grouped.setdefault((row_of[cell.commune], _column_of(cell, by)), []).append(cell)
     for (row, column), cells in grouped.items():
         counts = {status: 0 for status in ("active", "planned", "lapsed", "missing", "not_expected")}
         ids: set[int] = set()
+        present = best = 0
         for cell in cells:
             counts[cell.status] += 1
             ids.update(cell.covering_ids)
+            rank = max((ranks[a] for a in cell.covering_ids), default=0)
+            present += rank == ACTIVE
+            best = max(best, rank)
         expected = len(cells) - counts["not_expected"]
         matrix.cells[(row, column)] = MatrixCell(
             row, column, _aggregate([c.status for c in cells]), expected, counts["active"], counts,
-            tuple(sorted(ids)), tuple(cells))
+            tuple(sorted(ids)), tuple(cells), present, RANK_PRESENCE[best], communes_of[row])
     return matrix
 
 
@@ -297,6 +333,7 @@ def _fill_themes(cov: CouncilCoverage, matrix: Matrix, row_of: dict[str, str]) -
             for theme in cov.actions[action_id].themes:
                 by_commune_theme.setdefault((commune.code, theme), set()).add(action_id)
     theme_keys = [c.key for c in matrix.columns]
+    row_codes = {header.key: header.communes for header in matrix.rows}
     grouped: dict[tuple[str, str], list[tuple[str, set[int]]]] = {}
     for commune in cov.communes:
         for theme in theme_keys:
@@ -310,8 +347,10 @@ def _fill_themes(cov: CouncilCoverage, matrix: Matrix, row_of: dict[str, str]) -
         for status, found in items:
             counts[status] += 1
             ids |= found
+        best = max((cov.ranks[a] for a in ids), default=0)
         matrix.cells[(row, column)] = MatrixCell(
-            row, column, _aggregate([s for s, _ in items]), len(items), counts["active"], counts, tuple(sorted(ids)))
+            row, column, _aggregate([s for s, _ in items]), len(items), counts["active"], counts, tuple(sorted(ids)),
+            (), counts["active"], RANK_PRESENCE[best], tuple(code for code in (row_codes.get(row) or ())))
 
 
 @dataclass(frozen=True)
@@ -395,17 +434,69 @@ class ActionLine:
     territories: tuple[str, ...]
     weekly_hours: float | None
     mode: str | None
+    reach: tuple[str, ...] = ()       # how it reaches the cell's communes: « directement », « par l'EPCI … »
+    start_date: dt.date | None = None
 
 
 def actions_behind(cov: CouncilCoverage, cell: MatrixCell) -> list[ActionLine]:
-    """The counted actions behind a cell, best status first, then title."""
+    """The counted actions behind a cell, best status first, then title, with the territory through which
+    each reaches the cell's communes."""
+    codes = cell.communes or tuple(sorted({fc.commune for fc in cell.frame_cells}))
     lines = []
     for action_id in cell.action_ids:
         action = cov.actions[action_id]
+        reach: list[str] = []
+        for code in codes:
+            for key in reach_keys(action, cov.commune(code)):
+                label = reach_label(key, cov.territory_names)
+                if label not in reach:
+                    reach.append(label)
         lines.append(ActionLine(action.id, action.title, cov.council_names.get(action.council_id, "?"),
                                 action.council_id == cov.council_id, cov.action_status(action_id),
                                 action.action_type, action.publics, action.territory_keys,
-                                action.weekly_hours, action.mode))
+                                action.weekly_hours, action.mode, tuple(reach), action.start_date))
     order = {ACTIVE: 0, PLANNED: 1, LAPSED: 2}
     lines.sort(key=lambda line: (order[cov.ranks[line.id]], line.title.casefold()))
+    return lines
+
+
+def rule_text(cell: Cell, commune_name: str, population: int) -> str:
+    """The frame rule behind a frame cell: « seuil : 10 000 habitants ; Baron : 1 189 »."""
+    if cell.population_min <= 0:
+        return "seuil : aucun, toutes les communes"
+    return f"seuil : {format_int(cell.population_min)} habitants ; {commune_name} : {format_int(population)}"
+
+
+def _presence_words(cov: CouncilCoverage, cell: Cell) -> str:
+    """What is there on one frame cell, whatever the frame: « couvert (1 action en cours) », « rien »…"""
+    by_rank: dict[int, int] = {}
+    for action_id in cell.covering_ids:
+        rank = cov.ranks[action_id]
+        by_rank[rank] = by_rank.get(rank, 0) + 1
+    if by_rank.get(ACTIVE):
+        return f"couvert ({plural(by_rank[ACTIVE], 'action en cours', 'actions en cours')})"
+    if by_rank.get(PLANNED):
+        return f"prévu ({plural(by_rank[PLANNED], 'action prévue', 'actions prévues')})"
+    if by_rank.get(LAPSED):
+        return f"échu ({plural(by_rank[LAPSED], 'action échue', 'actions échues')})"
+    return "rien"
+
+
+def cell_explanation(cov: CouncilCoverage, cell: MatrixCell, vocab: Vocabularies | None = None,
+                     limit: int = 12) -> list[str]:
+    """Why a matrix cell is what it is, one line per frame cell: expected or not by which rule, and what is
+    there (« Adolescents (12-17 ans) à Baron : non attendu (seuil : 3 000 habitants ; Baron : 1 218) ·
+    couvert (1 action en cours) »). At most `limit` lines, then « … et N autres »."""
+    vocab = vocab or _default_vocabularies()
+    lines = []
+    for frame_cell in cell.frame_cells[:limit]:
+        commune = cov.commune(frame_cell.commune)
+        expected = "non attendu" if frame_cell.status == "not_expected" else "attendu"
+        state = "" if frame_cell.status == "not_expected" else f", {STATUS_LABELS[frame_cell.status].lower()}"
+        lines.append(f"{vocab.label('action_type', frame_cell.action_type)} — "
+                     f"{vocab.label('public', frame_cell.public)} à {commune.name} : {expected}{state} "
+                     f"({rule_text(frame_cell, commune.name, commune.population)}) · "
+                     f"{_presence_words(cov, frame_cell)}")
+    if len(cell.frame_cells) > limit:
+        lines.append(f"… et {format_int(len(cell.frame_cells) - limit)} autres cellules du référentiel.")
     return lines

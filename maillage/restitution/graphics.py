@@ -20,6 +20,7 @@ ACCENT_LIGHT: RGB = (166, 189, 219)
 GOOD: RGB = (26, 120, 60)
 BAD: RGB = (180, 40, 30)
 RULE: RGB = (200, 200, 200)
+CONTEXT_FILL: RGB = (241, 241, 241)
 
 
 def score_color(score: float | None) -> RGB:
@@ -56,6 +57,7 @@ class MapShape:
     fill: RGB
     centre: tuple[float, float]
     area: float
+    context: bool = False      # drawn faintly for orientation (the EPCI or département around the council)
 
 
 def _rings(geometry: dict) -> list[list[tuple[float, float]]]:
@@ -73,7 +75,8 @@ def _ring_area(ring: list[tuple[float, float]]) -> float:
 
 
 def project_map(features: list[dict], width: float, height: float, margin: float = 1.0) -> list[MapShape]:
-    """GeoJSON features (lon/lat) fitted into width × height, aspect kept; largest shapes first (drawn under)."""
+    """GeoJSON features (lon/lat) fitted into width × height, aspect kept; largest shapes first (drawn under);
+    features whose properties say `context` are drawn faintly (CONTEXT_FILL)."""
     raw = [(feature, _rings(feature["geometry"])) for feature in features]
     points = [p for _f, rings in raw for ring in rings for p in ring]
     if not points:
@@ -100,7 +103,9 @@ def project_map(features: list[dict], width: float, height: float, margin: float
         centre = (sum(x for x, _ in biggest) / len(biggest), sum(y for _, y in biggest) / len(biggest))
         props = feature.get("properties", {})
         score = props.get("score")
+        context = bool(props.get("context"))
         shapes.append(MapShape(props.get("name", ""), score, props.get("score_label", ""), projected,
-                               score_color(score), centre, sum(_ring_area(list(r)) for r in projected)))
+                               CONTEXT_FILL if context else score_color(score), centre,
+                               sum(_ring_area(list(r)) for r in projected), context))
     shapes.sort(key=lambda shape: -shape.area)
     return shapes

@@ -34,7 +34,7 @@ class PdfDocument(FPDF):
     """An A4 document in millimetres with DejaVu Sans, French metadata and a footer on every page."""
 
     def __init__(self, orientation: str = "P", title: str = "", footer: str = "",
-                 created: dt.datetime | None = None):
+                 created: dt.datetime | None = None, credits: str = ""):
         """Create the document and load the shipped fonts."""
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.add_font(FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
@@ -48,14 +48,19 @@ class PdfDocument(FPDF):
         if created is not None:
             self.set_creation_date(created)
         self.footer_text = footer
+        self.credits = credits
         self.set_font(FAMILY, "", 9)
         self.set_text_color(*INK)
 
     def footer(self) -> None:
-        """Small grey line at the bottom: what the document is, and the page number."""
+        """Small grey line at the bottom: what the document is, and the page number (sources above it)."""
+        self.set_text_color(*MUTED)
+        if self.credits:
+            self.set_y(-13)
+            self.set_font(FAMILY, "", 5.5)
+            self.cell(self.epw, 3, fit_text(self, self.credits, self.epw), align="L")
         self.set_y(-10)
         self.set_font(FAMILY, "", 6.5)
-        self.set_text_color(*MUTED)
         self.cell(self.epw - 20, 4, fit_text(self, self.footer_text, self.epw - 22), align="L")
         self.cell(20, 4, f"page {self.page_no()}/{{nb}}", align="R")
         self.set_text_color(*INK)
@@ -153,15 +158,19 @@ def draw_map(doc: PdfDocument, x: float, y: float, width: float, height: float, 
     shapes = project_map(features, width, height)
     if not shapes:
         return False
-    doc.set_draw_color(255, 255, 255)
     doc.set_line_width(0.15)
     for shape in shapes:
+        if shape.context:
+            doc.set_draw_color(170, 170, 170)
+        else:
+            doc.set_draw_color(255, 255, 255)
         doc.set_fill_color(*shape.fill)
         for ring in shape.rings:
             doc.polygon([(x + px, y + py) for px, py in ring], style="DF")
-    if labels and len(shapes) <= 12:
+    named = [shape for shape in shapes if not shape.context]
+    if labels and len(named) <= 12:
         doc.set_font(FAMILY, "", 5.5)
-        for shape in shapes:
+        for shape in named:
             dark = dark_text_on(shape.fill)
             doc.set_text_color(*(INK if dark else (255, 255, 255)))
             text = fit_text(doc, shape.name, 30)

@@ -26,7 +26,7 @@ from maillage.core.formatting import format_decimal, format_int, format_percent
 from maillage.core.french import signed
 from maillage.coverage.data import load_snapshot
 from maillage.coverage.gaps import CouncilCoverage, compute_council
-from maillage.coverage.map import ATTRIBUTION, coverage_map
+from maillage.coverage.map import ATTRIBUTION, coverage_map, outline
 from maillage.coverage.partnership import single_partner_actions
 from maillage.coverage.suggestions import suggest
 from maillage.geography.footprints import territory_labels
@@ -202,6 +202,8 @@ class CouncilReport:
     demo: bool = False
     sentences: list[str] = field(default_factory=list)
     attribution: str = ATTRIBUTION
+    map_context: list[dict] = field(default_factory=list)   # drawn faintly around a one-commune council
+    map_context_label: str = ""                              # « l'EPCI Bordeaux Métropole »
 
     @property
     def previous_year(self) -> int:
@@ -408,6 +410,26 @@ def council_report(session: Session, actor: Actor, council_id: int, year: int | 
         single_partner=[a.title for a in single if a.status == "en_cours"],
         people_by_year=[(y, people.get(y)) for y in years], demo=get_meta(session, "demo") == "oui",
     )
+    if level == "commune" and len(cov.communes) == 1:
+        report.map_context, report.map_context_label = _map_context(cov.communes[0], cov.territory_names)
     report.sentences = sentences(report)
     return report
+
+
+def _map_context(commune, names: dict[str, str]) -> tuple[list[dict], str]:
+    """The EPCI (or else the département) around a one-commune council, drawn faintly so the map reads as a place."""
+    for level, code, what in (("epci", commune.epci, "l'EPCI"), ("dep", commune.dep, "le département")):
+        geometry = outline(level, code) if code else None
+        if geometry is not None:
+            name = names.get(f"{level}:{code}", code)
+            return ([{"type": "Feature", "geometry": geometry, "properties": {"name": name, "context": True}}],
+                    f"{what} {name}")
+    return [], ""
+
+
+def context_note(report: CouncilReport) -> str:
+    """« La commune est dessinée dans l'EPCI Bordeaux Métropole (en gris). » or nothing."""
+    if not report.map_context_label:
+        return ""
+    return f" La commune est dessinée dans {report.map_context_label} (en gris clair)."
 

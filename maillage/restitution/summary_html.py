@@ -27,7 +27,7 @@ from maillage.restitution.sentences import (
     period_text,
     results_text,
 )
-from maillage.restitution.summary import CouncilReport, KeyFigure
+from maillage.restitution.summary import CouncilReport, KeyFigure, context_note
 
 _PRINT_SCRIPT = "document.getElementById('imprimer').addEventListener('click', function () { window.print(); });"
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_PRINT_SCRIPT.encode()).digest()).decode()
@@ -78,17 +78,22 @@ def _tile(figure: KeyFigure, previous_year: int) -> str:
 
 def map_svg(report: CouncilReport, width: int = MAP_WIDTH, height: int = MAP_HEIGHT) -> str:
     """The coverage map as inline SVG (one path per territory, score in its tooltip), or a sentence."""
-    shapes = project_map(report.map_features, width, height)
+    shapes = project_map(report.map_context + report.map_features, width, height)
     if not shapes:
         return "<p class=note>Carte indisponible (aucun contour pour ces territoires).</p>"
     parts = [f"<svg role=img aria-label='Carte de la couverture' viewBox='0 0 {width} {height}' width='100%' "
              f"style='max-width:{width}px;border:1px solid #ccc'><title>Carte de la couverture</title>"]
     for shape in shapes:
         path = " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + " Z" for ring in shape.rings)
+        if shape.context:
+            parts.append(f"<path d='{path}' fill='{hex_color(shape.fill)}' stroke='#aaa' stroke-width='0.8'>"
+                         f"<title>{_e(shape.name)}</title></path>")
+            continue
         parts.append(f"<path d='{path}' fill='{hex_color(shape.fill)}' stroke='#fff' stroke-width='0.8'>"
                      f"<title>{_e(shape.name)} : {_e(shape.score_label)}</title></path>")
-    if len(shapes) <= 12:
-        for shape in shapes:
+    named = [shape for shape in shapes if not shape.context]
+    if len(named) <= 12:
+        for shape in named:
             colour = "#1b1b1b" if dark_text_on(shape.fill) else "#ffffff"
             parts.append(f"<text x='{shape.centre[0]:.1f}' y='{shape.centre[1]:.1f}' font-size='11' "
                          f"text-anchor='middle' fill='{colour}'>{_e(shape.name)}</text>")
@@ -178,7 +183,7 @@ def report_html(report: CouncilReport, print_button: bool = True, content_policy
         f"<section><h2>Chiffres clés</h2><div class=tiles>{tiles}</div></section>"
         "<section><h2>Carte de la couverture et force du partenariat</h2><div class=two><div>"
         f"{map_svg(report)}{legend_svg()}<p class=note>Couleur : part des attentes du référentiel couvertes par "
-        f"{level_name} au {format_date(report.as_of)}.{without} {_e(report.attribution)}</p></div><div>"
+        f"{level_name} au {format_date(report.as_of)}.{_e(context_note(report))}{without}</p></div><div>"
         f"<h3>Liens actifs par niveau (fin {report.previous_year} entre parenthèses)</h3>"
         f"{bars_svg(levels, 'Liens actifs par niveau')}"
         f"<p>{newcomers} Liens noués en {report.year} : {format_int(report.links_added)} ; arrivés à terme : "
@@ -191,7 +196,7 @@ def report_html(report: CouncilReport, print_button: bool = True, content_policy
            "la liste complète est sur la page Couverture.</p>" if report.gaps else "")
         + "</section>"
         f"<footer>Synthèse établie le {format_date(report.today)} avec Maillage. Effectifs agrégés uniquement : "
-        "aucune donnée sur les personnes accompagnées."
+        f"aucune donnée sur les personnes accompagnées. {_e(report.attribution)}"
         + (" Données de démonstration : les chiffres que les documents sources ne donnent pas sont illustratifs."
            if report.demo else "")
         + f"</footer>{script}</body></html>"

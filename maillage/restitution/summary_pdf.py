@@ -43,7 +43,7 @@ from maillage.restitution.sentences import (
     period_text,
     results_text,
 )
-from maillage.restitution.summary import CouncilReport, KeyFigure
+from maillage.restitution.summary import CouncilReport, KeyFigure, context_note
 
 TILE_GAP = 3.0
 TREND_MARKS = {"up": "▲", "down": "▼", "same": "="}
@@ -90,7 +90,7 @@ def _map_block(doc: PdfDocument, report: CouncilReport, x: float, y: float, widt
     doc.set_draw_color(*RULE)
     doc.set_line_width(0.2)
     doc.rect(x, y, width, height)
-    if not draw_map(doc, x + 1, y + 1, width - 2, height - 2, report.map_features):
+    if not draw_map(doc, x + 1, y + 1, width - 2, height - 2, report.map_context + report.map_features):
         doc.set_xy(x, y + height / 2 - 2)
         doc.set_font(FAMILY, "", 8)
         doc.set_text_color(*MUTED)
@@ -101,9 +101,9 @@ def _map_block(doc: PdfDocument, report: CouncilReport, x: float, y: float, widt
     doc.set_font(FAMILY, "", 5.8)
     doc.set_text_color(*MUTED)
     level = {"commune": "commune", "epci": "EPCI"}.get(report.map_level, report.map_level)
-    note = (f"Couleur : part des attentes du référentiel couvertes par {level} au {format_date(report.as_of)}. "
-            + ("Sans contour : " + ", ".join(report.map_without) + ". " if report.map_without else "")
-            + report.attribution)
+    note = (f"Couleur : part des attentes du référentiel couvertes par {level} au {format_date(report.as_of)}."
+            + context_note(report)
+            + (" Sans contour : " + ", ".join(report.map_without) + "." if report.map_without else ""))
     doc.multi_cell(width, 2.6, note, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     doc.set_text_color(*INK)
     return doc.get_y()
@@ -182,7 +182,8 @@ def _render(report: CouncilReport, layout: Layout, created: dt.datetime | None) 
     """The whole page with one layout (the caller checks whether it fits on one page)."""
     footer = (f"{report.name} · synthèse {report.year} du {format_date(report.today)} · Maillage · "
               "effectifs agrégés uniquement" + (" · données de démonstration" if report.demo else ""))
-    doc = PdfDocument("P", title=f"Synthèse {report.year} — {report.name}", footer=footer, created=created)
+    doc = PdfDocument("P", title=f"Synthèse {report.year} — {report.name}", footer=footer, created=created,
+                      credits="Sources : " + report.attribution)
     doc.set_subject(f"Synthèse pour les élus, {report.name}, {report.year}")
     doc.add_page()
 
