@@ -24,6 +24,7 @@ from models.actions import (
     Indicator,
 )
 from models.councils import (
+    ColumnMapping,
     Council,
     CouncilTerritory,
     ExpectedTypology,

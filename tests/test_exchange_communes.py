@@ -3,15 +3,27 @@ INSEE codes, through the functions and the command line; an ambiguous name is re
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 from sqlmodel import Session, select
 
 from maillage.accounts import SYSTEM
 from maillage.commands.cli import main
 from maillage.core import session_scope
-from maillage.exchange import ImportRefused, import_tables, read_files
+from maillage.exchange import (
+    CellError,
+    ImportRefused,
+    import_tables,
+    parse_date,
+    parse_number,
+    read_files,
+)
 from models import Partner
 from tests.builders import add_council
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exchange"
 
 PARTNERS = (
     "nom;typologie;commune_siege\n"
@@ -117,3 +129,28 @@ def test_the_command_line_maps_a_files_own_headers(gironde, capsys, tmp_path, us
     assert seats(engine) == {"Maison des ados": "com:33063"}
     assert main(["import", "partenaires", str(path), "--map", "Lieu=ville"]) == 1
     assert "--map : « ville » n'est pas une colonne du format d'échange" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("partenaires-ancien-excel.xls", {"Centre social de Pessac": ("com:33318", "2026-03-05"),
+                                      "Maison des ados": ("com:33063", "2025-01-01")}),
+    ("partenaires-libreoffice.ods", {"Médiathèque de Mérignac": ("com:33281", "2025-12-09"),
+                                     "Club de prévention": ("com:33449", "2026-08-15")}),
+])
+def test_legacy_excel_and_opendocument_workbooks_are_read_directly(gironde, name, expected):
+    engine, council_id = gironde
+    data = (FIXTURES / name).read_bytes()
+    _plan, report = import_tables(engine, read_files([(name, data)]), actor=SYSTEM, council_ids=[council_id])
+    assert report.lines() == ["partenaires : 2 créés, 0 mis à jour, 0 inchangé"]
+    with Session(engine) as session:
+        found = {p.name: (p.seat_commune_key, p.verified_on.isoformat()) for p in session.exec(select(Partner))}
+    assert found == expected
+
+
+def test_french_dates_and_amounts():
+    assert parse_date("1er janvier 2025") == dt.date(2025, 1, 1)
+    assert parse_date("Lundi 3 février 2025") == dt.date(2025, 2, 3)
+    assert parse_date("45658") == dt.date(2025, 1, 1)  # Excel serial number
+    assert parse_number("12 000,50 €") == 12000.5 and parse_number("12\u202f000,50\xa0€") == 12000.5
+    with pytest.raises(CellError):
+        parse_date("3 brumaire 2025")

@@ -395,8 +395,7 @@ def _check_zip(data: bytes, source: str, limits: Limits) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
-                raise ReadError(f"{source} : classeur OpenDocument (.ods) non pris en charge ; "
-                                "enregistrez-le au format Excel (.xlsx) ou CSV.")
+                return
             if "xl/workbook.xml" not in names:
                 raise ReadError(f"{source} : ce fichier compressé n'est pas un classeur Excel (.xlsx).")
             inflated = sum(info.file_size for info in archive.infolist())
@@ -411,6 +410,8 @@ def read_xlsx(data: bytes, source: str, kind: str | None = None, limits: Limits 
     """Read a workbook: one sheet per kind (named after it); with `kind`, its sheet or the only sheet."""
     if len(data) > limits.max_bytes:
         raise _too_big(source, len(data), limits)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or _is_ods(data):
+        return _read_workbook(_calamine_records(data, source, limits), source, kind, limits, mapping)
     _check_zip(data, source, limits)
     import openpyxl
 
@@ -421,7 +422,10 @@ def read_xlsx(data: bytes, source: str, kind: str | None = None, limits: Limits 
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged file
         raise ReadError(f"{source} : classeur Excel (.xlsx) illisible ou endommagé.") from None
     try:
-        return _read_workbook(workbook, source, kind, limits, mapping)
+        sheets = [sheet for sheet in workbook.worksheets if compact(sheet.title) not in IGNORED_SHEETS]
+        budget = [0]
+        loaded = [(sheet.title, _sheet_records(sheet, source, limits, budget)) for sheet in sheets]
+        return _read_workbook(loaded, source, kind, limits, mapping)
     except ReadError:
         raise
     except Exception:  # noqa: BLE001
@@ -444,11 +448,69 @@ def _sheet_records(sheet, source: str, limits: Limits, budget: list[int]) -> lis
     return records
 
 
-def _read_workbook(workbook, source: str, kind: str | None, limits: Limits, mapping: Mapping | None = None) -> list[Table]:
-    """Every sheet of an open workbook as a table of its kind."""
-    sheets = [sheet for sheet in workbook.worksheets if compact(sheet.title) not in IGNORED_SHEETS]
-    budget = [0]
-    loaded = [(sheet.title, _sheet_records(sheet, source, limits, budget)) for sheet in sheets]
+def _is_ods(data: bytes) -> bool:
+    """Whether bytes are an OpenDocument spreadsheet (.ods)."""
+    return data.startswith(b"PK\x03\x04") and b"application/vnd.oasis.opendocument.spreadsheet" in data[:200]
+
+
+def _calamine_records(data: bytes, source: str, limits: Limits) -> list[tuple[str, list[tuple[int, list]]]]:
+    """(sheet title, records) of a legacy Excel (.xls) or OpenDocument (.ods) workbook, read with calamine."""
+    from python_calamine import CalamineError, PasswordError, load_workbook
+
+    what = "OpenDocument (.ods)" if data.startswith(b"PK") else "Excel (.xls)"
+    try:
+        workbook = load_workbook(io.BytesIO(data))
+        loaded, budget = [], 0
+        for title in workbook.sheet_names:
+            if compact(title) in IGNORED_SHEETS:
+                continue
+            records = []
+            for line, values in enumerate(workbook.get_sheet_by_name(title).to_python(skip_empty_area=False), start=1):
+                if any(value not in (None, "") for value in values):
+                    budget += 1
+                    if budget > limits.max_rows + HEADER_SEARCH_ROWS:
+                        raise _too_many_rows(source, limits)
+                records.append((line, list(values)))
+            loaded.append((title, records))
+        return loaded
+    except ReadError:
+        raise
+    except PasswordError:
+        raise ReadError(f"{source} : classeur protégé par mot de passe ; enregistrez-le sans mot de passe.") from None
+    except (CalamineError, Exception):  # noqa: BLE001 - a damaged file raises many kinds of errors
+        raise ReadError(f"{source} : classeur {what} illisible ou endommagé.") from None
+
+
+def _workbook_records(source: str, data: bytes) -> list[tuple[str, list[tuple[int, list]]]]:
+    """(sheet title, first records) of any workbook, for reading its headers."""
+    limits = Limits(max_rows=HEADER_SEARCH_ROWS)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or _is_ods(data):
+        return _calamine_records(data, source, DEFAULT_LIMITS)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001
+        raise ReadError(f"{source} : classeur Excel (.xlsx) illisible ou endommagé.") from None
+    try:
+        loaded = []
+        for sheet in workbook.worksheets:
+            if compact(sheet.title) in IGNORED_SHEETS:
+                continue
+            rows = []
+            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                rows.append((line, list(values)))
+                if line >= limits.max_rows * 3:
+                    break
+            loaded.append((sheet.title, rows))
+        return loaded
+    finally:
+        workbook.close()
+
+
+def _read_workbook(loaded: list[tuple[str, list[tuple[int, list]]]], source: str, kind: str | None, limits: Limits,
+                   mapping: Mapping | None = None) -> list[Table]:
+    """Every sheet of a workbook (title, records) as a table of its kind."""
     non_empty = [(title, records) for title, records in loaded
                  if any(_cell_text(cell) for _line, record in records for cell in record)]
     if not non_empty:
@@ -498,8 +560,7 @@ def read_file(name: str, data: bytes, kind: str | None = None, limits: Limits = 
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return read_xlsx(data, name, kind, limits, mapping)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError(f"{name} : ancien format Excel (.xls) ou classeur protégé par mot de passe, non pris en "
-                        "charge ; enregistrez-le au format .xlsx (sans mot de passe) ou CSV.")
+        return read_xlsx(data, name, kind, limits, mapping)
     if data.startswith(b"%PDF"):
         raise ReadError(f"{name} : c'est un PDF, pas un tableau ; exportez les données en CSV ou XLSX.")
     return [read_csv(kind, data, name, limits, mapping)]
@@ -540,3 +601,30 @@ def read_directory(directory: Path, limits: Limits | None = None) -> list[Table]
     if not tables:
         raise ReadError(f"{directory} : aucun fichier CSV à importer.")
     return tables
+
+
+def header_rows(name: str, data: bytes, kind: str | None = None) -> list[tuple[str, str | None, list[str]]]:
+    """(source, kind or None, headers) of each table a file holds: the row that names the most of our columns among
+    the first rows (the first non-blank row when none does), for mapping a file's own headers to our columns."""
+    found = []
+    try:
+        if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            sheets = [(f"{name} [{title}]", kind or kind_for_name(title), records)
+                      for title, records in _workbook_records(name, data)]
+        else:
+            text, _encoding = decode(data, name)
+            records = _records(text, _choose_delimiter(text, kind, name, DEFAULT_LIMITS), name, DEFAULT_LIMITS,
+                               stop_after=HEADER_SEARCH_ROWS)
+            sheets = [(name, kind or kind_for_name(name), records)]
+    except ReadError:
+        return []
+    for source, sheet_kind, records in sheets:
+        rows = [[_cell_text(cell) for cell in record] for _line, record in records
+                if any(_cell_text(cell) for cell in record)][:HEADER_SEARCH_ROWS]
+        if not rows:
+            continue
+        best = max(rows, key=lambda row: (_header_score(sheet_kind, row), -rows.index(row)))
+        if _header_score(sheet_kind, best) < 2:
+            best = rows[0]
+        found.append((source, sheet_kind or guess_kind(best), best))
+    return found
