@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from maillage.campaigns import TOKEN_PARAMETER
 from maillage.core import COUNCIL_KEY, DEMO_NOTICE, session_scope
 from maillage.exchange import is_demo
 from maillage.restitution import list_councils
@@ -13,6 +14,13 @@ st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layo
 # The page is French (screen readers, hyphenation, spell-checking); a constant script, no user data.
 st.html("<script>document.documentElement.lang = 'fr';</script>", unsafe_allow_javascript=True)
 
+# A partner's personal campaign link (issue 18): its own page only, without signing in and without navigation;
+# the token in the address is the key, checked on every run by maillage.campaigns.
+if TOKEN_PARAMETER in st.query_params:
+    st.navigation([st.Page("pages/campagne.py", title="Votre fiche partenaire", icon=":material/edit_note:")],
+                  position="hidden").run()
+    st.stop()
+
 # Every screen, by section. A page is shown only to the roles listed in PAGE_ROLES (all by default).
 pages = {
     "Pilotage": [
@@ -22,6 +30,7 @@ pages = {
     "Partenariat": [
         st.Page("pages/partenaires.py", title="Partenaires", icon=":material/groups:"),
         st.Page("pages/reseau.py", title="Réseau", icon=":material/hub:"),
+        st.Page("pages/campagnes.py", title="Campagnes", icon=":material/campaign:"),
     ],
     "Analyse": [
         st.Page("pages/couverture.py", title="Couverture", icon=":material/grid_on:"),
@@ -42,6 +51,7 @@ PAGE_ROLES = {
     "Tableau de bord": {"admin", "coordinateur", "elu"},
     "Partenaires": {"admin", "coordinateur"},
     "Réseau": {"admin", "coordinateur"},
+    "Campagnes": {"admin", "coordinateur"},
     "Actions": {"admin", "coordinateur", "reseau"},
     "Couverture": {"admin", "coordinateur", "reseau"},
     "Comparer": {"admin", "coordinateur", "reseau"},

@@ -23,6 +23,7 @@ from models.actions import (
     CoverageRule,
     Indicator,
 )
+from models.campaigns import Campaign, CampaignInvite
 from models.councils import (
     ColumnMapping,
     Council,
@@ -34,6 +35,7 @@ from models.councils import (
     WorkingGroup,
 )
 from models.geography import Territory
+from models.layouts import NetworkLayout
 from models.meta import AppMeta, VocabularyEntry
 from models.partners import CooperationLink, Partner, PartnerTerritory
 
@@ -49,6 +51,8 @@ __all__ = [
     "ActionTheme",
     "AppMeta",
     "AuditEntry",
+    "Campaign",
+    "CampaignInvite",
     "CooperationLink",
     "Council",
     "CouncilTerritory",
@@ -57,6 +61,7 @@ __all__ = [
     "Indicator",
     "Network",
     "NetworkCouncil",
+    "NetworkLayout",
     "NetworkPartner",
     "Partner",
     "PartnerTerritory",

@@ -308,6 +308,8 @@ with tab_detail:
         status = "archivé le " + format_datetime(detail.archived_at) if detail.archived_at else (
             "fiche à vérifier" if detail.stale else "fiche à jour")
         st.caption(md(f"{detail.typology_label} · {detail.group_label} · siège : {detail.seat_commune} · {status}"))
+        st.page_link("pages/reseau.py", label="Voir son réseau (partenaires, liens, rôle d'intermédiaire)",
+                     icon=":material/hub:", query_params={"partenaire": str(detail.id)})
         info = [
             {"Champ": "Territoires d'intervention", "Valeur": ", ".join(detail.territories) or "—"},
             {"Champ": "Réseaux", "Valeur": ", ".join(detail.networks) or "—"},

@@ -1,6 +1,7 @@
 """Réseau: the cooperation graph of a council (or a network, or a territory), its metrics and its changes."""
 
 import datetime as dt
+import time
 
 import streamlit as st
 
@@ -17,20 +18,34 @@ from maillage.core import (
     spreadsheet_csv,
 )
 from maillage.network import (
+    CLUSTER_BY,
+    EGO_DEPTHS,
+    GRAPH_HEIGHT,
     GROUP_BY,
     NODE_CAP,
+    PRESENTATION_HEIGHT,
     SIZE_BY,
     GraphFilters,
     Scope,
     ViewOptions,
     analyse,
     broker_records,
+    build_drawing,
+    build_ego_drawing,
     build_graph,
+    can_reset_layout,
     change_records,
+    cluster_matrix,
     community_records,
     declared_kind_options,
+    drawing_png,
+    drawing_svg,
+    ego_link_records,
+    ego_summary,
+    export_source_line,
     filter_territories,
     isolated_records,
+    kind_level_counts,
     link_years,
     list_groups,
     load_source,
@@ -38,12 +53,18 @@ from maillage.network import (
     missing_records,
     network_changes,
     network_options,
+    partner_choices,
     partner_records,
-    render_network,
+    render_drawing,
+    reset_layout,
     scope_territories,
+    snapshot_change_records,
+    stable_positions,
     summary_records,
     territory_members,
     typology_options,
+    year_drawing,
+    year_graphs,
 )
 from maillage.partners import set_expectations
 from maillage.vocabularies import Vocabularies
@@ -71,11 +92,50 @@ def cached_analysis(url, version, actor, scope, filters, today):
     return graph, analyse(graph)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_members(url, version, actor, scope, filters, today):
+    """The partners of the territory filter (None without it)."""
+    if not filters.territory:
+        return None
+    source = cached_source(url, version, actor, scope, today)
+    with session_scope(engine()) as session:
+        return territory_members(session, source, filters.territory)
+
+
 @st.cache_data(show_spinner="Dessin du graphe…", max_entries=64)
-def cached_html(url, version, actor, scope, filters, today, view):
-    """The graph's HTML page (positions computed here, fixed seed)."""
+def cached_drawing(url, version, actor, scope, filters, today, key, positions):
+    """The drawing of the chosen view (overview, one partner, one year) at the scope's stored positions."""
     graph, metrics = cached_analysis(url, version, actor, scope, filters, today)
-    return render_network(graph, metrics, view)
+    if key[0] == "ego":
+        return build_ego_drawing(graph, metrics, key[1], key[2])
+    if key[0] == "annees":
+        source = cached_source(url, version, actor, scope, today)
+        members = cached_members(url, version, actor, scope, filters, today)
+        return year_drawing(source, filters, key[1], today, key[2], dict(positions), members)
+    return build_drawing(graph, metrics, key[1], positions=dict(positions))
+
+
+@st.cache_data(show_spinner="Image PNG…", max_entries=16)
+def cached_png(url, version, actor, scope, filters, today, key, positions):
+    """The drawing as a PNG page (title, date, legend, source line)."""
+    drawing = cached_drawing(url, version, actor, scope, filters, today, key, positions)
+    return drawing_png(drawing, f"édité le {today:%d/%m/%Y}", export_source_line(drawing.heading, today))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_svg(url, version, actor, scope, filters, today, key, positions):
+    """The drawing as an SVG page (title, date, legend, source line)."""
+    drawing = cached_drawing(url, version, actor, scope, filters, today, key, positions)
+    return drawing_svg(drawing, f"édité le {today:%d/%m/%Y}", export_source_line(drawing.heading, today))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_year_changes(url, version, actor, scope, filters, today, year):
+    """Pairs joined or no longer joined between 31/12 of the year before and 31/12 of `year`."""
+    source = cached_source(url, version, actor, scope, today)
+    members = cached_members(url, version, actor, scope, filters, today)
+    before, after = year_graphs(source, filters, year, today, members)
+    return snapshot_change_records(before, after)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -181,26 +241,176 @@ figures[3].metric("Composantes", format_int(metrics.components))
 figures[4].metric("Isolés", format_int(len(metrics.isolated)))
 figures[5].metric("Communautés", format_int(len(metrics.communities)))
 
-view_cols = st.columns(3)
-size_by = view_cols[0].radio("Taille des points", list(SIZE_BY), format_func=lambda k: SIZE_BY[k].capitalize(),
-                             horizontal=True, key="net_size")
-group_by, open_group = "typology", None
-if metrics.nodes > NODE_CAP:
-    group_by = view_cols[1].radio("Regrouper par", list(GROUP_BY), format_func=lambda k: GROUP_BY[k].capitalize(),
-                                  horizontal=True, key="net_group_by")
-    groups = list_groups(graph, group_by)
-    labels = {key: f"{label} ({format_int(count)})" for key, label, count in groups}
-    chosen = view_cols[2].selectbox("Ouvrir un groupe", [""] + list(labels),
-                                    format_func=lambda k: "Vue d'ensemble" if not k else labels[k], key="net_open")
-    open_group = chosen or None
-view = ViewOptions(size_by=size_by, group_by=group_by, open_group=open_group)
-html = cached_html(url, version, actor, scope, filters, today, view)
-st.iframe(html, height=780, alt=f"Graphe du réseau de coopération — {source.title} ({plural(metrics.nodes, 'partenaire')}, "
-                               f"{plural(metrics.links, 'paire liée', 'paires liées')}) ; version texte sous le graphe")
-st.caption(f"Positions calculées sur le serveur ; faites glisser pour déplacer la vue, molette pour zoomer. "
-           f"Intermédiarité {'exacte' if metrics.betweenness_exact else f'estimée sur {metrics.betweenness_sources} sources tirées au hasard (graine fixe)'}.")
-st.download_button("Télécharger le graphe (HTML)", html.encode("utf-8"), file_name="reseau.html", mime="text/html",
-                   icon=":material/download:", key="net_html_download")
+VIEWS = {"ensemble": "Vue d'ensemble", "partenaire": "Un partenaire", "annees": "Au fil des années"}
+partner_names = partner_choices(source)
+linked = st.query_params.get("partenaire")
+if linked is not None and st.session_state.get("net_linked") != linked:
+    # a deep link (`?partenaire=ID`, from a partner's card): open that partner's own network, once
+    if linked.isdigit() and int(linked) in partner_names:
+        st.session_state["net_linked"] = linked
+        st.session_state["net_view"] = "partenaire"
+        st.session_state["net_ego"] = int(linked)
+    else:
+        st.warning("Le partenaire demandé par le lien n'est pas dans ce périmètre : choisissez l'instance ou le "
+                   "réseau où il travaille, ou choisissez-le ci-dessous.")
+mode = st.segmented_control("Vue", list(VIEWS), format_func=VIEWS.get, default="ensemble", key="net_view",
+                            required=True)
+presenting = st.session_state.get("net_present", False)
+cluster_options = {k: v for k, v in CLUSTER_BY.items() if k != "council" or scope_kind != "council"}
+default_cluster = "council" if scope_kind == "network" else ("commune" if scope_kind == "territory" else "")
+cluster_key = f"net_cluster_{scope_kind}"  # each kind of scope keeps its own grouping
+cluster_by = st.session_state.get(cluster_key, default_cluster)
+if cluster_by not in cluster_options:
+    cluster_by = default_cluster
+size_by = st.session_state.get("net_size", "degree")
+drawing_key: tuple
+if mode == "partenaire":
+    cols = st.columns([3, 2])
+    ego_id = cols[0].selectbox("Partenaire", list(partner_names), format_func=partner_names.get, key="net_ego",
+                               index=None, placeholder="Choisissez un partenaire")
+    depth = cols[1].radio("Distance", list(EGO_DEPTHS), key="net_depth", horizontal=True,
+                          format_func=lambda d: f"{d} — {EGO_DEPTHS[d]}")
+    if ego_id is None:
+        st.info("Choisissez un partenaire pour voir son propre réseau : ses partenaires, ses liens par nature et "
+                "par niveau, les instances où il travaille et son rôle d'intermédiaire.")
+        st.stop()
+    if st.query_params.get("partenaire") != str(ego_id):
+        st.query_params["partenaire"] = str(ego_id)
+        st.session_state["net_linked"] = str(ego_id)
+    if ego_id not in graph.nodes:
+        st.warning("Ce partenaire est écarté par les filtres choisis : élargissez-les pour voir son réseau.")
+        st.stop()
+    drawing_key = ("ego", ego_id, depth)
+else:
+    if linked is not None and st.session_state.get("net_linked") == linked:  # left the partner's view
+        del st.query_params["partenaire"]
+        st.session_state.pop("net_linked", None)
+    if not presenting:
+        view_cols = st.columns(3)
+        size_by = view_cols[0].radio("Taille des points", list(SIZE_BY), format_func=lambda k: SIZE_BY[k].capitalize(),
+                                     horizontal=True, key="net_size")
+        cluster_by = view_cols[1].radio("Regrouper par", list(cluster_options), format_func=lambda k: cluster_options[k].capitalize(),
+                                        horizontal=True, index=list(cluster_options).index(cluster_by), key=cluster_key,
+                                        help="Les partenaires d'un même groupe sont dessinés ensemble, dans un contour à son nom.")
+    group_by, open_group = "typology", None
+    if metrics.nodes > NODE_CAP and mode == "ensemble":
+        group_by = view_cols[2].radio("Au-delà de 600, regrouper par", list(GROUP_BY),
+                                      format_func=lambda k: GROUP_BY[k].capitalize(), horizontal=True, key="net_group_by")
+        groups = list_groups(graph, group_by)
+        labels = {key: f"{label} ({format_int(count)})" for key, label, count in groups}
+        chosen = st.selectbox("Ouvrir un groupe", [""] + list(labels),
+                              format_func=lambda k: "Vue d'ensemble" if not k else labels[k], key="net_open")
+        open_group = chosen or None
+    year_shown = None
+    if mode == "annees":
+        ascending = sorted(link_years(source, today))
+        if st.session_state.get("net_playing") is not None:
+            st.session_state["net_year_slider"] = ascending[st.session_state["net_playing"]]
+        cols = st.columns([5, 1])
+        year_shown = cols[0].select_slider("Année (le réseau au 31 décembre)", ascending, value=ascending[-1],
+                                           key="net_year_slider")
+        if cols[1].button("Jouer", icon=":material/play_arrow:", key="net_play",
+                          help="Fait défiler les années, de la première à la dernière."):
+            st.session_state["net_playing"] = 0
+            st.rerun()
+    highlight = st.session_state.get("net_highlight") if cluster_by else None
+    view = ViewOptions(size_by=size_by, group_by=group_by, open_group=open_group, cluster_by=cluster_by,
+                       highlight_group=highlight)
+    drawing_key = ("annees", year_shown, view) if mode == "annees" else ("ensemble", view)
+
+positions = {}
+if mode != "partenaire":  # the ego view lays its partner out in the middle, afresh
+    with session_scope(engine()) as session:
+        positions = stable_positions(session, source, drawing_key[-1].cluster_by)
+positions_key = tuple(sorted(positions.items()))
+drawing = cached_drawing(url, version, actor, scope, filters, today, drawing_key, positions_key)
+html = render_drawing(drawing, height=PRESENTATION_HEIGHT if presenting else GRAPH_HEIGHT)
+
+if presenting:
+    st.subheader(md(drawing.heading))
+    figures = st.columns(len(drawing.figures))
+    for column, (label, value) in zip(figures, drawing.figures):
+        column.metric(label, value)
+st.iframe(html, height=(PRESENTATION_HEIGHT if presenting else GRAPH_HEIGHT) + 160,
+          alt=f"{drawing.heading} ({drawing.subtitle}) ; version texte sous le graphe")
+actions = st.columns([2, 2, 2, 2, 3])
+actions[0].toggle("Mode présentation", key="net_present",
+                  help="Le graphe en grand avec son titre et ses chiffres clés, sans les réglages ni les tableaux.")
+stamp = f"{today:%Y-%m-%d}"
+actions[1].download_button("Image PNG", cached_png(url, version, actor, scope, filters, today, drawing_key, positions_key),
+                           file_name=f"reseau-{stamp}.png", mime="image/png", icon=":material/download:", key="net_png")
+actions[2].download_button("Image SVG", cached_svg(url, version, actor, scope, filters, today, drawing_key, positions_key),
+                           file_name=f"reseau-{stamp}.svg", mime="image/svg+xml", icon=":material/download:", key="net_svg")
+actions[3].download_button("Page HTML", html.encode("utf-8"), file_name=f"reseau-{stamp}.html", mime="text/html",
+                           icon=":material/download:", key="net_html_download")
+if mode != "partenaire":
+    with session_scope(engine()) as session:
+        may_reset = can_reset_layout(session, actor, scope)
+    if may_reset and actions[4].button("Recalculer la disposition", icon=":material/refresh:", key="net_relayout",
+                                       help="Les positions sont gardées d'une fois sur l'autre ; recalculer les "
+                                            "replace toutes, pour tout le monde."):
+        with session_scope(engine()) as session:
+            reset_layout(session, actor, scope, drawing_key[-1].cluster_by)
+        st.session_state["net_saved"] = "Disposition recalculée."
+        st.rerun()
+if "net_saved" in st.session_state and st.session_state.get("net_saved") == "Disposition recalculée.":
+    st.success(st.session_state.pop("net_saved"))
+st.caption(f"Positions gardées d'une vue à l'autre ; faites glisser pour déplacer la vue, molette ou boutons pour "
+           f"zoomer. Intermédiarité {'exacte' if metrics.betweenness_exact else f'estimée sur {metrics.betweenness_sources} sources tirées au hasard (graine fixe)'}.")
+
+if presenting:
+    st.stop()
+
+if mode == "partenaire":
+    summary = ego_summary(graph, metrics, ego_id, depth)
+    cols = st.columns(4)
+    cols[0].metric("Partenaires directs", format_int(summary.direct))
+    cols[1].metric("Au second cercle", format_int(summary.second) if depth == 2 else "—")
+    cols[2].metric("Instances", format_int(len(summary.councils)))
+    cols[3].metric("Rang d'intermédiaire", f"{summary.rank}ᵉ" if summary.rank else "—")
+    st.markdown("**Rôle d'intermédiaire.** " + md(summary.role))
+    st.markdown("**Instances où il travaille** : " + (md(", ".join(summary.councils)) or "aucune"))
+    st.markdown("**Ses liens déclarés, par nature et par niveau**")
+    counts = kind_level_counts(graph, ego_id)
+    if counts:
+        st.dataframe(counts, hide_index=True, width="stretch")
+    else:
+        st.info("Aucun lien déclaré avec les filtres choisis.")
+    st.markdown("**Tous ses liens et actions communes**")
+    st.dataframe(ego_link_records(graph, ego_id), hide_index=True, width="stretch")
+    download("Télécharger (CSV)", ego_link_records(graph, ego_id, display=False), "reseau-partenaire-liens.csv", "dl_ego")
+    st.stop()
+
+if mode == "annees":
+    st.markdown(f"**Ce qui a changé en {year_shown}** (entre le 31/12/{year_shown - 1} et le "
+                f"{min(dt.date(year_shown, 12, 31), today):%d/%m/%Y})")
+    changes = cached_year_changes(url, version, actor, scope, filters, today, year_shown)
+    if changes:
+        st.dataframe(changes, hide_index=True, width="stretch")
+        download("Télécharger (CSV)", changes, f"reseau-changements-{year_shown}.csv", "dl_year_changes")
+    else:
+        st.info("Aucun lien apparu ni terminé cette année-là.")
+    if st.session_state.get("net_playing") is not None:
+        position = st.session_state["net_playing"]
+        if position + 1 < len(ascending):
+            time.sleep(1.6)
+            st.session_state["net_playing"] = position + 1
+        else:
+            st.session_state["net_playing"] = None
+        st.rerun()
+    st.stop()
+
+if cluster_by and not drawing.grouped:
+    st.markdown("**Groupes du dessin** — liens entre les groupes (sur la diagonale : à l'intérieur d'un groupe). "
+                "Choisissez une ligne pour mettre son groupe en évidence dans le dessin.")
+    records, keys = cluster_matrix(graph, cluster_by)
+    picked = st.dataframe(records, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                          key="net_cluster_table")
+    rows = picked.selection.rows if picked is not None else []
+    chosen_group = keys[rows[0]] if rows else None
+    if chosen_group != st.session_state.get("net_highlight"):
+        st.session_state["net_highlight"] = chosen_group
+        st.rerun()
 
 tabs = st.tabs(["Chiffres clés", "Partenaires", "Intermédiaires", "Isolés", "Communautés", "Matrice de collaboration",
                 "Typologies attendues", "Évolution"], key="net_tab", on_change="rerun")

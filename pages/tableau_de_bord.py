@@ -4,6 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
+from maillage.campaigns import latest_progress
 from maillage.core import (
     data_version,
     database_url,
@@ -91,6 +92,21 @@ if overview.stale_partners:
     )
 if not overview.actions_to_review and not overview.stale_partners:
     st.success("Rien à signaler : toutes les fiches sont à jour.")
+
+with session_scope(engine()) as session:
+    campaign = latest_progress(session, current_actor(), council_id)
+if campaign is not None:
+    st.subheader("Campagne de mise à jour")
+    state = "en cours" if campaign.running else "clôturée" if campaign.closed else "terminée"
+    st.caption(f"« {campaign.title} » · {state} · date limite : {format_date(campaign.deadline)}")
+    figures = st.columns(4)
+    figures[0].metric("Liens envoyés", format_int(campaign.sent))
+    figures[1].metric("Ouverts", format_int(campaign.opened))
+    figures[2].metric("Réponses envoyées", format_int(campaign.submitted))
+    figures[3].metric("Réponses examinées", format_int(campaign.reviewed))
+    if campaign.running and campaign.reminders:
+        st.info(f"{plural(len(campaign.reminders), 'partenaire')} à relancer, "
+                f"{plural(len(campaign.to_review), 'réponse')} à examiner : voir la page Campagnes.")
 
 st.subheader("Dernières modifications")
 if overview.latest_changes:

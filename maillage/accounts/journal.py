@@ -25,6 +25,9 @@ ENTITY_LABELS = {
     "vocabulary": "Vocabulaire",
     "import": "Import",
     "restore": "Restauration",
+    "cooperation_link": "Lien",
+    "campaign": "Campagne",
+    "campaign_invite": "Réponse à une campagne",
 }
 OPERATION_LABELS = {
     "create": "création",
@@ -34,6 +37,9 @@ OPERATION_LABELS = {
     "merge": "fusion",
     "import": "import",
     "delete": "suppression",
+    "submit": "réponse envoyée",
+    "reopen": "réponse rouverte",
+    "review": "examen",
 }
 
 

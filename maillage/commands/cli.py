@@ -12,6 +12,7 @@ from maillage.core.errors import MaillageError, NotFoundError, PermissionDenied
 COMMAND_MODULES = (
     "maillage.commands.base",
     "maillage.commands.network",
+    "maillage.commands.campaigns",
     "maillage.commands.actions",
     "maillage.commands.users",
     "maillage.commands.coverage",

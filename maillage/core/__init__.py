@@ -49,6 +49,7 @@ _EXPORTS = {
     "mark_updated": "versions",
     "COUNCIL_KEY": "web",
     "DEMO_NOTICE": "web",
+    "audit_provenance": "writes",
     "snapshot": "writes",
     "write_audit": "writes",
 }

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Iterator
 
 from sqlmodel import Session
 
 from models import AuditEntry
+
+_PROVENANCE: ContextVar[str] = ContextVar("audit_provenance", default="")
+
+
+@contextmanager
+def audit_provenance(note: str) -> Iterator[None]:
+    """Within this block, every audit entry's label ends with `note` (e.g. « déclaré par le partenaire, campagne X »)."""
+    token = _PROVENANCE.set(note)
+    try:
+        yield
+    finally:
+        _PROVENANCE.reset(token)
 
 
 def _default(value: Any) -> str:
@@ -34,6 +48,10 @@ def write_audit(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add one audit entry to the session (committed with the change it describes)."""
+    note = _PROVENANCE.get()
+    if note:
+        suffix = f" — {note}"[:150]
+        label = label[:300 - len(suffix)] + suffix
     entry = AuditEntry(
         user_email=user_email,
         operation=operation,

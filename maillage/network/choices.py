@@ -89,3 +89,9 @@ def declared_kind_options(source: NetworkSource) -> dict[str, str]:
     """The kinds a user declares (not the derived `action`)."""
     return {code: label for code, label in source.kind_labels.items() if code != "action"}
 
+
+
+def partner_choices(source: NetworkSource) -> dict[int, str]:
+    """Partners of a scope → « name — seat commune », by name (to pick one partner's own network)."""
+    ordered = sorted(source.nodes.values(), key=lambda n: (fold(n.name), n.commune_name, n.id))
+    return {n.id: f"{n.name} — {n.commune_name}" for n in ordered}

@@ -68,6 +68,7 @@ class GraphFilters:
     typologies: frozenset[str] | None = None
     territory: str | None = None
     include_derived: bool = True
+    on_date: dt.date | None = None  # the network as it stands on that day (overrides `year`)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ class NetworkSource:
     typology_labels: dict[str, str]
     group_labels: dict[str, str]  # in display order
     council_names: dict[int, str] = field(default_factory=dict)
+    # partner id → the councils it works in (links, shared actions, seat in their territory), by name
+    partner_councils: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,8 @@ class NetworkGraph:
     @property
     def period_label(self) -> str:
         """`en 2024` or `au 29/11/2026`, for headings."""
+        if self.filters.on_date is not None:
+            return f"au {self.filters.on_date:%d/%m/%Y}"
         if self.filters.year is not None:
             return f"en {self.filters.year}"
         return f"au {self.period[0]:%d/%m/%Y}"
@@ -333,6 +338,7 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     else:
         expectations, is_default = expectations_for(session, None)
     council_names = dict(session.exec(select(Council.id, Council.name)).all())
+    partner_councils = _partner_councils(session, scope, nodes, links, actions, councils, council_names)
     return NetworkSource(
         scope=scope, title=title, as_of=today, nodes=nodes, links=links, actions=actions,
         expectations=expectations, expectations_default=is_default,
@@ -340,7 +346,43 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
         kind_labels=vocab.labels("link_kind"),
         level_labels={int(code): label for code, label in vocab.labels("link_level").items()},
         typology_labels=vocab.labels("typology"), group_labels=group_labels, council_names=council_names,
+        partner_councils=partner_councils,
     )
+
+
+def _partner_councils(session: Session, scope: Scope, nodes: dict[int, PartnerNode], links: list[DeclaredLink],
+                      actions: list[SharedAction], councils: set[int] | None,
+                      names: dict[int, str]) -> dict[int, tuple[int, ...]]:
+    """partner id → councils it works in: those of its links and shared actions, and (network scope) those whose
+    territory holds its seat; by council name."""
+    found: dict[int, set[int]] = {node_id: set() for node_id in nodes}
+    if scope.kind == "council":
+        return {node_id: (int(scope.value),) for node_id in nodes}
+    for link in links:
+        found[link.a].add(link.council_id)
+        found[link.b].add(link.council_id)
+    for action in actions:
+        for partner_id in action.partner_ids:
+            found[partner_id].add(action.council_id)
+    if councils is not None and len(councils) <= 50:  # the seats of a big network: from links and actions only
+        for council_id in sorted(councils):
+            area = council_footprint(session, council_id)
+            for node in nodes.values():
+                if area.meets(node.commune_key):
+                    found[node.id].add(council_id)
+    return {node_id: tuple(sorted(ids, key=lambda c: (names.get(c, ""), c))) for node_id, ids in found.items()}
+
+
+def all_pairs(source: NetworkSource) -> list[tuple[int, int]]:
+    """Every pair ever joined in a scope (declared links of any kind, level or date, and shared actions): the
+    graph the stable layout is drawn from, so every year and filter shows partners at the same place."""
+    pairs = {(link.a, link.b) for link in source.links}
+    for action in source.actions:
+        members = action.partner_ids
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pairs.add((min(a, b), max(a, b)))
+    return sorted(pairs)
 
 
 def territory_members(session: Session, source: NetworkSource, key: str) -> frozenset[int]:
@@ -353,7 +395,9 @@ def territory_members(session: Session, source: NetworkSource, key: str) -> froz
 
 
 def period_of(filters: GraphFilters, as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """The days a link must touch to count: the whole year Y, or just `as_of`."""
+    """The days a link must touch to count: one day (`on_date`), the whole year Y, or just `as_of`."""
+    if filters.on_date is not None:
+        return filters.on_date, filters.on_date
     if filters.year is not None:
         return dt.date(filters.year, 1, 1), dt.date(filters.year, 12, 31)
     return as_of, as_of
@@ -399,7 +443,7 @@ def build_graph(source: NetworkSource, filters: GraphFilters = GraphFilters(),
     titles: dict[tuple[int, int], set[str]] = {}
     if filters.include_derived:
         for action in source.actions:
-            if not _action_runs(action, period, filters.year is not None):
+            if not _action_runs(action, period, filters.year is not None and filters.on_date is None):
                 continue
             present = [p for p in action.partner_ids if p in nodes]
             for i, a in enumerate(present):

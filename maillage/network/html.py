@@ -18,18 +18,31 @@ from pyvis.network import Network
 
 from maillage.network.data import NetworkGraph
 from maillage.network.metrics import NetworkMetrics
-from maillage.network.view import Drawing, ViewOptions, build_drawing
+from maillage.network.positions import HULL_FONT
+from maillage.network.view import (
+    DRAW_THRESHOLD,
+    ENDED_COLOUR,
+    NODE_BORDER,
+    Drawing,
+    ViewOptions,
+    build_drawing,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
-GRAPH_HEIGHT = 620
+GRAPH_HEIGHT = 660
+PRESENTATION_HEIGHT = 760
+# The widest common sans-serif first: label boxes are measured with DejaVu Sans on the server.
+FONT_FACE = "'DejaVu Sans', Verdana, Arial, sans-serif"
 OPTIONS = {
     "physics": {"enabled": False},
     "layout": {"improvedLayout": False, "randomSeed": 42},
-    "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": True, "keyboard": True,
+    # vis-network's own navigation buttons (bright green) are replaced by the page's buttons, in the app's colours
+    "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": True,
                     "hideEdgesOnDrag": True},
-    "nodes": {"shape": "dot", "borderWidth": 1,
-              "font": {"size": 13, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}},
+    "nodes": {"shape": "dot", "borderWidth": 1, "color": {"border": NODE_BORDER},
+              "font": {"size": 14, "face": FONT_FACE, "color": "#1D2327", "strokeWidth": 3, "strokeColor": "#ffffff"},
+              "scaling": {"label": {"enabled": False, "drawThreshold": DRAW_THRESHOLD, "maxVisible": 40}}},
     "edges": {"smooth": False, "selectionWidth": 2, "color": {"inherit": False}},
 }
 
@@ -55,23 +68,41 @@ def _environment() -> Environment:
 
 
 def _pyvis_network(drawing: Drawing) -> Network:
-    """The drawing as a pyvis Network (nodes with fixed positions, edges, vis options)."""
+    """The drawing as a pyvis Network (nodes with fixed positions, shapes, label sizes, edges, vis options)."""
     net = Network(height=f"{GRAPH_HEIGHT}px", width="100%", heading=drawing.heading, cdn_resources="in_line")
     for node in drawing.nodes:
         net.add_node(
-            node.id, label=node.label, title=node.tooltip, color=node.colour, size=node.size,
-            x=node.x, y=node.y, physics=False, borderWidth=3 if node.is_group else 1,
-            font={"size": 16 if node.is_group else 13},
+            node.id, label=node.label, title=node.tooltip, size=node.size, shape=node.shape,
+            color={"background": node.colour, "border": NODE_BORDER,
+                   "highlight": {"background": node.colour, "border": "#1D4F91"},
+                   "hover": {"background": node.colour, "border": "#1D4F91"}},
+            x=node.x, y=node.y, physics=False, borderWidth=3 if node.is_group or node.emphasis else 1,
+            font={"size": node.font},
         )
     # pyvis's add_edge scans every edge already added (quadratic): append its edge dicts directly.
     for edge in drawing.edges:
         net.edges.append({"from": edge.a, "to": edge.b, "title": edge.tooltip, "width": edge.width,
                           "dashes": edge.dashed, "color": edge.colour})
+    # ghosts (ended links) first, so they are drawn under the others
+    net.edges.sort(key=lambda e: e["color"] != ENDED_COLOUR)
     net.options = dict(OPTIONS)
     return net
 
 
-def render_drawing(drawing: Drawing) -> str:
+def label_boxes(drawing: Drawing) -> list[dict]:
+    """What the page says of each label (for checks and tests): node id, position, node size, font size,
+    whether it is drawn at the usual zoom, and the label's width and height at zoom 1 (DejaVu Sans metrics)."""
+    return [{"id": n.id, "x": n.x, "y": n.y, "size": n.size, "font": n.font, "shown": n.label_shown,
+             "width": n.label_width, "height": n.label_height} for n in drawing.nodes]
+
+
+def hull_data(drawing: Drawing) -> list[dict]:
+    """Group outlines for the page's canvas: name, colour, polygon."""
+    return [{"label": h.label, "colour": h.colour, "points": [list(p) for p in h.points], "font": HULL_FONT}
+            for h in drawing.hulls]
+
+
+def render_drawing(drawing: Drawing, height: int = GRAPH_HEIGHT) -> str:
     """The full HTML page of a drawing."""
     net = _pyvis_network(drawing)
     nodes, edges, heading, _height, _width, _options = net.get_network_data()
@@ -79,7 +110,8 @@ def render_drawing(drawing: Drawing) -> str:
     aria = f"{drawing.heading}. {drawing.subtitle}."
     return _environment().get_template("network.html").render(
         heading=heading, subtitle=drawing.subtitle, aria_label=aria, nodes=nodes, edges=edges,
-        options=net.options, legend=drawing.legend, notes=drawing.notes, height=GRAPH_HEIGHT,
+        options=net.options, legend=drawing.legend, notes=drawing.notes, height=height,
+        labels=label_boxes(drawing), hulls=hull_data(drawing),
         text_nodes=[n.tooltip.replace("\n", " · ") for n in drawing.nodes],
         text_edges=[e.tooltip.replace("\n", " · ") for e in drawing.edges],
         vis_js=script, vis_css=style,

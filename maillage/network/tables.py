@@ -11,6 +11,8 @@ from maillage.core.formatting import (
     format_percent,
 )
 from maillage.core.spreadsheet import to_csv
+from maillage.core.text import fold
+from maillage.network.data import NetworkGraph
 from maillage.network.metrics import NetworkChanges, NetworkMetrics
 from maillage.vocabularies.store import Vocabularies
 
@@ -123,3 +125,52 @@ def cli_csv(metrics: NetworkMetrics) -> str:
          r.community, r.isolated)
         for r in metrics.partners
     ))
+
+
+def snapshot_change_records(before: NetworkGraph, after: NetworkGraph) -> list[dict[str, Any]]:
+    """Pairs joined in `after` and not in `before` (« apparu ») or the reverse (« terminé »), with how they are joined."""
+    def how(graph: NetworkGraph, pair: tuple[int, int]) -> str:
+        """Kinds (and level) or shared actions joining a pair."""
+        edge = graph.edges[pair]
+        parts = [graph.source.kind_labels.get(k, k) for k in edge.kinds]
+        if edge.level:
+            parts[-1] += f" (niveau {edge.level})"
+        parts += [f"action commune : {t}" for t in edge.action_titles[:3]]
+        return ", ".join(parts)
+
+    names = after.source.nodes
+    rows = []
+    for pair in sorted(set(after.edges) - set(before.edges)):
+        rows.append({"Changement": "apparu", "Partenaire A": names[pair[0]].name, "Partenaire B": names[pair[1]].name,
+                     "Lien": how(after, pair)})
+    for pair in sorted(set(before.edges) - set(after.edges)):
+        rows.append({"Changement": "terminé", "Partenaire A": names[pair[0]].name, "Partenaire B": names[pair[1]].name,
+                     "Lien": how(before, pair)})
+    rows.sort(key=lambda r: (r["Changement"], r["Partenaire A"], r["Partenaire B"]))
+    return rows
+
+
+def cluster_matrix(graph: NetworkGraph, cluster_by: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Group × group joined pairs of the drawing's clusters (the names the picture shows), and the group keys
+    in row order."""
+    from maillage.network.view import source_group_keys, source_group_label
+
+    keys_of = source_group_keys(graph.source, cluster_by)
+    present = sorted({keys_of[i] for i in graph.nodes}, key=lambda k: (fold(source_group_label(graph.source, k, cluster_by)), k))
+    labels = {k: source_group_label(graph.source, k, cluster_by) for k in present}
+    members = {k: 0 for k in present}
+    for i in graph.nodes:
+        members[keys_of[i]] += 1
+    counts: dict[tuple[str, str], int] = {}
+    for a, b in graph.edges:
+        ka, kb = keys_of[a], keys_of[b]
+        counts[(ka, kb)] = counts.get((ka, kb), 0) + 1
+        if ka != kb:
+            counts[(kb, ka)] = counts.get((kb, ka), 0) + 1
+    records = []
+    for key in present:
+        record: dict[str, Any] = {"Groupe": labels[key], "Partenaires": format_int(members[key])}
+        for other in present:
+            record[labels[other]] = format_int(counts.get((key, other), 0))
+        records.append(record)
+    return records, present

@@ -1,7 +1,7 @@
 """column mappings remembered per council
 
-Revision ID: 0002_column_mappings
-Revises: 0001
+Revision ID: 0004_column_mappings
+Revises: 0003_campaigns
 Create Date: 2026-12-02
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0002_column_mappings'
-down_revision = '0001'
+revision = '0004_column_mappings'
+down_revision = '0003_campaigns'
 branch_labels = None
 depends_on = None
 
