@@ -26,6 +26,7 @@ from maillage.exchange import (
     change_lines,
     data_quality,
     export_csv_zip,
+    export_structures,
     export_xlsx,
     fingerprint,
     header_rows,
@@ -289,6 +290,21 @@ def export_view() -> None:
     columns[1].download_button("Tout exporter en XLSX", lambda: export_xlsx(current_engine, actor),
                                file_name=f"maillage-export-{stamp}.xlsx", mime=XLSX_MIME,
                                icon=":material/download:", on_click="ignore")
+    st.subheader("Registre des partenaires au format data·inclusion")
+    st.markdown("Le schéma national des structures de l'inclusion (celui de la cartographie nationale et des "
+                "annuaires comme Soliguide) : vos partenaires actifs, validés contre ce schéma, en JSON et en CSV. "
+                "Un fichier data·inclusion (par exemple les structures publiées pour un département) s'importe dans "
+                "la rubrique « Importer » : les partenaires sont reconnus par leur SIRET, puis par leur nom et leur "
+                "commune.")
+    inclusion = st.columns(2)
+    inclusion[0].download_button("Exporter au format data·inclusion (JSON)",
+                                 lambda: export_structures(current_engine, actor).json_bytes(),
+                                 file_name=f"structures-data-inclusion-{stamp}.json", mime="application/json",
+                                 icon=":material/download:", on_click="ignore")
+    inclusion[1].download_button("Exporter au format data·inclusion (CSV)",
+                                 lambda: export_structures(current_engine, actor).csv_bytes(),
+                                 file_name=f"structures-data-inclusion-{stamp}.csv", mime="text/csv",
+                                 icon=":material/download:", on_click="ignore")
 
 
 def templates_view() -> None:

@@ -38,7 +38,8 @@ def test_every_view_renders_for_an_administrator(shared_demo_url, use_database):
     assert at.title[0].value == "Données"
     assert at.info[0].value == "Aucun fichier déposé."
     view(at, "exporter")
-    assert downloads(at) == ["Tout exporter en CSV (ZIP)", "Tout exporter en XLSX"]
+    assert downloads(at) == ["Tout exporter en CSV (ZIP)", "Tout exporter en XLSX",
+                             "Exporter au format data·inclusion (JSON)", "Exporter au format data·inclusion (CSV)"]
     view(at, "modeles")
     assert downloads(at)[0] == "Modèle complet (XLSX)" and len(downloads(at)) == 9
     assert list(frame(at, "Colonne")["Colonne"])[:3] == ["nom", "type", "territoires"]

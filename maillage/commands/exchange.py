@@ -5,7 +5,7 @@
     python -m maillage import DIR [--dry-run]           every <kind>.csv of a directory
         [--map "Structure=nom,Ville=commune_siege"]     a file's own headers → our columns
         [--instance NOM]                                commune names read inside that council's territory
-    python -m maillage export DIR [--format csv|xlsx]
+    python -m maillage export DIR [--format csv|xlsx|data-inclusion]
     python -m maillage backup FILE.zip
     python -m maillage restore FILE.zip [--replace]
 
@@ -46,7 +46,9 @@ def register(subparsers) -> None:
 
     export = subparsers.add_parser("export", help="exporter les données au format d'échange (CSV ou XLSX)")
     export.add_argument("directory", metavar="DOSSIER", help="dossier où écrire les fichiers (créé au besoin)")
-    export.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="csv (par défaut) ou xlsx")
+    export.add_argument("--format", choices=["csv", "xlsx", "data-inclusion"], default="csv",
+                        help="csv (par défaut), xlsx, ou data-inclusion (registre des partenaires au schéma national "
+                             "des structures, en JSON et CSV)")
     add_as_option(export)
     export.set_defaults(handler=run_export)
 
@@ -159,6 +161,18 @@ def run_export(args: argparse.Namespace) -> int:
     engine, actor = engine_and_actor(args)
     directory = Path(args.directory)
     directory.mkdir(parents=True, exist_ok=True)
+    if args.format == "data-inclusion":
+        from maillage.exchange.inclusion import export_structures
+
+        result = export_structures(engine, actor)
+        (directory / "structures.json").write_bytes(result.json_bytes())
+        (directory / "structures.csv").write_bytes(result.csv_bytes())
+        count = len(result.structures)
+        print(f"Registre au schéma data·inclusion écrit dans {directory} (structures.json, structures.csv) : "
+              f"{format_int(count)} structure{'s' if count > 1 else ''} validée{'s' if count > 1 else ''}")
+        for refused in result.refused:
+            print(f"Non exportée (refusée par le schéma) : {refused}", file=sys.stderr)
+        return 0
     data = export_data(engine, actor)
     if args.format == "xlsx":
         target = directory / "maillage-export.xlsx"

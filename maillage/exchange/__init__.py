@@ -25,6 +25,7 @@ _EXPORTS = {
     "save_mapping": "mappings",
     "saved_mapping": "mappings",
     "header_rows": "reader",
+    "export_structures": "inclusion",
     "XLSX_MIME": "export",
     "export_csv_files": "export",
     "export_csv_zip": "export",

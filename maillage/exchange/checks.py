@@ -173,6 +173,7 @@ class _Index:
             self.add_partner(name, seat.split(":", 1)[1], archived=archived_at is not None, id_=id_)
         self.stored_networks = set(self.networks)
         self._editable_partners: set[int] | None = None
+        self._by_siret: dict[str, PartnerRef] | None = None
         self.actions: set[tuple[str, str]] = set()
         for title, council in session.exec(
             select(Action.title, Council.name).join(Council, Council.id == Action.council_id)
@@ -200,6 +201,16 @@ class _Index:
         ref = PartnerRef(name, seat_code, archived, id_)
         refs.append(ref)
         return ref
+
+    def by_siret(self) -> dict[str, PartnerRef]:
+        """SIRET → the partner that has it (loaded when first needed)."""
+        if self._by_siret is None:
+            self._by_siret = {}
+            for name, seat, siret in self.session.exec(
+                select(Partner.name, Partner.seat_commune_key, Partner.siret).where(Partner.siret.is_not(None))
+            ):
+                self._by_siret.setdefault(siret, PartnerRef(name, seat.split(":", 1)[1]))
+        return self._by_siret
 
     def editable_partners(self, actor: Actor) -> set[int]:
         """The ids of the partners in the partnerships of the actor's councils (computed once)."""
@@ -505,6 +516,10 @@ def _check_reseaux(checker: _RowChecker) -> tuple[NetworkRecord, str]:
 def _check_partenaires(checker: _RowChecker) -> tuple[PartnerRecord, str]:
     """A partner row: name, typology, seat commune, territories, SIRET, web, networks, contact, dates."""
     index = checker.index
+    if checker.table.match_siret and (known := index.by_siret().get(re.sub(r"[\s.]", "", checker.cell("siret")))):
+        # a data·inclusion structure already in the register under its SIRET: update that partner
+        checker.cells = {**checker.cells, checker.columns["name"]: known.name,
+                         checker.columns["seat_commune_key"]: known.seat}
     name = checker.text("name")
     checker.name("name")
     typology = checker.vocab_code("typology", "typology", checker.required("typology"), "une typologie")

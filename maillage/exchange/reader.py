@@ -84,6 +84,7 @@ class Table:
     delimiter: str = ""
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    match_siret: bool = False  # partners matched by SIRET before name and commune (data·inclusion files)
 
     @property
     def format(self) -> KindFormat:
@@ -561,6 +562,11 @@ def read_file(name: str, data: bytes, kind: str | None = None, limits: Limits = 
         return read_xlsx(data, name, kind, limits, mapping)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return read_xlsx(data, name, kind, limits, mapping)
+    if kind in (None, "partenaires"):
+        from maillage.exchange.inclusion import is_inclusion_file, read_inclusion
+
+        if is_inclusion_file(name, data):
+            return [read_inclusion(name, data)]
     if data.startswith(b"%PDF"):
         raise ReadError(f"{name} : c'est un PDF, pas un tableau ; exportez les données en CSV ou XLSX.")
     return [read_csv(kind, data, name, limits, mapping)]
