@@ -69,7 +69,7 @@ today = dt.date.today()
 stamp = today.isoformat()
 
 st.title("Données")
-st.caption("Importer vos tableaux (CSV ou XLSX), tout exporter, sauvegarder, et repérer ce qui est à mettre à jour. "
+st.caption("Importer vos tableaux (CSV, XLSX, XLS ou ODS), tout exporter, sauvegarder, et repérer ce qui est à mettre à jour. "
            "Un fichier comportant la moindre erreur n'est jamais importé à moitié.")
 view = st.radio("Rubrique", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="donnees:vue",
                 label_visibility="collapsed")

@@ -135,7 +135,7 @@ def _kind(name: str, label: str, model_name: str, columns: list[tuple[str, str, 
     return KindFormat(name=name, label=label, specs=specs, examples=tuple(examples), model_name=model_name)
 
 
-_TERRITORIES_HELP = ("codes séparés par | : code INSEE de commune (33063), SIREN d'EPCI (243300316), "
+_TERRITORIES_HELP = ("séparés par | : commune (code INSEE 33063, nom ou code postal), EPCI (SIREN 243300316 ou nom), "
                      "ou préfixe dep:33, reg:75, ept:…, sub:nom du sous-territoire")
 
 KINDS: dict[str, KindFormat] = {
@@ -163,7 +163,7 @@ KINDS: dict[str, KindFormat] = {
         _kind("partenaires", "partenaires", "Partner", [
             ("nom*", TEXT, "nom de la structure (unique dans sa commune de siège)", "name#"),
             ("typologie*", TEXT, "code ou libellé de typologie (ASSO, MUNI, EN, CAF…)", "typology"),
-            ("commune_siege*", TEXT, "code INSEE de la commune de siège (33063)", "seat_commune_key"),
+            ("commune_siege*", TEXT, "commune de siège : code INSEE (33063), nom (Pessac, « Saint-Denis (93) », « Paris 15e ») ou code postal", "seat_commune_key"),
             ("territoires_intervention", TEXT, _TERRITORIES_HELP, "territory_keys"),
             ("siret", TEXT, "14 chiffres (facultatif)", "siret"),
             ("site_web", TEXT, "adresse commençant par https://", "website#"),
