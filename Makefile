@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-fast bench db clean
+.PHONY: run test test-fast lint bench db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(VENV)/.dev-installed
 	  echo "*** Chromium absent (/usr/bin/chromium) : les tests navigateur seront ignorés (apt-get install chromium)."; \
 	fi
 	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
 
 test-fast: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m "not browser" -x -q

@@ -1,5 +1,7 @@
 """Maillage — entry point: page configuration, sign-in gate, council picker and navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from maillage.campaigns import TOKEN_PARAMETER
@@ -8,6 +10,7 @@ from maillage.exchange import is_demo
 from maillage.restitution import list_councils
 from models.vocabularies import USER_ROLES
 from ui.auth import LANDING_KEY, sign_out, signed_in_actor
+from ui.screens import LANDING, screens_for
 from ui.session import engine
 
 st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layout="wide")
@@ -20,48 +23,6 @@ if TOKEN_PARAMETER in st.query_params:
     st.navigation([st.Page("pages/campagne.py", title="Votre fiche partenaire", icon=":material/edit_note:")],
                   position="hidden").run()
     st.stop()
-
-# Every screen, by section. A page is shown only to the roles listed in PAGE_ROLES (all by default).
-pages = {
-    "Pilotage": [
-        st.Page("pages/tableau_de_bord.py", title="Tableau de bord", icon=":material/dashboard:", default=True),
-    ],
-    "Actions": [st.Page("pages/actions.py", title="Actions", icon=":material/event_note:")],
-    "Partenariat": [
-        st.Page("pages/partenaires.py", title="Partenaires", icon=":material/groups:"),
-        st.Page("pages/reseau.py", title="Réseau", icon=":material/hub:"),
-        st.Page("pages/campagnes.py", title="Campagnes", icon=":material/campaign:"),
-    ],
-    "Analyse": [
-        st.Page("pages/couverture.py", title="Couverture", icon=":material/grid_on:"),
-    ],
-    "Restitution": [
-        st.Page("pages/comparer.py", title="Comparer", icon=":material/compare_arrows:"),
-        st.Page("pages/synthese_elus.py", title="Synthèse élus", icon=":material/summarize:"),
-    ],
-    "Données": [st.Page("pages/donnees.py", title="Données", icon=":material/database:")],
-    "Compte": [
-        st.Page("pages/mon_compte.py", title="Mon compte", icon=":material/person:"),
-        st.Page("pages/administration.py", title="Administration", icon=":material/admin_panel_settings:"),
-    ],
-}
-
-# Page title → roles that see it (the domain functions enforce the same rules).
-PAGE_ROLES = {
-    "Tableau de bord": {"admin", "coordinateur", "elu"},
-    "Partenaires": {"admin", "coordinateur"},
-    "Réseau": {"admin", "coordinateur"},
-    "Campagnes": {"admin", "coordinateur"},
-    "Actions": {"admin", "coordinateur", "reseau"},
-    "Couverture": {"admin", "coordinateur", "reseau"},
-    "Comparer": {"admin", "coordinateur", "reseau"},
-    "Synthèse élus": {"admin", "coordinateur", "elu"},
-    "Données": {"admin", "coordinateur"},
-    "Administration": {"admin"},
-}
-# Where each role lands after signing in (when that page exists).
-LANDING = {"elu": "Synthèse élus", "reseau": "Comparer"}
-
 
 def council_picker(actor) -> None:
     """Choose the council every page works on, among the actor's; the choice is kept for the session."""
@@ -81,14 +42,10 @@ def council_picker(actor) -> None:
     )
 
 
-def visible_pages(role: str) -> dict:
-    """The sections and pages this role may open."""
-    shown = {}
-    for section, section_pages in pages.items():
-        allowed = [page for page in section_pages if role in PAGE_ROLES.get(page.title, {role})]
-        if allowed:
-            shown[section] = allowed
-    return shown
+def navigation_pages(role: str) -> dict[str, list]:
+    """The sections and `st.Page`s this role may open (ui/screens.py decides which)."""
+    return {section: [st.Page(s.path, title=s.title, icon=s.icon, default=s.default) for s in screens]
+            for section, screens in screens_for(role).items()}
 
 
 actor = signed_in_actor()
@@ -107,11 +64,11 @@ council_picker(actor)
 if is_demo(engine()):
     st.sidebar.caption(DEMO_NOTICE)
 
-shown = visible_pages(actor.role)
+shown = navigation_pages(actor.role)
 navigation = st.navigation(shown)
 landing = LANDING.get(st.session_state.pop(LANDING_KEY, None) or "")
 if landing:
-    target = next((p for group in shown.values() for p in group if p.title == landing), None)
-    if target is not None and target.title != navigation.title:
+    target = next((p for group in shown.values() for p in group if p.url_path == Path(landing).stem), None)
+    if target is not None and target.url_path != navigation.url_path:
         st.switch_page(target)
 navigation.run()

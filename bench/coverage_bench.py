@@ -146,11 +146,11 @@ def measure(url: str, runs: int) -> list[tuple[str, str, str]]:
         picked = _pick_councils(snapshot)
         for council_id, name, size, why in picked:
             matrix_time, cov = _median(
-                lambda: build_matrix(load_council_coverage(session, council_id, AS_OF), "type", "commune"), runs)
+                lambda council_id=council_id: build_matrix(load_council_coverage(session, council_id, AS_OF), "type", "commune"), runs)
             rows.append((f"**matrice d'une instance** ({why}, {size} communes), depuis la base", f"**{_ms(matrix_time)}**",
                          f"« {name} », {len(cov.rows)} lignes ; chargement ciblé ({len(load_council_coverage(session, council_id, AS_OF).actions)} "
                          "actions comptées) + calcul + matrice ; objectif < 0,1 s"))
-            cached_time, _ = _median(lambda: build_matrix(compute_council(snapshot, council_id, AS_OF), "type", "commune"),
+            cached_time, _ = _median(lambda council_id=council_id: build_matrix(compute_council(snapshot, council_id, AS_OF), "type", "commune"),
                                      runs)
             rows.append((f"matrice d'une instance ({size} communes), données en cache", _ms(cached_time),
                          "instantané déjà chargé (cache par version des données)"))

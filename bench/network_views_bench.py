@@ -61,11 +61,11 @@ def measure(url: str, runs: int = 3) -> list[tuple[str, float, int]]:
     for label, options in (("vue groupée par secteur", ViewOptions(group_by="typology")),
                            ("vue groupée par instance", ViewOptions(group_by="council")),
                            ("vue groupée par commune", ViewOptions(group_by="commune"))):
-        drawing, seconds = _timed(lambda: render_drawing(build_drawing(graph, metrics, options)), runs)
+        drawing, seconds = _timed(lambda options=options: render_drawing(build_drawing(graph, metrics, options)), runs)
         rows.append((f"{label} (dessin et HTML)", seconds, len(build_drawing(graph, metrics, options).nodes)))
     hub = max(metrics.partners, key=lambda r: (r.degree, -r.id)).id
     for depth in (1, 2):
-        drawing, seconds = _timed(lambda: build_ego_drawing(graph, metrics, hub, depth), runs)
+        drawing, seconds = _timed(lambda depth=depth: build_ego_drawing(graph, metrics, hub, depth), runs)
         rows.append((f"réseau d'un partenaire (le plus lié, {metrics.by_id[hub].degree} liens), distance {depth}",
                      seconds, len(drawing.nodes)))
     engine.dispose()

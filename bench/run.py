@@ -72,7 +72,7 @@ def measure_pages(council_id: int, runs: int) -> list[tuple[str, float, float]]:
         at = open_app(SYSTEM, page=page, council_id=council_id)
         first = time.perf_counter() - started
         failed = bool(at.exception)
-        later = _median(lambda: at.run(), runs)
+        later = _median(at.run, runs)
         results.append((page + (" (erreur)" if failed else ""), first, later))
     return results
 

@@ -1,4 +1,4 @@
-"""Default vocabularies of DESIGN.md §5: code → French label (and group for typologies)."""
+"""Default vocabularies (docs/GLOSSARY.md): code → French label (and group for typologies)."""
 
 TYPOLOGY_GROUPS = {
     "collectivites": "Collectivités",

@@ -28,8 +28,6 @@ from maillage.actions import (
     filter_options,
     legend_text,
     list_actions,
-    md,
-    partner_choices,
     restore_action,
     save_indicators,
     search_territories,
@@ -50,9 +48,11 @@ from maillage.core import (
     format_decimal,
     format_euros,
     format_int,
+    md,
     plural,
     session_scope,
 )
+from maillage.partners import partner_choices
 from maillage.vocabularies import Vocabularies
 from ui.action_editor import close_editor, is_open, open_editor, render_editor
 from ui.session import current_actor, current_council_id, engine

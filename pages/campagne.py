@@ -3,7 +3,6 @@ confirm or correct its card, say with whom it works and how closely, save a draf
 
 import streamlit as st
 
-from maillage.actions import md
 from maillage.campaigns import (
     LEVEL_DETAILS,
     LEVEL_PHRASES,
@@ -25,6 +24,7 @@ from maillage.core import (
     ValidationError,
     format_date_long,
     format_datetime,
+    md,
     session_scope,
 )
 from ui.session import engine

@@ -6,7 +6,6 @@ import datetime as dt
 import streamlit as st
 
 from maillage.accounts import can_write_council
-from maillage.actions import md
 from maillage.campaigns import (
     DECISION_LABELS,
     TARGETS,
@@ -36,6 +35,7 @@ from maillage.core import (
     format_date_long,
     format_datetime,
     format_int,
+    md,
     plural,
     session_scope,
 )

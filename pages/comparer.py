@@ -5,11 +5,11 @@ from functools import partial
 
 import streamlit as st
 
-from maillage.actions import md
 from maillage.core import (
     MaillageError,
     data_version,
     database_url,
+    md,
     plural,
     session_scope,
 )

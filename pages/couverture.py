@@ -5,7 +5,6 @@ import datetime as dt
 import streamlit as st
 
 from maillage.accounts import can_write_council
-from maillage.actions import md
 from maillage.core import (
     MaillageError,
     PermissionDenied,
@@ -16,6 +15,7 @@ from maillage.core import (
     format_decimal,
     format_int,
     format_percent,
+    md,
     plural,
     session_scope,
 )

@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from maillage.accounts import can_write_council
-from maillage.actions import md
+from maillage.actions import partner_actions
 from maillage.core import (
     ConflictError,
     MaillageError,
@@ -16,6 +16,7 @@ from maillage.core import (
     format_date,
     format_datetime,
     format_int,
+    md,
     plural,
     session_scope,
     spreadsheet_csv,
@@ -81,11 +82,11 @@ def cached_duplicates(url, version, council_id):
         return find_duplicates(session, scope_ids)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_choices(url, version, council_id):
-    """Active partners for pickers (the council's partnership first), once per data version."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_choices(url, version, council_id, query=""):
+    """Partners for pickers: the council's partnership, and those matching a name search (a few hundred at most)."""
     with session_scope(engine()) as session:
-        return partner_choices(session, council_id)
+        return partner_choices(session, council_id, query=query)
 
 
 def sentence(text: str) -> str:
@@ -376,7 +377,11 @@ with tab_detail:
         levels = {int(k): f"{k} — {v}" for k, v in vocab.labels("link_level").items()}
         if detail.archived_at is None and council_id is not None and can_write_council(actor, council_id):
             with st.expander("Ajouter un lien dans l'instance sélectionnée", icon=":material/add_link:"):
-                others = {k: v for k, v in cached_choices(url, version, council_id).items() if k != detail.id}
+                query = st.text_input("Chercher un partenaire hors du partenariat", key="p_link_query",
+                                      placeholder="Nom ou partie du nom", help="La liste propose le partenariat de "
+                                      "l'instance ; tapez un nom pour y ajouter d'autres partenaires.")
+                others = {k: v for k, v in cached_choices(url, version, council_id, query.strip()).items()
+                          if k != detail.id}
                 with st.form("p_link_new"):
                     other = st.selectbox("Partenaire lié", list(others), format_func=others.get, index=None,
                                          key="p_link_other", placeholder="Choisissez un partenaire")
@@ -438,14 +443,16 @@ with tab_detail:
                             st.rerun()
 
         st.markdown("##### Actions")
-        if detail.actions:
+        with session_scope(engine()) as session:
+            involved = partner_actions(session, actor, detail.id, today)
+        if involved.rows:
             st.dataframe([{"Action": a.title, "Instance": a.council, "Rôle": a.roles, "Statut": a.status,
-                           "Début": format_date(a.start), "Fin": format_date(a.end)} for a in detail.actions],
+                           "Début": format_date(a.start), "Fin": format_date(a.end)} for a in involved.rows],
                          hide_index=True, width="stretch")
         else:
             st.info("Aucune action partagée.")
-        if detail.hidden_actions:
-            st.caption(f"{plural(detail.hidden_actions, 'autre action')} d'instances dont vous ne voyez pas les actions non partagées.")
+        if involved.hidden:
+            st.caption(f"{plural(involved.hidden, 'autre action')} d'instances dont vous ne voyez pas les actions non partagées.")
         if detail.history:
             st.markdown("##### Historique")
             st.dataframe([{"Date": format_datetime(h.at), "Par": h.user, "Opération": h.operation}
@@ -476,7 +483,7 @@ with tab_new:
 
 with tab_duplicates:
     pairs = cached_duplicates(url, version, council_id if only_council else None)
-    everyone = cached_choices(url, version, council_id)
+    everyone = cached_choices(url, version, council_id, st.session_state.get("p_merge_query", "").strip())
     st.caption("Même commune du siège et même nom une fois ignorés majuscules, accents, ponctuation et mots comme "
                "« mairie de » ou « ville de » ; ou même SIRET.")
     if pairs:
@@ -499,6 +506,8 @@ with tab_duplicates:
                                     key="p_keep_pair")
             remove_id = pair.b_id if keep_id == pair.a_id else pair.a_id
         else:
+            st.text_input("Chercher une fiche hors du partenariat", key="p_merge_query", placeholder="Nom ou partie du nom")
+            cols = st.columns(2)
             keep_id = cols[0].selectbox("Fiche à conserver", list(everyone), format_func=everyone.get, index=None,
                                         key="p_keep", placeholder="Choisissez")
             remove_id = cols[1].selectbox("Fiche à fusionner (supprimée)", [k for k in everyone if k != keep_id],
@@ -507,8 +516,11 @@ with tab_duplicates:
             with session_scope(engine()) as session:
                 keep = partner_detail(session, actor, keep_id, today)
                 remove = partner_detail(session, actor, remove_id, today)
-            st.caption(f"Conservée : « {md(keep.name)} » ({len(keep.links)} liens, {len(keep.actions)} actions) — "
-                       f"fusionnée : « {md(remove.name)} » ({len(remove.links)} liens, {len(remove.actions)} actions).")
+                keep_actions = partner_actions(session, actor, keep_id, today)
+                remove_actions = partner_actions(session, actor, remove_id, today)
+            st.caption(f"Conservée : « {md(keep.name)} » ({len(keep.links)} liens, "
+                       f"{len(keep_actions.rows)} actions) — fusionnée : « {md(remove.name)} » "
+                       f"({len(remove.links)} liens, {len(remove_actions.rows)} actions).")
             if st.button("Fusionner…", icon=":material/merge:", key="p_merge"):
                 st.session_state[ASK_MERGE] = ((keep.id, keep.name, keep.version), (remove.id, remove.name, remove.version))
 

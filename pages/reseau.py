@@ -2,17 +2,18 @@
 
 import datetime as dt
 import time
+from functools import partial
 
 import streamlit as st
 
 from maillage.accounts import can_write_council
-from maillage.actions import md
 from maillage.core import (
     MaillageError,
     data_version,
     database_url,
     format_int,
     format_percent,
+    md,
     plural,
     session_scope,
     spreadsheet_csv,
@@ -44,6 +45,7 @@ from maillage.network import (
     ego_summary,
     export_source_line,
     filter_territories,
+    graph_partner_choices,
     isolated_records,
     kind_level_counts,
     link_years,
@@ -53,7 +55,6 @@ from maillage.network import (
     missing_records,
     network_changes,
     network_options,
-    partner_choices,
     partner_records,
     render_drawing,
     reset_layout,
@@ -157,9 +158,9 @@ def cached_places(url, version, actor, scope, today, council_id):
         return filter_territories(session, source, council_id)
 
 
-def download(label: str, records: list[dict], name: str, key: str) -> None:
-    """A CSV download button (formulas neutralised)."""
-    st.download_button(label, spreadsheet_csv(records), file_name=name, mime="text/csv", key=key,
+def download(label: str, make_records, name: str, key: str) -> None:
+    """A CSV download button (formulas neutralised), the file built only when clicked (`make_records()`)."""
+    st.download_button(label, lambda: spreadsheet_csv(make_records()), file_name=name, mime="text/csv", key=key,
                        icon=":material/download:")
 
 
@@ -242,7 +243,7 @@ figures[4].metric("Isolés", format_int(len(metrics.isolated)))
 figures[5].metric("Communautés", format_int(len(metrics.communities)))
 
 VIEWS = {"ensemble": "Vue d'ensemble", "partenaire": "Un partenaire", "annees": "Au fil des années"}
-partner_names = partner_choices(source)
+partner_names = graph_partner_choices(source)
 linked = st.query_params.get("partenaire")
 if linked is not None and st.session_state.get("net_linked") != linked:
     # a deep link (`?partenaire=ID`, from a partner's card): open that partner's own network, once
@@ -378,7 +379,7 @@ if mode == "partenaire":
         st.info("Aucun lien déclaré avec les filtres choisis.")
     st.markdown("**Tous ses liens et actions communes**")
     st.dataframe(ego_link_records(graph, ego_id), hide_index=True, width="stretch")
-    download("Télécharger (CSV)", ego_link_records(graph, ego_id, display=False), "reseau-partenaire-liens.csv", "dl_ego")
+    download("Télécharger (CSV)", partial(ego_link_records, graph, ego_id, display=False), "reseau-partenaire-liens.csv", "dl_ego")
     st.stop()
 
 if mode == "annees":
@@ -387,7 +388,7 @@ if mode == "annees":
     changes = cached_year_changes(url, version, actor, scope, filters, today, year_shown)
     if changes:
         st.dataframe(changes, hide_index=True, width="stretch")
-        download("Télécharger (CSV)", changes, f"reseau-changements-{year_shown}.csv", "dl_year_changes")
+        download("Télécharger (CSV)", lambda rows=changes: rows, f"reseau-changements-{year_shown}.csv", "dl_year_changes")
     else:
         st.info("Aucun lien apparu ni terminé cette année-là.")
     if st.session_state.get("net_playing") is not None:
@@ -416,31 +417,31 @@ tabs = st.tabs(["Chiffres clés", "Partenaires", "Intermédiaires", "Isolés", "
                 "Typologies attendues", "Évolution"], key="net_tab", on_change="rerun")
 with tabs[0]:
     st.dataframe(summary_records(metrics), hide_index=True, width="stretch")
-    download("Télécharger (CSV)", summary_records(metrics, display=False), "reseau-chiffres.csv", "dl_summary")
+    download("Télécharger (CSV)", partial(summary_records, metrics, display=False), "reseau-chiffres.csv", "dl_summary")
 with tabs[1]:
     st.dataframe(partner_records(metrics), hide_index=True, width="stretch")
-    download("Télécharger (CSV)", partner_records(metrics, display=False), "reseau-partenaires.csv", "dl_partners")
+    download("Télécharger (CSV)", partial(partner_records, metrics, display=False), "reseau-partenaires.csv", "dl_partners")
 with tabs[2]:
     st.caption("Les partenaires par qui passent le plus de plus courts chemins entre les autres : "
                "ils relient des groupes qui, sans eux, ne se parleraient pas.")
     if metrics.brokers:
         st.dataframe(broker_records(metrics), hide_index=True, width="stretch")
-        download("Télécharger (CSV)", broker_records(metrics, display=False), "reseau-intermediaires.csv", "dl_brokers")
+        download("Télécharger (CSV)", partial(broker_records, metrics, display=False), "reseau-intermediaires.csv", "dl_brokers")
     else:
         st.info("Aucun intermédiaire : aucun partenaire ne relie d'autres partenaires entre eux.")
 with tabs[3]:
     if metrics.isolated:
         st.warning(f"{plural(len(metrics.isolated), 'partenaire')} sans aucun lien avec les filtres choisis.")
         st.dataframe(isolated_records(metrics), hide_index=True, width="stretch")
-        download("Télécharger (CSV)", isolated_records(metrics), "reseau-isoles.csv", "dl_isolated")
+        download("Télécharger (CSV)", partial(isolated_records, metrics), "reseau-isoles.csv", "dl_isolated")
     else:
         st.success("Aucun partenaire isolé.")
 with tabs[4]:
-    st.caption("Groupes de partenaires plus liés entre eux qu'avec les autres (méthode de Louvain, graine fixe). "
+    st.caption("Groupes de partenaires plus liés entre eux qu'avec les autres (méthode de Leiden, graine fixe). "
                "Chaque partenaire isolé forme à lui seul une communauté, numérotée après celles-ci et non listée ici.")
     if metrics.communities:
         st.dataframe(community_records(metrics), hide_index=True, width="stretch")
-        download("Télécharger (CSV)", community_records(metrics, display=False), "reseau-communautes.csv", "dl_communities")
+        download("Télécharger (CSV)", partial(community_records, metrics, display=False), "reseau-communautes.csv", "dl_communities")
     else:
         st.info("Aucune communauté : aucun lien.")
 with tabs[5]:
@@ -450,7 +451,7 @@ with tabs[5]:
     st.caption("Nombre de paires liées entre les secteurs ou les typologies (sur la diagonale : à l'intérieur "
                "d'un même secteur ou d'une même typologie).")
     st.dataframe(matrix_records(metrics, level=level), hide_index=True, width="stretch")
-    download("Télécharger (CSV)", matrix_records(metrics, display=False, level=level),
+    download("Télécharger (CSV)", partial(matrix_records, metrics, display=False, level=level),
              f"reseau-{'secteurs' if level == 'group' else 'typologies'}.csv", "dl_matrix")
 with tabs[6]:
     if scope_kind != "council":
@@ -463,7 +464,7 @@ with tabs[6]:
     else:
         st.success("Toutes les typologies attendues sont présentes dans le partenariat.")
     st.dataframe(missing_records(metrics, vocab), hide_index=True, width="stretch")
-    download("Télécharger (CSV)", missing_records(metrics, vocab), "reseau-typologies-attendues.csv", "dl_missing")
+    download("Télécharger (CSV)", partial(missing_records, metrics, vocab), "reseau-typologies-attendues.csv", "dl_missing")
     if scope_kind == "council" and can_write_council(actor, council_id):
         shown = [] if metrics.expectations_default else [e.text for e in metrics.expectations]
         with st.form("expectations"):
@@ -487,20 +488,21 @@ with tabs[6]:
         if "net_saved" in st.session_state:
             st.success(st.session_state.pop("net_saved"))
 with tabs[7]:
-    year_choices = link_years(source, today)
-    cols = st.columns(2)
-    year_from = cols[0].selectbox("De", year_choices, index=min(3, len(year_choices) - 1), key="net_from")
-    year_to = cols[1].selectbox("À", year_choices, index=0, key="net_to")
-    changes = cached_changes(url, version, actor, scope, filters, today, year_from, year_to)
-    st.markdown(f"**Liens apparus entre {year_from} et {year_to}** : {format_int(len(changes.added))}")
-    if changes.added:
-        st.dataframe(change_records(changes, "added"), hide_index=True, width="stretch")
-        download("Télécharger (CSV)", change_records(changes, "added", display=False), "reseau-liens-apparus.csv", "dl_added")
-    st.markdown(f"**Liens terminés entre {year_from} et {year_to}** : {format_int(len(changes.ended))}")
-    if changes.ended:
-        st.dataframe(change_records(changes, "ended"), hide_index=True, width="stretch")
-        download("Télécharger (CSV)", change_records(changes, "ended", display=False), "reseau-liens-termines.csv", "dl_ended")
-    if changes.newly_isolated:
-        st.warning(f"Devenus isolés en {year_to} : " + md(", ".join(changes.newly_isolated)) + ".")
-    if changes.no_longer_isolated:
-        st.info(f"Sortis de l'isolement en {year_to} : " + md(", ".join(changes.no_longer_isolated)) + ".")
+    if tabs[7].open:  # computed only when the tab is opened (two more graphs, for two years)
+        year_choices = link_years(source, today)
+        cols = st.columns(2)
+        year_from = cols[0].selectbox("De", year_choices, index=min(3, len(year_choices) - 1), key="net_from")
+        year_to = cols[1].selectbox("À", year_choices, index=0, key="net_to")
+        changes = cached_changes(url, version, actor, scope, filters, today, year_from, year_to)
+        st.markdown(f"**Liens apparus entre {year_from} et {year_to}** : {format_int(len(changes.added))}")
+        if changes.added:
+            st.dataframe(change_records(changes, "added"), hide_index=True, width="stretch")
+            download("Télécharger (CSV)", partial(change_records, changes, "added", display=False), "reseau-liens-apparus.csv", "dl_added")
+        st.markdown(f"**Liens terminés entre {year_from} et {year_to}** : {format_int(len(changes.ended))}")
+        if changes.ended:
+            st.dataframe(change_records(changes, "ended"), hide_index=True, width="stretch")
+            download("Télécharger (CSV)", partial(change_records, changes, "ended", display=False), "reseau-liens-termines.csv", "dl_ended")
+        if changes.newly_isolated:
+            st.warning(f"Devenus isolés en {year_to} : " + md(", ".join(changes.newly_isolated)) + ".")
+        if changes.no_longer_isolated:
+            st.info(f"Sortis de l'isolement en {year_to} : " + md(", ".join(changes.no_longer_isolated)) + ".")

@@ -5,12 +5,12 @@ from functools import partial
 
 import streamlit as st
 
-from maillage.actions import md
 from maillage.core import (
     MaillageError,
     PermissionDenied,
     data_version,
     database_url,
+    md,
     session_scope,
 )
 from maillage.restitution import (

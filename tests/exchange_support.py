@@ -29,7 +29,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
     with Session(engine) as session:
         for table in metadata.sorted_tables:
             rows = session.execute(select(table)).all()
-            content[table.name] = sorted((tuple(str(value) for value in row) for row in rows))
+            content[table.name] = sorted(tuple(str(value) for value in row) for row in rows)
     return content
 
 

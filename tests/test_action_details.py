@@ -17,7 +17,6 @@ from maillage.actions import (
     indicators_of,
     legend,
     legend_text,
-    md,
     save_indicators,
     sheet_filename,
     sheet_html,
@@ -31,6 +30,7 @@ from maillage.core import (
     PermissionDenied,
     ValidationError,
     data_version,
+    md,
     session_scope,
 )
 from models import AuditEntry, Indicator

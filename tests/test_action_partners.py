@@ -14,8 +14,6 @@ from maillage.actions import (
     diff_roles,
     editor_rows,
     pairs_from_rows,
-    partner_choices,
-    partner_labels,
     role_pairs,
     save_action_partners,
 )
@@ -26,6 +24,7 @@ from maillage.core import (
     data_version,
     session_scope,
 )
+from maillage.partners import partner_choices, partner_labels
 from models import Action, AuditEntry, Partner
 from tests.actions_world import build_world
 
@@ -189,6 +188,10 @@ def test_partner_choices_offer_the_partnership_the_chosen_and_a_search(empty_eng
         with_search = partner_choices(session, world.merignac, include=[world.ville], query="cheverus")
         assert set(with_search) == {world.asso, world.ville, world.college}
         assert partner_choices(session, world.merignac, query="merignac") == merignac  # a name search, not a place
+        assert list(with_search)[0] == world.asso  # the partnership first, then the others by name
+        assert world.asso not in partner_choices(session, world.merignac, exclude=world.asso, query="cheverus")
+        assert partner_choices(session, None) == {}  # never the whole of France
+        assert len(partner_choices(session, None, query="e", limit=1)) == 1
 
 
 def test_partner_labels_add_the_code_when_two_labels_clash(empty_engine, world):

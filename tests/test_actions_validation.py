@@ -179,7 +179,12 @@ def test_only_the_council_coordinators_and_admins_create(empty_engine, world, wh
 
 def test_admin_creates_anywhere(empty_engine, world):
     with session_scope(empty_engine) as session:
-        create_action(session, SYSTEM, world.draft(council_id=world.saintes, territory_keys=["com:17415"]))
+        action_id = create_action(session, SYSTEM, world.draft(council_id=world.saintes, territory_keys=["com:17415"])).id
+    with Session(empty_engine) as session:
+        assert session.get(Action, action_id).council_id == world.saintes
+        assert session.exec(select(ActionTerritory.territory_key).where(ActionTerritory.action_id == action_id)).all() == ["com:17415"]
+        entry = session.exec(select(AuditEntry).where(AuditEntry.record_id == action_id, AuditEntry.entity == "action")).one()
+        assert (entry.operation, entry.user_email) == ("create", SYSTEM.email)
 
 
 def _create(engine, world, **fields):

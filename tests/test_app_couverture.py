@@ -5,8 +5,7 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from maillage.accounts import SYSTEM, Actor
-from maillage.actions import md
-from maillage.core import format_int, format_percent
+from maillage.core import format_int, format_percent, md
 from maillage.coverage import council_coverage
 from models import Council, CoverageRule
 from tests.apptest import open_app

@@ -146,7 +146,7 @@ def test_what_a_coordinator_sees(shared_demo_url, shared_demo_engine, use_databa
     view(at, "qualite")
     assert not at.toggle and [m.label for m in at.metric][0] == "Doublons probables de partenaires"
     view(at, "importer")
-    at.session_state[FILES] = [("actions.csv", "titre;instance;type_action;statut;debut;territoires;publics\n"
-                                               "Forum;CLSPD de Pessac;evenement;projet;01/03/2027;33318;tout_public\n".encode())]
+    at.session_state[FILES] = [("actions.csv", b"titre;instance;type_action;statut;debut;territoires;publics\n"
+                                               b"Forum;CLSPD de Pessac;evenement;projet;01/03/2027;33318;tout_public\n")]
     at.run()
     assert list(frame(at, "Motif")["Motif"]) == ["vous n'êtes pas coordinateur de cette instance : ligne refusée"]

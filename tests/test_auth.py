@@ -57,7 +57,7 @@ def test_wrong_password_and_unknown_email_get_the_same_message(accounts):
 def test_lock_out_after_five_failures_for_fifteen_minutes(accounts):
     engine, _ = accounts
     with Session(engine) as session:
-        for attempt in range(4):
+        for _attempt in range(4):
             with pytest.raises(SignInError):
                 authenticate(session, "coord@ville.fr", "mauvais", now=NOW)
         with pytest.raises(SignInError, match="verrouillé pour 15 minutes"):

@@ -327,7 +327,7 @@ def test_review_accepts_one_link_rejects_another_and_marks_the_audit(world):
         new = session.exec(select(CooperationLink).where(CooperationLink.kind.in_(["echange", "orientation"]))).all()
         assert [(l.kind, l.level) for l in new] == [("echange", 2)]
         labels = [e.label for e in session.exec(select(AuditEntry).where(
-            AuditEntry.entity.in_(["partner", "cooperation_link"]))).all()]
+            AuditEntry.entity.in_(["partner", "link"]))).all()]
     assert any(l.startswith("Centre social Benauge — déclaré par le partenaire, campagne « Plénière 2026 »")
                for l in labels)
     assert any("Club de prévention" in l and "déclaré par le partenaire" in l for l in labels)

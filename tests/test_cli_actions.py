@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from maillage.actions import COLUMNS, create_action, neutralise
+from maillage.actions import COLUMNS, create_action
 from maillage.commands.cli import main
 from maillage.core import session_scope
+from maillage.core.spreadsheet import safe_cell as neutralise
 from models import User, UserCouncil
 from tests.actions_world import build_world
 

@@ -20,3 +20,10 @@ def test_help_of_every_command_is_quick_and_french():
     result = subprocess.run([sys.executable, "-m", "maillage", "network", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "--territory" in result.stdout and "--network" in result.stdout
     assert time.perf_counter() - started < 10  # only guards against importing everything again
+
+
+def test_the_help_lists_the_exchange_kinds():
+    from maillage.commands.exchange import KIND_NAMES
+    from maillage.exchange.formats import KINDS
+
+    assert KIND_NAMES == tuple(KINDS)

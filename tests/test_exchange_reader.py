@@ -38,7 +38,7 @@ def message(error: pytest.ExceptionInfo) -> str:
 
 
 def test_decode_utf8_bom_windows_1252_and_utf16():
-    assert decode("Mérignac".encode("utf-8"), "f") == ("Mérignac", "UTF-8")
+    assert decode("Mérignac".encode(), "f") == ("Mérignac", "UTF-8")
     assert decode(b"\xef\xbb\xbfM\xc3\xa9rignac", "f") == ("Mérignac", "UTF-8 (avec BOM)")
     assert decode("Mérignac – l’été".encode("cp1252"), "f") == ("Mérignac – l’été", "Windows-1252")
     assert decode("nom\tville\r\n".encode("utf-16"), "f") == ("nom\tville\r\n", "UTF-16")

@@ -2,6 +2,9 @@
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from maillage.core import (
     compact,
     fold,
@@ -44,3 +47,17 @@ def test_fold_and_compact():
     assert fold("  Mairie de Mérignac ! ") == "mairie de merignac"
     assert compact("Commune siège") == "communesiege"
     assert compact("commune_siege") == "communesiege"
+
+
+LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"}
+
+
+@given(st.text(alphabet=st.sampled_from("abcdeéèêëàâîïôöûüç -'ŒœÆæß"), max_size=30))
+def test_fold_treats_ligatures_as_their_letters(text):
+    spelled = "".join(LIGATURES.get(char, char) for char in text)
+    assert fold(text) == fold(spelled)
+
+
+def test_fold_ligatures_known_answers():
+    assert fold("Cœur de Ville") == fold("Coeur de Ville") == "coeur de ville"
+    assert fold("Œuvre") == "oeuvre" and fold("Lætitia") == "laetitia"

@@ -68,7 +68,7 @@ def test_link_add_edit_end_and_several_kinds(world):
     with session_scope(engine) as session:
         ended = end_link(session, SYSTEM, link_id, dt.date(2026, 6, 30), version + 1)
         assert ended.end_date == dt.date(2026, 6, 30) and ended.level == 4 and ended.version == version + 2
-        operations = session.exec(select(AuditEntry.operation).where(AuditEntry.entity == "cooperation_link",
+        operations = session.exec(select(AuditEntry.operation).where(AuditEntry.entity == "link",
                                                                      AuditEntry.record_id == link_id)).all()
         assert operations == ["create", "update", "update"]
     with session_scope(engine) as session:

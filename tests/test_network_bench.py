@@ -9,5 +9,5 @@ def test_bench_measures_a_small_council(tmp_path):
     assert row["links"] > 250  # preferential attachment: 1 to 3 links per linked newcomer
     assert row["exact"] is True
     assert row["html_kb"] > 400  # vis-network is inlined
-    for key in ("read", "metrics", "html", "open_group"):
-        assert row[key] >= 0
+    for key in ("read", "metrics", "html", "open_group"):  # each step was really timed (a skipped step gives 0)
+        assert isinstance(row[key], float) and 0 < row[key] < 600, (key, row[key])

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from maillage.accounts import SYSTEM, Actor
+from maillage.actions import partner_actions
 from maillage.core import (
     ConflictError,
     PermissionDenied,
@@ -263,11 +264,12 @@ def test_detail_links_actions_networks_and_protected_contact(world):
         detail = partner_detail(session, SYSTEM, world["ville"], TODAY)
         assert [(l.other, l.kind_label, l.active) for l in detail.links] == [
             ("CAF de Charente-Maritime", "Convention", True), ("CAF de Charente-Maritime", "Échange d'informations", False)]
-        assert [a.title for a in detail.actions] == ["Promeneurs", "Secret"]
+        assert [a.title for a in partner_actions(session, SYSTEM, world["ville"], TODAY).rows] == ["Promeneurs", "Secret"]
         assert detail.networks == ["Promeneurs du Net"]
         assert detail.contact_visible and detail.contact_email == "prevention@bordeaux.fr"
         member = Actor("reseau@example.fr", "reseau", network_ids=frozenset({world["network"]}))
         detail = partner_detail(session, member, world["ville"], TODAY)
         assert not detail.contact_visible and detail.contact_email == ""
-        assert [a.title for a in detail.actions] == ["Promeneurs"] and detail.hidden_actions == 1
+        involved = partner_actions(session, member, world["ville"], TODAY)
+        assert [a.title for a in involved.rows] == ["Promeneurs"] and involved.hidden == 1
         assert not detail.can_edit and not any(l.can_edit for l in detail.links)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import pyarrow as pa
 import streamlit as st
@@ -19,12 +19,11 @@ from maillage.actions import (
     council_suggestions,
     draft_warnings,
     editor_rows,
-    md,
     pairs_from_rows,
-    partner_choices,
     search_territories,
 )
-from maillage.core import ConflictError, MaillageError, ValidationError, session_scope
+from maillage.core import ConflictError, MaillageError, ValidationError, md, session_scope
+from maillage.partners import partner_choices
 from maillage.vocabularies import Vocabularies
 from ui.session import engine
 

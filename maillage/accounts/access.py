@@ -1,4 +1,4 @@
-"""Who may read and write what: the roles of DESIGN.md §3, checked in the domain functions themselves.
+"""Who may read and write what: the four roles (docs/GLOSSARY.md), checked in the domain functions themselves.
 
 Every domain function that writes, or reads protected data (unshared actions, partner contacts),
 takes an `Actor` and calls one of the `require_*` checks below; a refusal raises PermissionDenied.

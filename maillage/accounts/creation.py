@@ -13,7 +13,7 @@ from maillage.core.db import PROJECT_ROOT
 from maillage.core.errors import ValidationError
 from maillage.core.text import fold
 from maillage.core.validators import email_problem
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, write_audit
 from models import Council, Network, User, UserCouncil, UserNetwork
 from models.vocabularies import USER_ROLES
 
@@ -74,7 +74,7 @@ def create_user(
         session.add(UserCouncil(user_id=user.id, council_id=council_id))
     for network_id in network_ids:
         session.add(UserNetwork(user_id=user.id, network_id=network_id))
-    write_audit(session, user_email=actor_email, operation="create", entity="user", record_id=user.id,
+    write_audit(session, user_email=actor_email, operation=Operation.CREATE, entity=Entity.USER, record_id=user.id,
                 label=email, after={"email": email, "role": role, "councils": list(councils), "networks": list(networks)})
     return user
 

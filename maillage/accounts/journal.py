@@ -10,37 +10,8 @@ from typing import Any
 from sqlmodel import Session, desc, select
 
 from maillage.accounts.access import Actor, require_admin
+from maillage.core.writes import ENTITY_LABELS, OPERATION_LABELS  # noqa: F401  (the journal's labels)
 from models import AuditEntry
-
-ENTITY_LABELS = {
-    "partner": "Partenaire",
-    "link": "Lien",
-    "action": "Action",
-    "indicator": "Indicateurs",
-    "council": "Instance",
-    "network": "Réseau",
-    "coverage_rule": "Référentiel",
-    "expected_typology": "Typologies attendues",
-    "user": "Compte",
-    "vocabulary": "Vocabulaire",
-    "import": "Import",
-    "restore": "Restauration",
-    "cooperation_link": "Lien",
-    "campaign": "Campagne",
-    "campaign_invite": "Réponse à une campagne",
-}
-OPERATION_LABELS = {
-    "create": "création",
-    "update": "modification",
-    "archive": "archivage",
-    "restore": "restauration",
-    "merge": "fusion",
-    "import": "import",
-    "delete": "suppression",
-    "submit": "réponse envoyée",
-    "reopen": "réponse rouverte",
-    "review": "examen",
-}
 
 
 @dataclass(frozen=True)

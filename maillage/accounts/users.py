@@ -12,7 +12,7 @@ from maillage.accounts.creation import create_user, hash_password
 from maillage.core.errors import NotFoundError, ValidationError
 from maillage.core.text import fold
 from maillage.core.versions import check_version
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, record_change
 from models import Council, Network, User, UserCouncil, UserNetwork
 from models.vocabularies import USER_ROLES
 
@@ -85,7 +85,7 @@ def update_user(session: Session, actor: Actor, email: str, *, role: str, counci
     """Change an account's role, scope, name and state (administrators only)."""
     require_admin(actor, "modifier un compte")
     user = _get(session, email)
-    check_version(session, user, expected_version, "user", user.email)
+    check_version(session, user, expected_version, Entity.USER, user.email)
     if role not in USER_ROLES:
         raise ValidationError([("role", f"« {role} » n'est pas un rôle")])
     _check_scope(role, councils, networks)
@@ -104,8 +104,8 @@ def update_user(session: Session, actor: Actor, email: str, *, role: str, counci
         session.add(UserNetwork(user_id=user.id, network_id=network_id))
     session.add(user)
     session.flush()
-    write_audit(session, user_email=actor.email, operation="update", entity="user", record_id=user.id,
-                label=user.email, before=before, after=_describe(session, user))
+    record_change(session, actor, Entity.USER, Operation.UPDATE, record_id=user.id, touches_data=False,
+                  label=user.email, before=before, after=_describe(session, user))
     return user
 
 
@@ -119,8 +119,8 @@ def disable_user(session: Session, actor: Actor, email: str) -> User:
         user.active = False
         user.version += 1
         session.add(user)
-        write_audit(session, user_email=actor.email, operation="archive", entity="user", record_id=user.id,
-                    label=user.email, before={"active": True}, after={"active": False})
+        record_change(session, actor, Entity.USER, Operation.ARCHIVE, record_id=user.id, touches_data=False,
+                      label=user.email, before={"active": True}, after={"active": False})
     return user
 
 
@@ -135,8 +135,8 @@ def set_password(session: Session, actor: Actor, email: str, password: str) -> N
     user.failed_attempts = 0
     user.locked_until = None
     session.add(user)
-    write_audit(session, user_email=actor.email, operation="update", entity="user", record_id=user.id,
-                label=user.email, after={"password": "modifié"})
+    record_change(session, actor, Entity.USER, Operation.UPDATE, record_id=user.id, touches_data=False,
+                  label=user.email, after={"password": "modifié"})
 
 
 def _ids(session: Session, model, names: list[str], what: str) -> list[int]:

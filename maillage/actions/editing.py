@@ -21,13 +21,11 @@ from maillage.actions.roles import (
     roles_problems,
 )
 from maillage.actions.status import needs_review
-from maillage.core.db import bump_data_version
 from maillage.core.errors import NotFoundError, ValidationError
 from maillage.core.formatting import format_date, format_decimal
 from maillage.core.text import fold
 from maillage.core.validators import personal_data_problem
-from maillage.core.versions import check_version, mark_updated
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, recorded_write
 from maillage.vocabularies.store import Vocabularies
 from models import (
     Action,
@@ -45,7 +43,6 @@ from models.common import utc_now
 
 TITLE_MAX = 300
 HOURS_IN_A_WEEK = 168
-AUDIT_ENTITY = "action"
 
 # The list tables of an action: draft attribute → (table, value column).
 LIST_TABLES = {
@@ -333,64 +330,55 @@ def _refuse(problems: list[tuple[str, str]]) -> None:
 
 def create_action(session: Session, actor: Actor, draft: ActionDraft) -> Action:
     """Create an action with its lists and partners' roles, after checking rights and every rule."""
-    require_write_council(actor, draft.council_id, "créer une action dans cette instance")
-    draft = _clean(draft)
-    _refuse(validate_draft(session, draft))
-    action = Action(**{name: getattr(draft, name) for name in SCALAR_FIELDS})
-    session.add(action)
-    session.flush()
-    _replace_lists(session, action.id, draft)
-    apply_role_changes(session, action.id, diff_roles([], draft.partners))
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="create", entity=AUDIT_ENTITY, record_id=action.id,
-                label=action.title, after=audit_snapshot(session, action))
-    bump_data_version(session)
+    with recorded_write(session, actor, Entity.ACTION, Operation.CREATE, councils={draft.council_id},
+                        values=lambda action: audit_snapshot(session, action),
+                        permitted=lambda: require_write_council(actor, draft.council_id,
+                                                                "créer une action dans cette instance")) as change:
+        draft = _clean(draft)
+        _refuse(validate_draft(session, draft))
+        action = Action(**{name: getattr(draft, name) for name in SCALAR_FIELDS})
+        session.add(action)
+        session.flush()
+        _replace_lists(session, action.id, draft)
+        apply_role_changes(session, action.id, diff_roles([], draft.partners))
+        change.record, change.label = action, action.title
     return action
+
+
+def _write(session: Session, actor: Actor, action: Action, operation: Operation, what: str,
+           expected_version: int | None = None, councils: set[int | None] | None = None):
+    """The write protocol for an existing action: its council's coordinator, its version, changed values."""
+    return recorded_write(session, actor, Entity.ACTION, operation, record=action, label=action.title,
+                          expected_version=expected_version, changes_only=True,
+                          values=lambda record: {**audit_snapshot(session, record), "archived_at": record.archived_at},
+                          permitted=lambda: require_write_council(actor, action.council_id, what),
+                          councils=councils or {action.council_id})
 
 
 def update_action(session: Session, actor: Actor, action_id: int, draft: ActionDraft,
                   expected_version: int | None) -> Action:
     """Save the edit form of an action: version checked, rights on its council (and the new one) checked."""
     action = visible_action(session, actor, action_id)
-    require_write_council(actor, action.council_id, "modifier cette action")
-    if draft.council_id != action.council_id:
-        require_write_council(actor, draft.council_id, "confier l'action à cette instance")
-    check_version(session, action, expected_version, AUDIT_ENTITY, action.title)
-    draft = _clean(draft)
-    _refuse(validate_draft(session, draft, action_id=action.id))
-    before = audit_snapshot(session, action)
-    for name in SCALAR_FIELDS:
-        setattr(action, name, getattr(draft, name))
-    _replace_lists(session, action.id, draft)
-    apply_role_changes(session, action.id, diff_roles(role_pairs(session, action.id), draft.partners))
-    session.flush()
-    after = audit_snapshot(session, action)
-    if after == before:
-        return action
-    mark_updated(action)
-    session.add(action)
-    write_audit(session, user_email=actor.email, operation="update", entity=AUDIT_ENTITY, record_id=action.id,
-                label=action.title, before=_changed(before, after), after=_changed(after, before))
-    bump_data_version(session)
+    with _write(session, actor, action, Operation.UPDATE, "modifier cette action", expected_version,
+                {action.council_id, draft.council_id}):
+        if draft.council_id != action.council_id:
+            require_write_council(actor, draft.council_id, "confier l'action à cette instance")
+        draft = _clean(draft)
+        _refuse(validate_draft(session, draft, action_id=action.id))
+        for name in SCALAR_FIELDS:
+            setattr(action, name, getattr(draft, name))
+        _replace_lists(session, action.id, draft)
+        apply_role_changes(session, action.id, diff_roles(role_pairs(session, action.id), draft.partners))
+        session.add(action)
     return action
-
-
-def _changed(mine: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
-    """The entries of `mine` that differ from `other` (keeps audit entries short)."""
-    return {key: value for key, value in mine.items() if other.get(key) != value}
 
 
 def archive_action(session: Session, actor: Actor, action_id: int, expected_version: int | None) -> Action:
     """Hide an action from lists and figures (restorable); its partners and indicators are kept."""
     action = visible_action(session, actor, action_id)
-    require_write_council(actor, action.council_id, "archiver cette action")
-    check_version(session, action, expected_version, AUDIT_ENTITY, action.title)
-    action.archived_at = utc_now()
-    mark_updated(action)
-    session.add(action)
-    write_audit(session, user_email=actor.email, operation="archive", entity=AUDIT_ENTITY, record_id=action.id,
-                label=action.title, before={"archived_at": None}, after={"archived_at": action.archived_at})
-    bump_data_version(session)
+    with _write(session, actor, action, Operation.ARCHIVE, "archiver cette action", expected_version):
+        action.archived_at = utc_now()
+        session.add(action)
     return action
 
 
@@ -402,13 +390,9 @@ def restore_action(session: Session, actor: Actor, action_id: int) -> Action:
     require_write_council(actor, action.council_id, "restaurer cette action")
     if action.archived_at is None:
         return action
-    before = {"archived_at": action.archived_at}
-    action.archived_at = None
-    mark_updated(action)
-    session.add(action)
-    write_audit(session, user_email=actor.email, operation="restore", entity=AUDIT_ENTITY, record_id=action.id,
-                label=action.title, before=before, after={"archived_at": None})
-    bump_data_version(session)
+    with _write(session, actor, action, Operation.RESTORE, "restaurer cette action"):
+        action.archived_at = None
+        session.add(action)
     return action
 
 

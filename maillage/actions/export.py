@@ -6,15 +6,10 @@ import csv
 import io
 
 from maillage.actions.listing import ActionRow
+from maillage.core.spreadsheet import safe_cell
 
 COLUMNS = ("title", "council", "action_type", "status", "start", "end", "territories", "publics", "themes",
            "partners", "effective_status")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (`=1+1` → `'=1+1`)."""
-    return "'" + cell if cell and cell.startswith(FORMULA_STARTS) else cell
 
 
 def csv_record(row: ActionRow) -> dict[str, str]:
@@ -32,7 +27,7 @@ def csv_record(row: ActionRow) -> dict[str, str]:
         "partners": "|".join(f"{name}:{role}" for name, role in row.partners),
         "effective_status": row.effective_status,
     }
-    return {column: neutralise(value) for column, value in record.items()}
+    return {column: safe_cell(value) for column, value in record.items()}
 
 
 def actions_csv(rows: list[ActionRow]) -> str:

@@ -10,10 +10,9 @@ from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor, require_write_council
 from maillage.actions.access import visible_action
-from maillage.core.db import bump_data_version
 from maillage.core.errors import ConflictError, NotFoundError, ValidationError
 from maillage.core.formatting import format_datetime
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, record_change
 from models import Action, AuditEntry, Indicator
 
 INDICATOR_FIELDS = {
@@ -141,10 +140,9 @@ def save_indicators(session: Session, actor: Actor, action_id: int, year: int, v
         indicator.version += 1
     session.add(indicator)
     session.flush()
-    write_audit(session, user_email=actor.email, operation="update" if before else "create", entity="action",
-                record_id=action.id, label=f"{action.title} — indicateurs {year}",
-                before={key: before} if before else None, after={key: counts})
-    bump_data_version(session)
+    record_change(session, actor, Entity.ACTION, Operation.UPDATE if before else Operation.CREATE,
+                  record_id=action.id, label=f"{action.title} — indicateurs {year}", councils={action.council_id},
+                  before={key: before} if before else None, after={key: counts})
     return _row(indicator)
 
 
@@ -160,6 +158,5 @@ def delete_indicators(session: Session, actor: Actor, action_id: int, year: int,
     _check_version(session, action, indicator, expected_version)
     before = _row(indicator).values()
     session.delete(indicator)
-    write_audit(session, user_email=actor.email, operation="delete", entity="action", record_id=action.id,
-                label=f"{action.title} — indicateurs {year}", before={f"indicators_{year}": before}, after=None)
-    bump_data_version(session)
+    record_change(session, actor, Entity.ACTION, Operation.DELETE, record_id=action.id, councils={action.council_id},
+                  label=f"{action.title} — indicateurs {year}", before={f"indicators_{year}": before}, after=None)

@@ -11,10 +11,11 @@ from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor
 from maillage.actions.access import visibility
-from maillage.actions.roles import partner_labels, sort_key
 from maillage.actions.status import effective_status, needs_review
 from maillage.actions.territories import matching_territory_keys, territory_label
+from maillage.core.db import chunks
 from maillage.core.text import fold
+from maillage.partners.choices import partner_labels
 from maillage.vocabularies.store import Vocabularies
 from models import (
     Action,
@@ -209,7 +210,7 @@ def _fill(row: ActionRow, related: dict[str, dict[int, list]], labels: dict[str,
           ranks: dict[str, dict[str, int]]) -> None:
     """Add an action's territories, publics, themes and partners to its row (labels in vocabulary order)."""
     territories = sorted(related["territories"].get(row.id, []),
-                         key=lambda t: (LEVEL_RANK.get(t[1], 9), sort_key(t[3])))
+                         key=lambda t: (LEVEL_RANK.get(t[1], 9), fold(t[3])))
     row.territory_keys = [t[0] for t in territories]
     row.territories = [territory_label(level, code, name, commune) for _key, level, code, name, commune in territories]
     for kind, codes_field, labels_field in (("public", "publics", "public_labels"),
@@ -219,7 +220,7 @@ def _fill(row: ActionRow, related: dict[str, dict[int, list]], labels: dict[str,
         setattr(row, codes_field, codes)
         setattr(row, labels_field, [labels[kind].get(code, code) for code in codes])
     role_rank, roles = ranks["role"], labels["role"]
-    partners = sorted(related["partners"].get(row.id, []), key=lambda p: (role_rank.get(p[1], 99), sort_key(p[0])))
+    partners = sorted(related["partners"].get(row.id, []), key=lambda p: (role_rank.get(p[1], 99), fold(p[0])))
     row.partners = [(name, role) for name, role in partners]
     row.partner_labels = [f"{name} ({roles.get(role, role)})" for name, role in partners]
 
@@ -233,13 +234,13 @@ def sort_rows(rows: list[ActionRow], key: str = "start_date", descending: bool =
     def value(row: ActionRow) -> Any:
         """The sort value of a row (text compared without accents or case)."""
         raw = getattr(row, attribute)
-        return sort_key(raw) if isinstance(raw, str) else raw
+        return fold(raw) if isinstance(raw, str) else raw
 
     present = [row for row in rows if getattr(row, attribute) is not None]
     missing = [row for row in rows if getattr(row, attribute) is None]
-    present.sort(key=lambda row: sort_key(row.title))
+    present.sort(key=lambda row: fold(row.title))
     present.sort(key=value, reverse=descending)
-    missing.sort(key=lambda row: sort_key(row.title))
+    missing.sort(key=lambda row: fold(row.title))
     return present + missing
 
 
@@ -284,8 +285,8 @@ def list_actions(session: Session, actor: Actor, filters: ActionFilters | None =
     else:
         related = {"territories": {}, "themes": {}, "publics": {}, "partners": {}}
         ids = [row.id for row in shown]
-        for start in range(0, len(ids), 900):
-            part = _related(session, select(Action.id).where(Action.id.in_(ids[start:start + 900])))
+        for chunk in chunks(ids):
+            part = _related(session, select(Action.id).where(Action.id.in_(chunk)))
             for name, values in part.items():
                 related[name].update(values)
     for row in shown:

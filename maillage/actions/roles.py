@@ -8,22 +8,19 @@ problems, `diff_roles` compares them with the database, and `save_action_partner
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor, require_write_council
 from maillage.actions.access import visible_action
-from maillage.core.db import bump_data_version
 from maillage.core.errors import ValidationError
-from maillage.core.text import fold
 from maillage.core.versions import check_version, mark_updated
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, record_change
 from maillage.vocabularies.store import Vocabularies
-from models import ActionPartner, Partner, Territory
+from models import ActionPartner, Partner
 
 PARTNER = "partenaire"
 ROLES = "roles"
@@ -200,7 +197,7 @@ def save_action_partners(session: Session, actor: Actor, action_id: int, pairs: 
     """Replace an action's roles by `pairs`: rights, version and rules checked, audit written."""
     action = visible_action(session, actor, action_id)
     require_write_council(actor, action.council_id, "modifier les partenaires de cette action")
-    check_version(session, action, expected_version, "action", action.title)
+    check_version(session, action, expected_version, Entity.ACTION, action.title)
     vocab = Vocabularies.load(session)
     problems = [("partners", f"Partenaires : {message}") for message in roles_problems(pairs, vocab)]
     current = role_pairs(session, action.id)
@@ -222,57 +219,10 @@ def save_action_partners(session: Session, actor: Actor, action_id: int, pairs: 
     apply_role_changes(session, action.id, changes)
     mark_updated(action)
     session.add(action)
-    write_audit(session, user_email=actor.email, operation="update", entity="action", record_id=action.id,
-                label=action.title, before={"partners": before}, after={"partners": _named(session, pairs)})
-    bump_data_version(session)
+    record_change(session, actor, Entity.ACTION, Operation.UPDATE, record_id=action.id, councils={action.council_id},
+                  label=action.title, before={"partners": before}, after={"partners": _named(session, pairs)})
     return changes
 
 
-# ---------------------------------------------------------------- partners offered in the form
 
 
-@lru_cache(maxsize=200_000)
-def sort_key(text: str) -> str:
-    """A cheap accent- and case-insensitive sort key (`Échirolles` sorts with `Echirolles`); cached."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-
-
-def partner_labels(session: Session, partner_ids: Iterable[int]) -> dict[int, str]:
-    """id → `Name (Seat commune)`, unique (the commune code is added when two labels would clash)."""
-    ids = sorted(set(partner_ids))
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(Partner.id, Partner.name, Territory.name, Territory.code)
-        .join(Territory, Territory.key == Partner.seat_commune_key, isouter=True)
-        .where(Partner.id.in_(ids))
-    ).all()
-    labels = {pid: f"{name} ({commune or '?'})" for pid, name, commune, _code in rows}
-    seen: dict[str, int] = {}
-    for label in labels.values():
-        seen[label] = seen.get(label, 0) + 1
-    for pid, name, commune, code in rows:
-        if seen[labels[pid]] > 1:
-            labels[pid] = f"{name} ({commune or '?'}, {code})"
-    return dict(sorted(labels.items(), key=lambda item: sort_key(item[1])))
-
-
-def partner_choices(session: Session, council_id: int | None, include: Iterable[int] = (),
-                    query: str = "", limit: int = 300) -> dict[int, str]:
-    """Partners to offer in an action's form: the council's partnership, those already chosen, and a search.
-
-    With a `query`, the active partners whose name contains it (accents and case ignored) are offered too.
-    """
-    from maillage.partners.partnership import partnership_ids
-
-    ids = set(include)
-    if council_id is not None:
-        ids |= partnership_ids(session, council_id)
-    words = fold(query).split()
-    if words:
-        found = [
-            pid for pid, name in session.exec(select(Partner.id, Partner.name).where(Partner.archived_at.is_(None)))
-            if all(word in fold(name) for word in words)
-        ]
-        ids |= set(found[:limit])
-    return partner_labels(session, ids)

@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import hashlib
 import html
-import re
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -19,7 +18,6 @@ from maillage.actions.indicators import (
     IndicatorRow,
     action_indicators,
 )
-from maillage.actions.roles import partner_labels
 from maillage.actions.status import effective_status, needs_review
 from maillage.actions.territories import territory_label
 from maillage.core.formatting import (
@@ -28,7 +26,8 @@ from maillage.core.formatting import (
     format_euros,
     format_int,
 )
-from maillage.core.text import fold
+from maillage.core.text import fold, md
+from maillage.partners.choices import partner_labels
 from maillage.vocabularies.store import Vocabularies
 from models import ActionPartner, Council, Partner, Territory
 
@@ -146,21 +145,6 @@ def action_sheet(session: Session, actor: Actor, action_id: int, as_of: dt.date 
 
 # ---------------------------------------------------------------- Markdown
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
-
-
-def md(text: str) -> str:
-    """User text made inert in Markdown: markup characters escaped, list and heading starts neutralised."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
-    def neutralise(match: re.Match) -> str:
-        """Escape a list or heading start at the beginning of a line."""
-        start = match.group(2)
-        if start[0].isdigit():
-            return match.group(1) + start[:-1] + "\\" + start[-1]
-        return match.group(1) + "\\" + start
-
-    return _LINE_START.sub(neutralise, escaped)
 
 
 def _count(value: int | None) -> str:

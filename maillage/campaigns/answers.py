@@ -16,7 +16,7 @@ from maillage.campaigns.tokens import TokenRefused, plausible, same_hash, token_
 from maillage.core.errors import ValidationError
 from maillage.core.text import fold
 from maillage.core.validators import personal_data_problem
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, write_audit
 from maillage.partners.input import PartnerInput, clean_partner
 from maillage.partners.partnership import partnership_ids
 from maillage.vocabularies.store import Vocabularies
@@ -278,7 +278,7 @@ def save_answer(session: Session, token: str | None, answer: Answer, submit: boo
     invite.version += 1
     if submit:
         invite.submitted_at = utc_now()
-        write_audit(session, user_email=PARTNER_ACTOR, operation="submit", entity="campaign_invite",
+        write_audit(session, user_email=PARTNER_ACTOR, operation=Operation.SUBMIT, entity=Entity.CAMPAIGN_INVITE,
                     record_id=invite.id, label=f"Réponse de {partner.name} — campagne « {campaign.title} »",
                     after=json.loads(cleaned.to_json()))
     session.add(invite)
@@ -298,7 +298,7 @@ def reopen_answer(session: Session, token: str | None, today: dt.date | None = N
     invite.submitted_at = None
     invite.version += 1
     session.add(invite)
-    write_audit(session, user_email=PARTNER_ACTOR, operation="reopen", entity="campaign_invite",
+    write_audit(session, user_email=PARTNER_ACTOR, operation=Operation.REOPEN, entity=Entity.CAMPAIGN_INVITE,
                 record_id=invite.id, label=f"Réponse rouverte par {partner.name} — campagne « {campaign.title} »")
     session.flush()
     return _form(session, invite, campaign, partner, today)

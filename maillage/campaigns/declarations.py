@@ -66,7 +66,7 @@ class Answer:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Answer":
+    def from_json(cls, text: str) -> Answer:
         """Read a stored answer (an empty one for empty text)."""
         if not text:
             return cls()

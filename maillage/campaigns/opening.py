@@ -12,7 +12,7 @@ from maillage.campaigns.timing import paris_day
 from maillage.campaigns.tokens import new_token, token_hash
 from maillage.core.errors import NotFoundError, ValidationError
 from maillage.core.text import fold
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, write_audit
 from maillage.partners.partnership import partnership_ids
 from maillage.vocabularies.store import Vocabularies
 from models import Campaign, CampaignInvite, Council, Partner
@@ -139,7 +139,7 @@ def open_campaign(session: Session, actor: Actor, council_id: int, title: str, d
     session.add(campaign)
     session.flush()
     links = [_issue(session, campaign, partner) for partner in partners]
-    write_audit(session, user_email=actor.email, operation="create", entity="campaign", record_id=campaign.id,
+    write_audit(session, user_email=actor.email, operation=Operation.CREATE, entity=Entity.CAMPAIGN, record_id=campaign.id,
                 label=f"Campagne « {title} » ({council.name})",
                 after={"title": title, "deadline": deadline, "targeting": targeting, "sector": campaign.sector,
                        "partners": len(links)})
@@ -161,7 +161,7 @@ def reissue_link(session: Session, actor: Actor, invite_id: int, today: dt.date 
         raise ValidationError("la campagne est terminée : impossible de créer un nouveau lien")
     partner = session.get(Partner, invite.partner_id)
     link = _issue(session, campaign, partner)
-    write_audit(session, user_email=actor.email, operation="update", entity="campaign_invite", record_id=invite.id,
+    write_audit(session, user_email=actor.email, operation=Operation.UPDATE, entity=Entity.CAMPAIGN_INVITE, record_id=invite.id,
                 label=f"Nouveau lien pour {partner.name} — campagne « {campaign.title} »")
     return link
 
@@ -175,7 +175,7 @@ def revoke_link(session: Session, actor: Actor, invite_id: int) -> CampaignInvit
     invite.version += 1
     session.add(invite)
     partner = session.get(Partner, invite.partner_id)
-    write_audit(session, user_email=actor.email, operation="update", entity="campaign_invite", record_id=invite.id,
+    write_audit(session, user_email=actor.email, operation=Operation.UPDATE, entity=Entity.CAMPAIGN_INVITE, record_id=invite.id,
                 label=f"Lien révoqué pour {partner.name if partner else '?'} — campagne « {campaign.title} »")
     return invite
 
@@ -188,6 +188,6 @@ def close_campaign(session: Session, actor: Actor, campaign_id: int) -> Campaign
     campaign.closed_at = utc_now()
     campaign.version += 1
     session.add(campaign)
-    write_audit(session, user_email=actor.email, operation="update", entity="campaign", record_id=campaign.id,
+    write_audit(session, user_email=actor.email, operation=Operation.UPDATE, entity=Entity.CAMPAIGN, record_id=campaign.id,
                 label=f"Campagne « {campaign.title} » clôturée")
     return campaign

@@ -26,7 +26,7 @@ from maillage.campaigns.opening import get_campaign
 from maillage.campaigns.timing import paris_day
 from maillage.core.errors import ConflictError, NotFoundError
 from maillage.core.text import fold
-from maillage.core.writes import audit_provenance, write_audit
+from maillage.core.writes import Entity, Operation, audit_provenance, write_audit
 from maillage.network.links import LinkInput, create_link, end_link, update_link
 from maillage.partners.input import PartnerInput, resolve_commune
 from maillage.partners.register import update_partner
@@ -341,7 +341,7 @@ def decide(session: Session, actor: Actor, invite_id: int, choices: dict[str, bo
         invite.reviewed_at = utc_now()
     invite.version += 1
     session.add(invite)
-    write_audit(session, user_email=actor.email, operation="review", entity="campaign_invite", record_id=invite.id,
+    write_audit(session, user_email=actor.email, operation=Operation.REVIEW, entity=Entity.CAMPAIGN_INVITE, record_id=invite.id,
                 label=f"Réponse de {partner.name} examinée — campagne « {campaign.title} »",
                 after={"acceptées": sum(choices.values()), "rejetées": len(choices) - sum(choices.values()),
                        "restantes": len(remaining)})

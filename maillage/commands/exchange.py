@@ -22,7 +22,7 @@ from maillage.commands.cli import EXIT_PERMISSION
 from maillage.commands.common import add_as_option, engine_and_actor
 from maillage.core.errors import MaillageError
 from maillage.core.formatting import format_int
-from maillage.exchange.formats import KINDS, kind_for_name
+from maillage.exchange.kinds import KIND_NAMES
 
 
 def register(subparsers) -> None:
@@ -30,7 +30,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "import", help="importer des fichiers au format d'échange (CSV ou XLSX), tout ou rien",
         description="import KIND FICHIER, import FICHIER.xlsx ou import DOSSIER : chaque ligne est vérifiée ; "
-                    f"à la moindre erreur rien n'est écrit. Types : {', '.join(KINDS)}.",
+                    f"à la moindre erreur rien n'est écrit. Types : {', '.join(KIND_NAMES)}.",
     )
     parser.add_argument("targets", nargs="+", metavar="[TYPE] FICHIER",
                         help="le type (partenaires, actions…) puis le fichier ; ou un classeur .xlsx ; ou un dossier")
@@ -73,6 +73,8 @@ def parse_mapping(text: str | None) -> dict[str, str] | None:
     """`Structure=nom,Ville=commune_siege` → {header: column}; a French error when malformed or unknown."""
     if not text:
         return None
+    from maillage.exchange.formats import KINDS
+
     mapping: dict[str, str] = {}
     known = {column for kind in KINDS.values() for column in kind.columns}
     for part in text.split(","):
@@ -90,6 +92,7 @@ def parse_mapping(text: str | None) -> dict[str, str] | None:
 
 def _read_targets(targets: list[str], mapping: dict[str, str] | None = None):
     """The tables named on the command line: KIND FILE, FILE.xlsx, FILE named after its kind, or DIR."""
+    from maillage.exchange.formats import KINDS, kind_for_name
     from maillage.exchange.reader import read_directory, read_files
 
     if len(targets) > 2:
@@ -157,6 +160,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     """Write every kind as CSV files (or one workbook) into a directory."""
     from maillage.exchange.export import export_data, to_csv_files, to_xlsx
+    from maillage.exchange.formats import KINDS
 
     engine, actor = engine_and_actor(args)
     directory = Path(args.directory)
@@ -231,6 +235,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def run_templates(args: argparse.Namespace) -> int:
     """Write one CSV template per kind and the XLSX workbook template."""
+    from maillage.exchange.formats import KINDS
     from maillage.exchange.templates import (
         template_csv,
         template_filename,

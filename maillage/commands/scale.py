@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    """Generate the synthetic data (bench/scale_data.py)."""
+    """Generate the synthetic data (maillage/exchange/scale_data.py)."""
     from maillage.core.db import make_engine
     from maillage.exchange.scale_data import generate_scale
 
@@ -33,7 +33,11 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    """Run every benchmark on the database and print (and record) the table."""
-    from bench.run import main as bench_main
+    """Run every benchmark (`python -m bench`, a separate program: the domain never imports bench/)."""
+    import subprocess
+    import sys
 
-    return bench_main(runs=args.runs, write=not args.no_write)
+    from maillage.core.db import PROJECT_ROOT
+
+    command = [sys.executable, "-m", "bench", "--runs", str(args.runs)] + (["--no-write"] if args.no_write else [])
+    return subprocess.run(command, check=False, cwd=PROJECT_ROOT).returncode

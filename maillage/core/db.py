@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Integer, String, cast, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -14,7 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine, select
 
-from models import AppMeta
+from models import AppMeta, NetworkCouncil
+
+# Largest list of values put in one SQL `IN (…)` (SQLite's variable limit is 999 on old builds).
+IN_CHUNK = 900
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'maillage.core.db'}"
@@ -97,26 +100,72 @@ def set_meta(session: Session, key: str, value: str) -> None:
         session.add(row)
 
 
-def bump_data_version(session: Session) -> int:
-    """Mark that data changed, so cached results (metrics, coverage) are recomputed.
-
-    One atomic upsert, so concurrent writers (PostgreSQL's READ COMMITTED included) never lose an
-    increment, even on a database where nothing was ever written.
-    """
+def _increment(session: Session, key: str) -> int:
+    """Add one to a counter of `app_meta` in one atomic upsert (concurrent writers never lose an increment)."""
     table = AppMeta.__table__
-    session.flush()
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).values(key="data_version", value="1")
+    statement = insert(table).values(key=key, value="1")
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={"value": cast(cast(table.c.value, Integer) + 1, String)},
     ).returning(table.c.value)
-    result = session.execute(statement).scalar_one()
+    return int(session.execute(statement).scalar_one())
+
+
+def chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
+    """`values` in lists of at most `size`, for SQL `IN (…)` conditions on long lists."""
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def council_version_key(council_id: int) -> str:
+    """The `app_meta` key of a council's data version."""
+    return f"version:council:{council_id}"
+
+
+def network_version_key(network_id: int) -> str:
+    """The `app_meta` key of a network's data version."""
+    return f"version:network:{network_id}"
+
+
+NATIONAL_VERSION_KEY = "version:national"
+
+
+def bump_data_version(session: Session, *, councils: Iterable[int] = (), national: bool = False) -> int:
+    """Mark that data changed, so cached results (metrics, coverage) are recomputed.
+
+    The global counter always moves; so do the versions of the councils named, of the networks they belong
+    to, and the national version when reference data every page reads changed (`national`). Caches keyed on
+    the versions of what they read stay warm when another council is edited.
+    """
+    session.flush()
+    council_ids = sorted(set(councils))
+    network_ids: set[int] = set()
+    for chunk in chunks(council_ids):
+        network_ids.update(session.exec(select(NetworkCouncil.network_id).where(
+            NetworkCouncil.council_id.in_(chunk))).all())
+    for council_id in council_ids:
+        _increment(session, council_version_key(council_id))
+    for network_id in sorted(network_ids):
+        _increment(session, network_version_key(network_id))
+    if national:
+        _increment(session, NATIONAL_VERSION_KEY)
+    result = _increment(session, "data_version")
     for cached in list(session.identity_map.values()):
         if isinstance(cached, AppMeta):
             session.expire(cached)
-    return int(result)
+    return result
+
+
+def scope_versions(engine: Engine, *, councils: Iterable[int] = (), networks: Iterable[int] = ()) -> tuple[int, ...]:
+    """The national version then each named council's and network's version, in order: a cache key that
+    changes only when data those scopes read changed."""
+    keys = [NATIONAL_VERSION_KEY] + [council_version_key(c) for c in councils] + [network_version_key(n) for n in networks]
+    with Session(engine) as session:
+        values = dict(session.exec(select(AppMeta.key, AppMeta.value).where(AppMeta.key.in_(keys))).all())
+    return tuple(int(values.get(key) or 0) for key in keys)
 
 
 def data_version(engine: Engine) -> int:

@@ -1,22 +1,56 @@
-"""Text normalisation shared by search, header matching and duplicate detection."""
+"""Text shared by every package: the one accent fold (search, header matching, duplicates, import keys) and
+the Markdown escaping of user text."""
 
 import re
+import sys
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Letters Unicode does not decompose into a base letter and accents (ligatures, stroked letters).
+_UNDECOMPOSED = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ẞ": "SS",
+                               "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"})
+
+
+@lru_cache(maxsize=1)
+def _combining() -> dict[int, None]:
+    """Every combining mark, for str.translate (built once, on first use)."""
+    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
 
 
 def strip_accents(text: str) -> str:
-    """`Mérignac` → `Merignac`."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    """`Mérignac` → `Merignac`, `Cœur` → `Coeur`."""
+    return unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED)).translate(_combining())
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, punctuation turned into single spaces: for search and comparison."""
-    return _NON_ALNUM.sub(" ", strip_accents(text or "").lower()).strip()
+@lru_cache(maxsize=200_000)
+def fold(text: str | None) -> str:
+    """Lower case, no accents, ligatures spelled out, punctuation turned into single spaces: the one key for
+    search, header matching, duplicates and import keys (cached: imports fold every name many times)."""
+    if not text:
+        return ""
+    if text.isascii():
+        return _NON_ALNUM.sub(" ", text.lower()).strip()
+    return _NON_ALNUM.sub(" ", strip_accents(text).lower()).strip()
 
 
 def compact(text: str) -> str:
     """`Commune siège` → `communesiege`: header matching ignoring case, accents, spaces, underscores."""
     return fold(text).replace(" ", "")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+
+
+def md(text: str) -> str:
+    """User text made inert in Markdown: markup characters escaped, list and heading starts neutralised."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
+    def neutralise(match: re.Match) -> str:
+        """Escape a list or heading start at the beginning of a line."""
+        start = match.group(2)
+        if start[0].isdigit():
+            return match.group(1) + start[:-1] + "\\" + start[-1]
+        return match.group(1) + "\\" + start
+
+    return _LINE_START.sub(neutralise, escaped)

@@ -12,10 +12,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import select, text
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy import select
 from sqlmodel import Session
 
+from maillage.core.rows import chunks, rows_in
+from maillage.core.rows import driver_date as _date
+from maillage.core.rows import driver_rows as _rows
+from maillage.core.rows import ids_in as _ids_in
 from maillage.coverage.frame import RuleSpec, frames_by_council
 from models import (
     Action,
@@ -31,6 +34,18 @@ from models import (
 
 # Above this many values, IN lists are sent in chunks (SQLite's variable limit, query plan sizes).
 CHUNK = 5_000
+
+
+def _chunks(values):
+    """Values in lists of at most CHUNK."""
+    return chunks(values, CHUNK)
+
+
+def _in_rows(session: Session, make_statement, values):
+    """Rows of `make_statement(chunk)` for every chunk of `values` (IN lists stay small)."""
+    return rows_in(session, make_statement, values, CHUNK)
+
+
 LEVELS_ABOVE = ("epci", "ept", "dep", "reg")
 
 
@@ -123,49 +138,6 @@ def coverage_key(territory_key: str) -> str:
     if territory_key.startswith("sub:"):
         return "com:" + territory_key[4:].split(":", 1)[0]
     return territory_key
-
-
-def _chunks(values):
-    """Values in lists of at most CHUNK."""
-    values = list(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
-
-
-def _rows(session: Session, statement) -> list[tuple]:
-    """Plain DB-API tuples: the statement is compiled with its literal values and run on the raw cursor,
-    skipping SQLAlchemy's per-row processing (several times faster on hundreds of thousands of rows).
-    Values are the driver's: SQLite gives dates as ISO text and booleans as 0/1 (see `_date`)."""
-    connection = session.connection()
-    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-def _ids_in(column, ids) -> "TextClause":
-    """`table.column IN (1, 2, …)` for integer ids, written once as SQL text (rendering thousands of bound
-    literals through SQLAlchemy for every query costs more than the query itself)."""
-    listed = ",".join(str(int(i)) for i in ids) or "NULL"
-    return text(f"{column.table.name}.{column.name} IN ({listed})")
-
-
-def _date(value) -> dt.date | None:
-    """A date from the driver (date, or ISO text with SQLite)."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _in_rows(session: Session, make_statement, values):
-    """Rows of `make_statement(chunk)` for every chunk of `values` (IN lists stay small)."""
-    out = []
-    for chunk in _chunks(values):
-        out.extend(_rows(session, make_statement(chunk)))
-    return out
 
 
 def _commune_columns():
@@ -397,7 +369,7 @@ def load_snapshot(session: Session, council_ids: list[int] | None = None, *, wit
     missing = {key[4:] for a in snapshot.actions.values() for key in a.keys
                if key.startswith("com:") and key[4:] not in snapshot.communes}
     if missing:
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing, CHUNK):
             _load_communes(session, snapshot, Territory.code.in_(chunk))
     _load_key_facts(session, snapshot, all_levels=False)
     return snapshot
@@ -416,7 +388,7 @@ def _load_council_communes(session: Session, snapshot: Snapshot) -> None:
                "dep": Territory.departement_code, "reg": Territory.region_code}
     for level, codes in wanted.items():
         if level in columns:
-            for chunk in _chunks(codes):
+            for chunk in chunks(codes, CHUNK):
                 _load_communes(session, snapshot, columns[level].in_(chunk))
     members = _members(snapshot, snapshot.council_territories.values())
     snapshot.council_communes = {c: _expand(snapshot, keys, members)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from maillage.core.spreadsheet import safe_cell, spreadsheet_csv
 from maillage.coverage.gaps import RANK_STATUS, CouncilCoverage

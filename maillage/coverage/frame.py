@@ -4,7 +4,7 @@ A frame is a list of rules (action type, public, minimum population): the rule a
 of the council whose population is at least the minimum; smaller communes show the cell as "not expected".
 
 The default frame (`DEFAULT_FRAME`) applies to a council that has no rule of its own. It follows the
-example of DESIGN.md §3 and the FFSU Nouvelle-Aquitaine practice of the demo councils:
+example of the product design (docs/GLOSSARY.md, « référentiel de couverture ») and the FFSU Nouvelle-Aquitaine practice of the demo councils:
 
 | action type | public | communes from |
 |---|---|---|
@@ -28,14 +28,13 @@ from dataclasses import dataclass
 from sqlmodel import Session, desc, select
 
 from maillage.accounts.access import Actor, require_write_council
-from maillage.core.db import bump_data_version
 from maillage.core.errors import ConflictError, NotFoundError, ValidationError
 from maillage.core.formatting import format_datetime, format_int
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, record_change
 from maillage.vocabularies.store import Vocabularies
 from models import AuditEntry, Council, CoverageRule
 
-AUDIT_ENTITY = "coverage_rule"
+AUDIT_ENTITY = Entity.COVERAGE_RULE
 MAX_POPULATION_MIN = 10_000_000
 
 
@@ -163,8 +162,8 @@ def _clean_spec(vocab: Vocabularies, action_type: str, public: str, population_m
 
 
 def _audit(session: Session, actor: Actor, operation: str, council: Council, rule: CoverageRule,
-           before: RuleSpec | None, after: RuleSpec | None, vocab: Vocabularies) -> None:
-    """Write the audit entry of a rule change."""
+           before: RuleSpec | None, after: RuleSpec | None, vocab: Vocabularies, touches_data: bool = True) -> None:
+    """Journal a rule change (write protocol: the council's data version moves with it)."""
     def data(spec: RuleSpec | None):
         """The audited values of a rule."""
         if spec is None:
@@ -172,8 +171,8 @@ def _audit(session: Session, actor: Actor, operation: str, council: Council, rul
         return {"council_id": council.id, "action_type": spec.action_type, "public": spec.public,
                 "population_min": spec.population_min}
     label = f"{council.name} — {rule_label(after or before, vocab)}"
-    write_audit(session, user_email=actor.email, operation=operation, entity=AUDIT_ENTITY, record_id=rule.id,
-                label=label, before=data(before), after=data(after))
+    record_change(session, actor, AUDIT_ENTITY, Operation(operation), record_id=rule.id, councils={council.id},
+                  label=label, before=data(before), after=data(after), touches_data=touches_data)
 
 
 def _materialise_default(session: Session, actor: Actor, council: Council, vocab: Vocabularies) -> dict[tuple[str, str], CoverageRule]:
@@ -184,7 +183,7 @@ def _materialise_default(session: Session, actor: Actor, council: Council, vocab
                             population_min=spec.population_min)
         session.add(rule)
         session.flush()
-        _audit(session, actor, "create", council, rule, None, spec, vocab)
+        _audit(session, actor, "create", council, rule, None, spec, vocab, touches_data=False)  # the change that follows bumps
         rows[(spec.action_type, spec.public)] = rule
     return rows
 
@@ -221,7 +220,6 @@ def add_rule(session: Session, actor: Actor, council_id: int, action_type: str, 
     session.add(rule)
     session.flush()
     _audit(session, actor, "create", council, rule, None, spec, vocab)
-    bump_data_version(session)
     return spec
 
 
@@ -277,7 +275,6 @@ def update_rule(session: Session, actor: Actor, council_id: int, action_type: st
     session.add(rule)
     session.flush()
     _audit(session, actor, "update", council, rule, before, after, vocab)
-    bump_data_version(session)
     return after
 
 
@@ -306,7 +303,6 @@ def remove_rule(session: Session, actor: Actor, council_id: int, action_type: st
     _audit(session, actor, "delete", council, rule, before, None, vocab)
     session.delete(rule)
     session.flush()
-    bump_data_version(session)
 
 
 def reset_frame(session: Session, actor: Actor, council_id: int) -> int:
@@ -315,11 +311,10 @@ def reset_frame(session: Session, actor: Actor, council_id: int) -> int:
     council = _council(session, council_id)
     vocab = Vocabularies.load(session)
     rules = _own_rules(session, council_id)
-    for rule in rules.values():
-        _audit(session, actor, "delete", council, rule,
-               RuleSpec(rule.action_type, rule.public, rule.population_min), None, vocab)
+    for position, rule in enumerate(rules.values(), start=1):
+        _audit(session, actor, "delete", council, rule, RuleSpec(rule.action_type, rule.public, rule.population_min),
+               None, vocab, touches_data=position == len(rules))  # one data-version bump for the whole reset
         session.delete(rule)
     if rules:
         session.flush()
-        bump_data_version(session)
     return len(rules)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from maillage.actions.status import effective_status
+from maillage.core.db import chunks
 from maillage.partners.expectations import (
     Expectation,
     expectations_for,
@@ -46,8 +47,8 @@ def partnership_gaps(session: Session, council_id: int, vocab: Vocabularies | No
     vocab = vocab or Vocabularies.load(session)
     ids = sorted(partnership_ids(session, council_id))
     present: set[str] = set()
-    for start in range(0, len(ids), CHUNK):
-        present.update(session.execute(select(Partner.typology).where(Partner.id.in_(ids[start:start + CHUNK]))).scalars())
+    for chunk in chunks(ids, CHUNK):
+        present.update(session.execute(select(Partner.typology).where(Partner.id.in_(chunk))).scalars())
     expectations, is_default = expectations_for(session, council_id)
     missing = missing_expectations(expectations, present)
     return PartnershipGaps(tuple(expectations), is_default, tuple(missing), frozenset(present),
@@ -80,11 +81,11 @@ def single_partner_actions(session: Session, council_id: int, as_of: dt.date,
     partners: dict[int, set[int]] = {}
     names: dict[int, str] = {}
     ids = sorted(actions)
-    for start in range(0, len(ids), CHUNK):
+    for chunk in chunks(ids, CHUNK):
         rows = session.execute(
             select(ActionPartner.action_id, Partner.id, Partner.name)
             .join(Partner, Partner.id == ActionPartner.partner_id)
-            .where(ActionPartner.action_id.in_(ids[start:start + CHUNK])))
+            .where(ActionPartner.action_id.in_(chunk)))
         for action_id, partner_id, name in rows:
             partners.setdefault(action_id, set()).add(partner_id)
             names[partner_id] = name

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from maillage.core.db import chunks
 from maillage.core.formatting import plural
 from maillage.coverage.data import ActionRow, coverage_key
 from maillage.coverage.gaps import ACTIVE, Cell, CouncilCoverage, action_rank
@@ -71,12 +72,6 @@ class CellSuggestions:
         return not self.partners and not self.councils
 
 
-def _chunks(values):
-    """Values in lists of at most CHUNK."""
-    values = list(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
-
 
 def _presence(session: Session, cov: CouncilCoverage, partner_ids: set[int]) -> tuple[dict[str, list[int]], dict[int, tuple], set[tuple[int, str]]]:
     """commune → partners present there; partner id → (name, typology); (partner, commune) pairs of seats."""
@@ -88,7 +83,7 @@ def _presence(session: Session, cov: CouncilCoverage, partner_ids: set[int]) -> 
     for commune in cov.communes:
         for key in commune.keys:
             by_key.setdefault(key, []).append(commune.code)
-    for chunk in _chunks(partner_ids):
+    for chunk in chunks(partner_ids, CHUNK):
         for partner_id, name, typology, seat in session.execute(
                 select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key)
                 .where(Partner.id.in_(chunk), Partner.archived_at.is_(None))):
@@ -122,7 +117,7 @@ def _own_experience(session: Session, cov: CouncilCoverage, partner_ids: set[int
     """(partner, action type) → titles of visible actions of that type the partner runs."""
     peers = cov.peers
     found: dict[tuple[int, str], list[str]] = {}
-    for chunk in _chunks(partner_ids):
+    for chunk in chunks(partner_ids, CHUNK):
         rows = session.execute(
             select(ActionPartner.partner_id, Action.action_type, Action.title, Action.council_id, Action.shared)
             .join(Action, Action.id == ActionPartner.action_id)
@@ -144,7 +139,7 @@ def _peer_actions(session: Session, cov: CouncilCoverage, peers: set[int], actio
     columns = (Action.id, Action.title, Action.council_id, Action.action_type, Action.status, Action.start_date,
                Action.end_date, Action.mode, Action.weekly_hours, Action.shared)
     actions: dict[int, ActionRow] = {}
-    for chunk in _chunks(peers):
+    for chunk in chunks(peers, CHUNK):
         for row in session.execute(select(*columns).where(
                 Action.council_id.in_(chunk), Action.shared.is_(True), Action.archived_at.is_(None),
                 Action.action_type.in_(sorted(action_types)))):
@@ -152,7 +147,7 @@ def _peer_actions(session: Session, cov: CouncilCoverage, peers: set[int], actio
             if action_rank(action, cov.as_of) == ACTIVE:
                 actions[action.id] = action
     publics: dict[int, list[str]] = {}
-    for chunk in _chunks(actions):
+    for chunk in chunks(actions, CHUNK):
         for action_id, public in session.execute(
                 select(ActionPublic.action_id, ActionPublic.public).where(ActionPublic.action_id.in_(chunk))):
             publics.setdefault(action_id, []).append(public)

@@ -119,7 +119,7 @@ class Matrix:
         return score_of(cells)
 
     def filtered(self, *, statuses: set[str] | None = None, columns: list[str] | None = None,
-                 search: str = "") -> "Matrix":
+                 search: str = "") -> Matrix:
         """Keep the chosen columns, rows whose label contains `search`, and rows having a cell in `statuses`."""
         kept_columns = [c for c in self.columns if not columns or c.key in columns]
         column_keys = {c.key for c in kept_columns}

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sqlalchemy import Table as SqlTable
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 from maillage.accounts.access import SYSTEM, Actor
-from maillage.core.db import bump_data_version
 from maillage.core.formatting import format_int
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, record_change
 from maillage.exchange.checks import CheckedRow, ImportPlan, Progress, fold
 from maillage.exchange.formats import KIND_ORDER, KINDS
 from maillage.exchange.problems import Problem
@@ -299,7 +299,7 @@ class _Applier:
         if creates and (need_ids or sets):
             stored = {stored_key(row): row.id for row in
                       self.session.execute(select(table.c.id, *(table.c[name] for name in key_columns)))}
-            for row, row_key, record in creates:
+            for _row, row_key, record in creates:
                 ids[row_key] = new_id = stored[row_key]
                 for spec in sets:
                     set_inserts[spec].extend({spec.owner: new_id, spec.value: value}
@@ -519,10 +519,9 @@ def apply_plan(session: Session, plan: ImportPlan, actor: Actor = SYSTEM, *, pro
         if kind == "partenaires" or (kind == "reseaux" and "partenaires" not in kinds):
             applier.reseaux_partner_members(plan.rows.get("reseaux", []))
     sources = sorted({row.source for rows in plan.rows.values() for row in rows})
-    write_audit(session, user_email=actor.email, operation="import", entity="import",
-                label=label or ("Import : " + ", ".join(sources)),
-                after={"fichiers": sources, "comptes": applier.report.as_dict()})
-    bump_data_version(session)
+    record_change(session, actor, Entity.IMPORT, Operation.IMPORT, national=True,
+                  label=label or ("Import : " + ", ".join(sources)),
+                  after={"fichiers": sources, "comptes": applier.report.as_dict()})
     if progress:
         progress(1.0, "Import terminé")
     return applier.report

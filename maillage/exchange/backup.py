@@ -10,8 +10,9 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Engine
@@ -19,11 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from maillage.accounts.access import Actor, require_admin
-from maillage.core.db import bump_data_version, get_meta, set_meta
+from maillage.core.db import get_meta, set_meta
 from maillage.core.errors import MaillageError
 from maillage.core.formatting import format_int
 from maillage.core.text import fold
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, record_change
 from maillage.exchange.apply import apply_plan
 from maillage.exchange.checks import ImportRefused, Progress, check_tables
 from maillage.exchange.export import collect, csv_bytes, kind_csv, zip_bytes
@@ -474,12 +475,12 @@ def restore_backup(engine: Engine, data: bytes, actor: Actor, *, replace: bool =
             report.lines.extend(_restore_after(session, backup))
             if backup.manifest.get("demo"):
                 set_meta(session, "demo", "oui")
-            write_audit(session, user_email=actor.email, operation="restore", entity="sauvegarde",
-                        label=f"Restauration de la sauvegarde du {backup.manifest.get('creee_le', '?')}"
-                              + (" (remplacement)" if replace else ""),
-                        after={"manifest": {key: backup.manifest.get(key) for key in ("creee_le", "par", "version_schema", "comptes")},
-                               "remplacement": replace})
-            bump_data_version(session)
+            record_change(session, actor, Entity.BACKUP, Operation.RESTORE, national=True,
+                          label=f"Restauration de la sauvegarde du {backup.manifest.get('creee_le', '?')}"
+                                + (" (remplacement)" if replace else ""),
+                          after={"manifest": {key: backup.manifest.get(key)
+                                              for key in ("creee_le", "par", "version_schema", "comptes")},
+                                 "remplacement": replace})
             session.commit()
         except BaseException:
             session.rollback()

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from sqlmodel import Session, select
 
 from maillage.accounts.access import SYSTEM, Actor, can_write_council
 from maillage.core.errors import MaillageError, PermissionDenied
+from maillage.core.text import fold
 from maillage.core.validators import (
     email_problem,
     personal_data_problem,
@@ -43,7 +42,8 @@ from maillage.exchange.values import (
     parse_number,
     split_list,
 )
-from maillage.geography.names import Context, TerritoryNames, territory_key
+from maillage.geography.keys import territory_key
+from maillage.geography.names import Context, TerritoryNames
 from maillage.partners.partnership import council_footprint, partnership_ids
 from maillage.vocabularies.store import Vocabularies
 from models import Action, Council, Network, Partner, Territory
@@ -56,26 +56,10 @@ Progress = Callable[[float, str], None]
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=1)
-def _combining() -> dict[int, None]:
-    """Every combining mark, for str.translate (built once, on the first import)."""
-    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
-
-
-@lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """`maillage.core.text.fold` (same result), cached and with accents removed in C: imports fold every name."""
-    if not text:
-        return ""
-    if text.isascii():
-        return _NON_ALNUM.sub(" ", text.lower()).strip()
-    return _NON_ALNUM.sub(" ", unicodedata.normalize("NFKD", text).translate(_combining()).lower()).strip()
-
-
 class ImportRefused(MaillageError):
     """The import has problems; nothing was written. `plan.problems` lists them all."""
 
-    def __init__(self, plan: "ImportPlan"):
+    def __init__(self, plan: ImportPlan):
         """Keep the plan, whose problems say why."""
         self.plan = plan
         count = len(plan.problems)

@@ -1,6 +1,6 @@
-"""The exchange format of DESIGN.md §8: kinds, their columns (type, help, the record field each fills),
-example rows, and the order they apply in. This column table is the only place a French column name meets
-the English field it fills: checks, apply and export read it."""
+"""The exchange format (README « Le format d'échange »): kinds, their columns (type, help, the record field each
+fills), example rows, and the order they apply in. This column table is the only place a French column name
+meets the English field it fills: checks, apply and export read it."""
 
 from __future__ import annotations
 

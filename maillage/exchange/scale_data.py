@@ -246,7 +246,7 @@ def generate_scale(engine: Engine, *, councils: int = 1000, partners: int = 30_0
             dict(council_id=row["id"], action_type=t, public=p, population_min=m)
             for row in council_rows for t, p, m in rules
         ])
-        bump_data_version(session)
+        bump_data_version(session, national=True)
     return ScaleCounts(len(council_rows), len(partner_rows), len(link_rows), len(action_rows))
 
 
@@ -266,4 +266,4 @@ def remove_scale(engine: Engine) -> None:
         session.execute(delete(Partner).where(Partner.name.like(f"%{SCALE_MARK}")))
         session.execute(delete(Network).where(Network.name.like(f"%{SCALE_MARK}")))
         session.execute(delete(Council).where(Council.id.in_(council_ids)))
-        bump_data_version(session)
+        bump_data_version(session, national=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from maillage.core.spreadsheet import FORMULA_STARTS, safe_cell
 from maillage.core.text import fold
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TRUE_WORDS = {"oui", "o", "vrai", "true", "1", "x", "yes"}
 FALSE_WORDS = {"non", "n", "faux", "false", "0", "no", ""}
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -140,10 +140,8 @@ def unneutralise(cell: str) -> str:
 
 
 def neutralise(cell: str) -> str:
-    """Prefix with `'` a text a spreadsheet would run as a formula (CSV and XLSX exports)."""
-    if cell and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    """Prefix with `'` a text a spreadsheet would run as a formula (CSV and XLSX exports; see `safe_cell`)."""
+    return safe_cell(cell)
 
 
 def format_date_cell(value: dt.date | dt.datetime | None) -> str:

@@ -4,6 +4,7 @@ footprints in communes, territory keys, names as people write them (postal codes
 from maillage.core.exports import lazy_exports
 
 _EXPORTS = {
+    "territory_key": "keys",
     "decode_geometry": "encoding",
     "decode_ring": "encoding",
     "encode_geometry": "encoding",
@@ -18,7 +19,6 @@ _EXPORTS = {
     "arrondissement_commune": "names",
     "name_key": "names",
     "postal_communes": "names",
-    "territory_key": "names",
     "GEO_DIR": "reference",
     "load_reference_geography": "reference",
     "reference_rows": "reference",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from maillage.core.db import chunks
 from models import Territory
 
 LEVEL_COLUMN = {
@@ -90,3 +91,11 @@ def territory_labels(session: Session, keys: list[str]) -> dict[str, str]:
         else:
             labels[territory.key] = f"{territory.name} ({prefix[territory.level]}{territory.code})"
     return labels
+
+
+def territory_names(session: Session, keys: list[str] | set[str]) -> dict[str, str]:
+    """key → plain name (`com:33063` → `Bordeaux`), for any number of keys."""
+    names: dict[str, str] = {}
+    for chunk in chunks(sorted(set(keys))):
+        names.update(session.exec(select(Territory.key, Territory.name).where(Territory.key.in_(chunk))).all())
+    return names

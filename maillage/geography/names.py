@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from maillage.core.db import PROJECT_ROOT
 from maillage.core.text import fold
+from maillage.geography.keys import territory_key
 from models import Territory
 
 GEO_DIR = PROJECT_ROOT / "data" / "geo"
@@ -80,23 +81,6 @@ def postal_communes(postal_code: str) -> tuple[str, ...]:
 def arrondissement_commune(code: str) -> str | None:
     """The commune of an arrondissement municipal code (`75115` → `75056`), or None."""
     return _arrondissements(GEO_DIR / "communes.json.xz").get(code.upper())
-
-
-@lru_cache(maxsize=100_000)
-def territory_key(reference: str) -> str:
-    """`33063` → `com:33063`, `243300316` → `epci:243300316`, prefixed references kept (lower-cased prefix)."""
-    text = reference.strip()
-    if _COMMUNE_CODE.fullmatch(text):
-        return f"com:{text.upper()}"
-    if re.fullmatch(r"\d{9}", text):
-        return f"epci:{text}"
-    if ":" in text:
-        prefix, code = text.split(":", 1)
-        prefix = prefix.strip().lower()
-        if prefix == "sub":
-            return f"sub:{code.strip()}"
-        return f"{prefix}:{code.strip().upper() if prefix in ('com', 'dep') else code.strip()}"
-    return text
 
 
 @dataclass(frozen=True)

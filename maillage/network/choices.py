@@ -91,7 +91,7 @@ def declared_kind_options(source: NetworkSource) -> dict[str, str]:
 
 
 
-def partner_choices(source: NetworkSource) -> dict[int, str]:
+def graph_partner_choices(source: NetworkSource) -> dict[int, str]:
     """Partners of a scope → « name — seat commune », by name (to pick one partner's own network)."""
     ordered = sorted(source.nodes.values(), key=lambda n: (fold(n.name), n.commune_name, n.id))
     return {n.id: f"{n.name} — {n.commune_name}" for n in ordered}

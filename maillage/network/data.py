@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor, can_read_council, require_read_council
 from maillage.core.errors import NotFoundError, PermissionDenied
-from maillage.geography.footprints import footprint
+from maillage.core.rows import driver_date, driver_rows, ids_in, rows_in
+from maillage.geography.footprints import footprint, territory_names
 from maillage.partners.expectations import Expectation, expectations_for
 from maillage.partners.partnership import council_footprint, partnership_ids
 from maillage.vocabularies.store import Vocabularies
@@ -43,17 +44,17 @@ class Scope:
     value: int | str
 
     @classmethod
-    def council(cls, council_id: int) -> "Scope":
+    def council(cls, council_id: int) -> Scope:
         """The graph of one council."""
         return cls("council", int(council_id))
 
     @classmethod
-    def network(cls, network_id: int) -> "Scope":
+    def network(cls, network_id: int) -> Scope:
         """The graph of one network (its councils' partnerships and member partners)."""
         return cls("network", int(network_id))
 
     @classmethod
-    def territory(cls, key: str) -> "Scope":
+    def territory(cls, key: str) -> Scope:
         """The graph of the partners present on one territory."""
         return cls("territory", key)
 
@@ -232,11 +233,12 @@ def _scope_members(session: Session, scope: Scope) -> tuple[set[int], set[int] |
         return ids, councils
     area = footprint(session, [str(scope.value)])
     ids: set[int] = set()
-    for partner_id, seat in session.exec(select(Partner.id, Partner.seat_commune_key).where(Partner.archived_at.is_(None))):
+    for partner_id, seat in driver_rows(session, select(Partner.id, Partner.seat_commune_key)
+                                        .where(Partner.archived_at.is_(None))):
         if area.meets(seat):
             ids.add(partner_id)
-    for partner_id, key in session.exec(
-        select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
+    for partner_id, key in driver_rows(
+        session, select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
         .join(Partner, Partner.id == PartnerTerritory.partner_id).where(Partner.archived_at.is_(None))
     ):
         if area.meets(key):
@@ -265,12 +267,6 @@ def require_scope_read(session: Session, actor: Actor, scope: Scope) -> None:
     raise PermissionDenied("ce territoire n'est couvert par aucune de vos instances : impossible d'en consulter le graphe")
 
 
-def _chunks(values: list[int], size: int = 900):
-    """Slices of at most `size` values (SQL IN lists stay short)."""
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | None = None,
                 vocab: Vocabularies | None = None) -> NetworkSource:
     """Read a scope's partners, declared links and shared actions (those the actor may read)."""
@@ -281,63 +277,65 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     ids, councils = _scope_members(session, scope)
     id_list = sorted(ids)
 
-    # Plain column tuples, not ORM objects: several times faster for tens of thousands of rows.
-    partners: list[tuple[int, str, str, str]] = []
+    # Plain driver rows, not ORM objects: a national graph reads tens of thousands of rows per table.
+    partners = rows_in(session, lambda chunk: select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key)
+                       .where(ids_in(Partner.id, chunk), Partner.archived_at.is_(None)), id_list)
     territories: dict[int, list[str]] = {}
-    for chunk in _chunks(id_list):
-        partners += session.exec(select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key)
-                                 .where(Partner.id.in_(chunk), Partner.archived_at.is_(None))).all()
-        for partner_id, key in session.exec(
-            select(PartnerTerritory.partner_id, PartnerTerritory.territory_key).where(PartnerTerritory.partner_id.in_(chunk))
-        ):
-            territories.setdefault(partner_id, []).append(key)
+    for partner_id, key in rows_in(session, lambda chunk: select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
+                                   .where(ids_in(PartnerTerritory.partner_id, chunk)), id_list):
+        territories.setdefault(partner_id, []).append(key)
     seat_keys = sorted({seat for _id, _name, _typology, seat in partners})
-    commune_names: dict[str, str] = {}
-    for start in range(0, len(seat_keys), 900):
-        commune_names.update(session.exec(
-            select(Territory.key, Territory.name).where(Territory.key.in_(seat_keys[start:start + 900]))
-        ).all())
+    commune_names = territory_names(session, seat_keys)
     group_labels = vocab.labels("typology_group")
+    typology_facts: dict[str, tuple[str, str, str]] = {}
+    for typology in {row[2] for row in partners}:
+        group = vocab.group_of(typology)
+        typology_facts[typology] = (vocab.label("typology", typology), group, group_labels.get(group, group))
     nodes = {}
     for partner_id, name, typology, seat in partners:
-        group = vocab.group_of(typology)
+        typology_label, group, group_label = typology_facts[typology]
         nodes[partner_id] = PartnerNode(
-            id=partner_id, name=name, typology=typology, typology_label=vocab.label("typology", typology),
-            group=group, group_label=group_labels.get(group, group), commune_key=seat,
+            id=partner_id, name=name, typology=typology, typology_label=typology_label,
+            group=group, group_label=group_label, commune_key=seat,
             commune_name=commune_names.get(seat, seat.split(":", 1)[-1]),
             territory_keys=tuple(sorted(territories.get(partner_id, ()))),
         )
 
+    council_filter = sorted(councils) if councils is not None else None
     link_query = select(CooperationLink.id, CooperationLink.council_id, CooperationLink.partner_a_id,
                         CooperationLink.partner_b_id, CooperationLink.kind, CooperationLink.level,
                         CooperationLink.start_date, CooperationLink.end_date)
-    if councils is not None:
-        link_query = link_query.where(CooperationLink.council_id.in_(sorted(councils) or [-1]))
-    links = [DeclaredLink(*row) for row in session.exec(link_query.order_by(CooperationLink.id))
+    if council_filter is not None:
+        link_query = link_query.where(ids_in(CooperationLink.council_id, council_filter))
+    links = [DeclaredLink(row[0], row[1], row[2], row[3], row[4], row[5], driver_date(row[6]), driver_date(row[7]))
+             for row in driver_rows(session, link_query.order_by(CooperationLink.id))
              if row[2] in nodes and row[3] in nodes]
 
-    action_query = select(Action).where(Action.archived_at.is_(None), Action.status.not_in(NOT_RUN_STATUSES))
-    if councils is not None:
-        action_query = action_query.where(Action.council_id.in_(sorted(councils) or [-1]))
-    readable = [a for a in session.exec(action_query.order_by(Action.id))
-                if a.shared or can_read_council(actor, a.council_id)]
+    running = (Action.archived_at.is_(None), Action.status.not_in(NOT_RUN_STATUSES))
+    action_query = select(Action.id, Action.council_id, Action.title, Action.status, Action.start_date,
+                          Action.end_date, Action.shared).where(*running)
+    member_query = (select(ActionPartner.action_id, ActionPartner.partner_id)
+                    .join(Action, Action.id == ActionPartner.action_id).where(*running))
+    if council_filter is not None:
+        action_query = action_query.where(ids_in(Action.council_id, council_filter))
+        member_query = member_query.where(ids_in(Action.council_id, council_filter))
+    readable_councils = {c for c in (council_filter or ()) if can_read_council(actor, c)}
+    readable = [row for row in driver_rows(session, action_query.order_by(Action.id))
+                if row[6] or row[1] in readable_councils or can_read_council(actor, row[1])]
     members: dict[int, set[int]] = {}
-    for chunk in _chunks([a.id for a in readable]):
-        for action_id, partner_id in session.exec(
-            select(ActionPartner.action_id, ActionPartner.partner_id).where(ActionPartner.action_id.in_(chunk))
-        ):
-            if partner_id in nodes:
-                members.setdefault(action_id, set()).add(partner_id)
+    for action_id, partner_id in driver_rows(session, member_query):
+        if partner_id in nodes:
+            members.setdefault(action_id, set()).add(partner_id)
     actions = [
-        SharedAction(a.id, a.council_id, a.title, a.status, a.start_date, a.end_date, tuple(sorted(members[a.id])))
-        for a in readable if len(members.get(a.id, ())) >= 2
+        SharedAction(row[0], row[1], row[2], row[3], driver_date(row[4]), driver_date(row[5]), tuple(sorted(members[row[0]])))
+        for row in readable if len(members.get(row[0], ())) >= 2
     ]
 
     if scope.kind == "council":
         expectations, is_default = expectations_for(session, int(scope.value))
     else:
         expectations, is_default = expectations_for(session, None)
-    council_names = dict(session.exec(select(Council.id, Council.name)).all())
+    council_names = dict(driver_rows(session, select(Council.id, Council.name)))
     partner_councils = _partner_councils(session, scope, nodes, links, actions, councils, council_names)
     return NetworkSource(
         scope=scope, title=title, as_of=today, nodes=nodes, links=links, actions=actions,
@@ -429,33 +427,45 @@ def build_graph(source: NetworkSource, filters: GraphFilters = GraphFilters(),
     kinds: dict[tuple[int, int], set[str]] = {}
     levels: dict[tuple[int, int], int] = {}
     link_ids: dict[tuple[int, int], list[int]] = {}
+    wanted_kinds, min_level = filters.kinds, filters.min_level
     for link in source.links:
         if link.a not in nodes or link.b not in nodes:
             continue
-        if filters.kinds is not None and link.kind not in filters.kinds:
+        if wanted_kinds is not None and link.kind not in wanted_kinds:
             continue
-        if link.level < filters.min_level or not _overlaps(link.start, link.end, period):
+        if link.level < min_level or not _overlaps(link.start, link.end, period):
             continue
         pair = (link.a, link.b)
-        kinds.setdefault(pair, set()).add(link.kind)
-        levels[pair] = max(levels.get(pair, 0), link.level)
-        link_ids.setdefault(pair, []).append(link.id)
+        if pair in kinds:
+            kinds[pair].add(link.kind)
+            levels[pair] = max(levels[pair], link.level)
+            link_ids[pair].append(link.id)
+        else:
+            kinds[pair], levels[pair], link_ids[pair] = {link.kind}, link.level, [link.id]
     titles: dict[tuple[int, int], set[str]] = {}
     if filters.include_derived:
+        year_mode = filters.year is not None and filters.on_date is None
         for action in source.actions:
-            if not _action_runs(action, period, filters.year is not None and filters.on_date is None):
+            if not _action_runs(action, period, year_mode):
                 continue
-            present = [p for p in action.partner_ids if p in nodes]
+            present = [p for p in action.partner_ids if p in nodes]  # ascending ids: a < b below
             for i, a in enumerate(present):
                 for b in present[i + 1:]:
-                    titles.setdefault((min(a, b), max(a, b)), set()).add(action.title)
-    kind_order = list(source.kind_labels)
+                    pair = (a, b)
+                    if pair in titles:
+                        titles[pair].add(action.title)
+                    else:
+                        titles[pair] = {action.title}
+    rank = {kind: i for i, kind in enumerate(source.kind_labels)}
+    empty: tuple = ()
     edges = {}
-    for pair in sorted(set(kinds) | set(titles)):
+    for pair in sorted(kinds.keys() | titles.keys()):
+        pair_kinds = kinds.get(pair)
+        pair_titles = titles.get(pair)
         edges[pair] = Edge(
             a=pair[0], b=pair[1],
-            kinds=tuple(sorted(kinds.get(pair, ()), key=lambda k: (kind_order.index(k) if k in kind_order else 99, k))),
-            level=levels.get(pair), action_titles=tuple(sorted(titles.get(pair, ()))),
-            link_ids=tuple(sorted(link_ids.get(pair, ()))),
+            kinds=(tuple(sorted(pair_kinds, key=lambda k: (rank.get(k, 99), k))) if pair_kinds else empty),
+            level=levels.get(pair), action_titles=tuple(sorted(pair_titles)) if pair_titles else empty,
+            link_ids=tuple(sorted(link_ids[pair])) if pair_kinds else empty,
         )
     return NetworkGraph(source=source, filters=filters, nodes=nodes, edges=edges, period=period)

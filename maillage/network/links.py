@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor, require_write_council
-from maillage.core.db import bump_data_version
 from maillage.core.errors import NotFoundError, ValidationError
 from maillage.core.validators import personal_data_problem
-from maillage.core.versions import check_version, mark_updated
-from maillage.core.writes import snapshot, write_audit
+from maillage.core.writes import Entity, Operation, recorded_write
 from maillage.vocabularies.store import Vocabularies
 from models import CooperationLink, Council, Partner
 from models.vocabularies import DECLARED_LINK_KINDS
@@ -89,14 +87,14 @@ def _clean(session: Session, data: LinkInput, vocab: Vocabularies, link_id: int 
 
 def create_link(session: Session, actor: Actor, data: LinkInput) -> CooperationLink:
     """Declare a link in a council the actor coordinates."""
-    require_write_council(actor, data.council_id, "déclarer un lien dans cette instance")
-    vocab = Vocabularies.load(session)
-    link = CooperationLink(**_clean(session, data, vocab))
-    session.add(link)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="create", entity="cooperation_link", record_id=link.id,
-                label=_label(session, link, vocab), after=snapshot(link))
-    bump_data_version(session)
+    with recorded_write(session, actor, Entity.LINK, Operation.CREATE, councils={data.council_id},
+                        permitted=lambda: require_write_council(actor, data.council_id,
+                                                                "déclarer un lien dans cette instance")) as change:
+        vocab = Vocabularies.load(session)
+        link = CooperationLink(**_clean(session, data, vocab))
+        session.add(link)
+        session.flush()
+        change.record, change.label = link, _label(session, link, vocab)
     return link
 
 
@@ -108,59 +106,44 @@ def _get(session: Session, link_id: int) -> CooperationLink:
     return link
 
 
+def _write(session: Session, actor: Actor, link: CooperationLink, operation: Operation, what: str,
+           expected_version: int | None, councils: set[int | None] | None = None):
+    """The write protocol for an existing link: the actor coordinates its council; the version is checked."""
+    vocab = Vocabularies.load(session)
+    return recorded_write(session, actor, Entity.LINK, operation, record=link, expected_version=expected_version,
+                          permitted=lambda: require_write_council(actor, link.council_id, what),
+                          label=_label(session, link, vocab), councils=councils or {link.council_id})
+
+
 def update_link(session: Session, actor: Actor, link_id: int, data: LinkInput, expected_version: int | None) -> CooperationLink:
     """Change a link (kind, level, dates, note, even its council if the actor coordinates both)."""
     link = _get(session, link_id)
-    vocab = Vocabularies.load(session)
-    require_write_council(actor, link.council_id, "modifier ce lien")
-    if data.council_id != link.council_id:
-        require_write_council(actor, data.council_id, "déplacer ce lien dans cette instance")
-    check_version(session, link, expected_version, "cooperation_link", _label(session, link, vocab))
-    values = _clean(session, data, vocab, link.id)
-    before = snapshot(link)
-    if all(getattr(link, name) == value for name, value in values.items()):
-        return link
-    for name, value in values.items():
-        setattr(link, name, value)
-    mark_updated(link)
-    session.add(link)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="update", entity="cooperation_link", record_id=link.id,
-                label=_label(session, link, vocab), before=before, after=snapshot(link))
-    bump_data_version(session)
+    with _write(session, actor, link, Operation.UPDATE, "modifier ce lien", expected_version,
+                {link.council_id, data.council_id}):
+        if data.council_id != link.council_id:
+            require_write_council(actor, data.council_id, "déplacer ce lien dans cette instance")
+        for name, value in _clean(session, data, Vocabularies.load(session), link.id).items():
+            setattr(link, name, value)
+        session.add(link)
     return link
 
 
 def end_link(session: Session, actor: Actor, link_id: int, end_date: dt.date, expected_version: int | None) -> CooperationLink:
     """Close a link at `end_date` (it stays in the history and in the graphs of earlier years)."""
     link = _get(session, link_id)
-    vocab = Vocabularies.load(session)
-    require_write_council(actor, link.council_id, "terminer ce lien")
-    check_version(session, link, expected_version, "cooperation_link", _label(session, link, vocab))
-    if end_date is None:
-        raise ValidationError([("end_date", "Fin : obligatoire")])
-    if link.start_date and end_date < link.start_date:
-        raise ValidationError([("end_date", "Fin : la date de fin précède la date de début du lien "
-                                            f"({link.start_date:%d/%m/%Y})")])
-    before = snapshot(link)
-    link.end_date = end_date
-    mark_updated(link)
-    session.add(link)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="update", entity="cooperation_link", record_id=link.id,
-                label=_label(session, link, vocab), before=before, after=snapshot(link))
-    bump_data_version(session)
+    with _write(session, actor, link, Operation.UPDATE, "terminer ce lien", expected_version):
+        if end_date is None:
+            raise ValidationError([("end_date", "Fin : obligatoire")])
+        if link.start_date and end_date < link.start_date:
+            raise ValidationError([("end_date", "Fin : la date de fin précède la date de début du lien "
+                                                f"({link.start_date:%d/%m/%Y})")])
+        link.end_date = end_date
+        session.add(link)
     return link
 
 
 def delete_link(session: Session, actor: Actor, link_id: int, expected_version: int | None) -> None:
     """Remove a link entered by mistake (ending it keeps the history: prefer `end_link`)."""
     link = _get(session, link_id)
-    vocab = Vocabularies.load(session)
-    require_write_council(actor, link.council_id, "supprimer ce lien")
-    check_version(session, link, expected_version, "cooperation_link", _label(session, link, vocab))
-    write_audit(session, user_email=actor.email, operation="delete", entity="cooperation_link", record_id=link.id,
-                label=_label(session, link, vocab), before=snapshot(link))
-    session.delete(link)
-    session.flush()
-    bump_data_version(session)
+    with _write(session, actor, link, Operation.DELETE, "supprimer ce lien", expected_version):
+        session.delete(link)

@@ -1,12 +1,15 @@
 """Network analysis of a cooperation graph: density, components, degree, betweenness, brokers, isolated
-partners, communities (Louvain), the sector × sector matrix, missing expected typologies, and what changed
+partners, communities (Leiden), the sector × sector matrix, missing expected typologies, and what changed
 between two years. No Streamlit here; the pages and the command line show what these functions return.
+
+Betweenness and communities are computed by igraph (compiled); networkx is the reference in the tests.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
@@ -25,11 +28,12 @@ from maillage.network.positions import connected_components
 from maillage.partners.expectations import Expectation, missing_expectations
 
 SEED = 42
-EXACT_BETWEENNESS_MAX = 2000  # nodes; above, betweenness is estimated from sampled sources
-BETWEENNESS_SAMPLE = 200  # sources drawn (fixed seed) when sampling, at most…
-BETWEENNESS_MIN_SAMPLE = 50  # …and at least
-BETWEENNESS_WORK = 30_000_000  # node and edge visits allowed when sampling (sources × (n + 2m))
-VECTORISED_FROM = 300  # nodes; from there numpy's level-by-level Brandes beats the plain loop
+# Betweenness is exact while Brandes' work — the sum over components of n_c × (n_c + 2 m_c) node and edge
+# visits — stays under EXACT_WORK (about a second of igraph); above, it is estimated from sources drawn
+# with a fixed seed, as many as SAMPLE_WORK allows (never fewer than BETWEENNESS_MIN_SAMPLE).
+EXACT_WORK = 100_000_000
+SAMPLE_WORK = 40_000_000
+BETWEENNESS_MIN_SAMPLE = 50
 BROKERS_SHOWN = 10
 
 
@@ -52,7 +56,7 @@ class PartnerMetrics:
 
 @dataclass(frozen=True)
 class Community:
-    """A group of partners more linked together than with the rest (Louvain)."""
+    """A group of partners more linked together than with the rest (Leiden, modularity)."""
 
     number: int
     size: int
@@ -124,130 +128,108 @@ def components(adjacency: dict[int, set[int]]) -> list[list[int]]:
     return connected_components(sorted(adjacency), adjacency)
 
 
-def betweenness(adjacency: dict[int, set[int]], exact_max: int = EXACT_BETWEENNESS_MAX,
-                sample: int = BETWEENNESS_SAMPLE, seed: int = SEED,
-                vectorised: bool | None = None) -> tuple[dict[int, float], bool, int]:
-    """Normalised betweenness (Brandes): exact up to `exact_max` nodes, else from sampled sources drawn with `seed`
-    (`sample` of them, fewer — down to 50 — on huge graphs so the work stays bounded). `vectorised` forces
-    (or forbids) the numpy implementation, used by default from 300 nodes.
+@dataclass
+class CompiledGraph:
+    """A graph as igraph holds it: vertices 0…n−1 in `order` (ascending partner ids)."""
+
+    graph: object  # igraph.Graph
+    order: list[int]
+
+    @classmethod
+    def of(cls, adjacency: dict[int, set[int]] | None = None,
+           edges: list[tuple[int, int]] | None = None, nodes: list[int] | None = None) -> "CompiledGraph":
+        """Built in bulk from an adjacency (node → neighbours), or from `nodes` and `edges` (pairs of ids)."""
+        import igraph
+
+        if adjacency is not None:
+            nodes = sorted(adjacency)
+            edges = [(a, b) for a in nodes for b in adjacency[a] if a < b]
+        order = sorted(nodes or ())
+        index = {node: i for i, node in enumerate(order)}
+        graph = igraph.Graph(n=len(order), edges=[(index[a], index[b]) for a, b in edges or ()], directed=False)
+        return cls(graph, order)
+
+
+_IGRAPH_RANDOM = threading.Lock()  # igraph's random generator is global: one seeded computation at a time
+
+
+def _seeded(seed: int, compute):
+    """Run `compute()` with igraph's random generator seeded (same result on every run and process)."""
+    import igraph
+
+    with _IGRAPH_RANDOM:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            return compute()
+        finally:
+            igraph.set_random_number_generator(random)
+
+
+def betweenness_work(compiled: CompiledGraph) -> int:
+    """Brandes' node and edge visits for the exact betweenness: Σ over components of n_c × (n_c + 2 m_c)."""
+    graph = compiled.graph
+    if graph.vcount() == 0:
+        return 0
+    membership = graph.connected_components().membership
+    sizes: dict[int, int] = {}
+    for component in membership:
+        sizes[component] = sizes.get(component, 0) + 1
+    edges: dict[int, int] = {}
+    for a, _b in graph.get_edgelist():
+        edges[membership[a]] = edges.get(membership[a], 0) + 1
+    return sum(size * (size + 2 * edges.get(component, 0)) for component, size in sizes.items())
+
+
+def betweenness(adjacency: dict[int, set[int]] | CompiledGraph, exact_work: int = EXACT_WORK,
+                sample: int | None = None, seed: int = SEED) -> tuple[dict[int, float], bool, int]:
+    """Normalised betweenness (igraph): exact while the work stays under `exact_work`, else estimated from
+    `sample` sources (default: as many as SAMPLE_WORK allows) drawn with `seed`.
 
     Returns (node → value in [0, 1], exact?, sources used). The normalisation is networkx's: the share of
     the pairs of other nodes whose shortest paths go through the node.
     """
-    order = sorted(adjacency)
+    compiled = adjacency if isinstance(adjacency, CompiledGraph) else CompiledGraph.of(adjacency)
+    graph, order = compiled.graph, compiled.order
     n = len(order)
-    index = {node: i for i, node in enumerate(order)}
-    adj = [[index[other] for other in sorted(adjacency[node])] for node in order]
-    exact = n <= exact_max
-    if exact:
-        sources = [i for i in range(n) if adj[i]]
-    else:
-        visits = n + sum(len(neighbours) for neighbours in adj)
-        count = max(min(sample, BETWEENNESS_MIN_SAMPLE), min(sample, BETWEENNESS_WORK // max(visits, 1)))
-        sources = sorted(random.Random(seed).sample(range(n), min(count, n)))
-    use_numpy = vectorised if vectorised is not None else n >= VECTORISED_FROM
-    scores = _brandes_numpy(adj, sources) if use_numpy else _brandes(adj, sources)
     if n <= 2:
-        return {node: 0.0 for node in order}, exact, len(sources)
-    scale = 1.0 / ((n - 1) * (n - 2))
-    if not exact:
-        scale *= n / len(sources)
-    return {node: scores[index[node]] * scale for node in order}, exact, len(sources)
+        return {node: 0.0 for node in order}, True, n
+    scale = 2.0 / ((n - 1) * (n - 2))  # igraph counts each unordered pair once
+    exact = betweenness_work(compiled) <= exact_work
+    if exact:
+        raw = graph.betweenness(directed=False)
+        sources = n
+    else:
+        visits = n + 2 * graph.ecount()
+        count = sample if sample is not None else max(BETWEENNESS_MIN_SAMPLE, SAMPLE_WORK // max(visits, 1))
+        chosen = sorted(random.Random(seed).sample(range(n), min(count, n)))
+        raw = graph.betweenness(directed=False, sources=chosen)
+        sources = len(chosen)
+        scale *= n / sources
+    return {node: raw[i] * scale for i, node in enumerate(order)}, exact, sources
 
 
-def _brandes(adj: list[list[int]], sources: list[int]) -> list[float]:
-    """Brandes' accumulation over the given sources, on int adjacency lists (both directions counted)."""
-    n = len(adj)
-    scores = [0.0] * n
-    for source in sources:
-        sigma = [0] * n
-        dist = [-1] * n
-        sigma[source], dist[source] = 1, 0
-        order = [source]
-        position = 0
-        while position < len(order):
-            v = order[position]
-            position += 1
-            next_dist, paths = dist[v] + 1, sigma[v]
-            for w in adj[v]:
-                if dist[w] < 0:
-                    dist[w] = next_dist
-                    sigma[w] = paths
-                    order.append(w)
-                elif dist[w] == next_dist:
-                    sigma[w] += paths
-        delta = [0.0] * n
-        for w in reversed(order):
-            previous = dist[w] - 1
-            coefficient = (1.0 + delta[w]) / sigma[w]
-            for v in adj[w]:
-                if dist[v] == previous:
-                    delta[v] += sigma[v] * coefficient
-            if w != source:
-                scores[w] += delta[w]
-    return scores
-
-
-def _brandes_numpy(adj: list[list[int]], sources: list[int]) -> list[float]:
-    """The same accumulation, level by level with numpy arrays (CSR adjacency); same results, far faster on big graphs."""
-    import numpy as np
-
-    n = len(adj)
-    degrees = np.fromiter((len(a) for a in adj), dtype=np.int64, count=n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(degrees, out=indptr[1:])
-    indices = np.fromiter((w for a in adj for w in a), dtype=np.int64, count=int(indptr[-1]))
-    scores = np.zeros(n)
-
-    def edges_from(frontier):
-        """(source, neighbour) of every edge leaving the frontier."""
-        starts = indptr[frontier]
-        degree = indptr[frontier + 1] - starts
-        offsets = np.repeat(starts - np.cumsum(degree) + degree, degree) + np.arange(int(degree.sum()))
-        return np.repeat(frontier, degree), indices[offsets]
-
-    for source in sources:
-        dist = np.full(n, -1, dtype=np.int64)
-        sigma = np.zeros(n)
-        dist[source], sigma[source] = 0, 1.0
-        frontier = np.array([source], dtype=np.int64)
-        levels = []
-        while frontier.size:
-            tails, heads = edges_from(frontier)
-            levels.append((tails, heads))
-            fresh = heads[dist[heads] < 0]
-            if fresh.size == 0:
-                break
-            seen = np.zeros(n, dtype=bool)
-            seen[fresh] = True
-            frontier = np.flatnonzero(seen)
-            dist[frontier] = len(levels)
-            forward = dist[heads] == len(levels)
-            sigma += np.bincount(heads[forward], weights=sigma[tails[forward]], minlength=n)
-        delta = np.zeros(n)
-        for level in range(len(levels) - 1, -1, -1):
-            tails, heads = levels[level]
-            forward = dist[heads] == level + 1
-            v, w = tails[forward], heads[forward]
-            delta += np.bincount(v, weights=sigma[v] / sigma[w] * (1.0 + delta[w]), minlength=n)
-        delta[source] = 0.0
-        scores += delta
-    return scores.tolist()
-
-
-def communities(graph: NetworkGraph, seed: int = SEED) -> dict[int, int]:
-    """Louvain communities (fixed seed): node → number, 1 = largest. Linked partners first; each isolated
-    partner is then a community of its own, numbered after them (by name), as Louvain would make it."""
-    import networkx as nx
-
-    linked = nx.Graph()
-    for a, b in sorted(graph.edges):
-        linked.add_edge(a, b)
-    names = {node_id: node.name for node_id, node in graph.nodes.items()}
-    found = nx.community.louvain_communities(linked, seed=seed) if linked.number_of_edges() else []
+def communities(graph: NetworkGraph | CompiledGraph, seed: int = SEED, names: dict[int, str] | None = None) -> dict[int, int]:
+    """Leiden communities (modularity, fixed seed): node → number, 1 = largest. Linked partners first; each
+    isolated partner is then a community of its own, numbered after them (by name)."""
+    if isinstance(graph, NetworkGraph):
+        names = {node_id: node.name for node_id, node in graph.nodes.items()}
+        compiled = CompiledGraph.of(edges=list(graph.edges), nodes=list(graph.nodes))
+    else:
+        compiled = graph
+    names = names or {node: str(node) for node in compiled.order}
+    ig_graph, order = compiled.graph, compiled.order
+    found: list[list[int]] = []
+    if ig_graph.ecount():
+        clustering = _seeded(seed, lambda: ig_graph.community_leiden(objective_function="modularity", n_iterations=-1))
+        degrees = ig_graph.degree()
+        groups: dict[int, list[int]] = {}
+        for vertex, cluster in enumerate(clustering.membership):
+            if degrees[vertex]:
+                groups.setdefault(cluster, []).append(order[vertex])
+        found = list(groups.values())
     ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), min(names[n] for n in c)))
     numbers = {node: number for number, members in enumerate(ordered, start=1) for node in members}
-    alone = sorted((n for n in graph.nodes if n not in numbers), key=lambda n: (names[n], n))
+    alone = sorted((n for n in order if n not in numbers), key=lambda n: (names[n], n))
     numbers.update({node: len(ordered) + i for i, node in enumerate(alone, start=1)})
     return numbers
 
@@ -261,24 +243,29 @@ def group_matrix(graph: NetworkGraph, level: str = "group") -> tuple[list[tuple[
         node = graph.nodes[node_id]
         return node.group if level == "group" else node.typology
 
-    present = {key(node_id) for node_id in graph.nodes}
+    code_of = {node_id: key(node_id) for node_id in graph.nodes}
+    present = set(code_of.values())
     groups = [(code, labels.get(code, code))
               for code in sorted(present, key=lambda g: (order.index(g) if g in order else 999, g))]
     matrix: dict[tuple[str, str], int] = {(g1, g2): 0 for g1, _ in groups for g2, _ in groups}
+    counts: dict[tuple[str, str], int] = {}
     for a, b in graph.edges:
-        g1, g2 = key(a), key(b)
-        matrix[(g1, g2)] += 1
+        pair = (code_of[a], code_of[b])
+        counts[pair] = counts.get(pair, 0) + 1
+    for (g1, g2), count in counts.items():
+        matrix[(g1, g2)] += count
         if g1 != g2:
-            matrix[(g2, g1)] += 1
+            matrix[(g2, g1)] += count
     return groups, matrix
 
 
-def analyse(graph: NetworkGraph, seed: int = SEED, exact_max: int = EXACT_BETWEENNESS_MAX,
-            sample: int = BETWEENNESS_SAMPLE) -> NetworkMetrics:
-    """Every metric of the filtered graph."""
+def analyse(graph: NetworkGraph, seed: int = SEED, exact_work: int = EXACT_WORK,
+            sample: int | None = None) -> NetworkMetrics:
+    """Every metric of the filtered graph (the graph built once for igraph, in bulk)."""
     adjacency = graph.adjacency()
-    between, exact, sources = betweenness(adjacency, exact_max, sample, seed)
-    community_of = communities(graph, seed)
+    compiled = CompiledGraph.of(edges=list(graph.edges), nodes=list(graph.nodes))
+    between, exact, sources = betweenness(compiled, exact_work, sample, seed)
+    community_of = communities(compiled, seed, {node_id: node.name for node_id, node in graph.nodes.items()})
     found = components(adjacency)
     rows = []
     for node in graph.nodes.values():

@@ -8,10 +8,10 @@ spring layout needs scipy above 500 nodes, which the project does not ship.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Hashable, Iterable, Mapping
 
 import numpy as np
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from maillage.core.formatting import format_decimal, format_int, plural
 from maillage.core.text import fold

@@ -4,6 +4,9 @@ checks, duplicates and merge, expected typologies."""
 from maillage.core.exports import lazy_exports
 
 _EXPORTS = {
+    "partner_choices": "choices",
+    "partner_labels": "choices",
+    "search_partners": "choices",
     "find_duplicates": "duplicates",
     "merge_partners": "duplicates",
     "name_key": "duplicates",
@@ -27,7 +30,6 @@ _EXPORTS = {
     "create_partner": "register",
     "filter_rows": "register",
     "list_partners": "register",
-    "partner_choices": "register",
     "partner_detail": "register",
     "register_rows": "register",
     "restore_partner": "register",

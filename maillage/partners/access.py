@@ -1,7 +1,7 @@
 """Who may change a partner: administrators, and coordinators of a council whose partnership includes it.
 
 Partners belong to no single council: a partner is in a council's partnership when its seat or its
-territories meet the council's, or it has a link or an action role there (DESIGN.md §3). Archived
+territories meet the council's, or it has a link or an action role there (docs/GLOSSARY.md, « partenariat »). Archived
 partners are checked the same way, so a coordinator can restore what they archived.
 """
 

@@ -13,19 +13,19 @@ from itertools import combinations
 from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor
-from maillage.core.db import bump_data_version
 from maillage.core.errors import NotFoundError, ValidationError
 from maillage.core.text import fold
 from maillage.core.versions import check_version, mark_updated
-from maillage.core.writes import snapshot, write_audit
+from maillage.core.writes import Entity, Operation, record_change, snapshot
+from maillage.geography.footprints import territory_names
 from maillage.partners.access import require_write_partner
+from maillage.partners.partnership import partner_councils
 from models import (
     ActionPartner,
     CooperationLink,
     NetworkPartner,
     Partner,
     PartnerTerritory,
-    Territory,
 )
 
 # Removed wherever they stand (after folding), longest first.
@@ -72,10 +72,7 @@ def find_duplicates(session: Session, partner_ids: set[int] | None = None) -> li
         select(Partner.id, Partner.name, Partner.seat_commune_key, Partner.siret)
         .where(Partner.archived_at.is_(None)).order_by(Partner.id))]
     seats = sorted({p.seat_commune_key for p in partners})
-    communes: dict[str, str] = {}
-    for start in range(0, len(seats), 900):
-        communes.update(session.exec(select(Territory.key, Territory.name)
-                                     .where(Territory.key.in_(seats[start:start + 900]))).all())
+    communes = territory_names(session, seats)
     groups: dict[tuple[str, str], list[_Light]] = {}
     by_siret: dict[str, list[_Light]] = {}
     for partner in partners:
@@ -148,9 +145,10 @@ def merge_partners(session: Session, actor: Actor, keep_id: int, remove_id: int,
         if partner.archived_at is not None:
             raise ValidationError(f"« {partner.name} » est archivé : restaurez-le avant de le fusionner")
         require_write_partner(session, actor, partner, "fusionner ce partenaire")
-    check_version(session, keep, keep_version, "partner", keep.name)
-    check_version(session, remove, remove_version, "partner", remove.name)
+    check_version(session, keep, keep_version, Entity.PARTNER, keep.name)
+    check_version(session, remove, remove_version, Entity.PARTNER, remove.name)
     report = MergeReport(keep.id, keep.name, remove.name)
+    councils = partner_councils(session, keep.id) | partner_councils(session, remove.id)
     before = {"conservé": snapshot(keep), "fusionné": snapshot(remove)}
 
     links = session.exec(select(CooperationLink).where(
@@ -221,12 +219,11 @@ def merge_partners(session: Session, actor: Actor, keep_id: int, remove_id: int,
     mark_updated(keep)
     session.add(keep)
     session.flush()
-    write_audit(session, user_email=actor.email, operation="merge", entity="partner", record_id=keep.id,
-                label=f"{keep.name} ← {report.removed_name}",
-                before=before, after={"conservé": snapshot(keep), "liens_deplaces": moved_ids,
-                                      "bilan": report.lines()})
-    write_audit(session, user_email=actor.email, operation="merge", entity="partner", record_id=remove_id,
-                label=f"{report.removed_name} → {keep.name}", before=before["fusionné"],
-                after={"fusionné_dans": keep.id})
-    bump_data_version(session)
+    record_change(session, actor, Entity.PARTNER, Operation.MERGE, record_id=keep.id, touches_data=False,
+                  label=f"{keep.name} ← {report.removed_name}",
+                  before=before, after={"conservé": snapshot(keep), "liens_deplaces": moved_ids,
+                                        "bilan": report.lines()})
+    record_change(session, actor, Entity.PARTNER, Operation.MERGE, record_id=remove_id, councils=councils,
+                  label=f"{report.removed_name} → {keep.name}", before=before["fusionné"],
+                  after={"fusionné_dans": keep.id})
     return report

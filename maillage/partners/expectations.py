@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor, require_write_council
-from maillage.core.db import bump_data_version
 from maillage.core.errors import ConflictError, NotFoundError, ValidationError
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, record_change
 from maillage.vocabularies.store import Vocabularies
 from models import Council, ExpectedTypology
 
@@ -120,9 +119,8 @@ def set_expectations(session: Session, actor: Actor, council_id: int, entries: l
     session.flush()
     for expectation in wanted:
         session.add(ExpectedTypology(council_id=council_id, codes=expectation.text))
-    write_audit(session, user_email=actor.email, operation="update", entity="expected_typology",
-                record_id=council_id, label=f"Typologies attendues — {council.name}",
-                before={"typologies": current_texts}, after={"typologies": [e.text for e in wanted]})
-    bump_data_version(session)
+    record_change(session, actor, Entity.EXPECTED_TYPOLOGY, Operation.UPDATE, councils={council_id},
+                  record_id=council_id, label=f"Typologies attendues — {council.name}",
+                  before={"typologies": current_texts}, after={"typologies": [e.text for e in wanted]})
     session.flush()
     return wanted or [Expectation(codes) for codes in DEFAULT_EXPECTATIONS]

@@ -16,7 +16,8 @@ from maillage.core.validators import (
     siret_problem,
     url_problem,
 )
-from maillage.geography.names import Context, TerritoryNames, territory_key
+from maillage.geography.keys import territory_key
+from maillage.geography.names import Context, TerritoryNames
 from maillage.vocabularies.store import Vocabularies
 from models import Network, Partner, Territory
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from maillage.core.rows import chunks, driver_rows, ids_in
 from maillage.geography.footprints import Footprint, footprint
 from models import (
     Action,
@@ -26,34 +27,58 @@ def council_footprint(session: Session, council_id: int | list[int]) -> Footprin
 
 
 def partnership_ids(session: Session, council_id: int | list[int], area: Footprint | None = None) -> set[int]:
-    """Ids of the (non-archived) partners of a council's partnership, per DESIGN.md §3; given several
+    """Ids of the (non-archived) partners of a council's partnership, as docs/GLOSSARY.md defines it; given several
     councils, of the union of their partnerships (one pass over the partners, however many councils)."""
     council_ids = [council_id] if isinstance(council_id, int) else sorted(set(council_id))
     area = area or council_footprint(session, council_ids)
     active = Partner.archived_at.is_(None)
     ids: set[int] = set()
-    for partner_id, seat in session.exec(select(Partner.id, Partner.seat_commune_key).where(active)):
+    # Plain driver rows: this runs over every partner of France for a network's or a national graph.
+    for partner_id, seat in driver_rows(session, select(Partner.id, Partner.seat_commune_key).where(active)):
         if area.meets(seat):
             ids.add(partner_id)
     sub_communes = dict(
-        session.exec(select(Territory.key, Territory.commune_code).where(Territory.level == "sub")).all()
+        driver_rows(session, select(Territory.key, Territory.commune_code).where(Territory.level == "sub"))
     )
-    for partner_id, key in session.exec(
-        select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
+    for partner_id, key in driver_rows(
+        session, select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
         .join(Partner, Partner.id == PartnerTerritory.partner_id).where(active)
     ):
         if partner_id not in ids and area.meets(key, sub_communes.get(key)):
             ids.add(partner_id)
-    for start in range(0, len(council_ids), 900):
-        chunk = council_ids[start:start + 900]
-        for a, b in session.exec(
-            select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
-            .where(CooperationLink.council_id.in_(chunk))
-        ):
+    for chunk in chunks(council_ids):
+        for a, b in driver_rows(session, select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
+                                .where(ids_in(CooperationLink.council_id, chunk))):
             ids.update((a, b))
-        ids.update(session.exec(
-            select(ActionPartner.partner_id).join(Action, Action.id == ActionPartner.action_id)
-            .where(Action.council_id.in_(chunk), Action.archived_at.is_(None))
-        ).all())
-    archived = set(session.exec(select(Partner.id).where(Partner.archived_at.is_not(None))).all())
+        ids.update(row[0] for row in driver_rows(
+            session, select(ActionPartner.partner_id).join(Action, Action.id == ActionPartner.action_id)
+            .where(ids_in(Action.council_id, chunk), Action.archived_at.is_(None))
+        ))
+    archived = {row[0] for row in driver_rows(session, select(Partner.id).where(Partner.archived_at.is_not(None)))}
     return ids - archived
+
+
+def partner_councils(session: Session, partner_id: int) -> set[int]:
+    """Ids of the councils whose partnership includes a partner (archived or not): those whose territory
+    meets its seat or territories, and those where it has a link or an action role."""
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        return set()
+    keys = [partner.seat_commune_key, *session.exec(
+        select(PartnerTerritory.territory_key).where(PartnerTerritory.partner_id == partner_id)).all()]
+    area = footprint(session, keys)
+    candidates = [f"{level}:{code}" for level, codes in area.codes.items() for code in codes]
+    councils: set[int] = set()
+    for chunk in chunks(candidates):
+        councils.update(session.exec(select(CouncilTerritory.council_id)
+                                     .where(CouncilTerritory.territory_key.in_(chunk))).all())
+    for chunk in chunks(area.codes["com"]):
+        councils.update(session.exec(
+            select(CouncilTerritory.council_id).join(Territory, Territory.key == CouncilTerritory.territory_key)
+            .where(Territory.level == "sub", Territory.commune_code.in_(chunk))).all())
+    councils.update(session.exec(select(CooperationLink.council_id).where(
+        (CooperationLink.partner_a_id == partner_id) | (CooperationLink.partner_b_id == partner_id))).all())
+    councils.update(session.exec(
+        select(Action.council_id).join(ActionPartner, ActionPartner.action_id == Action.id)
+        .where(ActionPartner.partner_id == partner_id)).all())
+    return councils

@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, desc, select
 
-from maillage.accounts.access import Actor, can_read_council, can_write_council
-from maillage.actions.status import effective_status
-from maillage.core.db import bump_data_version
+from maillage.accounts.access import Actor, can_write_council
 from maillage.core.errors import NotFoundError, PermissionDenied, ValidationError
 from maillage.core.text import fold
-from maillage.core.versions import check_version, mark_updated
-from maillage.core.writes import snapshot, write_audit
-from maillage.geography.footprints import Footprint, footprint, territory_labels
+from maillage.core.writes import (
+    OPERATION_LABELS,
+    Entity,
+    Operation,
+    recorded_write,
+    snapshot,
+)
+from maillage.geography.footprints import Footprint, footprint, territory_labels, territory_names
 from maillage.partners.access import (
     can_see_contact,
     can_write_partner,
@@ -26,11 +29,13 @@ from maillage.partners.access import (
     require_write_partner,
 )
 from maillage.partners.input import CleanPartner, PartnerInput, clean_partner
-from maillage.partners.partnership import council_footprint, partnership_ids
+from maillage.partners.partnership import (
+    council_footprint,
+    partner_councils,
+    partnership_ids,
+)
 from maillage.vocabularies.store import Vocabularies
 from models import (
-    Action,
-    ActionPartner,
     AuditEntry,
     CooperationLink,
     Council,
@@ -38,7 +43,6 @@ from models import (
     NetworkPartner,
     Partner,
     PartnerTerritory,
-    Territory,
 )
 from models.common import utc_now
 
@@ -139,10 +143,7 @@ def register_rows(session: Session, council_id: int | None = None, archived: str
     for network_id, partner_id in session.exec(select(NetworkPartner.network_id, NetworkPartner.partner_id)):
         memberships.setdefault(partner_id, []).append(network_id)
     seat_keys = sorted({p[3] for p in partners})
-    communes: dict[str, str] = {}
-    for start in range(0, len(seat_keys), 900):
-        communes.update(session.exec(select(Territory.key, Territory.name)
-                                     .where(Territory.key.in_(seat_keys[start:start + 900]))).all())
+    communes = territory_names(session, seat_keys)
     rows = []
     for partner_id, name, typology, seat, siret, verified_on, archived_at, updated_at, version in partners:
         group = vocab.group_of(typology)
@@ -240,13 +241,13 @@ def create_partner(session: Session, actor: Actor, data: PartnerInput, today: dt
             "ce partenaire n'a ni son siège ni un territoire d'intervention sur le territoire de vos instances : "
             "indiquez un territoire d'intervention de votre instance"
         )
-    session.add(partner)
-    session.flush()
-    _write_sets(session, partner.id, clean.territory_keys, clean.network_ids)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="create", entity="partner", record_id=partner.id,
-                label=partner.name, after=_state(session, partner))
-    bump_data_version(session)
+    with recorded_write(session, actor, Entity.PARTNER, Operation.CREATE, label=partner.name,
+                        values=lambda record: _state(session, record)) as change:
+        session.add(partner)
+        session.flush()
+        _write_sets(session, partner.id, clean.territory_keys, clean.network_ids)
+        change.record = partner
+        change.councils = partner_councils(session, partner.id)
     return partner
 
 
@@ -258,63 +259,50 @@ def _get(session: Session, partner_id: int) -> Partner:
     return partner
 
 
+def _write(session: Session, actor: Actor, partner: Partner, operation: Operation, what: str,
+           expected_version: int | None):
+    """The write protocol for an existing partner: who may change it, its version, its councils' versions."""
+    return recorded_write(session, actor, Entity.PARTNER, operation, record=partner, label=partner.name,
+                          expected_version=expected_version, values=lambda record: _state(session, record),
+                          permitted=lambda: require_write_partner(session, actor, partner, what),
+                          councils=partner_councils(session, partner.id))
+
+
 def update_partner(session: Session, actor: Actor, partner_id: int, data: PartnerInput, expected_version: int | None,
                    today: dt.date | None = None) -> Partner:
     """Save a partner's form, refused if the record changed since the form was opened."""
     partner = _get(session, partner_id)
-    require_write_partner(session, actor, partner)
-    check_version(session, partner, expected_version, "partner", partner.name)
-    clean: CleanPartner = clean_partner(session, data, Vocabularies.load(session), today or dt.date.today(), partner.id)
-    before = _state(session, partner)
-    for name, value in clean.fields.items():
-        setattr(partner, name, value)
-    _write_sets(session, partner.id, clean.territory_keys, clean.network_ids)
-    session.flush()
-    after = _state(session, partner)
-    if {k: v for k, v in after.items() if k != "version"} == {k: v for k, v in before.items() if k != "version"}:
-        return partner
-    mark_updated(partner)
-    session.add(partner)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="update", entity="partner", record_id=partner.id,
-                label=partner.name, before=before, after=_state(session, partner))
-    bump_data_version(session)
+    with _write(session, actor, partner, Operation.UPDATE, "modifier ce partenaire", expected_version) as change:
+        clean: CleanPartner = clean_partner(session, data, Vocabularies.load(session), today or dt.date.today(),
+                                            partner.id)
+        for name, value in clean.fields.items():
+            setattr(partner, name, value)
+        _write_sets(session, partner.id, clean.territory_keys, clean.network_ids)
+        session.add(partner)
+        session.flush()
+        change.councils |= partner_councils(session, partner.id)
     return partner
 
 
 def archive_partner(session: Session, actor: Actor, partner_id: int, expected_version: int | None) -> Partner:
     """Archive (never delete): the partner leaves lists and graphs, its links and history stay."""
     partner = _get(session, partner_id)
-    require_write_partner(session, actor, partner, "archiver ce partenaire")
-    check_version(session, partner, expected_version, "partner", partner.name)
-    if partner.archived_at is not None:
-        raise ValidationError(f"« {partner.name} » est déjà archivé")
-    before = snapshot(partner)
-    partner.archived_at = utc_now()
-    mark_updated(partner)
-    session.add(partner)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="archive", entity="partner", record_id=partner.id,
-                label=partner.name, before=before, after=snapshot(partner))
-    bump_data_version(session)
+    with _write(session, actor, partner, Operation.ARCHIVE, "archiver ce partenaire", expected_version):
+        if partner.archived_at is not None:
+            raise ValidationError(f"« {partner.name} » est déjà archivé")
+        partner.archived_at = utc_now()
+        session.add(partner)
     return partner
 
 
 def restore_partner(session: Session, actor: Actor, partner_id: int, expected_version: int | None) -> Partner:
     """Bring an archived partner back, with its links and history."""
     partner = _get(session, partner_id)
-    require_write_partner(session, actor, partner, "restaurer ce partenaire")
-    check_version(session, partner, expected_version, "partner", partner.name)
-    if partner.archived_at is None:
-        raise ValidationError(f"« {partner.name} » n'est pas archivé")
-    before = snapshot(partner)
-    partner.archived_at = None
-    mark_updated(partner)
-    session.add(partner)
-    session.flush()
-    write_audit(session, user_email=actor.email, operation="restore", entity="partner", record_id=partner.id,
-                label=partner.name, before=before, after=snapshot(partner))
-    bump_data_version(session)
+    with _write(session, actor, partner, Operation.RESTORE, "restaurer ce partenaire", expected_version):
+        if partner.archived_at is None:
+            raise ValidationError(f"« {partner.name} » n'est pas archivé")
+        partner.archived_at = None
+        session.add(partner)
     return partner
 
 
@@ -338,19 +326,6 @@ class LinkRow:
     note: str
     version: int
     can_edit: bool
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    """An action the partner takes part in."""
-
-    id: int
-    title: str
-    council: str
-    roles: str
-    status: str
-    start: dt.date
-    end: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -390,8 +365,6 @@ class PartnerDetail:
     contact_email: str = ""
     contact_phone: str = ""
     links: list[LinkRow] = field(default_factory=list)
-    actions: list[ActionRow] = field(default_factory=list)
-    hidden_actions: int = 0
     history: list[HistoryRow] = field(default_factory=list)
 
     def as_input(self) -> PartnerInput:
@@ -405,12 +378,10 @@ class PartnerDetail:
         )
 
 
-OPERATION_LABELS = {"create": "création", "update": "modification", "archive": "archivage", "restore": "restauration",
-                    "merge": "fusion", "import": "import", "delete": "suppression"}
 
 
 def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.date | None = None) -> PartnerDetail:
-    """A partner with its links, actions (those the actor may read), networks and recent history."""
+    """A partner with its links, networks and recent history (its actions: `maillage.actions.partner_actions`)."""
     today = today or dt.date.today()
     partner = _get(session, partner_id)
     vocab = Vocabularies.load(session)
@@ -435,18 +406,8 @@ def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.da
             active=(l.start_date is None or l.start_date <= today) and (l.end_date is None or l.end_date >= today),
             note=l.note, version=l.version, can_edit=can_write_council(actor, l.council_id),
         ) for l in links), key=lambda r: (not r.active, fold(r.other), r.kind))
-    roles: dict[int, list[str]] = {}
-    for action_id, role in session.exec(select(ActionPartner.action_id, ActionPartner.role)
-                                        .where(ActionPartner.partner_id == partner.id)):
-        roles.setdefault(action_id, []).append(vocab.label("role", role))
-    actions = session.exec(select(Action).where(Action.id.in_(list(roles) or [-1]), Action.archived_at.is_(None))).all()
-    visible = [a for a in actions if a.shared or can_read_council(actor, a.council_id)]
-    action_rows = sorted((
-        ActionRow(a.id, a.title, councils.get(a.council_id, ""), ", ".join(sorted(roles[a.id])),
-                  vocab.label("action_status", effective_status(a.status, a.end_date, today)), a.start_date, a.end_date)
-        for a in visible), key=lambda r: (r.council, fold(r.title)))
     history = [HistoryRow(e.at, e.user_email, OPERATION_LABELS.get(e.operation, e.operation)) for e in session.exec(
-        select(AuditEntry).where(AuditEntry.entity == "partner", AuditEntry.record_id == partner.id)
+        select(AuditEntry).where(AuditEntry.entity == Entity.PARTNER, AuditEntry.record_id == partner.id)
         .order_by(desc(AuditEntry.at), desc(AuditEntry.id)).limit(10))]
     contact = can_see_contact(session, actor, partner)
     return PartnerDetail(
@@ -462,22 +423,8 @@ def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.da
         version=partner.version, can_edit=can_write_partner(session, actor, partner), contact_visible=contact,
         contact_name=partner.contact_name if contact else "", contact_role=partner.contact_role if contact else "",
         contact_email=partner.contact_email if contact else "", contact_phone=partner.contact_phone if contact else "",
-        links=link_rows, actions=action_rows, hidden_actions=len(actions) - len(visible), history=history,
+        links=link_rows, history=history,
     )
-
-
-def partner_choices(session: Session, council_id: int | None = None, exclude: int | None = None) -> dict[int, str]:
-    """id → `Name (Commune)` of active partners (a council's partnership first when given), for pickers."""
-    partners = session.exec(select(Partner.id, Partner.name, Partner.seat_commune_key)
-                            .where(Partner.archived_at.is_(None))).all()
-    seats = sorted({seat for _id, _name, seat in partners})
-    communes: dict[str, str] = {}
-    for start in range(0, len(seats), 900):
-        communes.update(session.exec(select(Territory.key, Territory.name)
-                                     .where(Territory.key.in_(seats[start:start + 900]))).all())
-    members = partnership_ids(session, council_id) if council_id is not None else set()
-    ordered = sorted((p for p in partners if p[0] != exclude), key=lambda p: (p[0] not in members, fold(p[1]), p[0]))
-    return {pid: f"{name} ({communes.get(seat, seat)})" for pid, name, seat in ordered}
 
 
 def commune_options(session: Session, council_id: int | None = None) -> dict[str, str]:

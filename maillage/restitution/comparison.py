@@ -216,7 +216,7 @@ class Comparison:
 def comparable_council_ids(session: Session, actor: Actor) -> set[int] | None:
     """Councils the actor may compare (None: every council, for an administrator).
 
-    Elected officials read their council's summary and dashboard, not comparisons (DESIGN.md §3).
+    Elected officials read their council's summary and dashboard, not comparisons (docs/GLOSSARY.md, « élu »).
     """
     if actor.is_admin:
         return None

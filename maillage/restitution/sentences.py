@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from maillage.restitution.summary import CouncilReport, ReportAction, ReportGap
 
 
-def gap_phrase(gap: "ReportGap") -> str:
+def gap_phrase(gap: ReportGap) -> str:
     """`2 communes sans action « X » pour les familles`, or `Bordeaux n'a pas d'action « X » pour les familles`."""
     what = f"{quoted(gap.type_label)} pour {public_phrase(gap.public, gap.public_label)}"
     if gap.status == "lapsed":
@@ -42,7 +42,7 @@ def gap_phrase(gap: "ReportGap") -> str:
     return f"{count(len(gap.communes), 'commune')} sans action {what}"
 
 
-def actions_sentence(report: "CouncilReport") -> str:
+def actions_sentence(report: CouncilReport) -> str:
     """« 12 actions en cours, dont 3 en ligne ; 2 communes sans action « … » pour les familles. »"""
     text = count(report.active_actions, "action en cours", "actions en cours", zero="aucune action en cours")
     if report.active_actions and report.online_actions:
@@ -52,7 +52,7 @@ def actions_sentence(report: "CouncilReport") -> str:
     return capitalise(text) + "."
 
 
-def change_sentence(report: "CouncilReport") -> str:
+def change_sentence(report: CouncilReport) -> str:
     """« C'est 2 actions de plus qu'à fin 2025. » (how the number of running actions moved)."""
     change = report.active_actions - report.previous_active
     when = f"fin {report.previous_year}"
@@ -62,7 +62,7 @@ def change_sentence(report: "CouncilReport") -> str:
     return f"C'est {count(abs(change), 'action')} {more} qu'à {when}."
 
 
-def people_sentence(report: "CouncilReport") -> str:
+def people_sentence(report: CouncilReport) -> str:
     """« 1 234 personnes touchées en 2026 (chiffres provisoires), contre 1 100 en 2025 (+12 %). »"""
     if report.people is None:
         return f"Aucun effectif de personnes touchées n'est saisi pour {report.year}."
@@ -77,7 +77,7 @@ def people_sentence(report: "CouncilReport") -> str:
     return capitalise(text) + "."
 
 
-def partnership_sentence(report: "CouncilReport") -> str:
+def partnership_sentence(report: CouncilReport) -> str:
     """« 45 partenaires, dont 30 engagés dans un lien ou une action commune ; 28 liens actifs, dont 12 … »"""
     text = count(report.partners, "partenaire", zero="aucun partenaire")
     if report.partners:
@@ -91,7 +91,7 @@ def partnership_sentence(report: "CouncilReport") -> str:
     return capitalise(text) + "."
 
 
-def newcomers_sentence(report: "CouncilReport") -> str:
+def newcomers_sentence(report: CouncilReport) -> str:
     """« 3 partenaires ont rejoint le maillage en 2026 : A, B et C. »"""
     n = len(report.new_partners)
     if not n:
@@ -100,7 +100,7 @@ def newcomers_sentence(report: "CouncilReport") -> str:
     return f"{capitalise(count(n, 'partenaire'))} {agree(n, 'a', 'ont')} rejoint le maillage en {report.year} : {names}."
 
 
-def coverage_sentence(report: "CouncilReport") -> str:
+def coverage_sentence(report: CouncilReport) -> str:
     """« Les attentes du référentiel sont couvertes à 67 % (50 % fin 2025) ; 3 restent sans action. »"""
     if report.coverage_score is None:
         return "Le référentiel de couverture n'attend aucune action sur ces communes."
@@ -111,14 +111,14 @@ def coverage_sentence(report: "CouncilReport") -> str:
     return text + "."
 
 
-def typologies_sentence(report: "CouncilReport") -> str:
+def typologies_sentence(report: CouncilReport) -> str:
     """« Absents du partenariat : Justice (parquet, tribunal) et Prévention spécialisée. »"""
     if not report.missing_typologies:
         return ""
     return f"Absents du partenariat : {join(report.missing_typologies)}."
 
 
-def coproduction_sentence(report: "CouncilReport") -> str:
+def coproduction_sentence(report: CouncilReport) -> str:
     """« 2 actions en cours reposent sur un seul partenaire. »"""
     n = len(report.single_partner)
     if not n:
@@ -127,7 +127,7 @@ def coproduction_sentence(report: "CouncilReport") -> str:
         " sur un seul partenaire (ou aucun) : la coproduction reste à construire."
 
 
-def sentences(report: "CouncilReport") -> list[str]:
+def sentences(report: CouncilReport) -> list[str]:
     """Every sentence of the summary, in reading order, without the empty ones."""
     found = [actions_sentence(report), change_sentence(report), people_sentence(report),
              partnership_sentence(report), newcomers_sentence(report), coverage_sentence(report),
@@ -138,13 +138,13 @@ def sentences(report: "CouncilReport") -> list[str]:
 # ---------------------------------------------------------------- texts of the rendered page
 
 
-def period_text(report: "CouncilReport") -> str:
+def period_text(report: CouncilReport) -> str:
     """`Année 2026 (en cours) — situation au 29/11/2026` or `Année 2025 — situation au 31/12/2025`."""
     running = " (en cours)" if report.provisional else ""
     return f"Année {report.year}{running} — situation au {format_date(report.as_of)}"
 
 
-def identity_text(report: "CouncilReport") -> str:
+def identity_text(report: CouncilReport) -> str:
     """`CLSPD · Bordeaux (33063) · 267 991 habitants · 1 commune · dernière plénière : 9 décembre 2025`."""
     parts = [report.kind]
     if report.territories:
@@ -155,7 +155,7 @@ def identity_text(report: "CouncilReport") -> str:
     return " · ".join(parts)
 
 
-def results_text(action: "ReportAction") -> str:
+def results_text(action: ReportAction) -> str:
     """`1 524 personnes touchées, 229 séances, 171 orientations` (known, non-zero figures only)."""
     parts = []
     for value, singular, plural_form in (
@@ -167,7 +167,7 @@ def results_text(action: "ReportAction") -> str:
     return ", ".join(parts) if parts else "aucun chiffre saisi"
 
 
-def partners_text(action: "ReportAction") -> str:
+def partners_text(action: ReportAction) -> str:
     """`Pilote : Ville de Bordeaux. Avec : CCAS de Bordeaux, PIMMS.`"""
     parts = []
     if action.pilots:
@@ -177,7 +177,7 @@ def partners_text(action: "ReportAction") -> str:
     return " ".join(parts) or "Aucun partenaire enregistré."
 
 
-def gap_text(gap: "ReportGap") -> str:
+def gap_text(gap: ReportGap) -> str:
     """The gap sentence, the communes concerned when several, and the leads."""
     text = gap_phrase(gap)
     if len(gap.communes) > 1:

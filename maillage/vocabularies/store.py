@@ -7,10 +7,9 @@ import re
 from sqlmodel import Session, func, select
 
 from maillage.accounts.access import Actor, require_admin
-from maillage.core.db import bump_data_version
 from maillage.core.errors import ValidationError
 from maillage.core.text import fold
-from maillage.core.writes import write_audit
+from maillage.core.writes import Entity, Operation, record_change
 from models import VocabularyEntry
 from models.vocabularies import TYPOLOGIES, VOCABULARIES
 
@@ -49,12 +48,12 @@ class Vocabularies:
                 self._groups[entry.code] = entry.group_code
 
     @classmethod
-    def load(cls, session: Session) -> "Vocabularies":
+    def load(cls, session: Session) -> Vocabularies:
         """Read every vocabulary from the database."""
         return cls(list(session.exec(select(VocabularyEntry))))
 
     @classmethod
-    def defaults(cls) -> "Vocabularies":
+    def defaults(cls) -> Vocabularies:
         """The shipped defaults, without a database (tests, pure computations)."""
         entries = []
         for kind, values in VOCABULARIES.items():
@@ -132,9 +131,8 @@ def add_entry(session: Session, actor: Actor, kind: str, code: str, label: str,
     position = session.exec(select(func.count()).select_from(VocabularyEntry).where(VocabularyEntry.kind == kind)).one()
     entry = VocabularyEntry(kind=kind, code=code, label=label, group_code=group_code, position=position)
     session.add(entry)
-    write_audit(session, user_email=actor.email, operation="create", entity="vocabulary",
-                label=f"{kind} : {code}", after={"kind": kind, "code": code, "label": label, "group": group_code})
-    bump_data_version(session)
+    record_change(session, actor, Entity.VOCABULARY, Operation.CREATE, national=True,
+                  label=f"{kind} : {code}", after={"kind": kind, "code": code, "label": label, "group": group_code})
     return entry
 
 
@@ -149,7 +147,6 @@ def update_entry(session: Session, actor: Actor, kind: str, code: str, *, label:
     before = {"label": entry.label, "active": entry.active}
     entry.label, entry.active = label.strip(), active
     session.add(entry)
-    write_audit(session, user_email=actor.email, operation="update", entity="vocabulary",
-                label=f"{kind} : {code}", before=before, after={"label": entry.label, "active": active})
-    bump_data_version(session)
+    record_change(session, actor, Entity.VOCABULARY, Operation.UPDATE, national=True,
+                  label=f"{kind} : {code}", before=before, after={"label": entry.label, "active": active})
     return entry

@@ -1,7 +1,7 @@
 """network layout: partners' positions per drawn scope
 
 Revision ID: 0002_network_layout
-Revises: 0001
+Revises: 0002_audit_entities
 Create Date: 2026-12-02
 """
 
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0002_network_layout'
-down_revision = '0001'
+down_revision = '0002_audit_entities'
 branch_labels = None
 depends_on = None
 

@@ -9,16 +9,25 @@ reaches no other page; script payloads in an answer are shown as text to the rev
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
+from maillage.accounts import SYSTEM
 from maillage.campaigns import (
+    REFUSAL,
+    LinkAnswer,
+    close_campaign,
+    open_campaign,
+    open_form,
     paris_day,
+    revoke_link,
+    save_answer,
 )
-from maillage.core import make_engine
+from maillage.core import make_engine, session_scope
 from maillage.partners import partnership_ids
 from models import AuditEntry, CooperationLink, Council, Partner
 from tests.browser.conftest import (
@@ -35,6 +44,7 @@ from tests.browser.conftest import (
     sign_in,
     wait_for_app,
 )
+from tests.browser.payloads import IMG, SCRIPT, SVG
 
 COUNCIL = "CLSPD de Bordeaux"
 ASKED = ("CAF de la Gironde", "Ville de Bordeaux", "GIP Bordeaux Métropole Médiation")
@@ -214,3 +224,92 @@ def test_campaign_from_opening_to_review(page, phone, browser, campaign_server):
         journal = " ".join(f"{e.label} {e.before} {e.after}" for e in session.exec(select(AuditEntry)))
     engine.dispose()
     assert token not in journal and "déclaré par le partenaire, campagne « Plénière de décembre »" in journal
+
+
+# ------------------------------------------------------------------ safety
+
+@pytest.fixture(scope="module")
+def tokens(campaign_db):
+    """Links of three other councils' campaigns: valid, revoked, expired, closed, and one answered with payloads."""
+    engine = make_engine(campaign_db)
+    found = {}
+    with session_scope(engine) as session:
+        def campaign(name: str):
+            council = session.exec(select(Council).where(Council.name == name)).one()
+            return open_campaign(session, SYSTEM, council.id, f"Campagne {name}", paris_day() + dt.timedelta(days=5))
+
+        pessac, links = campaign("CLSPD de Pessac")
+        found["valid"], found["payload"] = links[0].token, links[1].token
+        found["valid_partner"], found["payload_partner"] = links[0].partner, links[1].partner
+        found["other_partner_id"] = links[2].partner_id
+        revoke_link(session, SYSTEM, links[3].invite_id)
+        found["revoked"] = links[3].token
+        merignac, links = campaign("CLSPD de Mérignac")
+        merignac.deadline = paris_day() - dt.timedelta(days=1)
+        session.add(merignac)
+        found["expired"] = links[0].token
+        eysines, links = campaign("CLSPD d'Eysines")
+        close_campaign(session, SYSTEM, eysines.id)
+        found["closed"] = links[0].token
+        good = found["valid"]
+        found["tampered"] = good[:-1] + ("A" if good[-1] != "A" else "B")
+    with session_scope(engine) as session:
+        form = open_form(session, found["payload"])
+        answer = form.answer
+        answer.card.name = f"Asso {IMG}"
+        answer.card.contact_name, answer.card.contact_role = SVG, IMG
+        answer.links = [LinkAnswer(next(iter(form.others)), ["echange"], 2)]
+        answer.comment = f"{SCRIPT} {SVG}"
+        save_answer(session, found["payload"], answer, submit=True)
+    engine.dispose()
+    return found
+
+
+def test_bad_links_get_the_same_refusal_and_a_link_reaches_nothing_else(phone, campaign_server, tokens):
+    url, log_dir, _db = campaign_server
+    watch = Watch(phone, url)
+    messages = set()
+    for reason in ("expired", "revoked", "tampered", "closed"):
+        phone.goto(f"{url}/?campagne={tokens[reason]}")
+        wait_for_app(phone)
+        error = phone.get_by_test_id("stAlertContentError")
+        expect(error).to_have_count(1, timeout=30000)
+        messages.add(error.text_content().strip())
+        assert phone.get_by_role("textbox").count() == 0 and phone.get_by_test_id("stSidebarNav").count() == 0
+    assert messages == {REFUSAL}
+    screenshot(phone, "campagne-lien-refuse-390")
+
+    valid = tokens["valid"]
+    for path in ("partenaires", "administration", "reseau", "campagnes"):
+        phone.goto(f"{url}/{path}?campagne={valid}&partenaire={tokens['other_partner_id']}")
+        wait_for_app(phone)
+        expect(phone.get_by_role("heading", name="Votre fiche partenaire")).to_be_visible(timeout=30000)
+        expect(phone.get_by_text(tokens["valid_partner"]).first).to_be_visible()
+        assert phone.get_by_test_id("stSidebarNav").count() == 0
+        assert phone.get_by_text("Campagnes de mise à jour").count() == 0
+    # The same browser, without the link: the sign-in page, nothing of the app.
+    phone.goto(f"{url}/partenaires")
+    wait_for_app(phone)
+    expect(phone.get_by_label("Adresse e-mail")).to_be_visible(timeout=30000)
+    assert phone.get_by_test_id("stSidebarNav").count() == 0
+    assert watch.dialogs == [] and watch.foreign_requests() == []
+    log = (log_dir / "server.log").read_text()
+    assert not any(tokens[key] in log for key in ("valid", "expired", "revoked", "closed", "payload"))
+
+
+def test_script_payloads_in_an_answer_are_text_to_the_reviewer(page, campaign_server, tokens):
+    url, _log_dir, _db = campaign_server
+    watch = Watch(page, url)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, url, ADMIN_EMAIL, PASSWORD)
+    choose(page, "Instance", "CLSPD de Pessac", page.get_by_test_id("stSidebar"))
+    open_page(page, "Campagnes")
+    page.get_by_role("tab", name="Réponses à examiner").click()
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text(IMG).first).to_be_visible(timeout=30000)
+    expect(main.get_by_text(SVG).first).to_be_attached()
+    expect(main.get_by_text(SCRIPT, exact=False).first).to_be_attached()
+    screenshot(page, "campagne-examen-charges")
+    assert page.locator("img[src='x']").count() == 0 and page.locator("svg[onload]").count() == 0
+    assert watch.dialogs == [] and watch.console_errors == [] and watch.foreign_requests() == []

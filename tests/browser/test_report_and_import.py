@@ -22,10 +22,10 @@ from tests.browser.conftest import (
 )
 
 CSV = (
-    "nom;typologie;commune_siege;verifie_le\n"
-    "Association Import Navigateur;ASSO;33063;01/02/2026\n"
-    "Club Import Navigateur;CLUBX;33063;31/02/2026\n"
-).encode("utf-8")
+    b"nom;typologie;commune_siege;verifie_le\n"
+    b"Association Import Navigateur;ASSO;33063;01/02/2026\n"
+    b"Club Import Navigateur;CLUBX;33063;31/02/2026\n"
+)
 
 
 def test_download_the_elected_officials_pdf(page, app_url, watch):
