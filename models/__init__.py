@@ -53,6 +53,7 @@ __all__ = [
     "AuditEntry",
     "Campaign",
     "CampaignInvite",
+    "ColumnMapping",
     "CooperationLink",
     "Council",
     "CouncilTerritory",
