@@ -5,7 +5,8 @@
 Without --database, builds a fresh SQLite database under /tmp (schema, real 2026 geography, then
 bench/scale_data.generate_scale: 1,000 councils covering all 34,969 communes, 60,000 actions, a 5-rule
 frame each, seed 1, bulk inserts). --write records the table in the « Couverture » section of
-bench/README.md. Targets (issue 5): `gaps --all` computed in under 2 s, one council's matrix under 0.1 s.
+bench/README.md. Targets (issue 5): `gaps --all` computed in under 2 s, one council's matrix under 0.1 s; issue 14: presence
+for all France (`gaps --all --presence`) within the same time.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ NOTES = [
     "  chaque instance, chaque clé (commune, EPCI, département, région) n'est examinée qu'une fois.",
     "- La matrice d'une instance charge ses seules communes et les actions qui les touchent (les siennes et",
     "  celles que ses pairs de réseau partagent) ; la page la garde en cache par version des données.",
+    "- `gaps --all --presence --column TYPE` ne lit que les actions de ce type (avec leurs territoires et publics, en",
+    "  requêtes jointes) puis, pour chaque instance, chaque clé (commune, EPCI, EPT, département, région) n'est",
+    "  examinée qu'une fois ; sans `--column`, toutes les actions sont lues et chaque type est un passage.",
     "- Le processus complet de `python -m maillage gaps --all` passe surtout son temps à importer toutes les",
     "  commandes du CLI (pyvis, fpdf…, environ 2 s) : des imports paresseux dans `maillage/cli.py` le",
     "  réduiraient d'autant.",
@@ -121,6 +125,24 @@ def _pick_councils(snapshot) -> list[tuple[int, str, int, str]]:
     return [(c, snapshot.councils[c], n, why) for (n, c), why in chosen]
 
 
+def presence_rows(session, runs: int, rows: list) -> None:
+    """`gaps --all --presence`: every council of France, one action type (the question) and every type."""
+    from maillage.coverage.presence import PresenceQuery, all_presence
+    from maillage.vocabularies.store import Vocabularies
+
+    one = [PresenceQuery("presence_en_ligne")]
+    total, answers = _median(lambda: all_presence(session, SYSTEM, one, AS_OF), runs)
+    communes = sum(len(a.rows) for a in answers)
+    none = sum(1 for a in answers for r in a.rows if r.status == "none")
+    rows.append(("**`gaps --all --presence --column presence_en_ligne` : chargement + calcul**", f"**{_s(total)}**",
+                 f"{len(answers)} instances, {communes} lignes commune × instance ({none} sans aucune action) ; "
+                 "objectif : le temps de `gaps --all` (< 2 s)"))
+    every = [PresenceQuery(code) for code in Vocabularies.defaults().codes("action_type")]
+    total, answers = _median(lambda: all_presence(session, SYSTEM, every, AS_OF), max(1, runs // 2))
+    rows.append(("`gaps --all --presence` (tous les types d'action) : chargement + calcul", _s(total),
+                 f"{len(every)} types, {sum(len(a.rows) for a in answers)} lignes"))
+
+
 def measure(url: str, runs: int) -> list[tuple[str, str, str]]:
     """(case, median time, note) rows."""
     engine = make_engine(url)
@@ -141,6 +163,8 @@ def measure(url: str, runs: int) -> list[tuple[str, str, str]]:
         rows.append(("**`gaps --all` : chargement + calcul**", f"**{_s(total)}**", "objectif < 2 s"))
         write_time, _ = _median(lambda: write_cli_csv(io.StringIO(), coverages, None, True), runs)
         rows.append(("`gaps --all` : écriture du CSV", _s(write_time), f"{cells} lignes"))
+
+        presence_rows(session, runs, rows)
 
         snapshot = load_snapshot(session)  # everything, as a long-lived cache would hold it
         picked = _pick_councils(snapshot)

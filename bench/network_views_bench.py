@@ -56,8 +56,8 @@ def measure(url: str, runs: int = 3) -> list[tuple[str, float, int]]:
         source, read_s = _timed(lambda: load_source(session, SYSTEM, Scope.network(network_id), TODAY), 1)
     graph = build_graph(source)
     metrics = analyse(graph)
-    rows = [(f"lecture du réseau ({councils} instances, {len(source.nodes):,} partenaires)".replace(",", " "), read_s,
-             0)]
+    partners = f"{len(source.nodes):,}".replace(",", "\u202f")
+    rows = [(f"lecture du réseau ({councils} instances, {partners} partenaires)", read_s, 0)]
     for label, options in (("vue groupée par secteur", ViewOptions(group_by="typology")),
                            ("vue groupée par instance", ViewOptions(group_by="council")),
                            ("vue groupée par commune", ViewOptions(group_by="commune"))):

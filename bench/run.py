@@ -87,6 +87,10 @@ def measure_france(engine, runs: int) -> list[tuple[str, float]]:
     with Session(engine) as session:
         rows.append(("Couverture de toute la France (1 000 instances)",
                      _median(lambda: all_coverage(session, SYSTEM), runs)))
+        from maillage.coverage.presence import PresenceQuery, all_presence
+
+        rows.append(("Présence de toute la France, un type d'action (`gaps --all --presence --column presence_en_ligne`)",
+                     _median(lambda: all_presence(session, SYSTEM, [PresenceQuery("presence_en_ligne")]), runs)))
         network = session.exec(
             select(Network.id, func.count(NetworkCouncil.council_id)).join(NetworkCouncil)
             .group_by(Network.id).order_by(func.count(NetworkCouncil.council_id).desc())

@@ -136,10 +136,12 @@ def _query_controls(prefix: str, default_type: str | None) -> PresenceQuery:
             (columns[2], "theme", "Thème", "Tous les thèmes", None)):
         labels = vocab.labels(kind)
         options = [""] + list(labels)
-        choices[kind] = column.selectbox(label, options, index=options.index(default) if default in options else 0,
+        key = f"{prefix}_{kind}"
+        if key not in st.session_state:
+            st.session_state[key] = default if default in options else ""
+        choices[kind] = column.selectbox(label, options, key=key,
                                          format_func=lambda code, labels=labels, everything=everything:
-                                         labels.get(code, everything) if code else everything,
-                                         key=f"{prefix}_{kind}") or None
+                                         labels.get(code, everything) if code else everything) or None
     return PresenceQuery(choices["action_type"], choices["public"], choices["theme"])
 
 
@@ -220,20 +222,6 @@ if not cov.communes:
 tab_matrix, tab_presence, tab_map, tab_gaps, tab_areas, tab_partnership, tab_frame = st.tabs(
     ["Matrice", "Présence", "Carte", "Manques et suggestions", "Par territoire", "Partenariat", "Référentiel"])
 DEFAULT_TYPE = cov.frame[0].action_type if cov.frame else None
-# The presence question and the map follow the column picked in the matrix (type, public or rule = both).
-_picked = (by, st.session_state.get("cov_col"))
-if _picked[1] and _picked != st.session_state.get("cov_followed"):
-    st.session_state["cov_followed"] = _picked
-    _type, _public = {"type": (_picked[1], ""), "public": ("", _picked[1]),
-                      "rule": tuple(_picked[1].partition("|")[::2])}.get(by, (None, None))
-    for _prefix in ("cov_q", "cov_map"):
-        if _type is not None and _type in vocab.labels("action_type"):
-            st.session_state[f"{_prefix}_action_type"] = _type
-        if _public:
-            st.session_state[f"{_prefix}_public"] = _public
-        elif by in ("type", "rule"):
-            st.session_state[f"{_prefix}_public"] = ""
-
 with tab_matrix:
     statuses = THEME_STATUSES if by == "theme" else MATRIX_STATUSES
     full = build_matrix(cov, by, rows_level, vocab)
@@ -323,6 +311,21 @@ with tab_matrix:
                                      f"{name}-matrice.xlsx",
                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                      icon=":material/download:", key="cov_dl_matrix_xlsx")
+
+# Once the matrix has picked its cell, the presence question and the map follow its column (type, public,
+# or both for a rule) whenever that pick changes.
+_picked = (by, st.session_state.get("cov_col"))
+if _picked[1] and _picked != st.session_state.get("cov_followed"):
+    st.session_state["cov_followed"] = _picked
+    _type, _public = {"type": (_picked[1], ""), "public": ("", _picked[1]),
+                      "rule": tuple(_picked[1].partition("|")[::2])}.get(by, (None, None))
+    for _prefix in ("cov_q", "cov_map"):
+        if _type is not None and _type in vocab.labels("action_type"):
+            st.session_state[f"{_prefix}_action_type"] = _type
+        if _public:
+            st.session_state[f"{_prefix}_public"] = _public
+        elif by in ("type", "rule"):
+            st.session_state[f"{_prefix}_public"] = ""
 
 with tab_presence:
     st.markdown("**Où n'y a-t-il aucune action en cours ?** Choisissez un type d'action (et, si besoin, un public "

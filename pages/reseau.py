@@ -293,8 +293,9 @@ else:
         cluster_by = view_cols[1].radio("Regrouper par", list(cluster_options), format_func=lambda k: cluster_options[k].capitalize(),
                                         horizontal=True, index=list(cluster_options).index(cluster_by), key=cluster_key,
                                         help="Les partenaires d'un même groupe sont dessinés ensemble, dans un contour à son nom.")
-    group_by, open_group = "typology", None
-    if metrics.nodes > NODE_CAP and mode == "ensemble":
+    # above the cap: the grouping and the opened group chosen before (kept in presentation mode)
+    group_by, open_group = st.session_state.get("net_group_by", "typology"), st.session_state.get("net_open") or None
+    if metrics.nodes > NODE_CAP and mode == "ensemble" and not presenting:
         group_by = view_cols[2].radio("Au-delà de 600, regrouper par", list(GROUP_BY),
                                       format_func=lambda k: GROUP_BY[k].capitalize(), horizontal=True, key="net_group_by")
         groups = list_groups(graph, group_by)

@@ -105,3 +105,43 @@ def test_expectations_not_editable_outside_a_council_scope(shared_demo_url, shar
     assert not at.exception and len(at.text_area) == 1
     at.radio(key="net_scope").set_value("network").run()
     assert not at.exception and len(at.text_area) == 0
+
+
+def test_deep_link_opens_a_partners_own_network(shared_demo_url, shared_demo_engine, use_database):
+    from models import Partner
+
+    use_database(shared_demo_url)
+    bordeaux = next(cid for cid, name in _councils(shared_demo_engine) if name == "CLSPD de Bordeaux")
+    with Session(shared_demo_engine) as session:
+        gip = session.exec(select(Partner.id).where(Partner.name == "GIP Bordeaux Métropole Médiation")).one()
+    at = open_app(page=PAGE, council_id=bordeaux)
+    at.query_params["partenaire"] = str(gip)
+    at.run()
+    assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+    assert at.session_state["net_view"] == "partenaire" and at.session_state["net_ego"] == gip
+    html = _iframes(at)[0].proto.srcdoc
+    assert "Réseau de « GIP Bordeaux Métropole Médiation » — CLSPD de Bordeaux" in html.replace("&#34;", '"')
+    assert any("Rôle d'intermédiaire" in m.value for m in at.markdown)
+    # an unknown partner: a French warning, the overview stays
+    at = open_app(page=PAGE, council_id=bordeaux)
+    at.query_params["partenaire"] = "999999"
+    at.run()
+    assert not at.exception
+    assert any("n'est pas dans ce périmètre" in w.value for w in at.warning)
+
+
+def test_network_scope_is_grouped_by_council_and_the_group_table_follows(shared_demo_url, shared_demo_engine,
+                                                                         use_database):
+    use_database(shared_demo_url)
+    at = open_app(page=PAGE, council_id=_councils(shared_demo_engine)[0][0])
+    from models import Network
+
+    with Session(shared_demo_engine) as session:
+        ffsu = session.exec(select(Network.id).where(Network.name == "Réseau FFSU Nouvelle-Aquitaine")).one()
+    at.radio(key="net_scope").set_value("network").run()
+    at.selectbox(key="net_network").set_value(ffsu).run()
+    assert not at.exception
+    assert at.radio(key="net_cluster_network").value == "council"
+    html = _iframes(at)[0].proto.srcdoc
+    assert "CLSPD de Pessac" in html and "CLSPD de M\\u00e9rignac" in html
+    assert any("Groupes du dessin" in m.value for m in at.markdown)

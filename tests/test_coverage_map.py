@@ -69,3 +69,53 @@ def test_coverage_map_features_for_each_level(shared_demo_engine):
     departements = coverage_map(cov, "dep")
     assert [f["properties"]["code"] for f in departements.features] == ["33"]
     assert departements.geojson["type"] == "FeatureCollection"
+
+
+def _council(session, name):
+    return session.exec(select(Council.id).where(Council.name == name)).one()
+
+
+def test_presence_map_of_la_rochelle_pdn(shared_demo_engine):
+    """Every commune of the agglomeration in « Aucune action », named where the name fits, with neighbours."""
+    from maillage.coverage import PresenceQuery, council_presence, presence_map
+    from maillage.vocabularies import Vocabularies
+
+    with Session(shared_demo_engine) as session:
+        council_id = _council(session, "CISPD de l'agglomération de La Rochelle")
+        presence = council_presence(session, SYSTEM, council_id, PresenceQuery("presence_en_ligne"), AS_OF)
+        vocab = Vocabularies.load(session)
+    drawn = presence_map(presence, vocab)
+    assert len(drawn.features) == 28 and not drawn.without_outline
+    assert {f["properties"]["status"] for f in drawn.features} == {"none"}
+    assert drawn.counts() == {"present": 0, "planned": 0, "lapsed": 0, "none": 28}
+    assert [label for _s, label, _e in drawn.legend] == ["Présente", "Prévue seulement", "Échue seulement",
+                                                        "Aucune action"]
+    assert drawn.title == "Présence de « Présence éducative en ligne (Promeneurs du Net) »"
+    labels = {f["properties"]["name"] for f in drawn.features if f["properties"]["label"]}
+    assert "La Rochelle" in labels and 5 <= len(labels) < 28  # small communes are named in tooltips and the table
+    inside = {f["properties"]["code"] for f in drawn.features}
+    neighbours = {f["properties"]["code"] for f in drawn.context}
+    assert neighbours and not neighbours & inside
+    assert {f["properties"]["status"] for f in drawn.context} == {"context"}
+    assert {"17472", "85001"} <= neighbours  # Villedoux, and L'Aiguillon across the border with Vendée
+    box = drawn.box
+    for feature in drawn.features:
+        assert box[0] <= feature["properties"]["lon"] <= box[2] and box[1] <= feature["properties"]["lat"] <= box[3]
+    records = drawn.records()
+    assert len(records) == 28 and records[0]["Statut"] == "Aucune action"
+    assert sorted(r["Commune"] for r in records) == sorted(r.name for r in presence.rows)
+
+
+def test_expectation_map_of_creonnais_pdn(shared_demo_engine):
+    """The frame expects PdN in Créon and Sadirac only; the 13 others are « non attendu · couvert »."""
+    from maillage.coverage import expectation_map
+
+    with Session(shared_demo_engine) as session:
+        cov = council_coverage(session, SYSTEM, _council(session, "CISPD du Créonnais"), AS_OF)
+    drawn = expectation_map(cov, "presence_en_ligne")
+    counts = drawn.counts()
+    assert counts["active"] == 2 and counts["not_expected_present"] == 13 and counts["missing"] == 0
+    statuses = {f["properties"]["name"]: f["properties"]["status_label"] for f in drawn.features}
+    assert statuses["Créon"] == "Couvert (2/2)" and statuses["Baron"] == "Non attendu · couvert"
+    empty = expectation_map(cov, "cyberbase")
+    assert {f["properties"]["status_label"] for f in empty.features} == {"Pas dans le référentiel"}

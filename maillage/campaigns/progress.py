@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, desc, select
 
-from maillage.accounts.access import Actor, require_write_council
+from maillage.accounts.access import Actor, can_write_council, require_write_council
 from maillage.campaigns.answers import STATES, invite_state
 from maillage.campaigns.declarations import (
     STATUS_LABELS,
@@ -105,8 +105,6 @@ def campaign_progress(session: Session, actor: Actor, campaign_id: int, today: d
 
 def latest_progress(session: Session, actor: Actor, council_id: int, today: dt.date | None = None) -> CampaignProgress | None:
     """The council's open campaign, else its latest one (None without any, or for readers who do not coordinate)."""
-    from maillage.accounts.access import can_write_council
-
     if not can_write_council(actor, council_id):
         return None
     today = today or paris_day()

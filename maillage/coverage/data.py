@@ -227,13 +227,17 @@ def _load_councils(session: Session, snapshot: Snapshot, council_ids: list[int] 
     snapshot.peers = {c: frozenset(p - {c}) for c, p in peers.items()}
 
 
-def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | None, keep=None) -> None:
-    """Load non-archived actions (all, or `action_ids` among them, those `keep(row)` accepts) with their
-    territories, publics and themes."""
+def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | None, keep=None,
+                  action_types: list[str] | None = None) -> None:
+    """Load non-archived actions (all, or `action_ids` among them, those `keep(row)` accepts; only those of
+    `action_types` if given) with their territories, publics and themes."""
     columns = (Action.id, Action.title, Action.council_id, Action.action_type, Action.status, Action.start_date,
                Action.end_date, Action.mode, Action.weekly_hours, Action.shared)
     if action_ids is None:
-        rows = _rows(session, select(*columns).where(Action.archived_at.is_(None)))
+        statement = select(*columns).where(Action.archived_at.is_(None))
+        if action_types is not None:
+            statement = statement.where(Action.action_type.in_(sorted(action_types)))
+        rows = _rows(session, statement)
     else:
         rows = _in_rows(session, lambda chunk: select(*columns).where(_ids_in(Action.id, chunk), Action.archived_at.is_(None)),
                         action_ids)
@@ -248,6 +252,9 @@ def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | 
 
     def linked(column_a, column_b):
         """Rows of a link table (action id, value) for the loaded actions."""
+        if scope is None and action_types is not None:  # joined: only the rows of the chosen types are read
+            return _rows(session, select(column_a, column_b).join(Action, Action.id == column_a)
+                         .where(Action.action_type.in_(sorted(action_types))))
         if scope is None:
             return _rows(session, select(column_a, column_b))
         return _in_rows(session, lambda chunk: select(column_a, column_b).where(_ids_in(column_a, chunk)), scope)
@@ -339,14 +346,16 @@ def _load_key_facts(session: Session, snapshot: Snapshot, all_levels: bool) -> N
 
 
 def load_snapshot(session: Session, council_ids: list[int] | None = None, *, with_themes: bool = True,
-                  frame_only: bool = False, with_partners: bool = False) -> Snapshot:
+                  frame_only: bool = False, with_partners: bool = False,
+                  action_types: list[str] | None = None) -> Snapshot:
     """Load what coverage needs: for every council (None) or only for `council_ids`.
 
     `with_partners` is accepted for existing callers and ignored (partner counts are no longer loaded:
     maillage.coverage.partnership.single_partner_actions reads them).
 
     `frame_only` (every council only) loads just the actions matching some frame rule: enough for the
-    cells (`gaps --all`), not for themes nor per-capita figures.
+    cells (`gaps --all`), not for themes nor per-capita figures. `action_types` (every council only) loads
+    just the actions of those types (`gaps --all --presence --column …`).
     """
     snapshot = Snapshot(with_themes=with_themes and not frame_only)
     _load_councils(session, snapshot, council_ids)
@@ -358,7 +367,7 @@ def load_snapshot(session: Session, council_ids: list[int] | None = None, *, wit
         if frame_only:
             _load_frame_actions(session, snapshot)
         else:
-            _load_actions(session, snapshot, None)
+            _load_actions(session, snapshot, None, action_types=action_types)
         _load_key_facts(session, snapshot, all_levels=True)
         return snapshot
 

@@ -99,9 +99,10 @@ def coverage_map(cov: CouncilCoverage, level: str = "commune") -> CoverageMap:
 # Status maps: communes coloured by what the coordinator asks (presence of an action type/public, or the
 # frame's expectation for it), named where the name fits, with neighbouring communes drawn faintly.
 
-MAP_WIDTH, MAP_HEIGHT = 760, 520      # the drawing the labels are fitted to (pixels)
-LABEL_CHAR_WIDTH = 6.6                # average width of a label character at 11 px
-NEIGHBOUR_MARGIN = 0.15               # share of the council's extent added around it for neighbours
+MAP_WIDTH, MAP_HEIGHT = 540, 440      # the drawing the labels are fitted to (pixels, the map beside its table)
+LABEL_CHAR_WIDTH = 6.4                # average width of a bold 11 px label character
+LABEL_INSIDE = 0.8                    # share of a label's box that must lie over its commune
+NEIGHBOUR_MARGIN = 0.08               # share of the council's extent added around it for neighbours
 NEIGHBOURS_MAX_COMMUNES = 400         # bigger councils are drawn without neighbours
 EXPECTATION_ORDER = ("active", "planned", "lapsed", "missing", "not_expected_present", "not_expected")
 
@@ -115,6 +116,15 @@ class StatusMap:
     context: list[dict]
     without_outline: list[str]
     legend: list[tuple[str, str, str]]      # (status, French label, explanation) in drawing order
+    box: tuple[float, float, float, float] | None = None   # the extent the drawing fits (lon/lat)
+
+    @property
+    def frame(self) -> dict:
+        """The extent to fit the drawing to, as two GeoJSON corner points (neighbours beyond it are clipped;
+        points, not a rectangle, whose ring orientation would decide between the box and the rest of the globe)."""
+        min_x, min_y, max_x, max_y = self.box or (0, 0, 0, 0)
+        return {"type": "Feature", "geometry": {"type": "MultiPoint", "coordinates": [[min_x, min_y], [max_x, max_y]]},
+                "properties": {}}
 
     @property
     def geojson(self) -> dict:
@@ -202,8 +212,9 @@ def neighbour_features(codes: set[str], box, margin: float = NEIGHBOUR_MARGIN) -
 
 
 def _fit_labels(features: list[dict], box, width: float = MAP_WIDTH, height: float = MAP_HEIGHT) -> None:
-    """Set each feature's `label` to its name where the name fits inside it at the drawing's scale, and its
-    label point (`lon`, `lat`: a point inside the largest part)."""
+    """Set each feature's label point (`lon`, `lat`: a point inside its largest part) and its `label`: its name
+    where the name fits inside it at the drawing's scale without overlapping a label already placed (the most
+    populated communes are placed first)."""
     import math
 
     from shapely.geometry import shape
@@ -211,15 +222,37 @@ def _fit_labels(features: list[dict], box, width: float = MAP_WIDTH, height: flo
     min_x, min_y, max_x, max_y = box
     shrink = math.cos(math.radians((min_y + max_y) / 2))
     scale = min(width / max((max_x - min_x) * shrink, 1e-9), height / max(max_y - min_y, 1e-9))
-    for feature in features:
+    placed: list[tuple[float, float, float, float]] = []
+
+    def population(feature: dict) -> int:
+        """The commune's population (French text in the properties)."""
+        digits = "".join(ch for ch in str(feature["properties"].get("population", "0")) if ch.isdigit())
+        return int(digits or 0)
+
+    for feature in sorted(features, key=lambda f: -population(f)):
         geometry = shape(feature["geometry"])
         part = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
         point = part.representative_point()
-        bounds = part.bounds
         name = feature["properties"]["name"]
-        fits = ((bounds[2] - bounds[0]) * shrink * scale >= LABEL_CHAR_WIDTH * len(name)
-                and (bounds[3] - bounds[1]) * scale >= 13)
+        x, y = (point.x - min_x) * shrink * scale, (max_y - point.y) * scale
+        half_width, half_height = LABEL_CHAR_WIDTH * len(name) / 2, 7.0
+        label_box = (x - half_width, y - half_height, x + half_width, y + half_height)
+        # The label must stay (mostly) inside the commune: its box, back in degrees, over the commune's outline.
+        label_area = _degrees_box(label_box, min_x, max_y, shrink, scale)
+        inside = part.buffer(0).intersection(label_area).area >= LABEL_INSIDE * label_area.area
+        fits = inside and not any(_meets(label_box, other) for other in placed)
+        if fits:
+            placed.append(label_box)
         feature["properties"].update(lon=round(point.x, 5), lat=round(point.y, 5), label=name if fits else "")
+
+
+def _degrees_box(box, min_x: float, max_y: float, shrink: float, scale: float):
+    """A drawing-units box back in longitude/latitude, as a shapely polygon."""
+    from shapely.geometry import box as make_box
+
+    left, top, right, bottom = box
+    return make_box(min_x + left / (shrink * scale), max_y - bottom / scale,
+                    min_x + right / (shrink * scale), max_y - top / scale)
 
 
 def _status_map(title: str, rows: list[tuple[str, str, int, str, str, str]],
@@ -246,7 +279,7 @@ def _status_map(title: str, rows: list[tuple[str, str, int, str, str, str]],
             context = neighbour_features({f["properties"]["code"] for f in features}, box)
             box = _grow(box, NEIGHBOUR_MARGIN)
         _fit_labels(features, box)
-    return StatusMap(title, features, context, without, legend)
+    return StatusMap(title, features, context, without, legend, box)
 
 
 def presence_map(presence, vocab=None, neighbours: bool = True) -> StatusMap:

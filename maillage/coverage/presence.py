@@ -280,7 +280,8 @@ def all_presence(session: Session, actor: Actor, queries: list[PresenceQuery],
     as_of = as_of or dt.date.today()
     themes = any(q.theme is not None for q in queries)
     if actor.is_admin:
-        snapshot = load_snapshot(session, with_themes=themes)
+        types = {q.action_type for q in queries}
+        snapshot = load_snapshot(session, with_themes=themes, action_types=None if None in types else sorted(types))
         return _presence_of_councils(snapshot, snapshot.councils, as_of, queries, set())
     from maillage.accounts.access import peer_council_ids
 

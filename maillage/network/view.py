@@ -72,6 +72,7 @@ DECLARED_COLOUR = "#4A5560"
 DERIVED_COLOUR = "#8A96A0"
 ADDED_COLOUR = "#E66100"  # links that appeared this year (orange, distinct from every node colour)
 ENDED_COLOUR = "#D5D9DD"  # links that ended: ghosts
+OTHERS = "__autres__"  # the group of the smallest groups when there are more groups than the cap
 HULL_COLOURS = ("#332288", "#117733", "#882255", "#AA4499", "#44AA99", "#999933", "#CC6677", "#6699CC", "#DDCC77",
                 "#88CCEE")
 
@@ -427,7 +428,13 @@ def _partner_nodes(graph: NetworkGraph, metrics: NetworkMetrics, ids: list[int],
 def _grouped(graph: NetworkGraph, options: ViewOptions) -> tuple[list[DrawNode], list[DrawEdge]]:
     """One node per group (size: members), one edge per pair of groups (width: links between them)."""
     groups = list_groups(graph, options.group_by)
-    key_of = source_group_keys(graph.source, options.group_by)
+    key_of = dict(source_group_keys(graph.source, options.group_by))
+    if len(groups) > options.cap:  # e.g. thousands of communes: the largest groups, then one for the rest
+        kept, rest = groups[:options.cap - 1], groups[options.cap - 1:]
+        others = {key for key, _label, _count in rest}
+        key_of = {i: (OTHERS if k in others else k) for i, k in key_of.items()}
+        groups = kept + [(OTHERS, f"{format_int(len(rest))} autres {GROUP_BY.get(options.group_by, 'groupe')}s",
+                          sum(count for _k, _l, count in rest))]
     between: dict[tuple[str, str], int] = {}
     inside: dict[str, int] = {}
     for a, b in graph.edges:
@@ -442,22 +449,26 @@ def _grouped(graph: NetworkGraph, options: ViewOptions) -> tuple[list[DrawNode],
     labels = {key: label for key, label, _count in groups}
     sizes = {key: _size(count, top, 30.0) + 5 for key, _l, count in groups}
     texts = {key: wrap_label(f"{label} ({format_int(count)})") for key, label, count in groups}
-    boxes = {key: Box(sizes[key], *label_size(texts[key], 16.0)) for key in keys}
-    start = layout(keys, sorted(between), seed=options.seed, spacing=200.0)
+    # many groups (communes at national scale): only the largest ones' names are written, fewer collision rounds
+    named = set(keys if len(keys) <= ALL_LABELS_UP_TO else keys[:IMPORTANT_LABELS])
+    boxes = {key: Box(sizes[key], *(label_size(texts[key], 16.0) if key in named else (0.0, 0.0))) for key in keys}
+    start = layout(keys, sorted(between), seed=options.seed, spacing=200.0 if len(keys) <= ALL_LABELS_UP_TO else 60.0)
     import numpy as np
 
-    pos = resolve_overlaps(np.array([start[k] for k in keys], dtype=float), [boxes[k] for k in keys])
+    pos = resolve_overlaps(np.array([start[k] for k in keys], dtype=float), [boxes[k] for k in keys],
+                           rounds=400 if len(keys) <= ALL_LABELS_UP_TO else 60)
     positions = {k: (round(float(p[0]), 1), round(float(p[1]), 1)) for k, p in zip(keys, pos)}
     nodes = []
     for key, label, count in groups:
         colour, shape = group_style(key) if options.group_by == "typology" else (GROUP_NODE_COLOUR, "dot")
         tooltip = "\n".join([label, plural(count, "partenaire"), f"{plural(inside.get(key, 0), 'lien')} à l'intérieur",
                              "Ouvrez ce groupe avec « Ouvrir un groupe » sous le graphe."])
-        width, height = label_size(texts[key], 16.0)
-        nodes.append(DrawNode(id=f"groupe:{key}", label=f"{label} ({format_int(count)})", tooltip=tooltip,
+        font = 16.0 if key in named else SMALL_FONT
+        width, height = label_size(texts[key], font)
+        nodes.append(DrawNode(id=f"groupe:{key}", label=texts[key], tooltip=tooltip,
                               colour=colour, size=sizes[key], x=positions[key][0], y=positions[key][1],
-                              is_group=True, shape=shape, font=16.0, label_width=round(width, 1),
-                              label_height=round(height, 1), name=label))
+                              is_group=True, shape=shape, font=font, label_shown=key in named,
+                              label_width=round(width, 1), label_height=round(height, 1), name=label))
     top_links = max(between.values(), default=1)
     edges = [
         DrawEdge(a=f"groupe:{ka}", b=f"groupe:{kb}", width=round(1 + 7 * math.sqrt(count / top_links), 1),

@@ -249,3 +249,27 @@ def test_png_and_svg_downloads_open_and_carry_the_title(page, app_url, tmp_path)
     # the SVG opens in the browser too
     page.goto(svg_path.as_uri())
     page.screenshot(path=str(ARTIFACTS / "reseau-export-svg.png"))
+
+
+def test_presentation_mode_and_narrow_screen(page, app_url):
+    sign_in(page, app_url)
+    choose_council(page, "CLSPD de Bordeaux")
+    open_page(page, "Réseau")
+    page.get_by_text("Mode présentation", exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Réseau de coopération — CLSPD de Bordeaux")).to_be_visible()
+    expect(page.get_by_text("Filtres", exact=True)).to_have_count(1)  # the scope and filters stay reachable…
+    expect(page.get_by_role("tab", name="Chiffres clés")).to_have_count(0)  # …the tables give way to the picture
+    _frame, graph = read_graph(page)
+    assert min(label["font"] for label in graph["labels"]) * graph["scale"] >= MIN_SCREEN_FONT
+    page.locator("iframe").first.scroll_into_view_if_needed()
+    screenshot(page, "reseau-presentation")
+    page.get_by_text("Mode présentation", exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_role("tab", name="Chiffres clés")).to_have_count(1)
+    page.set_viewport_size({"width": 390, "height": 844})
+    wait_for_app(page)
+    _frame, narrow = read_graph(page)
+    assert len(narrow["labels"]) == 36
+    page.locator("iframe").first.scroll_into_view_if_needed()
+    screenshot(page, "reseau-390")

@@ -42,7 +42,7 @@ INJECTED_LIST = """() => {
 
 
 # Every page of the navigation, in its order: each is opened below.
-PAGES = ["Tableau de bord", "Actions", "Partenaires", "Réseau", "Couverture", "Comparer", "Synthèse élus", "Données",
+PAGES = ["Tableau de bord", "Actions", "Partenaires", "Réseau", "Campagnes", "Couverture", "Comparer", "Synthèse élus", "Données",
          "Mon compte", "Administration"]
 
 
