@@ -8,6 +8,7 @@ from maillage.accounts import can_write_council
 from maillage.core import (
     MaillageError,
     PermissionDenied,
+    council_scope_version,
     data_version,
     database_url,
     fold,
@@ -175,7 +176,7 @@ with session_scope(engine()) as session:
         st.error(f"Accès refusé : {error}.")
         st.stop()
     vocab = Vocabularies.load(session)
-version = data_version(engine())
+version = council_scope_version(engine(), council_id)  # an edit in an unrelated council keeps this warm
 url = database_url()
 
 title_slot = st.empty()
@@ -353,7 +354,7 @@ with tab_presence:
         _downloads(presence_records(presence), file_name, "presence", "cov_q_dl")
     else:
         network_id = int(scope.partition(":")[2])
-        answers = _network_presence(url, version, network_id, as_of, query,
+        answers = _network_presence(url, data_version(engine()), network_id, as_of, query,
                                     (actor.email, actor.role, tuple(sorted(actor.council_ids)),
                                      tuple(sorted(actor.network_ids))), actor)
         lacking = [a for a in answers if a.with_status(*WITHOUT_RUNNING)]

@@ -11,6 +11,7 @@ from maillage.core import (
     ConflictError,
     MaillageError,
     ValidationError,
+    council_scope_version,
     data_version,
     database_url,
     format_date,
@@ -221,7 +222,7 @@ actor = current_actor()
 council_id = current_council_id()
 today = dt.date.today()
 url = database_url()
-version = data_version(engine())
+version = council_scope_version(engine(), council_id)  # an edit in an unrelated council keeps this warm
 writer = actor.can_write_anything
 
 st.title("Partenaires")
@@ -380,7 +381,7 @@ with tab_detail:
                 query = st.text_input("Chercher un partenaire hors du partenariat", key="p_link_query",
                                       placeholder="Nom ou partie du nom", help="La liste propose le partenariat de "
                                       "l'instance ; tapez un nom pour y ajouter d'autres partenaires.")
-                others = {k: v for k, v in cached_choices(url, version, council_id, query.strip()).items()
+                others = {k: v for k, v in cached_choices(url, version if not query.strip() else data_version(engine()), council_id, query.strip()).items()
                           if k != detail.id}
                 with st.form("p_link_new"):
                     other = st.selectbox("Partenaire lié", list(others), format_func=others.get, index=None,
@@ -483,7 +484,8 @@ with tab_new:
 
 with tab_duplicates:
     pairs = cached_duplicates(url, version, council_id if only_council else None)
-    everyone = cached_choices(url, version, council_id, st.session_state.get("p_merge_query", "").strip())
+    merge_query = st.session_state.get("p_merge_query", "").strip()
+    everyone = cached_choices(url, version if not merge_query else data_version(engine()), council_id, merge_query)
     st.caption("Même commune du siège et même nom une fois ignorés majuscules, accents, ponctuation et mots comme "
                "« mairie de » ou « ville de » ; ou même SIRET.")
     if pairs:

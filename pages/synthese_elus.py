@@ -8,7 +8,7 @@ import streamlit as st
 from maillage.core import (
     MaillageError,
     PermissionDenied,
-    data_version,
+    council_scope_version,
     database_url,
     md,
     session_scope,
@@ -55,7 +55,7 @@ year = controls[0].selectbox("Année", years, key="syn_year",
                              format_func=lambda y: f"{y} (en cours)" if y == today.year else str(y),
                              help="Une année passée est vue au 31 décembre ; l'année en cours, aujourd'hui. "
                                   "Les évolutions comparent à la fin de l'année précédente.")
-url, version = database_url(), data_version(engine())
+url, version = database_url(), council_scope_version(engine(), council_id)
 try:
     report = _report(url, version, actor_key, actor, council_id, year, today)
 except MaillageError as error:

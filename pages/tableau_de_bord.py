@@ -6,7 +6,7 @@ import streamlit as st
 
 from maillage.campaigns import latest_progress
 from maillage.core import (
-    data_version,
+    council_scope_version,
     database_url,
     format_date,
     format_datetime,
@@ -33,7 +33,8 @@ def cached_overview(url: str, version: int, actor, council: int, today: dt.date)
         return council_overview(session, actor, council, today)
 
 
-overview = cached_overview(database_url(), data_version(engine()), current_actor(), council_id, dt.date.today())
+overview = cached_overview(database_url(), council_scope_version(engine(), council_id), current_actor(), council_id,
+                           dt.date.today())
 
 st.title(f"Tableau de bord — {overview.name}")
 st.caption(

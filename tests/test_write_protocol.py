@@ -125,3 +125,27 @@ def test_journal_filter_on_link_shows_link_changes(demo_engine, use_database, db
     table = at.dataframe[-1].value
     assert len(table) >= 1 and set(table["Type"]) == {"Lien"}
     assert any("Revu en comité" in text for text in table["Changements"])
+
+
+def test_a_council_pages_cache_key_moves_only_with_what_it_reads(demo_engine):
+    """Edit in an unrelated council: key unchanged; in a network peer or in the council itself: key moves."""
+    from maillage.core import council_scope_version
+
+    with session_scope(demo_engine) as session:
+        link = session.exec(select(CooperationLink).order_by(CooperationLink.id)).first()
+        own = link.council_id
+        networks = set(session.exec(select(NetworkCouncil.network_id).where(NetworkCouncil.council_id == own)).all())
+        peers = set(session.exec(select(NetworkCouncil.council_id).where(NetworkCouncil.network_id.in_(networks)))
+                    .all()) - {own}
+        unrelated = [c for c in session.exec(select(Council.id)).all() if c != own and c not in peers
+                     and not set(session.exec(select(NetworkCouncil.network_id)
+                                              .where(NetworkCouncil.council_id == c)).all()) & networks]
+        data = LinkInput(link.council_id, link.partner_a_id, link.partner_b_id, link.kind,
+                         1 if link.level != 1 else 2, link.start_date, link.end_date, link.note)
+    assert unrelated and peers
+    keys = {c: council_scope_version(demo_engine, c) for c in (own, unrelated[0], sorted(peers)[0])}
+    with session_scope(demo_engine) as session:
+        update_link(session, SYSTEM, link.id, data, link.version)
+    assert council_scope_version(demo_engine, unrelated[0]) == keys[unrelated[0]]
+    assert council_scope_version(demo_engine, own) != keys[own]
+    assert council_scope_version(demo_engine, sorted(peers)[0]) != keys[sorted(peers)[0]]

@@ -7,6 +7,7 @@ _EXPORTS = {
     "PROJECT_ROOT": "db",
     "bump_data_version": "db",
     "chunks": "db",
+    "council_scope_version": "db",
     "data_version": "db",
     "database_url": "db",
     "get_meta": "db",

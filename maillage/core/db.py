@@ -159,6 +159,17 @@ def bump_data_version(session: Session, *, councils: Iterable[int] = (), nationa
     return result
 
 
+def council_scope_version(engine: Engine, council_id: int | None) -> tuple[int, ...]:
+    """The cache key of what a council's pages read: the national version, the council's and those of the
+    networks it belongs to (whose shared actions and peers it sees). An edit in an unrelated council leaves it."""
+    if council_id is None:
+        return (data_version(engine),)
+    with Session(engine) as session:
+        networks = sorted(session.exec(select(NetworkCouncil.network_id)
+                                       .where(NetworkCouncil.council_id == council_id)).all())
+    return scope_versions(engine, councils=[council_id], networks=networks)
+
+
 def scope_versions(engine: Engine, *, councils: Iterable[int] = (), networks: Iterable[int] = ()) -> tuple[int, ...]:
     """The national version then each named council's and network's version, in order: a cache key that
     changes only when data those scopes read changed."""

@@ -6,8 +6,9 @@ Values are the driver's: SQLite gives dates as ISO text and booleans as 0/1 (`dr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 
 
-def driver_rows(session: "Session", statement) -> list[tuple]:
+def driver_rows(session: Session, statement) -> list[tuple]:
     """Plain DB-API tuples: the statement is compiled with its literal values and run on the raw cursor,
     skipping SQLAlchemy's per-row processing (several times faster on hundreds of thousands of rows)."""
     connection = session.connection()
@@ -32,7 +33,7 @@ def driver_rows(session: "Session", statement) -> list[tuple]:
         cursor.close()
 
 
-def ids_in(column, ids) -> "TextClause":
+def ids_in(column, ids) -> TextClause:
     """`table.column IN (1, 2, …)` for integer ids, written once as SQL text (rendering thousands of bound
     literals through SQLAlchemy for every query costs more than the query itself)."""
     listed = ",".join(str(int(i)) for i in ids) or "NULL"
@@ -52,7 +53,7 @@ def _iso_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def rows_in(session: "Session", make_statement: Callable, values, size: int = IN_CHUNK) -> list[tuple]:
+def rows_in(session: Session, make_statement: Callable, values, size: int = IN_CHUNK) -> list[tuple]:
     """Rows of `make_statement(chunk)` for every chunk of `values` (IN lists stay small)."""
     out: list[tuple] = []
     for chunk in chunks(values, size):

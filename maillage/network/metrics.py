@@ -137,7 +137,7 @@ class CompiledGraph:
 
     @classmethod
     def of(cls, adjacency: dict[int, set[int]] | None = None,
-           edges: list[tuple[int, int]] | None = None, nodes: list[int] | None = None) -> "CompiledGraph":
+           edges: list[tuple[int, int]] | None = None, nodes: list[int] | None = None) -> CompiledGraph:
         """Built in bulk from an adjacency (node → neighbours), or from `nodes` and `edges` (pairs of ids)."""
         import igraph
 
