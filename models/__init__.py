@@ -25,6 +25,7 @@ from models.actions import (
 )
 from models.campaigns import Campaign, CampaignInvite
 from models.councils import (
+    ColumnMapping,
     Council,
     CouncilTerritory,
     ExpectedTypology,
@@ -52,6 +53,7 @@ __all__ = [
     "AuditEntry",
     "Campaign",
     "CampaignInvite",
+    "ColumnMapping",
     "CooperationLink",
     "Council",
     "CouncilTerritory",

@@ -92,3 +92,14 @@ class NetworkPartner(SQLModel, table=True):
 
     network_id: int = Field(foreign_key="network.id", primary_key=True, ondelete="CASCADE")
     partner_id: int = Field(foreign_key="partner.id", primary_key=True, ondelete="CASCADE")
+
+
+class ColumnMapping(SQLModel, table=True):
+    """A council's remembered reading of a file header (« Ville » → `commune_siege`), per kind of file."""
+
+    __tablename__ = "column_mapping"
+
+    council_id: int = Field(foreign_key="council.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(primary_key=True, max_length=30)
+    header: str = Field(primary_key=True, max_length=200)
+    column: str = Field(default="", max_length=40)

@@ -7,9 +7,11 @@ import datetime as dt
 
 import streamlit as st
 
+from maillage.accounts import can_write_council
 from maillage.core import (
     MaillageError,
     PermissionDenied,
+    compact,
     format_int,
     plural,
     session_scope,
@@ -21,17 +23,24 @@ from maillage.exchange import (
     ImportRefused,
     ReadError,
     backup_filename,
+    change_lines,
     data_quality,
     export_csv_zip,
+    export_structures,
     export_xlsx,
     fingerprint,
+    header_rows,
     import_tables,
     instructions,
+    latest_files,
     make_backup,
     preview_import,
+    problem_workbook,
     quality_csv,
     read_files,
     restore_backup,
+    save_mapping,
+    saved_mapping,
     template_csv,
     template_filename,
     template_xlsx,
@@ -45,6 +54,10 @@ TEST_BACKUP_KEY = "donnees:sauvegarde_test"
 PREVIEW_KEY = "donnees:apercu"
 UPLOAD_ROUND = "donnees:envoi"
 FLASH_KEY = "donnees:message"
+MAPPING_PREFIX = "donnees:colonne:"
+REMEMBER_KEY = "donnees:memoriser"
+IGNORE = ""
+PREVIEW_ROWS = 5
 AUTO_KIND = "auto"
 SHOWN_ROWS = 5000
 VIEWS = {"importer": "Importer", "exporter": "Exporter", "modeles": "Modèles", "sauvegarde": "Sauvegarde",
@@ -56,7 +69,7 @@ today = dt.date.today()
 stamp = today.isoformat()
 
 st.title("Données")
-st.caption("Importer vos tableaux (CSV ou XLSX), tout exporter, sauvegarder, et repérer ce qui est à mettre à jour. "
+st.caption("Importer vos tableaux (CSV, XLSX, XLS ou ODS), tout exporter, sauvegarder, et repérer ce qui est à mettre à jour. "
            "Un fichier comportant la moindre erreur n'est jamais importé à moitié.")
 view = st.radio("Rubrique", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="donnees:vue",
                 label_visibility="collapsed")
@@ -114,39 +127,106 @@ def show_preview(preview) -> None:
         st.caption(f"{format_int(SHOWN_ROWS)} premières lignes affichées sur {format_int(len(rows))}.")
 
 
+def mapping_editor(files: list[tuple[str, bytes]], chosen: str | None) -> tuple[str | None, dict[str, str]]:
+    """The kind the files hold and, for a file whose headers are not ours, the user's reading of each header
+    (remembered mapping of the council first, then known names and aliases)."""
+    found = [item for name, data in files for item in header_rows(name, data, chosen)]
+    kinds = {kind for _source, kind, _headers in found if kind}
+    if len(kinds) != 1 or len(found) != 1:
+        return None, {}
+    source, kind, headers = found[0]
+    headers = [header for header in headers if header and fold_header(header) != "probleme"]
+    if not headers:
+        return kind, {}
+    with session_scope(engine()) as session:
+        remembered = saved_mapping(session, council_id, kind)
+    kind_format = KINDS[kind]
+    options = [IGNORE, *kind_format.columns]
+    mapping: dict[str, str] = {}
+    defaults = {}
+    for header in headers:
+        remembered_column = next((column for saved, column in remembered.items()
+                                  if fold_header(saved) == fold_header(header)), None)
+        defaults[header] = remembered_column if remembered_column is not None else (kind_format.match_header(header)
+                                                                                     or IGNORE)
+    missing = kind_format.required - {column for column in defaults.values() if column}
+    label = f"Colonnes du fichier {source} ({kind_format.label})"
+    with st.expander(label, expanded=bool(missing) or any(h not in kind_format.columns for h in headers)):
+        st.caption("Indiquez ce que contient chaque colonne du fichier ; les colonnes marquées « ignorer » ne sont "
+                   "pas lues." + (" Correspondances mémorisées pour cette instance appliquées." if remembered else ""))
+        grid = st.columns(3)
+        for index, header in enumerate(headers):
+            default = defaults[header]
+            mapping[header] = grid[index % 3].selectbox(
+                header, options, index=options.index(default) if default in options else 0,
+                format_func=lambda column: "— ignorer —" if column == IGNORE else
+                f"{column}{' *' if column in kind_format.required else ''}",
+                key=f"{MAPPING_PREFIX}{fingerprint(files, chosen)}:{index}")
+        if missing - {column for column in mapping.values() if column}:
+            st.warning("Colonnes obligatoires sans correspondance : "
+                       + ", ".join(sorted(kind_format.required - set(mapping.values()))), icon=":material/warning:")
+        if council_id is not None and can_write_council(actor, council_id):
+            st.checkbox("Mémoriser ces correspondances pour les prochains fichiers de cette instance",
+                        value=True, key=REMEMBER_KEY)
+    return kind, mapping
+
+
+def fold_header(header: str) -> str:
+    """A header compared as the reader compares it."""
+    return compact(header)
+
+
+def show_first_rows(tables) -> None:
+    """The first rows of each table as they will be read (after the column mapping)."""
+    for table in tables:
+        st.caption(f"Premières lignes lues dans {table.source}")
+        st.dataframe([{column: row.cells.get(column, "") for column in table.columns}
+                      for row in table.rows[:PREVIEW_ROWS]], hide_index=True, width="stretch")
+
+
 def import_view() -> None:
-    """Upload, preview every row, then apply in one go."""
+    """Upload (a new file replaces the earlier one of the same kind), map the columns, preview every row,
+    download the problems to fix them in the spreadsheet, then apply in one go."""
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
-        st.success("Import réussi : rien d'autre n'a été modifié.", icon=":material/check_circle:")
+        st.success("Import réussi. Voici exactement ce qui a changé (rien d'autre n'a été modifié) :",
+                   icon=":material/check_circle:")
         st.dataframe([{"Résultat": line} for line in flash], hide_index=True, width="stretch")
     st.markdown("Déposez un ou plusieurs fichiers CSV (un type de données par fichier, nommé d'après son contenu : "
-                "`partenaires.csv`, `actions.csv`…) ou un classeur XLSX (une feuille par type). Encodage UTF-8 ou "
-                "Windows-1252, séparateur point-virgule, virgule ou tabulation. Téléchargez un modèle dans "
-                "la rubrique « Modèles ».")
+                "`partenaires.csv`, `actions.csv`…) ou un classeur XLSX, XLS ou ODS (une feuille par type). Encodage "
+                "UTF-8 ou Windows-1252, séparateur point-virgule, virgule ou tabulation. Les communes s'écrivent "
+                "comme vous en avez l'habitude : nom, code postal, code INSEE, « Nom (33) », « Paris 15e ». "
+                "Téléchargez un modèle dans la rubrique « Modèles ».")
     round_ = st.session_state.setdefault(UPLOAD_ROUND, 0)
     uploaded = st.file_uploader("Fichiers à importer", type=["csv", "xlsx", "txt", "tsv", "xls", "ods"],
                                 accept_multiple_files=True, key=f"donnees:fichiers:{round_}")
     files = [(item.name, item.getvalue()) for item in uploaded or []] or st.session_state.get(TEST_FILES_KEY, [])
-    kind = st.selectbox("Type des fichiers CSV", [AUTO_KIND, *KINDS],
+    kind = st.selectbox("Type des fichiers", [AUTO_KIND, *KINDS],
                         format_func=lambda k: "déduit du nom du fichier ou de ses en-têtes" if k == AUTO_KIND
                         else f"{KINDS[k].label} ({k})", key="donnees:type")
     if not files:
         st.info("Aucun fichier déposé.", icon=":material/upload_file:")
         return
     chosen = None if kind == AUTO_KIND else kind
-    key = fingerprint(files, chosen)
+    files, replaced = latest_files(files, chosen)
+    if replaced:
+        st.info("Fichier remplacé par le plus récent de même contenu : " + ", ".join(replaced)
+                + ". Seul le dernier déposé est vérifié.", icon=":material/swap_horiz:")
+    mapped_kind, mapping = mapping_editor(files, chosen)
+    read_kind = chosen or (mapped_kind if mapping else None)
+    key = fingerprint(files, (read_kind or "") + repr(sorted(mapping.items())))
     cached = st.session_state.get(PREVIEW_KEY)
     if cached is None or cached[0] != key:
         try:
-            tables = read_files(files, chosen)
+            tables = read_files(files, read_kind, mapping=mapping or None)
         except ReadError as error:
             st.session_state.pop(PREVIEW_KEY, None)
             show_messages("Fichier illisible : rien n'a été importé.", error.messages)
             return
         bar = st.progress(0.0, text="Vérification des lignes…")
         try:
-            preview = preview_import(engine(), tables, actor=actor, progress=progress_callback(bar))
+            preview = preview_import(engine(), tables, actor=actor, progress=progress_callback(bar),
+                                     council_ids=None if council_id is None else [council_id])
         except PermissionDenied as error:
             bar.empty()
             st.error(f"Accès refusé : {error}.")
@@ -159,11 +239,20 @@ def import_view() -> None:
         st.session_state[PREVIEW_KEY] = (key, tables, preview)
     _key, tables, preview = st.session_state[PREVIEW_KEY]
     st.subheader("Aperçu")
+    show_first_rows(tables)
     show_preview(preview)
+    if not preview.ok:
+        st.download_button("Télécharger les lignes avec leurs problèmes (XLSX)",
+                           lambda: problem_workbook(tables, preview.plan),
+                           file_name=f"problemes-import-{stamp}.xlsx", mime=XLSX_MIME, icon=":material/download:",
+                           on_click="ignore", key="donnees:problemes")
+        st.caption("Le classeur reprend toutes les lignes de vos fichiers avec une colonne « problème » : corrigez les "
+                   "cellules signalées, puis déposez-le ici (il remplace le fichier d'origine).")
     if preview.ok and st.button("Importer ces données", type="primary", icon=":material/publish:"):
         bar = st.progress(0.0, text="Import…")
         try:
-            _plan, report = import_tables(engine(), tables, actor=actor, progress=progress_callback(bar))
+            plan, report = import_tables(engine(), tables, actor=actor, progress=progress_callback(bar),
+                                         council_ids=None if council_id is None else [council_id])
         except ImportRefused as refused:
             bar.empty()
             st.session_state.pop(PREVIEW_KEY, None)
@@ -174,10 +263,13 @@ def import_view() -> None:
             bar.empty()
             show_messages("Rien n'a été importé.", [str(error)])
             return
+        if mapping and mapped_kind and council_id is not None and st.session_state.get(REMEMBER_KEY):
+            with session_scope(engine()) as session:
+                save_mapping(session, actor, council_id, mapped_kind, mapping)
         st.session_state.pop(PREVIEW_KEY, None)
         st.session_state.pop(TEST_FILES_KEY, None)
         st.session_state[UPLOAD_ROUND] = round_ + 1
-        st.session_state[FLASH_KEY] = report.lines()
+        st.session_state[FLASH_KEY] = change_lines(report, plan)
         st.rerun()
 
 
@@ -198,6 +290,21 @@ def export_view() -> None:
     columns[1].download_button("Tout exporter en XLSX", lambda: export_xlsx(current_engine, actor),
                                file_name=f"maillage-export-{stamp}.xlsx", mime=XLSX_MIME,
                                icon=":material/download:", on_click="ignore")
+    st.subheader("Registre des partenaires au format data·inclusion")
+    st.markdown("Le schéma national des structures de l'inclusion (celui de la cartographie nationale et des "
+                "annuaires comme Soliguide) : vos partenaires actifs, validés contre ce schéma, en JSON et en CSV. "
+                "Un fichier data·inclusion (par exemple les structures publiées pour un département) s'importe dans "
+                "la rubrique « Importer » : les partenaires sont reconnus par leur SIRET, puis par leur nom et leur "
+                "commune.")
+    inclusion = st.columns(2)
+    inclusion[0].download_button("Exporter au format data·inclusion (JSON)",
+                                 lambda: export_structures(current_engine, actor).json_bytes(),
+                                 file_name=f"structures-data-inclusion-{stamp}.json", mime="application/json",
+                                 icon=":material/download:", on_click="ignore")
+    inclusion[1].download_button("Exporter au format data·inclusion (CSV)",
+                                 lambda: export_structures(current_engine, actor).csv_bytes(),
+                                 file_name=f"structures-data-inclusion-{stamp}.csv", mime="text/csv",
+                                 icon=":material/download:", on_click="ignore")
 
 
 def templates_view() -> None:

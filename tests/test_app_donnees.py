@@ -38,7 +38,8 @@ def test_every_view_renders_for_an_administrator(shared_demo_url, use_database):
     assert at.title[0].value == "Données"
     assert at.info[0].value == "Aucun fichier déposé."
     view(at, "exporter")
-    assert downloads(at) == ["Tout exporter en CSV (ZIP)", "Tout exporter en XLSX"]
+    assert downloads(at) == ["Tout exporter en CSV (ZIP)", "Tout exporter en XLSX",
+                             "Exporter au format data·inclusion (JSON)", "Exporter au format data·inclusion (CSV)"]
     view(at, "modeles")
     assert downloads(at)[0] == "Modèle complet (XLSX)" and len(downloads(at)) == 9
     assert list(frame(at, "Colonne")["Colonne"])[:3] == ["nom", "type", "territoires"]
@@ -58,7 +59,7 @@ def test_a_broken_file_shows_every_error_and_writes_nothing(demo_engine, use_dat
     use_database(demo_engine.url.render_as_string(hide_password=False))
     at = open_app(page=PAGE)
     at.session_state[FILES] = [("partenaires.csv", "nom;typologie;commune_siege;siret\n"
-                                                   "Club;Club;33063;\nMaison;SANTE;33000;1234\n".encode("cp1252"))]
+                                                   "Club;Club;33063;\nMaison;SANTE;99999;1234\n".encode("cp1252"))]
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric} == {"Lignes lues": "2", "À créer": "0", "À mettre à jour": "0",
@@ -90,8 +91,10 @@ def test_preview_then_import(demo_engine, use_database):
         assert session.exec(select(Partner).where(Partner.name == "Nouvelle association")).first() is None
     next(b for b in at.button if b.label == "Importer ces données").click().run()
     assert not at.exception
-    assert at.success[0].value == "Import réussi : rien d'autre n'a été modifié."
-    assert list(frame(at, "Résultat")["Résultat"]) == ["partenaires : 1 créé, 1 mis à jour, 0 inchangé"]
+    assert at.success[0].value == ("Import réussi. Voici exactement ce qui a changé (rien d'autre n'a été "
+                                   "modifié) :")
+    assert list(frame(at, "Résultat")["Résultat"]) == [
+        "Partenaires — 1 créé : Nouvelle association (33063) ; 1 mis à jour : Ville de Bordeaux (33063) [notes]"]
     with Session(demo_engine) as session:
         assert session.exec(select(Partner.notes).where(Partner.name == "Nouvelle association")).one() == "=1+1"
 
@@ -102,7 +105,7 @@ def test_unreadable_upload(shared_demo_url, use_database):
     at.session_state[FILES] = [("vieux.xls", b"\xd0\xcf\x11\xe0" + bytes(64))]
     at.run()
     assert at.error[0].value == "Fichier illisible : rien n'a été importé."
-    assert list(frame(at, "Message")["Message"])[0].startswith("vieux.xls : ancien format Excel (.xls)")
+    assert list(frame(at, "Message")["Message"])[0].startswith("vieux.xls : classeur Excel (.xls) illisible")
 
 
 def test_restore_is_refused_on_a_non_empty_database(shared_demo_url, shared_demo_engine, use_database):

@@ -36,7 +36,7 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:
 
 
 GOOD = "nom;typologie;commune_siege\nClub de prévention;PREVENTION;33063\nMaison des ados;SANTE;33063\n"
-BAD = "nom;typologie;commune_siege;siret\nClub;Club;33063;\nMaison;SANTE;33000;1234\n"
+BAD = "nom;typologie;commune_siege;siret\nClub;Club;33063;\nMaison;SANTE;99999;1234\n"
 
 
 def test_import_kind_file_prints_counts(mini, capsys, tmp_path):
@@ -61,8 +61,8 @@ def test_import_errors_go_to_stderr_and_nothing_is_written(mini, capsys, tmp_pat
     assert err.splitlines() == [
         "partenaires.csv, ligne 2, colonne typologie : « Club » n'est pas une typologie connue (valeurs possibles : "
         "MUNI, EPCI, CD, REG, PREF, CAF, CCAS, CS, CSC, EVS, MJC, MQ, PIJ_BIJ, ML…)",
-        "partenaires.csv, ligne 3, colonne commune_siege : « 33000 » n'est pas un code INSEE de commune connu "
-        "(attention : le code postal n'est pas le code INSEE)",
+        "partenaires.csv, ligne 3, colonne commune_siege : « 99999 » n'est ni un code INSEE de commune ni un code "
+        "postal connu",
         "partenaires.csv, ligne 3, colonne siret : « 1234 » n'est pas un SIRET (14 chiffres)",
         "Erreur : 3 erreurs : rien n'a été importé.",
     ]

@@ -41,7 +41,9 @@ def test_every_column_fills_a_field_of_its_kinds_record(kind):
 
 @pytest.mark.parametrize("kind", [kind for kind in KINDS if kind not in ("action_partenaires",)])
 def test_sized_columns_take_their_limit_from_the_model(kind):
-    table = KINDS[kind].model.__table__
+    import models
+
+    table = getattr(models, KINDS[kind].model_name).__table__
     for column, limit in KINDS[kind].max_lengths.items():
         assert table.c[KINDS[kind].field_of[column]].type.length == limit
 

@@ -192,7 +192,7 @@ def test_every_error_is_listed_with_line_column_value_and_reason(mini):
     data = csv_text(
         "nom;typologie;commune_siege;siret;contact_email;verifie_le\n"
         "Mairie annexe;Mairie;33063;;;\n"
-        "Maison des ados;SANTE;33000;;;\n"
+        "Maison des ados;SANTE;99999;;;\n"
         "Club de prévention;PREVENTION;33063;1234;;\n"
         "Espace jeunes;MJC;33063;;contact@;31/02/2026\n"
         "Espace jeunes;MJC;33063;;;\n"
@@ -200,8 +200,8 @@ def test_every_error_is_listed_with_line_column_value_and_reason(mini):
     assert refused(mini, [("partenaires.csv", data)]) == [
         "partenaires.csv, ligne 2, colonne typologie : « Mairie » n'est pas une typologie connue (valeurs possibles : "
         "MUNI, EPCI, CD, REG, PREF, CAF, CCAS, CS, CSC, EVS, MJC, MQ, PIJ_BIJ, ML…)",
-        "partenaires.csv, ligne 3, colonne commune_siege : « 33000 » n'est pas un code INSEE de commune connu "
-        "(attention : le code postal n'est pas le code INSEE)",
+        "partenaires.csv, ligne 3, colonne commune_siege : « 99999 » n'est ni un code INSEE de commune ni un code "
+        "postal connu",
         "partenaires.csv, ligne 4, colonne siret : « 1234 » n'est pas un SIRET (14 chiffres)",
         "partenaires.csv, ligne 5, colonne contact_email : « contact@ » n'est pas une adresse e-mail valide",
         "partenaires.csv, ligne 5, colonne verifie_le : « 31/02/2026 » n'est pas une date qui existe",
@@ -246,7 +246,7 @@ def test_partner_referenced_before_it_exists(mini):
 def test_unknown_vocabulary_commune_and_references_in_actions(mini):
     data = csv_text(
         "titre;instance;type_action;statut;debut;fin;territoires;themes;publics\n"
-        "Atelier;CLSPD de Mérignac;atelier;en cours;2026-02-30;;Bordeaux;ecrans;ados\n"
+        "Atelier;CLSPD de Mérignac;atelier;en cours;2026-02-30;;Bordeau;ecrans;ados\n"
         "Forum;CLSPD de Bordeaux;evenement;terminee;01/06/2026;01/05/2026;99999|dep:99;;tout_public\n"
     )
     assert refused(mini, [("actions.csv", data)]) == [
@@ -257,8 +257,8 @@ def test_unknown_vocabulary_commune_and_references_in_actions(mini):
         "intervention_scolaire, formation_professionnels, acces_droits_numerique, inclusion_numerique_seniors, "
         "mediation_conflits_en_ligne, groupe_de_travail, evenement)",
         "actions.csv, ligne 2, colonne debut : « 2026-02-30 » n'est pas une date qui existe",
-        "actions.csv, ligne 2, colonne territoires : « Bordeaux » n'est pas un code de territoire : indiquez le code "
-        "INSEE de la commune (Bordeaux = 33063)",
+        "actions.csv, ligne 2, colonne territoires : « Bordeau » ne désigne aucun territoire connu (nom, code INSEE "
+        "ou code postal attendu) ; vouliez-vous dire : Bordeaux (33063) ?",
         "actions.csv, ligne 2, colonne themes : « ecrans » n'est pas un thème connu (valeurs possibles : "
         "ecrans_parentalite, cyberharcelement, rixes_reseaux_sociaux, prostitution_michetonnage, desinformation, "
         "radicalisation, drogues_addictions, chemsex, cybersexisme, vie_affective_sexualite, isolement, "
@@ -267,8 +267,8 @@ def test_unknown_vocabulary_commune_and_references_in_actions(mini):
         "adolescents, jeunes_adultes, familles, seniors, femmes, professionnels, personnes_en_errance, residents_qpv, "
         "tout_public)",
         "actions.csv, ligne 3, colonne fin : « 01/05/2026 » est avant la date de début",
-        "actions.csv, ligne 3, colonne territoires : « 99999 » n'est pas un code INSEE de commune connu "
-        "(attention : le code postal n'est pas le code INSEE)",
+        "actions.csv, ligne 3, colonne territoires : « 99999 » n'est ni un code INSEE de commune ni un code postal "
+        "connu",
         "actions.csv, ligne 3, colonne territoires : « dep:99 » n'est pas un code de département connu",
     ]
 

@@ -107,9 +107,7 @@ def test_a_row_with_more_cells_than_headers_is_an_error():
      "contact_fonction, contact_email, contact_telephone, verifie_le, notes, archive_le)."),
     (b"nom;nom;typologie\r\n", "p.csv, ligne 1 : la colonne « nom » apparaît deux fois."),
     (b'nom;typologie;commune_siege\r\n"Club;ASSO;33063\r\n', None),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
-     "p.csv : ancien format Excel (.xls) ou classeur protégé par mot de passe, non pris en charge ; enregistrez-le "
-     "au format .xlsx (sans mot de passe) ou CSV."),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "p.csv : classeur Excel (.xls) illisible ou endommagé."),
     (b"%PDF-1.7\n", "p.csv : c'est un PDF, pas un tableau ; exportez les données en CSV ou XLSX."),
     (b"PK\x03\x04garbage", "p.csv : classeur Excel (.xlsx) endommagé ou incomplet."),
 ])
@@ -218,8 +216,7 @@ def test_opendocument_and_damaged_workbooks():
         archive.writestr("content.xml", "<x/>")
     with pytest.raises(ReadError) as error:
         read_file("c.ods", buffer.getvalue())
-    assert message(error) == ("c.ods : classeur OpenDocument (.ods) non pris en charge ; enregistrez-le au format "
-                              "Excel (.xlsx) ou CSV.")
+    assert message(error) == "c.ods : classeur OpenDocument (.ods) illisible ou endommagé."
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/workbook.xml", "<pas du xml")
@@ -250,8 +247,8 @@ def test_dates(text, expected):
 @pytest.mark.parametrize("text, reason", [
     ("31/02/2026", "n'est pas une date qui existe"),
     ("05/03/26", "n'est pas une date complète : écrivez l'année sur 4 chiffres (JJ/MM/AAAA)"),
-    ("2026", "n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ)"),
-    ("mars 2026", "n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ)"),
+    ("2026", "n'est pas une date (attendu JJ/MM/AAAA, AAAA-MM-JJ ou « 1er janvier 2025 »)"),
+    ("mars 2026", "n'est pas une date (attendu JJ/MM/AAAA, AAAA-MM-JJ ou « 1er janvier 2025 »)"),
     ("01/01/0202", "n'est pas une date plausible (année entre 1900 et 2100 attendue)"),
 ])
 def test_bad_dates(text, reason):

@@ -106,7 +106,7 @@ def test_every_problem_is_reported_in_french(world):
     text = str(error.value)
     assert "Nom : obligatoire" in text
     assert "Typologie : « PAS_UNE_TYPO » n'est pas une typologie connue" in text
-    assert "Commune du siège : aucune commune « Atlantide »" in text
+    assert "Commune du siège : « Atlantide » ne désigne aucune commune connue" in text
     assert "SIRET : « 12345678901234 » n'est pas un SIRET valide" in text
     assert "Site web : « cs.fr »" in text
     assert "Vérifié le : la date ne peut pas être dans le futur" in text
@@ -129,15 +129,15 @@ def test_seat_commune_by_name_or_code(world):
         assert resolve_commune(session, "com:33063") == ("com:33063", None)
         assert resolve_commune(session, "Mérignac") == ("com:33281", None)
         assert resolve_commune(session, "merignac (33281)") == ("com:33281", None)
-        assert resolve_commune(session, "99999")[1] == "« 99999 » : aucune commune n'a ce code INSEE"
+        assert resolve_commune(session, "99999")[1] == "« 99999 » n'est ni un code INSEE de commune ni un code postal connu"
         session.add(Territory(key="com:97411", level="com", code="97411", name="Saint-Denis", search_name="saint denis"))
         session.add(Territory(key="com:93066", level="com", code="93066", name="Saint-Denis", search_name="saint denis",
                               population=10))
         session.flush()
         key, problem = resolve_commune(session, "saint-denis")
-        assert key is None and "plusieurs communes s'appellent" in problem and "Saint-Denis (93066)" in problem
-        assert "vouliez-vous dire : Bordeaux (33063)" in resolve_commune(session, "Bordo")[1] or \
-            resolve_commune(session, "Bordo")[1].startswith("aucune commune")
+        assert key is None and "désigne plusieurs communes" in problem and "Saint-Denis (93066)" in problem
+        assert resolve_commune(session, "Bordo")[1] == ("« Bordo » ne désigne aucune commune connue (nom, code INSEE "
+                                                        "ou code postal attendu) ; vouliez-vous dire : Bordeaux (33063) ?")
         keys, problems = resolve_territories(session, "33063 | 243300316 | dep:17 | Saintes")
         assert keys == ["com:33063", "epci:243300316", "dep:17", "com:17415"] and problems == []
 

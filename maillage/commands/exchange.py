@@ -3,7 +3,9 @@
     python -m maillage import KIND FILE [--dry-run]     one CSV (or XLSX sheet) of one kind
     python -m maillage import FILE.xlsx [--dry-run]     every sheet of a workbook (one per kind)
     python -m maillage import DIR [--dry-run]           every <kind>.csv of a directory
-    python -m maillage export DIR [--format csv|xlsx]
+        [--map "Structure=nom,Ville=commune_siege"]     a file's own headers → our columns
+        [--instance NOM]                                commune names read inside that council's territory
+    python -m maillage export DIR [--format csv|xlsx|data-inclusion]
     python -m maillage backup FILE.zip
     python -m maillage restore FILE.zip [--replace]
 
@@ -33,12 +35,20 @@ def register(subparsers) -> None:
     parser.add_argument("targets", nargs="+", metavar="[TYPE] FICHIER",
                         help="le type (partenaires, actions…) puis le fichier ; ou un classeur .xlsx ; ou un dossier")
     parser.add_argument("--dry-run", action="store_true", help="tout vérifier sans rien écrire")
+    parser.add_argument("--map", dest="mapping", metavar="EN-TÊTE=COLONNE,…",
+                        help="colonnes du fichier vers celles du format, par exemple "
+                             "« Structure=nom,Ville=commune_siege » (« Colonne= » pour l'ignorer)")
+    parser.add_argument("--instance", metavar="NOM",
+                        help="lire les noms de communes ambigus dans le territoire de cette instance "
+                             "(par défaut : les instances du compte)")
     add_as_option(parser)
     parser.set_defaults(handler=run_import)
 
     export = subparsers.add_parser("export", help="exporter les données au format d'échange (CSV ou XLSX)")
     export.add_argument("directory", metavar="DOSSIER", help="dossier où écrire les fichiers (créé au besoin)")
-    export.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="csv (par défaut) ou xlsx")
+    export.add_argument("--format", choices=["csv", "xlsx", "data-inclusion"], default="csv",
+                        help="csv (par défaut), xlsx, ou data-inclusion (registre des partenaires au schéma national "
+                             "des structures, en JSON et CSV)")
     add_as_option(export)
     export.set_defaults(handler=run_export)
 
@@ -59,7 +69,28 @@ def register(subparsers) -> None:
     templates.set_defaults(handler=run_templates)
 
 
-def _read_targets(targets: list[str]):
+def parse_mapping(text: str | None) -> dict[str, str] | None:
+    """`Structure=nom,Ville=commune_siege` → {header: column}; a French error when malformed or unknown."""
+    if not text:
+        return None
+    from maillage.exchange.formats import KINDS
+
+    mapping: dict[str, str] = {}
+    known = {column for kind in KINDS.values() for column in kind.columns}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        header, sep, column = part.partition("=")
+        header, column = header.strip(), column.strip()
+        if not sep or not header:
+            raise MaillageError(f"--map : « {part.strip()} » : écrivez EN-TÊTE=COLONNE (par exemple Ville=commune_siege)")
+        if column and column not in known:
+            raise MaillageError(f"--map : « {column} » n'est pas une colonne du format d'échange")
+        mapping[header] = column
+    return mapping
+
+
+def _read_targets(targets: list[str], mapping: dict[str, str] | None = None):
     """The tables named on the command line: KIND FILE, FILE.xlsx, FILE named after its kind, or DIR."""
     from maillage.exchange.formats import KINDS, kind_for_name
     from maillage.exchange.reader import read_directory, read_files
@@ -82,7 +113,7 @@ def _read_targets(targets: list[str]):
     is_workbook = data.startswith(b"PK")
     if kind is None and not is_workbook and kind_for_name(path.name) is None:
         raise MaillageError(f"{path.name} : précisez le type du fichier, par exemple « import partenaires {path} »")
-    return read_files([(path.name, data)], kind)
+    return read_files([(path.name, data)], kind, mapping=mapping)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -92,15 +123,22 @@ def run_import(args: argparse.Namespace) -> int:
     from maillage.exchange.reader import ReadError
 
     engine, actor = engine_and_actor(args)
+    council_ids = None
+    if args.instance:
+        from maillage.commands.common import council_by_name
+        from maillage.core.db import session_scope
+
+        with session_scope(engine) as session:
+            council_ids = [council_by_name(session, args.instance).id]
     try:
-        tables = _read_targets(args.targets)
+        tables = _read_targets(args.targets, parse_mapping(args.mapping))
     except ReadError as error:
         for message in error.messages:
             print(message, file=sys.stderr)
         print("Rien n'a été importé.", file=sys.stderr)
         return 1
     try:
-        plan, report = import_tables(engine, tables, actor=actor, dry_run=args.dry_run)
+        plan, report = import_tables(engine, tables, actor=actor, dry_run=args.dry_run, council_ids=council_ids)
     except ImportRefused as refused:
         denied = all(problem.permission for problem in refused.plan.problems)
         if denied:
@@ -127,6 +165,18 @@ def run_export(args: argparse.Namespace) -> int:
     engine, actor = engine_and_actor(args)
     directory = Path(args.directory)
     directory.mkdir(parents=True, exist_ok=True)
+    if args.format == "data-inclusion":
+        from maillage.exchange.inclusion import export_structures
+
+        result = export_structures(engine, actor)
+        (directory / "structures.json").write_bytes(result.json_bytes())
+        (directory / "structures.csv").write_bytes(result.csv_bytes())
+        count = len(result.structures)
+        print(f"Registre au schéma data·inclusion écrit dans {directory} (structures.json, structures.csv) : "
+              f"{format_int(count)} structure{'s' if count > 1 else ''} validée{'s' if count > 1 else ''}")
+        for refused in result.refused:
+            print(f"Non exportée (refusée par le schéma) : {refused}", file=sys.stderr)
+        return 0
     data = export_data(engine, actor)
     if args.format == "xlsx":
         target = directory / "maillage-export.xlsx"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +43,8 @@ from maillage.exchange.values import (
     split_list,
 )
 from maillage.geography.keys import territory_key
-from maillage.partners.partnership import partnership_ids
+from maillage.geography.names import Context, TerritoryNames
+from maillage.partners.partnership import council_footprint, partnership_ids
 from maillage.vocabularies.store import Vocabularies
 from models import Action, Council, Network, Partner, Territory
 
@@ -138,7 +139,9 @@ class _Index:
         """Load what rows may refer to, once."""
         self.session = session
         self.territories: set[str] = set(session.exec(select(Territory.key)).all())
-        self._commune_names: dict[str, list[str]] | None = None
+        self.names = TerritoryNames(session)  # territories written as names, postal codes… (loaded when needed)
+        self.context_councils: frozenset[int] = frozenset()
+        self._context: Context | None = None
         self.sub_by_name: dict[str, list[str]] = {}
         for key, name in session.exec(select(Territory.key, Territory.name).where(Territory.level == "sub")):
             self.sub_by_name.setdefault(fold(name), []).append(key)
@@ -154,6 +157,7 @@ class _Index:
             self.add_partner(name, seat.split(":", 1)[1], archived=archived_at is not None, id_=id_)
         self.stored_networks = set(self.networks)
         self._editable_partners: set[int] | None = None
+        self._by_siret: dict[str, PartnerRef] | None = None
         self.actions: set[tuple[str, str]] = set()
         for title, council in session.exec(
             select(Action.title, Council.name).join(Council, Council.id == Action.council_id)
@@ -163,13 +167,12 @@ class _Index:
         self.cells: dict[tuple, tuple] = {}  # valid list cells already parsed
 
     @property
-    def commune_names(self) -> dict[str, list[str]]:
-        """Folded commune name → INSEE codes (loaded on the first unknown reference, for the hint)."""
-        if self._commune_names is None:
-            self._commune_names = {}
-            for code, name in self.session.exec(select(Territory.code, Territory.name).where(Territory.level == "com")):
-                self._commune_names.setdefault(fold(name), []).append(code)
-        return self._commune_names
+    def context(self) -> Context | None:
+        """The communes and départements of the councils the import is read for (names resolve inside them)."""
+        if self._context is None and self.context_councils:
+            area = council_footprint(self.session, sorted(self.context_councils))
+            self._context = Context(frozenset(area.codes["com"]), frozenset(area.codes["dep"]))
+        return self._context
 
     def add_partner(self, name: str, seat_code: str, archived: bool = False, id_: int | None = None) -> PartnerRef:
         """Know a partner (from the database, with its id, or a checked row)."""
@@ -182,6 +185,16 @@ class _Index:
         ref = PartnerRef(name, seat_code, archived, id_)
         refs.append(ref)
         return ref
+
+    def by_siret(self) -> dict[str, PartnerRef]:
+        """SIRET → the partner that has it (loaded when first needed)."""
+        if self._by_siret is None:
+            self._by_siret = {}
+            for name, seat, siret in self.session.exec(
+                select(Partner.name, Partner.seat_commune_key, Partner.siret).where(Partner.siret.is_not(None))
+            ):
+                self._by_siret.setdefault(siret, PartnerRef(name, seat.split(":", 1)[1]))
+        return self._by_siret
 
     def editable_partners(self, actor: Actor) -> set[int]:
         """The ids of the partners in the partnerships of the actor's councils (computed once)."""
@@ -358,27 +371,12 @@ def _territory_keys(checker: _RowChecker, field_name: str, cell: str, levels: se
             elif key not in keys:
                 keys.append(key)
             continue
-        checker.problem(field_name, reference, _unknown_territory(index, reference, level))
+        found = index.names.resolve(reference, levels, index.context)
+        if found.key is None:
+            checker.problem(field_name, reference, found.problem)
+        elif found.key not in keys:
+            keys.append(found.key)
     return keys
-
-
-def _unknown_territory(index: _Index, reference: str, level: str) -> str:
-    """Why a territory reference is unknown, with the likely fix."""
-    if level == "com":
-        return ("n'est pas un code INSEE de commune connu (attention : le code postal n'est pas le code INSEE)"
-                if re.fullmatch(r"\d{5}", reference.strip()) else "n'est pas un code INSEE de commune connu")
-    if level == "epci":
-        return "n'est pas un SIREN d'EPCI connu"
-    if level in ("dep", "reg", "ept"):
-        return f"n'est pas un code {'de département' if level == 'dep' else 'de région' if level == 'reg' else 'd’EPT'} connu"
-    codes = index.commune_names.get(fold(reference), [])
-    if len(codes) == 1:
-        return f"n'est pas un code de territoire : indiquez le code INSEE de la commune ({reference} = {codes[0]})"
-    if codes:
-        return ("n'est pas un code de territoire : plusieurs communes portent ce nom, indiquez le code INSEE ("
-                + ", ".join(sorted(codes)[:5]) + ")")
-    return ("n'est pas un territoire connu (code INSEE de commune, SIREN d'EPCI, ou préfixe "
-            "com:, epci:, ept:, dep:, reg:, sub:)")
 
 
 def _council(checker: _RowChecker, field_name: str = "council") -> str | None:
@@ -502,6 +500,10 @@ def _check_reseaux(checker: _RowChecker) -> tuple[NetworkRecord, str]:
 def _check_partenaires(checker: _RowChecker) -> tuple[PartnerRecord, str]:
     """A partner row: name, typology, seat commune, territories, SIRET, web, networks, contact, dates."""
     index = checker.index
+    if checker.table.match_siret and (known := index.by_siret().get(re.sub(r"[\s.]", "", checker.cell("siret")))):
+        # a data·inclusion structure already in the register under its SIRET: update that partner
+        checker.cells = {**checker.cells, checker.columns["name"]: known.name,
+                         checker.columns["seat_commune_key"]: known.seat}
     name = checker.text("name")
     checker.name("name")
     typology = checker.vocab_code("typology", "typology", checker.required("typology"), "une typologie")
@@ -686,13 +688,18 @@ _CHECKERS: dict[str, Callable[[_RowChecker], tuple[Record, str]]] = {
 
 
 def check_tables(session: Session, tables: list[Table], actor: Actor = SYSTEM,
-                 progress: Progress | None = None) -> ImportPlan:
-    """Check every row of every table (in dependency order) without writing anything."""
+                 progress: Progress | None = None, council_ids: Iterable[int] | None = None) -> ImportPlan:
+    """Check every row of every table (in dependency order) without writing anything.
+
+    Commune names that several communes share are read inside `council_ids`' territory (by default the
+    actor's councils), then their départements.
+    """
     if not actor.can_write_anything:
         raise PermissionDenied("votre rôle permet de consulter les données, pas d'en importer")
     plan = ImportPlan()
     vocab = Vocabularies.load(session)
     index = _Index(session)
+    index.context_councils = frozenset(actor.council_ids if council_ids is None else council_ids)
     by_kind: dict[str, list[Table]] = {}
     for table in tables:
         by_kind.setdefault(table.kind, []).append(table)

@@ -8,16 +8,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from maillage.core.text import compact, fold
-from models import (
-    Action,
-    ActionPartner,
-    CooperationLink,
-    Council,
-    CoverageRule,
-    Indicator,
-    Network,
-    Partner,
-)
 
 # Column types: how a cell is parsed on import and written on export.
 TEXT, DATE, NUMBER, COUNT, BOOL = "texte", "date", "nombre", "entier", "oui/non"
@@ -45,7 +35,7 @@ class KindFormat:
     label: str
     specs: tuple[Column, ...]
     examples: tuple[tuple[str, ...], ...] = field(default=())
-    model: type | None = None
+    model_name: str = ""  # the SQLModel table the kind fills (imported only when its limits are needed)
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
@@ -74,7 +64,9 @@ class KindFormat:
     @cached_property
     def max_lengths(self) -> dict[str, int]:
         """Column → maximum length, from the model's column (PostgreSQL enforces them)."""
-        table = self.model.__table__
+        import models
+
+        table = getattr(models, self.model_name).__table__
         return {spec.name: table.c[spec.field].type.length for spec in self.specs if spec.sized}
 
     def row(self, values: dict[str, object]) -> list[object]:
@@ -101,11 +93,25 @@ _LITTLE_WORDS = {"d", "de", "du", "des", "l", "la", "le", "les", "en", "par"}
 # Other usual spellings of a column (after removing little words).
 HEADER_ALIASES: dict[str, dict[str, str]] = {
     "partenaires": {"email": "contact_email", "mail": "contact_email", "courriel": "contact_email",
-                    "telephone": "contact_telephone", "siteinternet": "site_web", "site": "site_web",
-                    "typologiestructure": "typologie", "codeinseecommunesiege": "commune_siege",
-                    "dateverification": "verifie_le"},
+                    "adressemail": "contact_email", "emailcontact": "contact_email", "mailcontact": "contact_email",
+                    "telephone": "contact_telephone", "tel": "contact_telephone",
+                    "telephonecontact": "contact_telephone", "portable": "contact_telephone",
+                    "siteinternet": "site_web", "site": "site_web", "siteweb": "site_web", "url": "site_web",
+                    "web": "site_web", "typologiestructure": "typologie", "typestructure": "typologie",
+                    "type": "typologie", "categorie": "typologie",
+                    "codeinseecommunesiege": "commune_siege", "ville": "commune_siege", "commune": "commune_siege",
+                    "communesiege": "commune_siege", "codeinsee": "commune_siege", "localite": "commune_siege",
+                    "codepostal": "commune_siege", "cp": "commune_siege",
+                    "structure": "nom", "nomstructure": "nom", "organisme": "nom", "raisonsociale": "nom",
+                    "partenaire": "nom", "nompartenaire": "nom", "etablissement": "nom",
+                    "contact": "contact_nom", "nomcontact": "contact_nom", "referent": "contact_nom",
+                    "fonction": "contact_fonction", "poste": "contact_fonction", "role": "contact_fonction",
+                    "numerosiret": "siret", "commentaire": "notes", "commentaires": "notes", "remarques": "notes",
+                    "observations": "notes", "dateverification": "verifie_le", "misajour": "verifie_le",
+                    "territoires": "territoires_intervention", "zoneintervention": "territoires_intervention"},
     "actions": {"datedebut": "debut", "datefin": "fin", "typeaction": "type_action", "budget": "budget_eur",
-                "heuresparsemaine": "heures_semaine", "partage": "partage_reseau"},
+                "heuresparsemaine": "heures_semaine", "partage": "partage_reseau", "intitule": "titre",
+                "action": "titre", "nomaction": "titre"},
     "liens": {"datedebut": "debut", "datefin": "fin"},
     "indicateurs": {"an": "annee"},
 }
@@ -116,7 +122,7 @@ def _without_little_words(text: str) -> str:
     return "".join(word for word in fold(text).split() if word not in _LITTLE_WORDS)
 
 
-def _kind(name: str, label: str, model: type, columns: list[tuple[str, str, str, str]],
+def _kind(name: str, label: str, model_name: str, columns: list[tuple[str, str, str, str]],
           examples: list[tuple[str, ...]]) -> KindFormat:
     """Build a kind from (`name*` when required, type, help, `field` or `field#` when sized by the model) rows."""
     specs = tuple(
@@ -126,16 +132,16 @@ def _kind(name: str, label: str, model: type, columns: list[tuple[str, str, str,
     )
     for example in examples:
         assert len(example) == len(specs), (name, example)
-    return KindFormat(name=name, label=label, specs=specs, examples=tuple(examples), model=model)
+    return KindFormat(name=name, label=label, specs=specs, examples=tuple(examples), model_name=model_name)
 
 
-_TERRITORIES_HELP = ("codes séparés par | : code INSEE de commune (33063), SIREN d'EPCI (243300316), "
+_TERRITORIES_HELP = ("séparés par | : commune (code INSEE 33063, nom ou code postal), EPCI (SIREN 243300316 ou nom), "
                      "ou préfixe dep:33, reg:75, ept:…, sub:nom du sous-territoire")
 
 KINDS: dict[str, KindFormat] = {
     kind.name: kind
     for kind in (
-        _kind("instances", "instances", Council, [
+        _kind("instances", "instances", "Council", [
             ("nom*", TEXT, "nom de l'instance (unique)", "name#"),
             ("type*", TEXT, "CLSPD, CISPD, CDPD, mission ou autre", "kind"),
             ("territoires*", TEXT, _TERRITORIES_HELP, "territory_keys"),
@@ -146,7 +152,7 @@ KINDS: dict[str, KindFormat] = {
             ("CLSPD de Talence", "CLSPD", "33522", "Service prévention, Ville de Talence", "12/03/2026", "active"),
             ("CLSPD de Bègles", "CLSPD", "33039", "Direction de la tranquillité publique", "04/11/2025", "en_sommeil"),
         ]),
-        _kind("reseaux", "réseaux", Network, [
+        _kind("reseaux", "réseaux", "Network", [
             ("nom*", TEXT, "nom du réseau (unique)", "name#"),
             ("type*", TEXT, "regional, promeneurs_du_net ou thematique", "kind"),
             ("membres", TEXT, "noms d'instances ou de partenaires séparés par | (ajoutés aux membres existants)", "members"),
@@ -154,10 +160,10 @@ KINDS: dict[str, KindFormat] = {
             ("Réseau des coordinateurs de Gironde", "regional", "CLSPD de Bordeaux|CLSPD de Mérignac"),
             ("Réseau prévention et écrans", "thematique", "CLSPD de Bordeaux|Association Les Écrans Malins"),
         ]),
-        _kind("partenaires", "partenaires", Partner, [
+        _kind("partenaires", "partenaires", "Partner", [
             ("nom*", TEXT, "nom de la structure (unique dans sa commune de siège)", "name#"),
             ("typologie*", TEXT, "code ou libellé de typologie (ASSO, MUNI, EN, CAF…)", "typology"),
-            ("commune_siege*", TEXT, "code INSEE de la commune de siège (33063)", "seat_commune_key"),
+            ("commune_siege*", TEXT, "commune de siège : code INSEE (33063), nom (Pessac, « Saint-Denis (93) », « Paris 15e ») ou code postal", "seat_commune_key"),
             ("territoires_intervention", TEXT, _TERRITORIES_HELP, "territory_keys"),
             ("siret", TEXT, "14 chiffres (facultatif)", "siret"),
             ("site_web", TEXT, "adresse commençant par https://", "website#"),
@@ -175,7 +181,7 @@ KINDS: dict[str, KindFormat] = {
             ("Collège Jean Moulin", "EN", "33281", "", "", "", "", "", "Principal adjoint", "", "",
              "02/09/2026", "Référent harcèlement", ""),
         ]),
-        _kind("liens", "liens", CooperationLink, [
+        _kind("liens", "liens", "CooperationLink", [
             ("partenaire_a*", TEXT, "nom du premier partenaire (« nom (code commune) » s'il y a homonymie)", "partner_a"),
             ("partenaire_b*", TEXT, "nom du second partenaire", "partner_b"),
             ("nature*", TEXT, "convention, cofinancement, gouvernance, orientation ou echange", "kind"),
@@ -190,7 +196,7 @@ KINDS: dict[str, KindFormat] = {
             ("Association Les Écrans Malins", "Ville de Bordeaux", "cofinancement", "2", "CLSPD de Bordeaux",
              "01/01/2026", "31/12/2026", ""),
         ]),
-        _kind("actions", "actions", Action, [
+        _kind("actions", "actions", "Action", [
             ("titre*", TEXT, "titre de l'action (unique dans l'instance)", "title#"),
             ("instance*", TEXT, "nom de l'instance", "council"),
             ("type_action*", TEXT, "code ou libellé du type d'action", "action_type"),
@@ -217,7 +223,7 @@ KINDS: dict[str, KindFormat] = {
              "", "33063|33281", "cyberharcelement", "adolescents", "en_ligne", "instagram|discord", "6", "",
              "FIPD", "non", "", "", ""),
         ]),
-        _kind("action_partenaires", "partenaires des actions", ActionPartner, [
+        _kind("action_partenaires", "partenaires des actions", "ActionPartner", [
             ("action*", TEXT, "titre de l'action", "action"),
             ("instance*", TEXT, "nom de l'instance de l'action", "council"),
             ("partenaire*", TEXT, "nom du partenaire (« nom (code commune) » s'il y a homonymie)", "partner"),
@@ -226,7 +232,7 @@ KINDS: dict[str, KindFormat] = {
             ("Ateliers écrans en famille", "CLSPD de Bordeaux", "Association Les Écrans Malins", "pilote"),
             ("Ateliers écrans en famille", "CLSPD de Bordeaux", "Ville de Bordeaux", "financeur"),
         ]),
-        _kind("indicateurs", "indicateurs", Indicator, [
+        _kind("indicateurs", "indicateurs", "Indicator", [
             ("action*", TEXT, "titre de l'action", "action"),
             ("instance*", TEXT, "nom de l'instance de l'action", "council"),
             ("annee*", COUNT, "année (AAAA)", "year"),
@@ -238,7 +244,7 @@ KINDS: dict[str, KindFormat] = {
             ("Ateliers écrans en famille", "CLSPD de Bordeaux", "2026", "120", "10", "", "4"),
             ("Présence en ligne des animateurs", "CLSPD de Bordeaux", "2027", "", "", "", ""),
         ]),
-        _kind("referentiel", "référentiel de couverture", CoverageRule, [
+        _kind("referentiel", "référentiel de couverture", "CoverageRule", [
             ("instance*", TEXT, "nom de l'instance", "council"),
             ("type_action*", TEXT, "type d'action attendu", "action_type"),
             ("public*", TEXT, "public visé", "public"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -23,7 +24,8 @@ def _actor(actor: Actor, user_email: str | None) -> Actor:
 
 
 def import_tables(engine: Engine, tables: list[Table], *, actor: Actor = SYSTEM, user_email: str | None = None,
-                  dry_run: bool = False, progress: Progress | None = None) -> tuple[ImportPlan, ImportReport]:
+                  dry_run: bool = False, progress: Progress | None = None,
+                  council_ids: Iterable[int] | None = None) -> tuple[ImportPlan, ImportReport]:
     """Check `tables`, then write them in one transaction (rolled back when `dry_run`).
 
     Any problem refuses everything (ImportRefused, `plan.problems` lists them all); the report says,
@@ -32,7 +34,7 @@ def import_tables(engine: Engine, tables: list[Table], *, actor: Actor = SYSTEM,
     actor = _actor(actor, user_email)
     with Session(engine, expire_on_commit=False) as session:
         try:
-            plan = check_tables(session, tables, actor, progress)
+            plan = check_tables(session, tables, actor, progress, council_ids)
             if not plan.ok:
                 raise ImportRefused(plan)
             try:
@@ -93,10 +95,11 @@ class ImportPreview:
 
 
 def preview_import(engine: Engine, tables: list[Table], *, actor: Actor = SYSTEM,
-                   progress: Progress | None = None) -> ImportPreview:
+                   progress: Progress | None = None, council_ids: Iterable[int] | None = None) -> ImportPreview:
     """A dry run: every row with its status (à créer, à mettre à jour, inchangée, erreur) and its messages."""
     try:
-        plan, report = import_tables(engine, tables, actor=actor, dry_run=True, progress=progress)
+        plan, report = import_tables(engine, tables, actor=actor, dry_run=True, progress=progress,
+                                     council_ids=council_ids)
     except ImportRefused as refused:
         plan, report = refused.plan, None
     errors: dict[tuple[str, int], list[str]] = {}

@@ -55,10 +55,17 @@ DEFAULT_LIMITS = Limits()
 
 @dataclass(slots=True)
 class Row:
-    """One data row: its line number in the file and its cells by column name."""
+    """One data row: its line number in the file, its cells by column name, and the row as written."""
 
     line: int
     cells: dict[str, str]
+    raw: list[str] = field(default_factory=list)
+
+
+# Column mappings: a file's header → the format's column it holds ("" to ignore it), for files whose headers
+# are not ours. Headers are compared compacted (case, accents, spaces and punctuation ignored).
+Mapping = dict[str, str]
+PROBLEM_COLUMN = "problème"  # the column our problem lists add; ignored when such a file comes back
 
 
 @dataclass
@@ -69,12 +76,15 @@ class Table:
     source: str
     rows: list[Row] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    header_columns: dict[str, str] = field(default_factory=dict)
     ignored_headers: list[str] = field(default_factory=list)
     header_line: int = 1
     encoding: str = ""
     delimiter: str = ""
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    match_siret: bool = False  # partners matched by SIRET before name and commune (data·inclusion files)
 
     @property
     def format(self) -> KindFormat:
@@ -165,10 +175,21 @@ def _csv_error(error: csv.Error) -> str:
     return "guillemets non refermés ou mal placés"
 
 
-def _header_score(kind: str | None, record: list[str]) -> int:
-    """How many columns of `kind` (of the best kind when None) a record names."""
+def _header_score(kind: str | None, record: list[str], mapping: Mapping | None = None) -> int:
+    """How many columns of `kind` (of the best kind when None) a record names (through `mapping` first)."""
     kinds = [kind] if kind else list(KINDS)
-    return max(len({KINDS[k].match_header(str(cell or "")) for k in kinds for cell in record} - {None}), 0)
+    return max(len({header_column(KINDS[k], str(cell or ""), mapping) for k in kinds for cell in record}
+                   - {None, ""}), 0)
+
+
+def header_column(kind_format: KindFormat, header: str, mapping: Mapping | None = None) -> str | None:
+    """The column a header holds: the user's mapping first ("" = ignored), then our names and known aliases."""
+    if mapping:
+        wanted = compact(header)
+        for mapped_header, column in mapping.items():
+            if compact(mapped_header) == wanted:
+                return column if column in kind_format.columns else ""
+    return kind_format.match_header(header)
 
 
 def _choose_delimiter(text: str, kind: str | None, source: str, limits: Limits) -> str:
@@ -223,7 +244,7 @@ def _cell_text(value: object) -> str:
 
 
 def table_from_records(kind: str, source: str, records: list[tuple[int, list]], *,
-                       limits: Limits = DEFAULT_LIMITS, delimiter: str = "") -> Table:
+                       limits: Limits = DEFAULT_LIMITS, delimiter: str = "", mapping: Mapping | None = None) -> Table:
     """Find the header row (among the first non-blank rows), match it to the kind's columns, keep the data rows."""
     kind_format = KINDS[kind]
     candidates = []
@@ -234,7 +255,7 @@ def table_from_records(kind: str, source: str, records: list[tuple[int, list]], 
                 break
     if not candidates:
         raise ReadError(f"{source} : le fichier est vide.")
-    scores = [_header_score(kind, record) for _line, record in candidates]
+    scores = [_header_score(kind, record, mapping) for _line, record in candidates]
     best = max(range(len(candidates)), key=lambda index: (scores[index], -index))
     header_line, header_record = candidates[best]
     headers = [_cell_text(cell) for cell in header_record]
@@ -248,31 +269,47 @@ def table_from_records(kind: str, source: str, records: list[tuple[int, list]], 
             f"{source} : aucune ligne d'en-têtes reconnue pour « {kind} » dans les premières lignes "
             f"(colonnes attendues : {', '.join(kind_format.columns)})."
         )
-    table = Table(kind=kind, source=source, header_line=header_line, delimiter=delimiter)
+    table = Table(kind=kind, source=source, header_line=header_line, delimiter=delimiter, headers=headers)
     if best > 0:
         table.warnings.append(Problem(source, header_line, "", "",
                                       f"{best} ligne(s) avant les en-têtes ignorée(s)"))
-    mapping: dict[int, str] = {}
+    positions: dict[int, str] = {}
+    postal: int | None = None  # a « Code postal » column beside the seat commune's name: read together
     for index, header in enumerate(headers):
-        column = kind_format.match_header(header)
+        if compact(header) == compact(PROBLEM_COLUMN):
+            continue
+        column = header_column(kind_format, header, mapping)
+        if column == "" and mapping:
+            continue
         if column is None:
             if header:
                 table.ignored_headers.append(header)
             continue
-        if column in mapping.values():
+        if column in positions.values():
+            previous = next(i for i, c in positions.items() if c == column)
+            if column == "commune_siege" and _is_postal_header(headers[previous]) != _is_postal_header(header):
+                if _is_postal_header(header):
+                    postal = index
+                else:
+                    postal, positions[index] = previous, column
+                    del positions[previous]
+                continue
             raise ReadError(f"{source}, ligne {header_line} : la colonne « {column} » apparaît deux fois.")
-        mapping[index] = column
-    table.columns = [mapping[index] for index in sorted(mapping)]
+        positions[index] = column
+        table.header_columns[header] = column
+    mapping_positions = positions
+    table.columns = [positions[index] for index in sorted(positions)]
     if table.ignored_headers:
         table.warnings.append(Problem(source, header_line, "", "",
                                       "colonnes inconnues ignorées : " + ", ".join(table.ignored_headers)))
-    width = max(mapping) + 1
+    width = max(mapping_positions) + 1
     header_width = len(headers)
     while header_width and not headers[header_width - 1]:
         header_width -= 1
     data_rows = 0
     columns = kind_format.columns
-    pairs = sorted(mapping.items())
+    pairs = sorted(mapping_positions.items())
+    seat_index = next((i for i, c in pairs if c == "commune_siege"), None)
     spread = max(width, header_width)
     from_text = bool(delimiter)  # CSV cells are already text, checked for control characters when decoded
     for line, record in records:
@@ -290,6 +327,10 @@ def table_from_records(kind: str, source: str, records: list[tuple[int, list]], 
             if index < size:
                 value = texts[index]
                 cells[column] = unneutralise(value) if value[:1] == "'" else value
+        if postal is not None and postal < size and texts[postal]:
+            code = texts[postal].zfill(5) if texts[postal].isdigit() else texts[postal]
+            seat = cells.get("commune_siege", "") if seat_index is not None else ""
+            cells["commune_siege"] = f"{code} {seat}" if seat else code
         if size > spread and any(texts[spread:]):
             hint = (f" ; une cellule contient-elle un {_DELIMITER_NAMES[delimiter]} sans guillemets ?"
                     if delimiter else "")
@@ -303,11 +344,17 @@ def table_from_records(kind: str, source: str, records: list[tuple[int, list]], 
                     table.problems.append(Problem(source, line, column, value,
                                                   "contient des caractères de contrôle invisibles"))
                     cells[column] = _CONTROL.sub("", value)
-        table.rows.append(Row(line=line, cells=cells))
+        table.rows.append(Row(line=line, cells=cells, raw=texts))
     return table
 
 
-def read_csv(kind: str | None, data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> Table:
+def _is_postal_header(header: str) -> bool:
+    """Whether a header names a postal code (« Code postal », « CP »)."""
+    return compact(header) in ("codepostal", "cp", "codepostale")
+
+
+def read_csv(kind: str | None, data: bytes, source: str, limits: Limits = DEFAULT_LIMITS,
+             mapping: Mapping | None = None) -> Table:
     """Read one CSV file of `kind` (None: guess it from the file name, then from the headers)."""
     if len(data) > limits.max_bytes:
         raise _too_big(source, len(data), limits)
@@ -326,7 +373,7 @@ def read_csv(kind: str | None, data: bytes, source: str, limits: Limits = DEFAUL
                 f"{source} : impossible de savoir ce que contient ce fichier ; nommez-le d'après son contenu "
                 f"({', '.join(name + '.csv' for name in KINDS)}) ou indiquez son type."
             )
-    table = table_from_records(kind, source, records, limits=limits, delimiter=delimiter)
+    table = table_from_records(kind, source, records, limits=limits, delimiter=delimiter, mapping=mapping)
     table.encoding = encoding
     if _MOJIBAKE.search(text):
         table.warnings.append(Problem(source, 0, "", "", "le texte contient des caractères comme « Ã© » : "
@@ -349,8 +396,7 @@ def _check_zip(data: bytes, source: str, limits: Limits) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
-                raise ReadError(f"{source} : classeur OpenDocument (.ods) non pris en charge ; "
-                                "enregistrez-le au format Excel (.xlsx) ou CSV.")
+                return
             if "xl/workbook.xml" not in names:
                 raise ReadError(f"{source} : ce fichier compressé n'est pas un classeur Excel (.xlsx).")
             inflated = sum(info.file_size for info in archive.infolist())
@@ -360,10 +406,13 @@ def _check_zip(data: bytes, source: str, limits: Limits) -> None:
         raise ReadError(f"{source} : classeur Excel (.xlsx) endommagé ou incomplet.") from None
 
 
-def read_xlsx(data: bytes, source: str, kind: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Table]:
+def read_xlsx(data: bytes, source: str, kind: str | None = None, limits: Limits = DEFAULT_LIMITS,
+              mapping: Mapping | None = None) -> list[Table]:
     """Read a workbook: one sheet per kind (named after it); with `kind`, its sheet or the only sheet."""
     if len(data) > limits.max_bytes:
         raise _too_big(source, len(data), limits)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or _is_ods(data):
+        return _read_workbook(_calamine_records(data, source, limits), source, kind, limits, mapping)
     _check_zip(data, source, limits)
     import openpyxl
 
@@ -374,7 +423,10 @@ def read_xlsx(data: bytes, source: str, kind: str | None = None, limits: Limits 
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged file
         raise ReadError(f"{source} : classeur Excel (.xlsx) illisible ou endommagé.") from None
     try:
-        return _read_workbook(workbook, source, kind, limits)
+        sheets = [sheet for sheet in workbook.worksheets if compact(sheet.title) not in IGNORED_SHEETS]
+        budget = [0]
+        loaded = [(sheet.title, _sheet_records(sheet, source, limits, budget)) for sheet in sheets]
+        return _read_workbook(loaded, source, kind, limits, mapping)
     except ReadError:
         raise
     except Exception:  # noqa: BLE001
@@ -397,11 +449,69 @@ def _sheet_records(sheet, source: str, limits: Limits, budget: list[int]) -> lis
     return records
 
 
-def _read_workbook(workbook, source: str, kind: str | None, limits: Limits) -> list[Table]:
-    """Every sheet of an open workbook as a table of its kind."""
-    sheets = [sheet for sheet in workbook.worksheets if compact(sheet.title) not in IGNORED_SHEETS]
-    budget = [0]
-    loaded = [(sheet.title, _sheet_records(sheet, source, limits, budget)) for sheet in sheets]
+def _is_ods(data: bytes) -> bool:
+    """Whether bytes are an OpenDocument spreadsheet (.ods)."""
+    return data.startswith(b"PK\x03\x04") and b"application/vnd.oasis.opendocument.spreadsheet" in data[:200]
+
+
+def _calamine_records(data: bytes, source: str, limits: Limits) -> list[tuple[str, list[tuple[int, list]]]]:
+    """(sheet title, records) of a legacy Excel (.xls) or OpenDocument (.ods) workbook, read with calamine."""
+    from python_calamine import CalamineError, PasswordError, load_workbook
+
+    what = "OpenDocument (.ods)" if data.startswith(b"PK") else "Excel (.xls)"
+    try:
+        workbook = load_workbook(io.BytesIO(data))
+        loaded, budget = [], 0
+        for title in workbook.sheet_names:
+            if compact(title) in IGNORED_SHEETS:
+                continue
+            records = []
+            for line, values in enumerate(workbook.get_sheet_by_name(title).to_python(skip_empty_area=False), start=1):
+                if any(value not in (None, "") for value in values):
+                    budget += 1
+                    if budget > limits.max_rows + HEADER_SEARCH_ROWS:
+                        raise _too_many_rows(source, limits)
+                records.append((line, list(values)))
+            loaded.append((title, records))
+        return loaded
+    except ReadError:
+        raise
+    except PasswordError:
+        raise ReadError(f"{source} : classeur protégé par mot de passe ; enregistrez-le sans mot de passe.") from None
+    except (CalamineError, Exception):  # noqa: BLE001 - a damaged file raises many kinds of errors
+        raise ReadError(f"{source} : classeur {what} illisible ou endommagé.") from None
+
+
+def _workbook_records(source: str, data: bytes) -> list[tuple[str, list[tuple[int, list]]]]:
+    """(sheet title, first records) of any workbook, for reading its headers."""
+    limits = Limits(max_rows=HEADER_SEARCH_ROWS)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or _is_ods(data):
+        return _calamine_records(data, source, DEFAULT_LIMITS)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001
+        raise ReadError(f"{source} : classeur Excel (.xlsx) illisible ou endommagé.") from None
+    try:
+        loaded = []
+        for sheet in workbook.worksheets:
+            if compact(sheet.title) in IGNORED_SHEETS:
+                continue
+            rows = []
+            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                rows.append((line, list(values)))
+                if line >= limits.max_rows * 3:
+                    break
+            loaded.append((sheet.title, rows))
+        return loaded
+    finally:
+        workbook.close()
+
+
+def _read_workbook(loaded: list[tuple[str, list[tuple[int, list]]]], source: str, kind: str | None, limits: Limits,
+                   mapping: Mapping | None = None) -> list[Table]:
+    """Every sheet of a workbook (title, records) as a table of its kind."""
     non_empty = [(title, records) for title, records in loaded
                  if any(_cell_text(cell) for _line, record in records for cell in record)]
     if not non_empty:
@@ -415,7 +525,7 @@ def _read_workbook(workbook, source: str, kind: str | None, limits: Limits) -> l
         else:
             raise ReadError(f"{source} : aucune feuille nommée « {kind} » parmi "
                             + ", ".join(f"« {title} »" for title, _ in non_empty) + ".")
-        return [table_from_records(kind, f"{source} [{chosen[0]}]", chosen[1], limits=limits)]
+        return [table_from_records(kind, f"{source} [{chosen[0]}]", chosen[1], limits=limits, mapping=mapping)]
     messages, tables, seen = [], [], {}
     for title, records in non_empty:
         sheet_kind = kind_for_name(title)
@@ -430,7 +540,8 @@ def _read_workbook(workbook, source: str, kind: str | None, limits: Limits) -> l
             continue
         seen[sheet_kind] = title
         try:
-            tables.append(table_from_records(sheet_kind, f"{source} [{title}]", records, limits=limits))
+            tables.append(table_from_records(sheet_kind, f"{source} [{title}]", records, limits=limits,
+                                             mapping=mapping))
         except ReadError as error:
             messages.extend(error.messages)
     if messages:
@@ -438,7 +549,8 @@ def _read_workbook(workbook, source: str, kind: str | None, limits: Limits) -> l
     return tables
 
 
-def read_file(name: str, data: bytes, kind: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Table]:
+def read_file(name: str, data: bytes, kind: str | None = None, limits: Limits = DEFAULT_LIMITS,
+              mapping: Mapping | None = None) -> list[Table]:
     """Read one uploaded file, CSV or XLSX (told apart by content, not by name)."""
     if kind is not None and kind not in KINDS:
         raise ReadError(f"« {kind} » n'est pas un type de fichier connu ({', '.join(KINDS)}).")
@@ -447,22 +559,27 @@ def read_file(name: str, data: bytes, kind: str | None = None, limits: Limits = 
     if not data:
         raise ReadError(f"{name} : le fichier est vide.")
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        return read_xlsx(data, name, kind, limits)
+        return read_xlsx(data, name, kind, limits, mapping)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError(f"{name} : ancien format Excel (.xls) ou classeur protégé par mot de passe, non pris en "
-                        "charge ; enregistrez-le au format .xlsx (sans mot de passe) ou CSV.")
+        return read_xlsx(data, name, kind, limits, mapping)
+    if kind in (None, "partenaires"):
+        from maillage.exchange.inclusion import is_inclusion_file, read_inclusion
+
+        if is_inclusion_file(name, data):
+            return [read_inclusion(name, data)]
     if data.startswith(b"%PDF"):
         raise ReadError(f"{name} : c'est un PDF, pas un tableau ; exportez les données en CSV ou XLSX.")
-    return [read_csv(kind, data, name, limits)]
+    return [read_csv(kind, data, name, limits, mapping)]
 
 
-def read_files(files: list[tuple[str, bytes]], kind: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Table]:
+def read_files(files: list[tuple[str, bytes]], kind: str | None = None, limits: Limits = DEFAULT_LIMITS,
+               mapping: Mapping | None = None) -> list[Table]:
     """Read several files; every unreadable file is reported together in one ReadError."""
     tables: list[Table] = []
     messages: list[str] = []
     for name, data in files:
         try:
-            tables.extend(read_file(name, data, kind, limits))
+            tables.extend(read_file(name, data, kind, limits, mapping))
         except ReadError as error:
             messages.extend(error.messages)
     if messages:
@@ -490,3 +607,30 @@ def read_directory(directory: Path, limits: Limits | None = None) -> list[Table]
     if not tables:
         raise ReadError(f"{directory} : aucun fichier CSV à importer.")
     return tables
+
+
+def header_rows(name: str, data: bytes, kind: str | None = None) -> list[tuple[str, str | None, list[str]]]:
+    """(source, kind or None, headers) of each table a file holds: the row that names the most of our columns among
+    the first rows (the first non-blank row when none does), for mapping a file's own headers to our columns."""
+    found = []
+    try:
+        if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            sheets = [(f"{name} [{title}]", kind or kind_for_name(title), records)
+                      for title, records in _workbook_records(name, data)]
+        else:
+            text, _encoding = decode(data, name)
+            records = _records(text, _choose_delimiter(text, kind, name, DEFAULT_LIMITS), name, DEFAULT_LIMITS,
+                               stop_after=HEADER_SEARCH_ROWS)
+            sheets = [(name, kind or kind_for_name(name), records)]
+    except ReadError:
+        return []
+    for source, sheet_kind, records in sheets:
+        rows = [[_cell_text(cell) for cell in record] for _line, record in records
+                if any(_cell_text(cell) for cell in record)][:HEADER_SEARCH_ROWS]
+        if not rows:
+            continue
+        best = max(rows, key=lambda row: (_header_score(sheet_kind, row), -rows.index(row)))
+        if _header_score(sheet_kind, best) < 2:
+            best = rows[0]
+        found.append((source, sheet_kind or guess_kind(best), best))
+    return found

@@ -25,6 +25,11 @@ _SCIENTIFIC = re.compile(r"\d+([.,]\d+)?[eE]\+?\d+")
 _DECIMAL = re.compile(r"\d+([.,]\d+)?")
 _NEGATIVE = re.compile(r"-\d+([.,]\d+)?")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
+_MONTHS = {"janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5,
+           "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "octobre": 10, "oct": 10,
+           "novembre": 11, "nov": 11, "decembre": 12, "dec": 12}
+_WORDS_DATE = re.compile(r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(\d{1,2})(?:er|e)?\s+"
+                         r"([a-z]+)\s+(\d{4})")
 
 
 class CellError(ValueError):
@@ -47,7 +52,7 @@ def split_list(cell: str) -> list[str]:
 
 
 def parse_date(cell: str) -> dt.date | None:
-    """`JJ/MM/AAAA` (also `-` or `.`), `AAAA-MM-JJ` or an Excel serial number; empty → None."""
+    """`JJ/MM/AAAA` (also `-` or `.`), `AAAA-MM-JJ`, « 1er janvier 2025 » or an Excel serial number; empty → None."""
     text = (cell or "").strip()
     if not text:
         return None
@@ -58,12 +63,14 @@ def parse_date(cell: str) -> dt.date | None:
     elif _SERIAL.fullmatch(text):
         serial = float(text.replace(",", "."))
         if not MIN_SERIAL <= serial <= MAX_SERIAL:
-            raise CellError("n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+            raise CellError("n'est pas une date (attendu JJ/MM/AAAA, AAAA-MM-JJ ou « 1er janvier 2025 »)")
         return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    elif (match := _WORDS_DATE.fullmatch(fold(text))) and match[2] in _MONTHS:  # « 1er janvier 2025 »
+        day, month, year = int(match[1]), _MONTHS[match[2]], int(match[3])
     elif _DMY_SHORT.fullmatch(text):
         raise CellError("n'est pas une date complète : écrivez l'année sur 4 chiffres (JJ/MM/AAAA)")
     else:
-        raise CellError("n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+        raise CellError("n'est pas une date (attendu JJ/MM/AAAA, AAAA-MM-JJ ou « 1er janvier 2025 »)")
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise CellError(f"n'est pas une date plausible (année entre {MIN_YEAR} et {MAX_YEAR} attendue)")
     try:

@@ -1,5 +1,5 @@
 """Reference geography of France: territories (communes, EPCI, EPT, départements, régions), their
-footprints in communes, territory keys, and the compact encoding of boundaries."""
+footprints in communes, territory keys, names as people write them (postal codes, arrondissements), and the compact encoding of boundaries."""
 
 from maillage.core.exports import lazy_exports
 
@@ -12,6 +12,13 @@ _EXPORTS = {
     "Footprint": "footprints",
     "footprint": "footprints",
     "territory_labels": "footprints",
+    "Context": "names",
+    "Place": "names",
+    "Resolution": "names",
+    "TerritoryNames": "names",
+    "arrondissement_commune": "names",
+    "name_key": "names",
+    "postal_communes": "names",
     "GEO_DIR": "reference",
     "load_reference_geography": "reference",
     "reference_rows": "reference",

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, select
 
 from maillage.core.errors import ValidationError
 from maillage.core.text import fold
@@ -17,6 +17,7 @@ from maillage.core.validators import (
     url_problem,
 )
 from maillage.geography.keys import territory_key
+from maillage.geography.names import Context, TerritoryNames
 from maillage.vocabularies.store import Vocabularies
 from models import Network, Partner, Territory
 
@@ -80,30 +81,16 @@ def commune_suggestions(session: Session, text: str, limit: int = 8) -> list[str
     return [_commune_label(t) for t in list(found.values())[:limit]]
 
 
-def resolve_commune(session: Session, text: str) -> tuple[str | None, str | None]:
-    """(`com:` key, None) for `33063`, `com:33063`, `Bordeaux (33063)` or an unambiguous name; else (None, problem)."""
+def resolve_commune(session: Session, text: str, context: Context | None = None) -> tuple[str | None, str | None]:
+    """(`com:` key, None) for a commune as people write it (`33063`, `Bordeaux (33063)`, `Pessac`, `33600`,
+    `St Médard en Jalles`, `Paris 15e`…; an ambiguous name read inside `context`); else (None, problem)."""
     value = (text or "").strip()
     if not value:
         return None, "obligatoire"
-    match = _NAME_WITH_CODE.match(value)
-    code = match.group("code") if match else value.split(":", 1)[1] if value.lower().startswith("com:") else value
-    if re.fullmatch(r"[0-9][0-9AaBb][0-9]{3}", code.strip()):
-        territory = session.get(Territory, f"com:{code.strip().upper()}")
-        if territory is None:
-            return None, f"« {value} » : aucune commune n'a ce code INSEE"
-        return territory.key, None
-    rows = session.exec(select(Territory).where(
-        Territory.level == "com",
-        or_(Territory.search_name == fold(value), Territory.search_name == value.lower(), Territory.name == value),
-    ).order_by(Territory.population.desc(), Territory.code)).all()
-    if len(rows) == 1:
-        return rows[0].key, None
-    if len(rows) > 1:
-        choices = ", ".join(_commune_label(t) for t in rows[:6])
-        return None, f"plusieurs communes s'appellent « {value} » : précisez le code INSEE ({choices})"
-    hints = commune_suggestions(session, value, 5)
-    return None, f"aucune commune « {value} »" + (f" ; vouliez-vous dire : {', '.join(hints)} ?" if hints else
-                                                   " (tapez le nom exact ou le code INSEE)")
+    found = TerritoryNames(session).resolve(value, {"com"}, context)
+    if found.key is None:
+        return None, f"« {value} » {found.problem}"
+    return found.key, None
 
 
 def resolve_territories(session: Session, references: list[str] | str) -> tuple[list[str], list[str]]:

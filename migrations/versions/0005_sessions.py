@@ -1,7 +1,7 @@
 """sign-in sessions kept server-side (token hashes)
 
-Revision ID: 0004_sessions
-Revises: 0003_campaigns
+Revision ID: 0005_sessions
+Revises: 0004_column_mappings
 Create Date: 2026-12-02
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0004_sessions'
-down_revision = '0003_campaigns'
+revision = '0005_sessions'
+down_revision = '0004_column_mappings'
 branch_labels = None
 depends_on = None
 
