@@ -35,7 +35,8 @@ def to_address(param: str, value) -> None:
     if value is None or value == "":
         if param in st.query_params:
             del st.query_params[param]
-        st.session_state.pop(_SEEN + param, None)
+        # The last value seen stays remembered: a run started before the browser dropped the parameter
+        # still carries it, and must not be taken for a link followed again.
         return
     text = str(value)
     if st.query_params.get(param) != text:
