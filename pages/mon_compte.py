@@ -3,7 +3,7 @@
 import streamlit as st
 
 from maillage.accounts import SignInError, authenticate, my_account, set_password
-from maillage.core import MaillageError, format_datetime, session_scope
+from maillage.core import MaillageError, format_datetime, md, session_scope
 from ui.session import current_actor, engine
 
 actor = current_actor()
@@ -14,12 +14,12 @@ if account is None:
     st.info("Vous agissez avec les droits d'administrateur de la ligne de commande.")
     st.stop()
 
-st.markdown(f"**{account.display_name or account.email}** — {account.role_label}")
-st.markdown(f"Adresse : {account.email}")
+st.markdown(f"**{md(account.display_name or account.email)}** — {md(account.role_label)}")
+st.markdown(f"Adresse : {md(account.email)}")
 if account.councils:
-    st.markdown("Instances : " + ", ".join(account.councils))
+    st.markdown("Instances : " + ", ".join(md(name) for name in account.councils))
 if account.networks:
-    st.markdown("Réseaux : " + ", ".join(account.networks))
+    st.markdown("Réseaux : " + ", ".join(md(name) for name in account.networks))
 st.caption(f"Dernière connexion : {format_datetime(account.last_login_at)}")
 
 st.subheader("Changer de mot de passe")
