@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Address the server listens on: this machine only by default; MAILLAGE_HOST=0.0.0.0 to serve the network.
+MAILLAGE_HOST ?= 127.0.0.1
 
 .PHONY: run test test-fast lint bench db clean
 
@@ -22,8 +24,9 @@ db: $(VENV)/.run-installed
 	$(BIN)/python -m maillage init --demo-if-empty
 
 run: db
-	@echo "Maillage : http://localhost:$(PORT)"
-	$(BIN)/python -m streamlit run serve.py --server.port $(PORT) --server.headless true
+	@$(BIN)/python -m maillage demo-accounts
+	@echo "Maillage : http://$(MAILLAGE_HOST):$(PORT)"
+	$(BIN)/python -m streamlit run serve.py --server.address $(MAILLAGE_HOST) --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.dev-installed
 	@if [ ! -x /usr/bin/chromium ]; then \

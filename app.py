@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from maillage.campaigns import TOKEN_PARAMETER
-from maillage.core import COUNCIL_KEY, DEMO_NOTICE, session_scope
+from maillage.core import COUNCIL_KEY, DEMO_NOTICE, read_scope
 from maillage.exchange import is_demo
 from maillage.restitution import list_councils
 from models.vocabularies import USER_ROLES
@@ -39,7 +39,7 @@ if TOKEN_PARAMETER in st.query_params:
 
 def council_picker(actor) -> None:
     """Choose the council every page works on, among the actor's; the choice is kept for the session."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         councils = list_councils(session, actor)
     if not councils:
         st.sidebar.info("Aucune instance pour l'instant.")

@@ -74,7 +74,7 @@ with session_scope(engine()) as session:
     councils = visible_councils(session, actor)
 writable = {cid: name for cid, name in councils.items() if can_write_council(actor, cid)}
 
-st.title(f"Actions — {councils[council_id]}" if council_id in councils else "Actions")
+st.title(f"Actions — {md(councils[council_id])}" if council_id in councils else "Actions")
 st.caption("Les actions de prévention partagées : qui les porte, où, pour qui, avec quels résultats. "
            "Seuls des effectifs agrégés sont enregistrés, jamais de données sur les personnes.")
 
@@ -221,7 +221,7 @@ def list_view() -> None:
     metrics[0].metric("Actions", format_int(totals.actions))
     metrics[1].metric("Heures par semaine", format_decimal(totals.weekly_hours))
     metrics[2].metric("Budget", format_euros(totals.budget_eur))
-    metrics[3].metric(f"Personnes touchées en {year}" if year else "Personnes touchées (toutes années)",
+    metrics[3].metric(f"Personnes touchées en {md(year)}" if year else "Personnes touchées (toutes années)",
                       format_int(totals.people_reached))
     if totals.to_review:
         st.warning(f"{plural(totals.to_review, 'action')} encore « en cours » après la date de fin prévue : "
@@ -436,13 +436,13 @@ def indicators_tab(action_id: int, can_write: bool) -> None:
     years = allowed_years(action, today)
     if not years:
         st.info(f"Les indicateurs se saisissent à partir de l'année de début de l'action "
-                f"({action.start_date.year}).")
+                f"({md(action.start_date.year)}).")
         return
     by_year = {r.year: r for r in rows}
     year = st.selectbox("Année", years, key=f"ind:{action_id}:year", placeholder="Choisir une année")
     current = by_year.get(year)
     with st.form(f"ind:{action_id}:form", border=True):
-        st.markdown(f"**Indicateurs {year}** — effectifs agrégés uniquement")
+        st.markdown(f"**Indicateurs {md(year)}** — effectifs agrégés uniquement")
         columns = st.columns(len(INDICATOR_FIELDS))
         for column, (name, label) in zip(columns, INDICATOR_FIELDS.items()):
             column.number_input(label, min_value=0, step=1, key=f"ind:{action_id}:{year}:{name}",
@@ -459,7 +459,7 @@ def indicators_tab(action_id: int, can_write: bool) -> None:
         else:
             st.session_state[FLASH] = (f"Indicateurs {year} enregistrés.", [])
             st.rerun()
-    if current and st.button(f"Supprimer les indicateurs {year}", key=f"ind:{action_id}:delete",
+    if current and st.button(f"Supprimer les indicateurs {md(year)}", key=f"ind:{action_id}:delete",
                              icon=":material/delete:"):
         confirm_delete_indicators(action_id, year, current.version)
 
@@ -467,7 +467,7 @@ def indicators_tab(action_id: int, can_write: bool) -> None:
 @st.dialog("Supprimer des indicateurs")
 def confirm_delete_indicators(action_id: int, year: int, version: int) -> None:
     """Ask before removing one year's figures."""
-    st.write(f"Supprimer les indicateurs {year} de cette action ? La suppression est inscrite dans l'historique.")
+    st.write(f"Supprimer les indicateurs {md(year)} de cette action ? La suppression est inscrite dans l'historique.")
     if st.button("Supprimer", type="primary", key="actions:delete_indicators_confirm"):
         try:
             with session_scope(engine()) as session:

@@ -14,8 +14,13 @@ from maillage.accounts import (
     scope_choices,
     update_user,
 )
-from maillage.core import MaillageError, format_datetime, session_scope
-from maillage.exchange import archived_records, restore_record
+from maillage.core import MaillageError, format_datetime, md, session_scope
+from maillage.exchange import (
+    archived_records,
+    is_demo,
+    leave_demonstration,
+    restore_record,
+)
 from maillage.vocabularies import (
     VOCABULARY_KINDS,
     add_entry,
@@ -33,10 +38,24 @@ accounts_tab, vocabulary_tab, journal_tab, archive_tab = st.tabs(
 
 def show_error(error: MaillageError) -> None:
     """A refused form: the French reason, nothing saved."""
-    st.error(f"Rien n'a été enregistré : {error}")
+    st.error(f"Rien n'a été enregistré : {md(error)}")
 
 
 with accounts_tab:
+    if is_demo(engine()):
+        with st.container(border=True):
+            st.markdown("**Base de démonstration.** Avant d'y saisir de vraies données, quittez la démonstration : "
+                        "les comptes de démonstration (dont les mots de passe sont connus) sont supprimés ; "
+                        "les données restent.")
+            confirm = st.checkbox("Je confirme : supprimer les comptes de démonstration", key="leave_demo_confirm")
+            if st.button("Quitter la démonstration", disabled=not confirm):
+                try:
+                    removed = leave_demonstration(engine(), actor)
+                except MaillageError as error:
+                    show_error(error)
+                else:
+                    st.success(f"Démonstration quittée : {len(removed)} compte(s) de démonstration supprimé(s).")
+                    st.rerun()
     with session_scope(engine()) as session:
         users = list_users(session, actor)
         council_names, network_names = scope_choices(session)
@@ -64,7 +83,7 @@ with accounts_tab:
                 except MaillageError as error:
                     show_error(error)
                 else:
-                    st.success(f"Compte créé : {email}.")
+                    st.success(f"Compte créé : {md(email)}.")
                     st.rerun()
     with st.expander("Modifier un compte"):
         chosen = st.selectbox("Compte", [u.email for u in users], key="edit_user_email")
@@ -110,7 +129,7 @@ with vocabulary_tab:
             except MaillageError as error:
                 show_error(error)
             else:
-                st.success(f"Valeur ajoutée : {label}.")
+                st.success(f"Valeur ajoutée : {md(label)}.")
                 st.rerun()
     if entries:
         with st.form("edit_entry"):
@@ -175,5 +194,5 @@ with archive_tab:
                 except MaillageError as error:
                     show_error(error)
                 else:
-                    st.success(f"Restauré : {chosen.label}.")
+                    st.success(f"Restauré : {md(chosen.label)}.")
                     st.rerun()

@@ -83,9 +83,9 @@ if notice := st.session_state.pop(KEY + "notice", None):
 if not form.can_edit:
     when = format_datetime(form.submitted_at)
     if form.state == "examine":
-        st.success(f"Votre réponse envoyée le {when} a été examinée par la coordination. Merci !")
+        st.success(f"Votre réponse envoyée le {md(when)} a été examinée par la coordination. Merci !")
     else:
-        st.success(f"Votre réponse a été envoyée le {when}. Merci ! Vous pouvez la rouvrir pour la modifier "
+        st.success(f"Votre réponse a été envoyée le {md(when)}. Merci ! Vous pouvez la rouvrir pour la modifier "
                    f"jusqu'au {format_date_long(form.deadline)}.")
         if st.button("Rouvrir ma réponse", icon=":material/edit:"):
             try:
@@ -121,7 +121,7 @@ st.subheader("2. Avec qui travaillez-vous ?", divider="gray")
 st.caption("Parmi les partenaires de l'instance, choisissez ceux avec qui vous travaillez aujourd'hui, puis "
            "dites comment et à quel point. Vos réponses seront relues par la coordination.")
 with st.expander("Les quatre niveaux de coopération", icon=":material/help:"):
-    st.markdown("\n".join(f"{level}. **{LEVEL_PHRASES[level]}** : {LEVEL_DETAILS[level]}." for level in LEVEL_PHRASES))
+    st.markdown("\n".join(f"{md(level)}. **{LEVEL_PHRASES[level]}** : {LEVEL_DETAILS[level]}." for level in LEVEL_PHRASES))
 chosen = st.multiselect("Partenaires avec qui vous travaillez", list(form.others), format_func=form.others.get,
                         key=KEY + "partners", placeholder="Choisissez un ou plusieurs partenaires")
 for other in chosen:

@@ -144,7 +144,7 @@ if issued:
             if message.email:
                 st.link_button("Ouvrir dans ma messagerie", message.mailto, icon=":material/mail:")
     if (settings := smtp_settings()) is not None:
-        if st.button(f"Envoyer les messages depuis {settings.sender}", icon=":material/send:"):
+        if st.button(f"Envoyer les messages depuis {md(settings.sender)}", icon=":material/send:"):
             try:
                 sent, skipped = send_messages(messages, settings)
             except OSError as error:
@@ -230,7 +230,7 @@ with review:
             with st.form(f"review_{invite_id}"):
                 for item in pending:
                     with st.container(border=True):
-                        st.markdown(f"**{item.category_label}** · {md(item.label)}")
+                        st.markdown(f"**{md(item.category_label)}** · {md(item.label)}")
                         st.markdown(f"{md(item.before)} → **{md(item.after)}**")
                         if item.conflict is not None:
                             st.warning("Les deux partenaires ne décrivent pas ce lien de la même façon.")

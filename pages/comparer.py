@@ -105,7 +105,7 @@ except MaillageError as error:
     st.stop()
 
 st.title(f"Comparer — {md(comparison.title)}")
-st.caption(f"{subtitle(comparison)}. {SHARING_NOTE}"
+st.caption(f"{md(subtitle(comparison))}. {SHARING_NOTE}"
            + (" Les chiffres de l'année en cours sont provisoires." if comparison.provisional else ""))
 
 tab_table, tab_charts, tab_who, tab_files = st.tabs(["Indicateurs", "Graphiques", "Qui fait quoi", "Télécharger"])
@@ -119,7 +119,7 @@ with tab_table:
                  column_config={"Indicateur": st.column_config.TextColumn("Indicateur", pinned=True, width="medium")})
     with st.expander("Définitions des indicateurs"):
         for spec in comparison.indicators:
-            st.markdown(f"- **{spec.title(comparison.year)}** : {definition_text(comparison, spec.code)}")
+            st.markdown(f"- **{md(spec.title(comparison.year))}** : {md(definition_text(comparison, spec.code))}")
     with st.expander("Typologies attendues absentes du partenariat"):
         st.dataframe(missing_records(comparison), hide_index=True, width="stretch")
 

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from maillage.accounts import SignInError, authenticate, demo_accounts
+from maillage.accounts import SignInError, authenticate
 from maillage.core import session_scope
 from maillage.exchange import is_demo
-from models.vocabularies import USER_ROLES
 from ui.auth import NOTICE_KEY, sign_in, single_sign_on_configured
 from ui.session import engine
 
@@ -30,7 +29,7 @@ with st.form("sign_in"):
 if submitted:
     try:
         with session_scope(engine()) as session:
-            actor = authenticate(session, email, password)
+            actor = authenticate(session, email, password, client=getattr(st.context, "ip_address", None) or "")
     except SignInError as error:
         st.error(str(error))
     else:
@@ -38,14 +37,9 @@ if submitted:
         st.rerun()
 
 if is_demo(engine()):
-    accounts = demo_accounts()
-    if accounts:
-        st.info(
-            "**Base de démonstration** — ces comptes n'existent que dans la démonstration, avec des mots "
-            "de passe tirés au hasard à l'installation. Ne les utilisez pas pour de vraies données."
-        )
-        st.dataframe(
-            [{"Rôle": USER_ROLES.get(a.role, a.role), "Compte": a.name, "Adresse e-mail": a.email,
-              "Mot de passe": a.password} for a in accounts],
-            hide_index=True, width="stretch",
-        )
+    # Never any password here: anyone reaching this page would read them (issue 20).
+    st.info(
+        "**Base de démonstration** — les comptes de démonstration et leurs mots de passe, tirés au hasard à "
+        "l'installation, sont affichés dans le terminal par « make run » et enregistrés sur le serveur dans "
+        "data/demo-accounts.json. Ne les utilisez pas pour de vraies données."
+    )

@@ -174,7 +174,7 @@ with session_scope(engine()) as session:
         shared_only = coverage_access(session, actor, council_id)
     except PermissionDenied as error:
         st.title("Couverture")
-        st.error(f"Accès refusé : {error}.")
+        st.error(f"Accès refusé : {md(error)}.")
         st.stop()
     vocab = Vocabularies.load(session)
 version = council_scope_version(engine(), council_id)  # an edit in an unrelated council keeps this warm
@@ -211,7 +211,7 @@ if FLASH in st.session_state:
 frame_text = (f"référentiel par défaut ({plural(len(cov.frame), 'règle')})" if cov.frame_is_default
               else f"référentiel propre à l'instance ({plural(len(cov.frame), 'règle')})")
 st.caption(f"Au {format_date(cov.as_of)} · {plural(len(cov.communes), 'commune')} · "
-           f"{format_int(cov.population)} habitants · {frame_text}"
+           f"{format_int(cov.population)} habitants · {md(frame_text)}"
            + (" · actions partagées seulement (accès réseau)" if shared_only else ""))
 
 whole = council_summary(cov)
@@ -253,8 +253,8 @@ with tab_matrix:
     search = filters[2].text_input("Rechercher un territoire", key="cov_search")
     matrix = full.filtered(statuses=set(wanted_statuses), columns=wanted_columns, search=search)
 
-    legend = " · ".join(f"**{DISPLAY_LABELS[s]}** : {CELL_HELP[s]}" for s in statuses)
-    st.markdown(f"Légende — {legend}.", help="Chaque cellule porte aussi un symbole : ✓ couvert, ✗ manquant, "
+    st.markdown("Légende — " + " · ".join(f"**{DISPLAY_LABELS[s]}** : {CELL_HELP[s]}" for s in statuses) + ".",
+                help="Chaque cellule porte aussi un symbole : ✓ couvert, ✗ manquant, "
                 "P prévu, É échu ; « 2/3 » = 2 cellules couvertes sur 3 attendues. Entre parenthèses, ce qui est là "
                 "sans être attendu : (✓) non attendu mais couvert, (P) non attendu mais prévu, (É) non attendu, "
                 "échu ; – non attendu et rien.")
@@ -295,7 +295,7 @@ with tab_matrix:
         if cell is None:
             st.info("Pas de cellule ici : le référentiel n'attend rien pour cette combinaison.")
         else:
-            st.markdown(f"**{md(row_labels[row_key])} × {md(column_labels[column_key])}** : {cell_label(cell)}.")
+            st.markdown(f"**{md(row_labels[row_key])} × {md(column_labels[column_key])}** : {md(cell_label(cell))}.")
             if by == "theme":
                 st.caption("Les thèmes ne sont pas attendus par le référentiel : la cellule dit seulement ce qui est là.")
             else:
@@ -322,7 +322,7 @@ with tab_matrix:
                     if found.councils:
                         st.dataframe(council_suggestion_records(found), hide_index=True, width="stretch")
                 if len(gaps_here) > 10:
-                    st.caption(f"… et {len(gaps_here) - 10} autres manques : voir l'onglet « Manques et suggestions ».")
+                    st.caption(f"… et {format_int(len(gaps_here) - 10)} autres manques : voir l'onglet « Manques et suggestions ».")
 
         with st.expander("La matrice sous forme de tableau"):
             st.dataframe(matrix.wide_rows(display=True), hide_index=True, width="stretch")

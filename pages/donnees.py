@@ -13,6 +13,7 @@ from maillage.core import (
     PermissionDenied,
     compact,
     format_int,
+    md,
     plural,
     session_scope,
 )
@@ -22,6 +23,7 @@ from maillage.exchange import (
     ZIP_MIME,
     ImportRefused,
     ReadError,
+    accounts_to_create,
     backup_filename,
     change_lines,
     data_quality,
@@ -37,6 +39,7 @@ from maillage.exchange import (
     preview_import,
     problem_workbook,
     quality_csv,
+    read_backup,
     read_files,
     restore_backup,
     save_mapping,
@@ -46,6 +49,8 @@ from maillage.exchange import (
     template_xlsx,
 )
 from maillage.vocabularies import Vocabularies
+from models.vocabularies import USER_ROLES
+from ui.downloads import ephemeral
 from ui.session import current_actor, current_council_id, engine
 
 # AppTest cannot upload files: tests put [(name, bytes), …] under these keys instead.
@@ -229,7 +234,7 @@ def import_view() -> None:
                                      council_ids=None if council_id is None else [council_id])
         except PermissionDenied as error:
             bar.empty()
-            st.error(f"Accès refusé : {error}.")
+            st.error(f"Accès refusé : {md(error)}.")
             return
         except MaillageError as error:
             bar.empty()
@@ -276,7 +281,7 @@ def import_view() -> None:
 def export_view() -> None:
     """Everything the actor may read, in the import format."""
     scope = "toute la base" if actor.is_admin else "les données de vos instances"
-    st.markdown(f"L'export contient {scope}, exactement au format d'import : il se réimporte tel quel. "
+    st.markdown(f"L'export contient {md(scope)}, exactement au format d'import : il se réimporte tel quel. "
                 "Les fichiers CSV sont en UTF-8 avec BOM et séparateur point-virgule, comme les ouvre Excel en "
                 "français ; les textes qu'un tableur prendrait pour une formule sont précédés d'une apostrophe.")
     if actor.role not in ("admin", "coordinateur", "elu"):
@@ -284,10 +289,10 @@ def export_view() -> None:
         return
     current_engine = engine()
     columns = st.columns(2)
-    columns[0].download_button("Tout exporter en CSV (ZIP)", lambda: export_csv_zip(current_engine, actor),
+    columns[0].download_button("Tout exporter en CSV (ZIP)", ephemeral(lambda: export_csv_zip(current_engine, actor)),
                                file_name=f"maillage-export-{stamp}.zip", mime=ZIP_MIME,
                                icon=":material/download:", on_click="ignore")
-    columns[1].download_button("Tout exporter en XLSX", lambda: export_xlsx(current_engine, actor),
+    columns[1].download_button("Tout exporter en XLSX", ephemeral(lambda: export_xlsx(current_engine, actor)),
                                file_name=f"maillage-export-{stamp}.xlsx", mime=XLSX_MIME,
                                icon=":material/download:", on_click="ignore")
     st.subheader("Registre des partenaires au format data·inclusion")
@@ -317,7 +322,7 @@ def templates_view() -> None:
                        mime=XLSX_MIME, icon=":material/download:", type="primary", on_click="ignore")
     columns = st.columns(4)
     for index, kind in enumerate(KINDS):
-        columns[index % 4].download_button(f"{KINDS[kind].label.capitalize()} (CSV)", template_csv(kind),
+        columns[index % 4].download_button(f"{md(KINDS[kind].label.capitalize())} (CSV)", template_csv(kind),
                                            file_name=template_filename(kind), mime="text/csv",
                                            key=f"donnees:modele:{kind}", on_click="ignore")
     chosen = st.selectbox("Colonnes de", list(KINDS), format_func=lambda k: KINDS[k].label, key="donnees:colonnes")
@@ -335,12 +340,16 @@ def backup_view() -> None:
                 icon=":material/lock:")
         return
     st.markdown("La sauvegarde est une archive ZIP : tous les fichiers au format d'échange, les sous-territoires, "
-                "vocabulaires, comptes et le journal, avec un manifeste (version du schéma, nombre de lignes, "
-                "sommes de contrôle).")
-    st.warning("Elle contient les comptes (empreintes des mots de passe) et les contacts des partenaires : "
-               "conservez-la en lieu sûr.", icon=":material/shield:")
+                "vocabulaires et le journal, avec un manifeste (version du schéma, nombre de lignes, "
+                "sommes de contrôle). Elle est fabriquée au moment du clic et n'est gardée nulle part sur le serveur.")
+    include_accounts = st.checkbox(
+        "Inclure les comptes", key="donnees:inclure_comptes",
+        help="Les comptes et les empreintes de leurs mots de passe : seulement pour reconstruire un serveur.")
+    st.warning("Elle contient les contacts des partenaires" + (" et les comptes (empreintes des mots de passe)"
+               if include_accounts else "") + " : conservez-la en lieu sûr.", icon=":material/shield:")
     current_engine = engine()
-    st.download_button("Télécharger une sauvegarde", lambda: make_backup(current_engine, actor),
+    st.download_button("Télécharger une sauvegarde",
+                       ephemeral(lambda: make_backup(current_engine, actor, include_accounts=include_accounts)),
                        file_name=backup_filename(), mime=ZIP_MIME, icon=":material/backup:", on_click="ignore")
     st.subheader("Restaurer une sauvegarde")
     uploaded = st.file_uploader("Sauvegarde (.zip)", type=["zip"], key="donnees:restauration")
@@ -351,10 +360,24 @@ def backup_view() -> None:
     if replace:
         confirmed = st.checkbox("Je confirme : les données actuelles seront effacées puis remplacées par la sauvegarde.",
                                 key="donnees:confirmer")
+    restore_accounts = False
+    if data is not None:
+        try:
+            accounts = accounts_to_create(engine(), read_backup(data))
+        except ReadError as error:
+            show_messages("Sauvegarde illisible : rien ne sera restauré.", error.messages)
+            return
+        if accounts:
+            restore_accounts = st.checkbox(
+                f"Créer aussi les {format_int(len(accounts))} comptes de la sauvegarde absents de la base",
+                key="donnees:restaurer_comptes")
+            st.dataframe([{"Compte à créer": a.email, "Rôle": USER_ROLES.get(a.role, a.role),
+                           "Actif": "oui" if a.active else "non"} for a in accounts], hide_index=True, width="stretch")
     if st.button("Restaurer", disabled=data is None or not confirmed, icon=":material/restore:"):
         bar = st.progress(0.0, text="Restauration…")
         try:
-            report = restore_backup(engine(), data, actor, replace=replace, progress=progress_callback(bar))
+            report = restore_backup(engine(), data, actor, replace=replace, include_accounts=restore_accounts,
+                                    progress=progress_callback(bar))
         except ReadError as error:
             bar.empty()
             show_messages("Sauvegarde illisible : rien n'a été restauré.", error.messages)
@@ -396,7 +419,7 @@ def quality_view() -> None:
     for section in report.sections:
         if not section.items:
             continue
-        st.subheader(f"{section.title} ({format_int(len(section.items))})")
+        st.subheader(f"{md(section.title)} ({format_int(len(section.items))})")
         st.caption(section.advice)
         st.dataframe([{"Élément": item.label, "Détail": item.detail} for item in section.items],
                      hide_index=True, width="stretch")

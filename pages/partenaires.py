@@ -19,6 +19,7 @@ from maillage.core import (
     format_int,
     md,
     plural,
+    read_scope,
     session_scope,
     spreadsheet_csv,
 )
@@ -66,21 +67,21 @@ CONFLICT = "partners_conflict"  # an edit refused because someone saved first; s
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_rows(url, version, council_id, archived, today):
     """The register's scope (the heavy read), once per data version."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return register_rows(session, council_id, archived, today)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_area(url, version, key):
     """The communes a territory filter covers."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return territory_area(session, key)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_duplicates(url, version, council_id):
     """Likely duplicates (involving the council's partnership when given), once per data version."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         scope_ids = partnership_ids(session, council_id) if council_id is not None else None
         return find_duplicates(session, scope_ids)
 
@@ -88,7 +89,7 @@ def cached_duplicates(url, version, council_id):
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_choices(url, version, council_id, query=""):
     """Partners for pickers: the council's partnership, and those matching a name search (a few hundred at most)."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return partner_choices(session, council_id, query=query)
 
 

@@ -11,10 +11,12 @@ from maillage.core import (
     MaillageError,
     data_version,
     database_url,
+    format_date,
     format_int,
     format_percent,
     md,
     plural,
+    read_scope,
     session_scope,
     spreadsheet_csv,
 )
@@ -78,7 +80,7 @@ TODAY_LABEL = "Aujourd'hui"
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_source(url, version, actor, scope, today):
     """The scope's raw data, once per data version."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return load_source(session, actor, scope, today)
 
 
@@ -88,7 +90,7 @@ def cached_analysis(url, version, actor, scope, filters, today):
     source = cached_source(url, version, actor, scope, today)
     members = None
     if filters.territory:
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             members = territory_members(session, source, filters.territory)
     graph = build_graph(source, filters, members)
     return graph, analyse(graph)
@@ -146,7 +148,7 @@ def cached_changes(url, version, actor, scope, filters, today, year_from, year_t
     source = cached_source(url, version, actor, scope, today)
     members = None
     if filters.territory:
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             members = territory_members(session, source, filters.territory)
     return network_changes(source, filters, year_from, year_to, members)
 
@@ -155,7 +157,7 @@ def cached_changes(url, version, actor, scope, filters, today, year_from, year_t
 def cached_places(url, version, actor, scope, today, council_id):
     """Territories offered by the territory filter."""
     source = cached_source(url, version, actor, scope, today)
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return filter_territories(session, source, council_id)
 
 
@@ -225,6 +227,10 @@ except MaillageError as error:
 if not source.nodes:
     st.info(f"Aucun partenaire dans ce périmètre ({md(source.title)}). Ajoutez des partenaires depuis la page Partenaires.")
     st.stop()
+
+if source.hidden_links:
+    st.caption(f"{plural(source.hidden_links, 'autre lien')} entre ces partenaires, déclaré(s) par des instances "
+               "avec lesquelles vous ne partagez aucun réseau, ne sont pas montrés.")
 
 with st.expander("Filtres", expanded=False, icon=":material/filter_alt:"):
     cols = st.columns(3)
@@ -380,8 +386,10 @@ if mode != "partenaire":
         st.rerun()
 if "net_saved" in st.session_state and st.session_state.get("net_saved") == "Disposition recalculée.":
     st.success(st.session_state.pop("net_saved"))
+betweenness = ("exacte" if metrics.betweenness_exact else
+               f"estimée sur {format_int(metrics.betweenness_sources)} sources tirées au hasard (graine fixe)")
 st.caption(f"Positions gardées d'une vue à l'autre ; faites glisser pour déplacer la vue, molette ou boutons pour "
-           f"zoomer. Intermédiarité {'exacte' if metrics.betweenness_exact else f'estimée sur {metrics.betweenness_sources} sources tirées au hasard (graine fixe)'}.")
+           f"zoomer. Intermédiarité {md(betweenness)}.")
 
 if presenting:
     st.stop()
@@ -407,8 +415,8 @@ if mode == "partenaire":
     st.stop()
 
 if mode == "annees":
-    st.markdown(f"**Ce qui a changé en {year_shown}** (entre le 31/12/{year_shown - 1} et le "
-                f"{min(dt.date(year_shown, 12, 31), today):%d/%m/%Y})")
+    st.markdown(f"**Ce qui a changé en {md(year_shown)}** (entre le 31/12/{md(year_shown - 1)} et le "
+                f"{format_date(min(dt.date(year_shown, 12, 31), today))})")
     changes = cached_year_changes(url, version, actor, scope, filters, today, year_shown)
     if changes:
         st.dataframe(changes, hide_index=True, width="stretch")
@@ -518,15 +526,15 @@ with tabs[7]:
         year_from = cols[0].selectbox("De", year_choices, index=min(3, len(year_choices) - 1), key="net_from")
         year_to = cols[1].selectbox("À", year_choices, index=0, key="net_to")
         changes = cached_changes(url, version, actor, scope, filters, today, year_from, year_to)
-        st.markdown(f"**Liens apparus entre {year_from} et {year_to}** : {format_int(len(changes.added))}")
+        st.markdown(f"**Liens apparus entre {md(year_from)} et {md(year_to)}** : {format_int(len(changes.added))}")
         if changes.added:
             st.dataframe(change_records(changes, "added"), hide_index=True, width="stretch")
             download("Télécharger (CSV)", partial(change_records, changes, "added", display=False), "reseau-liens-apparus.csv", "dl_added")
-        st.markdown(f"**Liens terminés entre {year_from} et {year_to}** : {format_int(len(changes.ended))}")
+        st.markdown(f"**Liens terminés entre {md(year_from)} et {md(year_to)}** : {format_int(len(changes.ended))}")
         if changes.ended:
             st.dataframe(change_records(changes, "ended"), hide_index=True, width="stretch")
             download("Télécharger (CSV)", partial(change_records, changes, "ended", display=False), "reseau-liens-termines.csv", "dl_ended")
         if changes.newly_isolated:
-            st.warning(f"Devenus isolés en {year_to} : " + md(", ".join(changes.newly_isolated)) + ".")
+            st.warning(f"Devenus isolés en {md(year_to)} : " + md(", ".join(changes.newly_isolated)) + ".")
         if changes.no_longer_isolated:
-            st.info(f"Sortis de l'isolement en {year_to} : " + md(", ".join(changes.no_longer_isolated)) + ".")
+            st.info(f"Sortis de l'isolement en {md(year_to)} : " + md(", ".join(changes.no_longer_isolated)) + ".")

@@ -11,8 +11,9 @@ from maillage.core import (
     format_date,
     format_datetime,
     format_int,
+    md,
     plural,
-    session_scope,
+    read_scope,
 )
 from maillage.restitution import council_overview
 from ui.session import current_actor, current_council_id, engine
@@ -29,19 +30,19 @@ if council_id is None:
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_overview(url: str, version: int, actor, council: int, today: dt.date):
     """The dashboard's figures, computed once per data version (and day)."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return council_overview(session, actor, council, today)
 
 
 overview = cached_overview(database_url(), council_scope_version(engine(), council_id), current_actor(), council_id,
                            dt.date.today())
 
-st.title(f"Tableau de bord — {overview.name}")
+st.title(f"Tableau de bord — {md(overview.name)}")
 st.caption(
-    f"{overview.kind} · {overview.status} · dernière plénière : {format_date(overview.last_plenary)}"
-    + (f" · coordination : {overview.coordination_contact}" if overview.coordination_contact else "")
+    f"{md(overview.kind)} · {md(overview.status)} · dernière plénière : {format_date(overview.last_plenary)}"
+    + (f" · coordination : {md(overview.coordination_contact)}" if overview.coordination_contact else "")
 )
-st.markdown("**Territoires :** " + (", ".join(overview.territories) or "aucun"))
+st.markdown("**Territoires :** " + (", ".join(md(name) for name in overview.territories) or "aucun"))
 
 columns = st.columns(5)
 columns[0].metric("Partenaires", format_int(overview.partners))
@@ -94,12 +95,12 @@ if overview.stale_partners:
 if not overview.actions_to_review and not overview.stale_partners:
     st.success("Rien à signaler : toutes les fiches sont à jour.")
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     campaign = latest_progress(session, current_actor(), council_id)
 if campaign is not None:
     st.subheader("Campagne de mise à jour")
     state = "en cours" if campaign.running else "clôturée" if campaign.closed else "terminée"
-    st.caption(f"« {campaign.title} » · {state} · date limite : {format_date(campaign.deadline)}")
+    st.caption(f"« {md(campaign.title)} » · {md(state)} · date limite : {format_date(campaign.deadline)}")
     figures = st.columns(4)
     figures[0].metric("Liens envoyés", format_int(campaign.sent))
     figures[1].metric("Ouverts", format_int(campaign.opened))

@@ -16,6 +16,20 @@ TODAY = dt.date(2026, 11, 29)
 os.environ.setdefault("MAILLAGE_DB_POOL", "null")
 
 
+@pytest.fixture(autouse=True)
+def _demo_accounts_file(tmp_path_factory, monkeypatch):
+    """Tests never read nor delete the real data/demo-accounts.json."""
+    monkeypatch.setattr("maillage.accounts.creation.DEMO_ACCOUNTS_FILE",
+                        tmp_path_factory.getbasetemp() / "demo-accounts-test.json")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle(monkeypatch):
+    """Each test starts with no failed sign-in remembered."""
+    from maillage.accounts.signin import SignInThrottle
+    monkeypatch.setattr("maillage.accounts.signin.THROTTLE", SignInThrottle())
+
+
 @pytest.fixture(scope="session")
 def db_factory(tmp_path_factory):
     """Builds template databases once per run and hands out fresh copies."""

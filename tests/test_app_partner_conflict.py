@@ -38,7 +38,7 @@ def test_edit_conflict_reopens_the_form_on_current_values(db_factory, use_databa
     at.text_area(key=f"{prefix}_notes").set_value("Ma saisie")
     at.button(key=f"FormSubmitter:{prefix}_form-Enregistrer les modifications").click().run()
     assert not at.exception
-    assert [e.value for e in at.error if "a été modifié par autre.coordination@ville.fr" in e.value]
+    assert [e.value for e in at.error if "a été modifié par autre.coordination@\u2060ville.fr" in e.value]
     # The reopened form holds the current notes, on the current version.
     assert at.text_area(key=f"{prefix}_1_notes").value == "Saisie de l'autre coordination"
     at.text_area(key=f"{prefix}_1_notes").set_value("Ma saisie")

@@ -172,11 +172,11 @@ def test_user_text_is_inert_on_both_pages(empty_engine, use_database):
     use_database(empty_engine.url.render_as_string(hide_password=False))
     at = open_app(page=SYNTHESE, council_id=world.bordeaux)
     assert not at.exception
-    assert at.title[0].value == r"Synthèse élus — CLSPD \*gras\* !\[x\](http://exemple.invalid/i.png)"
+    assert at.title[0].value == r"Synthèse élus — CLSPD \*gras\* !\[x\](http:" + "\u2060" + r"//exemple.invalid/i.png)"
     assert "CLSPD *gras* ![x](http://exemple.invalid/i.png)</h1>" in _iframe_html(at)
     at = open_app(page=COMPARER, council_id=world.bordeaux)
     at.radio(key="cmp_mode").set_value("councils").run()
     at.multiselect(key="cmp_councils").set_value([world.bordeaux]).run()
-    assert at.title[0].value == r"Comparer — CLSPD \*gras\* !\[x\](http://exemple.invalid/i.png)"
+    assert at.title[0].value == r"Comparer — CLSPD \*gras\* !\[x\](http:" + "\u2060" + r"//exemple.invalid/i.png)"
     at.selectbox(key="cmp_cell_type").set_value("cyberbase").run()
-    assert any(r"**CLSPD \*gras\* !\[x\](http://exemple.invalid/i.png) — Cyber-base**" in m.value for m in at.markdown)
+    assert any(r"**CLSPD \*gras\* !\[x\](http:" + "\u2060" + r"//exemple.invalid/i.png) — Cyber-base**" in m.value for m in at.markdown)

@@ -1,4 +1,4 @@
-"""Sign-in: Argon2 passwords, lock-out after 5 failures for 15 minutes, idle expiry, single sign-on matching."""
+"""Sign-in: Argon2 passwords, progressive delays after failures (never a lock-out), idle expiry, single sign-on."""
 
 import datetime as dt
 
@@ -54,30 +54,49 @@ def test_wrong_password_and_unknown_email_get_the_same_message(accounts):
             authenticate(session, "sso@ville.fr", "", now=NOW)  # no password: single sign-on only
 
 
-def test_lock_out_after_five_failures_for_fifteen_minutes(accounts):
+def test_failures_slow_down_and_never_lock(accounts):
+    """Issue 20: a progressive delay, the same for real and unknown accounts, that ends by itself."""
     engine, _ = accounts
     with Session(engine) as session:
-        for _attempt in range(4):
-            with pytest.raises(SignInError):
-                authenticate(session, "coord@ville.fr", "mauvais", now=NOW)
-        with pytest.raises(SignInError, match="verrouillé pour 15 minutes"):
-            authenticate(session, "coord@ville.fr", "mauvais", now=NOW)
-        with pytest.raises(SignInError, match="verrouillé"):
-            authenticate(session, "coord@ville.fr", PASSWORD, now=NOW + dt.timedelta(minutes=14))
-        actor = authenticate(session, "coord@ville.fr", PASSWORD, now=NOW + dt.timedelta(minutes=16))
+        messages = {}
+        for email in ("coord@ville.fr", "personne@ville.fr"):
+            seen = []
+            for _ in range(4):
+                with pytest.raises(SignInError) as error:
+                    authenticate(session, email, "mauvais", now=NOW, client="198.51.100.7")
+                seen.append(str(error.value))
+            messages[email] = seen
+        assert messages["coord@ville.fr"] == messages["personne@ville.fr"]  # nothing tells them apart
+        assert messages["coord@ville.fr"][:3] == ["Adresse e-mail ou mot de passe incorrect."] * 3
+        assert messages["coord@ville.fr"][3].startswith("Trop d'essais infructueux : réessayez dans")
+        # the right password, once the (short) delay is over: no lock-out anyone could trigger
+        actor = authenticate(session, "coord@ville.fr", PASSWORD, now=NOW + dt.timedelta(seconds=3),
+                             client="203.0.113.9")
         assert actor.email == "coord@ville.fr"
-        user = session.exec(select(User).where(User.email == "coord@ville.fr")).one()
-        assert user.failed_attempts == 0 and user.locked_until is None
 
 
-def test_warning_before_lock_out(accounts):
+def test_a_stranger_can_delay_an_account_at_most_thirty_seconds(accounts):
     engine, _ = accounts
     with Session(engine) as session:
-        for _ in range(2):
+        for attempt in range(40):
             with pytest.raises(SignInError):
-                authenticate(session, "coord@ville.fr", "mauvais", now=NOW)
-        with pytest.raises(SignInError, match="2 essais avant verrouillage"):
-            authenticate(session, "coord@ville.fr", "mauvais", now=NOW)
+                authenticate(session, "coord@ville.fr", "mauvais", now=NOW + dt.timedelta(minutes=attempt),
+                             client=f"192.0.2.{attempt}")
+        actor = authenticate(session, "coord@ville.fr", PASSWORD, now=NOW + dt.timedelta(minutes=39, seconds=31),
+                             client="203.0.113.9")
+        assert actor.email == "coord@ville.fr"
+
+
+def test_one_client_spraying_many_accounts_is_slowed(accounts):
+    engine, _ = accounts
+    with Session(engine) as session:
+        for index in range(10):
+            with pytest.raises(SignInError, match="incorrect"):
+                authenticate(session, f"victime{index}@ville.fr", "mauvais", now=NOW, client="198.51.100.66")
+        with pytest.raises(SignInError, match="Trop d'essais"):
+            authenticate(session, "autre@ville.fr", "mauvais", now=NOW, client="198.51.100.66")
+        with pytest.raises(SignInError, match="incorrect"):  # another client is not affected
+            authenticate(session, "autre@ville.fr", "mauvais", now=NOW, client="203.0.113.9")
 
 
 def test_disabled_account_cannot_sign_in(accounts):

@@ -48,7 +48,6 @@ def test_stats_prints_name_count_lines(shared_demo_url, use_database, capsys):
 def test_init_empty_then_demo_if_empty(db_factory, use_database, capsys, tmp_path, monkeypatch):
     url = db_factory.new("empty")
     use_database(url)
-    monkeypatch.setattr("maillage.exchange.setup.DEMO_ACCOUNTS_FILE", tmp_path / "accounts.json")
     assert main(["init", "--empty"]) == 0
     assert "Base prête" in capsys.readouterr().out
     main(["stats"])

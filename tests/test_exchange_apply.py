@@ -208,13 +208,21 @@ def test_coordinator_changes_only_partners_of_their_partnership(mini):
     data = ("nom;typologie;commune_siege;notes\n"
             "Médiathèque de Saintes;BIB;17415;Nouvelle note\n"
             "Ville de Bordeaux;MUNI;33063;Nouvelle note\n"
-            "Club de Mérignac;ASSO;33281;\n")
-    with pytest.raises(ImportRefused) as error:
+            "Club de Mérignac;ASSO;33281;\n"
+            "Club de Bordeaux;ASSO;33063;\n")
+    with pytest.raises(ImportRefused) as error:  # issue 20: created only inside the importer's territory
         run(mini, {"partenaires.csv": data}, actor=actor)
     assert [p.message for p in error.value.plan.problems] == [
-        "ligne 2, colonne nom : « Médiathèque de Saintes » ce partenaire ne fait pas partie du partenariat de vos "
-        "instances : vous ne pouvez pas le modifier"]
-    # unchanged rows of other partners are fine; new partners may be created
+        "ligne 4, colonne commune_siege : « 33281 » ce partenaire n'aurait ni son siège ni un territoire "
+        "d'intervention sur le territoire de vos instances : vous ne pouvez pas le créer"]
+    data = data.replace("Club de Mérignac;ASSO;33281;\n", "")
+    with pytest.raises(ImportRefused) as error:  # a partner outside it is not the coordinator's to change
+        run(mini, {"partenaires.csv": data}, actor=actor)
+    assert [p.message for p in error.value.plan.problems] == [
+        "ligne 2, colonne nom : « Médiathèque de Saintes » ce partenaire n'a ni son siège ni un territoire "
+        "d'intervention sur le territoire de vos instances (un lien ou une action ne suffit pas) : vous ne pouvez "
+        "pas le modifier"]
+    # unchanged rows of other partners are fine; new partners may be created on the importer's territory
     _plan, report = run(mini, {"partenaires.csv": data.replace("17415;Nouvelle note", "17415;")}, actor=actor)
     assert report.lines() == ["partenaires : 1 créé, 1 mis à jour, 1 inchangé"]
 

@@ -129,7 +129,7 @@ def test_backup_restore_gives_identical_export(demo_engine, geo_engine):
         action = session.exec(select(Action).where(Action.council_id == council.id)).first()
         action.archived_at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
         action.evaluation = "Bilan positif"
-    archive = make_backup(demo_engine, SYSTEM)
+    archive = make_backup(demo_engine, SYSTEM, include_accounts=True)
     backup = read_backup(archive)
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert backup.manifest["version_schema"] == head
@@ -137,7 +137,7 @@ def test_backup_restore_gives_identical_export(demo_engine, geo_engine):
     for name, facts in backup.manifest["fichiers"].items():
         assert facts["sha256"] == hashlib.sha256(backup.files[name]).hexdigest()
 
-    report = restore_backup(geo_engine, archive, SYSTEM)
+    report = restore_backup(geo_engine, archive, SYSTEM, include_accounts=True)
     assert "sous-territoires : 1" in report.lines and "comptes : 4 créés, 0 déjà présent" in report.lines
     assert export_csv_files(geo_engine, SYSTEM) == export_csv_files(demo_engine, SYSTEM)
     with Session(geo_engine) as session:
@@ -147,7 +147,7 @@ def test_backup_restore_gives_identical_export(demo_engine, geo_engine):
         assert coordinator.password_hash and session.exec(select(UserCouncil).where(UserCouncil.user_id == coordinator.id)).all()
         assert session.exec(select(AuditEntry).where(AuditEntry.operation == "restore")).one().user_email == SYSTEM.email
     # a second backup of the restored database restores the same data
-    again = read_backup(make_backup(geo_engine, SYSTEM))
+    again = read_backup(make_backup(geo_engine, SYSTEM, include_accounts=True))
     assert {n: c for n, c in again.files.items() if not n.endswith("journal.csv")} == \
         {n: c for n, c in backup.files.items() if not n.endswith("journal.csv")}
 

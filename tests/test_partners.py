@@ -182,12 +182,12 @@ def test_rights_follow_the_partnership(world):
     with session_scope(engine) as session:
         create_partner(session, bordeaux_coord, _data(name="Asso régionale", seat_commune="Saintes",
                                                       territories=["33063"], siret=""), TODAY)
-    # a link in the council brings a partner into its partnership (and its coordinator's reach)
+    # a link in the council brings a partner into its partnership, but not into its coordinator's reach
     with session_scope(engine) as session:
         from models import Council
         add_link(session, session.get(Council, world["bordeaux"]), session.get(Partner, world["ville"]),
                  session.get(Partner, world["caf"]))
-    with session_scope(engine) as session:
+    with pytest.raises(PermissionDenied), session_scope(engine) as session:
         update_partner(session, bordeaux_coord, world["caf"], data, None, TODAY)
 
 

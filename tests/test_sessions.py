@@ -31,6 +31,7 @@ from maillage.accounts.sessions import (
     hash_token,
     session_lifetime,
 )
+from maillage.accounts.signin import SignInThrottle
 from maillage.core import NotFoundError
 from models import SignInSession, User
 from tests.builders import add_council, add_mini_geography
@@ -181,15 +182,20 @@ def test_disabled_through_the_account_form_and_direct_flag(engine):
         assert resume_session(session, other).reason == DISABLED
 
 
-def test_lock_out_revokes_sessions(engine):
+def test_failed_sign_ins_never_lock_nor_close_sessions(engine):
+    """Failures slow down the next tries (issue 20) but neither lock the account nor close its sessions:
+    a stranger typing wrong passwords must not sign the real person out."""
+    throttle = SignInThrottle()
     with Session(engine) as session:
         token = open_session(session, "coord@ville.fr", now=NOW)
         for _ in range(5):
             with pytest.raises(SignInError):
-                authenticate(session, "coord@ville.fr", "mauvais", now=NOW)
+                authenticate(session, "coord@ville.fr", "mauvais", now=NOW, throttle=throttle)
         user = session.exec(select(User).where(User.email == "coord@ville.fr")).one()
-        assert user.locked_until is not None  # this test is about what a lock-out does to open sessions
-        assert resume_session(session, token, NOW).reason == REVOKED
+        assert user.locked_until is None
+        assert resume_session(session, token, NOW).reason is None
+        later = NOW + dt.timedelta(minutes=5)
+        assert authenticate(session, "coord@ville.fr", PASSWORD, now=later, throttle=throttle).email == "coord@ville.fr"
 
 
 def test_open_sessions_listed_and_closed_by_their_owner_only(engine):

@@ -15,6 +15,7 @@ _EXPORTS = {
     "workspace_council_ids": "access",
     "DEMO_ACCOUNTS_FILE": "creation",
     "create_demo_accounts": "creation",
+    "remove_demo": "creation",
     "ENTITY_LABELS": "journal",
     "OPERATION_LABELS": "journal",
     "audit_users": "journal",

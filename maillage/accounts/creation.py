@@ -7,9 +7,10 @@ import secrets
 from pathlib import Path
 
 from argon2 import PasswordHasher
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from maillage.core.db import PROJECT_ROOT
+from maillage.core.db import PROJECT_ROOT, get_meta, set_meta
 from maillage.core.errors import ValidationError
 from maillage.core.text import fold
 from maillage.core.validators import email_problem
@@ -87,8 +88,10 @@ DEMO_ACCOUNTS = (
 )
 
 
-def create_demo_accounts(session: Session, accounts_file: Path = DEMO_ACCOUNTS_FILE) -> list[dict]:
-    """One account per role with a random password, written (plain) to a git-ignored file for the sign-in page."""
+def create_demo_accounts(session: Session, accounts_file: Path | None = None) -> list[dict]:
+    """One account per role with a random password, written (plain) to a git-ignored file that `make run`
+    prints in the terminal (never shown in a browser)."""
+    accounts_file = accounts_file or DEMO_ACCOUNTS_FILE
     created = []
     known_councils = {fold(c.name) for c in session.exec(select(Council))}
     known_networks = {fold(n.name) for n in session.exec(select(Network))}
@@ -109,3 +112,26 @@ def create_demo_accounts(session: Session, accounts_file: Path = DEMO_ACCOUNTS_F
         accounts_file.parent.mkdir(parents=True, exist_ok=True)
         accounts_file.write_text(json.dumps(previous + created, ensure_ascii=False, indent=2), encoding="utf-8")
     return created
+
+
+DEMO_EMAILS = tuple(account[0] for account in DEMO_ACCOUNTS)
+
+
+def remove_demo(session: Session, actor_email: str = "", accounts_file: Path | None = None) -> list[str]:
+    """Drop the demo flag, delete the demo accounts and their password file; return the e-mails deleted."""
+    accounts_file = accounts_file or DEMO_ACCOUNTS_FILE
+    removed = []
+    for user in session.exec(select(User).where(User.email.in_(DEMO_EMAILS))).all():
+        session.execute(delete(UserCouncil).where(UserCouncil.user_id == user.id))
+        session.execute(delete(UserNetwork).where(UserNetwork.user_id == user.id))
+        session.delete(user)
+        removed.append(user.email)
+        write_audit(session, user_email=actor_email, operation="delete", entity="user", record_id=user.id,
+                    label=user.email, before={"email": user.email, "role": user.role})
+    was_demo = get_meta(session, "demo") == "oui"
+    if was_demo:
+        set_meta(session, "demo", "")
+    session.flush()
+    if was_demo or removed:
+        accounts_file.unlink(missing_ok=True)
+    return sorted(removed)

@@ -14,6 +14,11 @@ def register(subparsers) -> None:
     group.add_argument("--demo-if-empty", action="store_true",
                        help="charger la démonstration seulement si la base n'a encore aucune instance")
     init.set_defaults(handler=run_init)
+    accounts = subparsers.add_parser("demo-accounts",
+                                     help="afficher les comptes de démonstration (base de démonstration seulement)")
+    accounts.set_defaults(handler=run_demo_accounts)
+    leave = subparsers.add_parser("leave-demo", help="quitter la démonstration : supprimer les comptes de démonstration")
+    leave.set_defaults(handler=run_leave_demo)
     stats = subparsers.add_parser("stats", help="compter ce que contient la base")
     stats.set_defaults(handler=run_stats)
 
@@ -51,4 +56,35 @@ def run_stats(_args: argparse.Namespace) -> int:
     with session_scope(engine) as session:
         for name, count in database_counts(session).items():
             print(f"{name}: {count}")
+    return 0
+
+
+def run_demo_accounts(_args: argparse.Namespace) -> int:
+    """Print the demo accounts and their passwords in the terminal (never in a browser)."""
+    from maillage.accounts.signin import demo_accounts
+    from maillage.core.db import make_engine
+    from maillage.exchange.setup import is_demo
+    from models.vocabularies import USER_ROLES
+
+    engine = make_engine()
+    if not is_demo(engine):
+        return 0
+    accounts = demo_accounts()
+    if not accounts:
+        print("Base de démonstration : comptes de démonstration introuvables (data/demo-accounts.json).")
+        return 0
+    print("Comptes de démonstration (mots de passe tirés au hasard ; aussi dans data/demo-accounts.json) :")
+    for account in accounts:
+        print(f"  {USER_ROLES.get(account.role, account.role):<20} {account.email:<32} {account.password}")
+    return 0
+
+
+def run_leave_demo(_args: argparse.Namespace) -> int:
+    """Drop the demo flag and delete the demo accounts; the data stays."""
+    from maillage.accounts.access import SYSTEM
+    from maillage.core.db import make_engine
+    from maillage.exchange.setup import leave_demonstration
+
+    removed = leave_demonstration(make_engine(), SYSTEM)
+    print(f"Démonstration quittée : {len(removed)} compte(s) de démonstration supprimé(s).")
     return 0

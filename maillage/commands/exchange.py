@@ -6,8 +6,8 @@
         [--map "Structure=nom,Ville=commune_siege"]     a file's own headers → our columns
         [--instance NOM]                                commune names read inside that council's territory
     python -m maillage export DIR [--format csv|xlsx|data-inclusion]
-    python -m maillage backup FILE.zip
-    python -m maillage restore FILE.zip [--replace]
+    python -m maillage backup FILE.zip [--comptes]
+    python -m maillage restore FILE.zip [--replace] [--comptes]
 
 Exit 0 with the counts; exit 1 with every error on stderr and nothing written; 3 when refused.
 """
@@ -54,6 +54,8 @@ def register(subparsers) -> None:
 
     backup = subparsers.add_parser("backup", help="sauvegarder toute la base dans un fichier ZIP")
     backup.add_argument("file", metavar="FICHIER.zip")
+    backup.add_argument("--comptes", action="store_true",
+                        help="inclure les comptes et leurs empreintes de mot de passe (à protéger en conséquence)")
     add_as_option(backup)
     backup.set_defaults(handler=run_backup)
 
@@ -61,6 +63,8 @@ def register(subparsers) -> None:
     restore.add_argument("file", metavar="FICHIER.zip")
     restore.add_argument("--replace", action="store_true",
                          help="effacer les données existantes (instances, partenaires, actions…) avant de restaurer")
+    restore.add_argument("--comptes", action="store_true",
+                         help="créer aussi les comptes de la sauvegarde (listés avant la restauration)")
     add_as_option(restore)
     restore.set_defaults(handler=run_restore)
 
@@ -196,7 +200,7 @@ def run_backup(args: argparse.Namespace) -> int:
     from maillage.exchange.backup import make_backup
 
     engine, actor = engine_and_actor(args)
-    content = make_backup(engine, actor)
+    content = make_backup(engine, actor, include_accounts=args.comptes)
     target = Path(args.file)
     if target.parent and not target.parent.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -207,16 +211,27 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     """Restore a backup; every problem on stderr when it cannot be restored."""
-    from maillage.exchange.backup import restore_backup
+    from maillage.exchange.backup import accounts_to_create, read_backup, restore_backup
     from maillage.exchange.checks import ImportRefused
     from maillage.exchange.reader import ReadError
+    from models.vocabularies import USER_ROLES
 
     engine, actor = engine_and_actor(args)
     path = Path(args.file)
     if not path.is_file():
         raise MaillageError(f"fichier introuvable : {path}")
     try:
-        report = restore_backup(engine, path.read_bytes(), actor, replace=args.replace)
+        backup = read_backup(path)  # streamed from the file, entries checked before they are read
+        accounts = accounts_to_create(engine, backup)
+        if accounts and args.comptes:
+            print(f"Comptes créés par la restauration ({len(accounts)}) :")
+        elif accounts:
+            print(f"La sauvegarde contient {len(accounts)} compte(s) absent(s) de la base, non restauré(s) "
+                  "(ajoutez --comptes pour les créer) :")
+        for account in accounts:
+            print(f"  {account.email} ({USER_ROLES.get(account.role, account.role)}"
+                  f"{', désactivé' if not account.active else ''})")
+        report = restore_backup(engine, backup, actor, replace=args.replace, include_accounts=args.comptes)
     except ReadError as error:
         for message in error.messages:
             print(message, file=sys.stderr)

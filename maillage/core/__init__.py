@@ -12,6 +12,7 @@ _EXPORTS = {
     "database_url": "db",
     "get_meta": "db",
     "make_engine": "db",
+    "read_scope": "db",
     "scope_versions": "db",
     "session_scope": "db",
     "set_meta": "db",

@@ -11,9 +11,11 @@ from sqlalchemy import Integer, String, cast, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine, select
 
+from maillage.core.errors import ConflictError
 from models import AppMeta, NetworkCouncil
 
 # Largest list of values put in one SQL `IN (…)` (SQLite's variable limit is 999 on old builds).
@@ -44,13 +46,27 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+READ_ONLY = "maillage_read_only"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "CREATE", "DROP T", "ALTER ")
+
+
 def _begin_immediate(connection) -> None:
-    """Take SQLite's write lock when a transaction starts, waiting up to the busy timeout.
+    """Take SQLite's write lock when a writing transaction starts, waiting up to the busy timeout.
 
     A deferred transaction that reads and then writes fails at once with "database is locked"
     when another writer committed in between; starting IMMEDIATE makes writers queue instead.
+    Read-only sessions (`read_scope`) start a plain BEGIN: in WAL mode they never wait for a writer.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _refuse_writes(connection, _cursor, statement, _parameters, _context, _executemany) -> None:
+    """A read-only session never writes (a write there would be silently rolled back)."""
+    if connection.get_execution_options().get(READ_ONLY) and statement.lstrip()[:6].upper() in _WRITES:
+        raise RuntimeError("écriture dans une session de lecture (read_scope) : utilisez session_scope")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -65,20 +81,54 @@ def make_engine(url: str | None = None) -> Engine:
         )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "before_cursor_execute", _refuse_writes)
         return engine
     if os.environ.get("MAILLAGE_DB_POOL", "").strip().lower() == "null":
         # One connection per session, closed after it (test runs that open hundreds of databases).
-        return create_engine(url, poolclass=NullPool)
-    return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, poolclass=NullPool)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _refuse_writes)
+    return engine
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A read-only session: on SQLite a plain BEGIN, so pages keep answering while an import writes; any
+    write through it raises; always rolled back."""
+    with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+UNIQUE_RACE = ("quelqu'un vient d'enregistrer le même élément au même moment : rien n'a été enregistré ; "
+               "rechargez la page et réessayez")
+
+
+def unique_violation(error: BaseException) -> bool:
+    """Whether a database error is a unique-key violation (two people saving the same thing at once),
+    raised through SQLAlchemy or straight from the driver (PostgreSQL's COPY)."""
+    original = getattr(error, "orig", None) or error
+    if getattr(original, "sqlstate", None) == "23505":
+        return True
+    return "UNIQUE constraint failed" in str(original)
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One session per action: commit on success, roll back on any error."""
+    """One session per action: commit on success, roll back on any error; a unique-key race becomes a
+    French ConflictError instead of a driver error."""
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except IntegrityError as error:
+            session.rollback()
+            if unique_violation(error):
+                raise ConflictError(UNIQUE_RACE) from None
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -164,7 +214,7 @@ def council_scope_version(engine: Engine, council_id: int | None) -> tuple[int, 
     networks it belongs to (whose shared actions and peers it sees). An edit in an unrelated council leaves it."""
     if council_id is None:
         return (data_version(engine),)
-    with Session(engine) as session:
+    with read_scope(engine) as session:
         networks = sorted(session.exec(select(NetworkCouncil.network_id)
                                        .where(NetworkCouncil.council_id == council_id)).all())
     return scope_versions(engine, councils=[council_id], networks=networks)
@@ -174,13 +224,13 @@ def scope_versions(engine: Engine, *, councils: Iterable[int] = (), networks: It
     """The national version then each named council's and network's version, in order: a cache key that
     changes only when data those scopes read changed."""
     keys = [NATIONAL_VERSION_KEY] + [council_version_key(c) for c in councils] + [network_version_key(n) for n in networks]
-    with Session(engine) as session:
+    with read_scope(engine) as session:
         values = dict(session.exec(select(AppMeta.key, AppMeta.value).where(AppMeta.key.in_(keys))).all())
     return tuple(int(values.get(key) or 0) for key in keys)
 
 
 def data_version(engine: Engine) -> int:
-    """The current data version (a counter bumped by every write)."""
-    with Session(engine) as session:
+    """The current data version (a counter bumped by every write); never waits for a writer."""
+    with read_scope(engine) as session:
         row = session.exec(select(AppMeta).where(AppMeta.key == "data_version")).first()
         return int(row.value) if row and row.value else 0

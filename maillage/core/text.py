@@ -39,13 +39,27 @@ def compact(text: str) -> str:
     return fold(text).replace(" ", "")
 
 
+# The characters that make Markdown (CommonMark, GFM, Streamlit's :colour[…] directives) do something: with
+# `[` and `]` escaped no link, image or directive can form; `(`, `)` and `!` are then inert.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+# GFM turns bare addresses into links (`https://…`, `www.…`, `nom@domaine`) after resolving backslash
+# escapes, so a backslash does not stop it (seen in Chromium): an invisible word joiner breaks each pattern.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i):(?=//)|\bwww(?=\.)|@")
 
 
-def md(text: str) -> str:
-    """User text made inert in Markdown: markup characters escaped, list and heading starts neutralised."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
+def md(value: object) -> str:
+    """User text made inert wherever Streamlit renders Markdown (titles, captions, labels…): markup escaped,
+    list and heading starts neutralised, no link, image, autolink (`https://`, `www.`, e-mail) or directive left.
+
+    The one escaping helper for user data in Markdown (issue 20); tests/test_security_markdown.py checks
+    that every f-string passed to a Markdown-rendering call in the pages goes through it."""
+    if value is None:
+        return ""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    escaped = _AUTOLINK.sub(lambda match: match.group(0) + WORD_JOINER, escaped)
+
     def neutralise(match: re.Match) -> str:
         """Escape a list or heading start at the beginning of a line."""
         start = match.group(2)

@@ -20,7 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from maillage.accounts.access import Actor, require_admin
-from maillage.core.db import get_meta, set_meta
+from maillage.accounts.creation import remove_demo
+from maillage.core.db import get_meta, read_scope, set_meta
 from maillage.core.errors import MaillageError
 from maillage.core.formatting import format_int
 from maillage.core.text import fold
@@ -204,8 +205,9 @@ def _council_names(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Council.id, Council.name)).all())
 
 
-def _complements(session: Session) -> dict[str, bytes]:
-    """The complement files: sub-territories, vocabularies, working groups, expected typologies, accounts, journal."""
+def _complements(session: Session, include_accounts: bool = False) -> dict[str, bytes]:
+    """The complement files: sub-territories, vocabularies, working groups, expected typologies, journal, and
+    the accounts (with their password hashes) only when asked."""
     councils = _council_names(session)
     networks = dict(session.execute(select(Network.id, Network.name)).all())
     files = {
@@ -229,21 +231,25 @@ def _complements(session: Session) -> dict[str, bytes]:
     accounts = [[u.email, neutralise(u.display_name), u.role, "oui" if u.active else "non", u.password_hash or "",
                  "|".join(sorted(user_councils.get(u.id, []))), "|".join(sorted(user_networks.get(u.id, [])))]
                 for u in session.execute(select(User).order_by(User.email)).scalars()]
-    files["comptes.csv"] = csv_bytes(ACCOUNT_HEADERS, accounts)
+    if include_accounts:
+        files[ACCOUNTS_FILE] = csv_bytes(ACCOUNT_HEADERS, accounts)
     files[_JOURNAL.file] = _generic_csv(session, _JOURNAL, None, [AuditEntry.at, AuditEntry.id])
     return {COMPLEMENTS + name: data for name, data in files.items()}
 
 
 ACCOUNT_HEADERS = ["email", "nom", "role", "actif", "empreinte_mot_de_passe", "instances", "reseaux"]
+ACCOUNTS_FILE = "comptes.csv"
 
 
-def make_backup(engine: Engine, actor: Actor, *, now: dt.datetime | None = None) -> bytes:
-    """The whole database (but the reference geography) as one ZIP with its manifest; administrators only."""
-    require_admin(actor, "faire une sauvegarde complète (elle contient les comptes)")
-    with Session(engine) as session:
+def make_backup(engine: Engine, actor: Actor, *, now: dt.datetime | None = None,
+                include_accounts: bool = False) -> bytes:
+    """The whole database (but the reference geography) as one ZIP with its manifest; administrators only.
+    The accounts and their password hashes go in only with `include_accounts` (« inclure les comptes »)."""
+    require_admin(actor, "faire une sauvegarde complète")
+    with read_scope(engine) as session:
         data = collect(session, actor)
         files = {f"{kind}.csv": kind_csv(kind, data.tables[kind]) for kind in KIND_ORDER}
-        files.update(_complements(session))
+        files.update(_complements(session, include_accounts))
         manifest = {
             "application": "Maillage",
             "format": FORMAT_NAME,
@@ -252,6 +258,7 @@ def make_backup(engine: Engine, actor: Actor, *, now: dt.datetime | None = None)
             "creee_le": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
             "par": actor.email,
             "demo": get_meta(session, "demo") == "oui",
+            "comptes_inclus": include_accounts,
             "comptes": {kind: data.count(kind) for kind in KIND_ORDER},
             "fichiers": {name: {"lignes": max(content.count(b"\r\n") - 1, 0),
                                 "sha256": hashlib.sha256(content).hexdigest()} for name, content in files.items()},
@@ -269,24 +276,64 @@ class Backup:
     files: dict[str, bytes]
 
 
-def read_backup(data: bytes, source: str = "sauvegarde") -> Backup:
-    """Open a backup ZIP and verify its manifest and every checksum; ReadError lists what is wrong."""
+MAX_MANIFEST = 1024 * 1024
+MAX_ENTRY = 256 * 1024 * 1024
+MAX_ENTRIES = 64
+
+
+def _manifest(archive: zipfile.ZipFile, source: str) -> dict:
+    """The manifest, read with a size cap and checked for shape; ReadError (French) otherwise."""
+    info = archive.getinfo(MANIFEST)
+    if info.file_size > MAX_MANIFEST:
+        raise ReadError(f"{source} : {MANIFEST} anormalement volumineux : ce n'est pas une sauvegarde Maillage.")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
+    except RecursionError:
+        raise ReadError(f"{source} : {MANIFEST} malformé (imbrication excessive).") from None
+    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, OSError, RuntimeError):
+        raise ReadError(f"{source} : {MANIFEST} illisible.") from None
+    if not isinstance(manifest, dict):
+        raise ReadError(f"{source} : {MANIFEST} illisible.")
+    listed = manifest.get("fichiers")
+    if not isinstance(listed, dict) or not all(
+            isinstance(name, str) and isinstance(facts, dict) and isinstance(facts.get("sha256"), str)
+            for name, facts in listed.items()):
+        raise ReadError(f"{source} : {MANIFEST} malformé (liste des fichiers attendue avec leurs sommes de contrôle).")
+    for key in ("creee_le", "par", "version_schema", "format"):
+        if key in manifest and not isinstance(manifest[key], (str, type(None))):
+            raise ReadError(f"{source} : {MANIFEST} malformé (« {key} » doit être un texte).")
+    return manifest
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[bytes, str]:
+    """One entry's bytes and SHA-256, read in chunks (never more than its declared size)."""
+    digest = hashlib.sha256()
+    chunks = []
+    with archive.open(info) as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+            chunks.append(chunk)
+    return b"".join(chunks), digest.hexdigest()
+
+
+def read_backup(data: bytes | Any, source: str = "sauvegarde") -> Backup:
+    """Open a backup ZIP (bytes, a path or a file) and verify its manifest and every checksum; ReadError lists
+    what is wrong. Entries the manifest does not list, oversized ones and a malformed manifest are refused
+    before anything else is read (issue 20)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise ReadError(f"{source} : ce n'est pas une sauvegarde Maillage (archive ZIP illisible).") from None
     with archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_BACKUP_INFLATED:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise ReadError(f"{source} : trop de fichiers dans l'archive : ce n'est pas une sauvegarde Maillage.")
+        if sum(info.file_size for info in infos) > MAX_BACKUP_INFLATED:
             raise ReadError(f"{source} : archive trop volumineuse une fois décompressée.")
-        names = set(archive.namelist())
+        names = {info.filename: info for info in infos}
         if MANIFEST not in names:
             raise ReadError(f"{source} : pas de {MANIFEST} : ce n'est pas une sauvegarde Maillage.")
-        try:
-            manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
-            if not isinstance(manifest, dict):
-                raise ValueError
-        except (ValueError, UnicodeDecodeError, zipfile.BadZipFile):
-            raise ReadError(f"{source} : {MANIFEST} illisible.") from None
+        manifest = _manifest(archive, source)
         if manifest.get("format") != FORMAT_NAME:
             raise ReadError(f"{source} : ce n'est pas une sauvegarde Maillage (format « {manifest.get('format')} »).")
         if not isinstance(manifest.get("version_format"), int) or manifest["version_format"] > FORMAT_VERSION:
@@ -295,20 +342,25 @@ def read_backup(data: bytes, source: str = "sauvegarde") -> Backup:
         if schema and schema not in known_revisions():
             raise ReadError(f"{source} : sauvegarde faite avec un schéma inconnu ({schema}) : une version plus "
                             "récente de Maillage ; mettez l'application à jour avant de restaurer.")
-        listed = manifest.get("fichiers")
-        if not isinstance(listed, dict):
-            raise ReadError(f"{source} : {MANIFEST} ne liste aucun fichier.")
+        listed = manifest["fichiers"]
+        unlisted = sorted(name for name in names if name != MANIFEST and name not in listed)
+        if unlisted:
+            raise ReadError([f"{source} : fichier « {name} » absent du manifeste : archive refusée." for name in unlisted])
+        oversized = sorted(name for name in listed if name in names and names[name].file_size > MAX_ENTRY)
+        if oversized:
+            raise ReadError([f"{source} : fichier « {name} » trop volumineux ({format_int(names[name].file_size // 1024 // 1024)} Mo) : "
+                             "archive refusée." for name in oversized])
         messages, files = [], {}
         for name, facts in listed.items():
             if name not in names:
                 messages.append(f"{source} : fichier « {name} » absent de l'archive.")
                 continue
             try:
-                content = archive.read(name)
-            except (zipfile.BadZipFile, OSError, RuntimeError):
+                content, digest = _read_entry(archive, names[name])
+            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError):
                 messages.append(f"{source} : fichier « {name} » illisible.")
                 continue
-            if not isinstance(facts, dict) or hashlib.sha256(content).hexdigest() != facts.get("sha256"):
+            if digest != facts.get("sha256"):
                 messages.append(f"{source} : fichier « {name} » modifié ou endommagé (somme de contrôle différente).")
                 continue
             files[name] = content
@@ -318,6 +370,27 @@ def read_backup(data: bytes, source: str = "sauvegarde") -> Backup:
         if messages:
             raise ReadError(messages)
     return Backup(manifest=manifest, files=files)
+
+
+@dataclass(frozen=True)
+class BackupAccount:
+    """An account a backup would create (restoring accounts is an explicit choice)."""
+
+    email: str
+    role: str
+    active: bool
+
+
+def accounts_to_create(engine: Engine, backup: Backup) -> list[BackupAccount]:
+    """The accounts of a backup that do not exist in the database: what « restaurer aussi les comptes » adds."""
+    name = COMPLEMENTS + ACCOUNTS_FILE
+    if name not in backup.files:
+        return []
+    rows = _read_complement(name, backup.files[name], ACCOUNT_HEADERS)
+    with read_scope(engine) as session:
+        existing = set(session.execute(select(User.email)).scalars())
+    return [BackupAccount(row["email"], row["role"], row["actif"] == "oui")
+            for row in rows if row["email"] and row["email"] not in existing]
 
 
 def database_content(session: Session) -> dict[str, int]:
@@ -356,7 +429,7 @@ def _restore_vocabularies(session: Session, rows: list[dict]) -> int:
     return changed
 
 
-def _restore_after(session: Session, backup: Backup) -> list[str]:
+def _restore_after(session: Session, backup: Backup, include_accounts: bool = False) -> list[str]:
     """Working groups, expected typologies, accounts and the audit log, once councils exist again."""
     files = backup.files
     councils = {fold(name): id_ for id_, name in session.execute(select(Council.id, Council.name))}
@@ -382,8 +455,12 @@ def _restore_after(session: Session, backup: Backup) -> list[str]:
         for row in rows:
             session.add(ExpectedTypology(council_id=council_id(row["instance"], name), codes=row["typologies"]))
         lines.append(f"typologies attendues : {format_int(len(rows))}")
-    name = COMPLEMENTS + "comptes.csv"
-    if name in files:
+    name = COMPLEMENTS + ACCOUNTS_FILE
+    if name in files and not include_accounts:
+        count = len(_read_complement(name, files[name], ACCOUNT_HEADERS))
+        lines.append(f"comptes : {format_int(count)} dans la sauvegarde, non restaurés (restauration des comptes "
+                     "non demandée)")
+    elif name in files:
         rows = _read_complement(name, files[name], ACCOUNT_HEADERS)
         users = {user.email: user for user in session.execute(select(User)).scalars()}
         created = 0
@@ -427,11 +504,12 @@ def _restore_after(session: Session, backup: Backup) -> list[str]:
     return lines
 
 
-def restore_backup(engine: Engine, data: bytes, actor: Actor, *, replace: bool = False,
-                   progress: Progress | None = None) -> RestoreReport:
-    """Restore a backup in one transaction; administrators only; a non-empty database only with `replace`."""
+def restore_backup(engine: Engine, data: bytes | Any, actor: Actor, *, replace: bool = False,
+                   include_accounts: bool = False, progress: Progress | None = None) -> RestoreReport:
+    """Restore a backup in one transaction; administrators only; a non-empty database only with `replace`;
+    the backup's accounts (see `accounts_to_create`) only with `include_accounts`."""
     require_admin(actor, "restaurer une sauvegarde")
-    backup = read_backup(data)
+    backup = data if isinstance(data, Backup) else read_backup(data)
     tables = []
     messages = []
     for kind in KIND_ORDER:
@@ -472,8 +550,14 @@ def restore_backup(engine: Engine, data: bytes, actor: Actor, *, replace: bool =
                 raise ImportRefused(plan)
             imported = apply_plan(session, plan, actor, progress=progress, label="Restauration d'une sauvegarde")
             report.lines[len(report.lines):] = imported.lines()
-            report.lines.extend(_restore_after(session, backup))
-            if backup.manifest.get("demo"):
+            if backup.manifest.get("demo") is not True and get_meta(session, "demo") == "oui":
+                # Real data replaces the demonstration: its flag and its accounts (known passwords) go.
+                removed = remove_demo(session, actor.email)
+                report.lines.append(f"démonstration quittée : {format_int(len(removed))} compte"
+                                    f"{'s' if len(removed) > 1 else ''} de démonstration supprimé"
+                                    f"{'s' if len(removed) > 1 else ''}")
+            report.lines.extend(_restore_after(session, backup, include_accounts))
+            if backup.manifest.get("demo") is True:
                 set_meta(session, "demo", "oui")
             record_change(session, actor, Entity.BACKUP, Operation.RESTORE, national=True,
                           label=f"Restauration de la sauvegarde du {backup.manifest.get('creee_le', '?')}"

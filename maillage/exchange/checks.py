@@ -44,7 +44,8 @@ from maillage.exchange.values import (
 )
 from maillage.geography.keys import territory_key
 from maillage.geography.names import Context, TerritoryNames
-from maillage.partners.partnership import council_footprint, partnership_ids
+from maillage.partners.access import contact_readable_ids, owned_partner_ids
+from maillage.partners.partnership import council_footprint
 from maillage.vocabularies.store import Vocabularies
 from models import Action, Council, Network, Partner, Territory
 
@@ -157,6 +158,8 @@ class _Index:
             self.add_partner(name, seat.split(":", 1)[1], archived=archived_at is not None, id_=id_)
         self.stored_networks = set(self.networks)
         self._editable_partners: set[int] | None = None
+        self._readable_contacts: set[int] | None = None
+        self._area = None
         self._by_siret: dict[str, PartnerRef] | None = None
         self.actions: set[tuple[str, str]] = set()
         for title, council in session.exec(
@@ -197,12 +200,26 @@ class _Index:
         return self._by_siret
 
     def editable_partners(self, actor: Actor) -> set[int]:
-        """The ids of the partners in the partnerships of the actor's councils (computed once)."""
+        """The ids of the partners the actor owns (maillage.partners.access: their councils' territory holds the
+        seat or a territory of intervention; a link or an action grants nothing), computed once."""
         if self._editable_partners is None:
-            self._editable_partners = set()
-            for council_id in actor.council_ids:
-                self._editable_partners |= partnership_ids(self.session, council_id)
+            self._editable_partners = owned_partner_ids(self.session, actor) or set()
         return self._editable_partners
+
+    def inside(self, actor: Actor, seat_key: str, territory_keys: list[str]) -> bool:
+        """Whether a partner seated at `seat_key` with these territories lies in the actor's councils' territory."""
+        if self._area is None:
+            self._area = council_footprint(self.session, sorted(actor.council_ids))
+        return self._area.meets(seat_key) or any(self._area.meets(key) for key in territory_keys)
+
+    def hidden_contact(self, actor: Actor, partner_id: int) -> tuple[str, str, str, str] | None:
+        """A stored partner's contact when the actor may not read it (an export leaves it empty), else None."""
+        if self._readable_contacts is None:
+            self._readable_contacts = contact_readable_ids(self.session, actor) or set()
+        if partner_id in self._readable_contacts:
+            return None
+        return tuple(self.session.exec(select(Partner.contact_name, Partner.contact_role, Partner.contact_email,
+                                              Partner.contact_phone).where(Partner.id == partner_id)).one())
 
     def first_line(self, kind: str, key: Any, line: int) -> int | None:
         """The line where `key` already appeared in this import (None the first time)."""
@@ -315,6 +332,20 @@ class _RowChecker:
 
 
 _vocab_cache: dict[tuple[int, str, str], str | None] = {}
+
+
+_LEVEL_WORDS = re.compile(r"[^\W\d_][^\W\d_' -]*")
+
+
+def link_level(vocab: Vocabularies, value: str) -> str | None:
+    """A collaboration level: exactly 1, 2, 3 or 4, or a level's label (`coordination`); never `-1`, `+3`,
+    `(2)` or `#3`, which folding used to turn into a level (issue 20)."""
+    text = value.strip()
+    if text in ("1", "2", "3", "4"):
+        return text
+    if _LEVEL_WORDS.fullmatch(text):
+        return _parse_vocab(vocab, "link_level", text)
+    return None
 
 
 def _parse_vocab(vocab: Vocabularies, kind: str, value: str) -> str | None:
@@ -529,20 +560,36 @@ def _check_partenaires(checker: _RowChecker) -> tuple[PartnerRecord, str]:
             checker.problem("networks", network, "n'est pas un réseau connu (importez d'abord les réseaux)")
     seat_code = seat_keys[0].split(":", 1)[1] if seat_keys else ""
     archived = checker.parsed("archived_at", parse_date)
+    territory_keys = _territories(checker, "territory_keys")
+    contact = (checker.text("contact_name"), checker.text("contact_role"), email, checker.text("contact_phone"))
     if name and seat_code:
         checker.duplicate("name", name, (fold(name), seat_code), "ce partenaire (même nom, même commune)")
         ref = index.add_partner(name, seat_code, archived=archived is not None)
-        if (ref.id is not None and not checker.actor.is_admin
-                and ref.id not in index.editable_partners(checker.actor)):
-            checker.protected = ("ce partenaire ne fait pas partie du partenariat de vos instances : "
-                                 "vous ne pouvez pas le modifier")
+        if not checker.actor.is_admin:
+            # One ownership rule (maillage.partners.access), as in the form: see issue 20.
+            inside = index.inside(checker.actor, seat_keys[0], territory_keys)
+            if ref.id is None and not inside:
+                checker.problem("seat_commune_key", seat,
+                                "ce partenaire n'aurait ni son siège ni un territoire d'intervention sur le "
+                                "territoire de vos instances : vous ne pouvez pas le créer", permission=True)
+            elif ref.id is not None and ref.id not in index.editable_partners(checker.actor):
+                checker.protected = ("ce partenaire n'a ni son siège ni un territoire d'intervention sur le "
+                                     "territoire de vos instances (un lien ou une action ne suffit pas) : "
+                                     "vous ne pouvez pas le modifier")
+            elif ref.id is not None and not inside:
+                checker.protected = ("ainsi modifié, ce partenaire n'aurait plus ni son siège ni un territoire "
+                                     "d'intervention sur le territoire de vos instances : vous ne pouvez pas "
+                                     "le modifier ainsi")
+            if ref.id is not None and (hidden := index.hidden_contact(checker.actor, ref.id)):
+                # An empty contact cell on a partner whose contact the importer may not read means « not shown
+                # to you » (the export leaves it empty), never « erase ».
+                contact = tuple(given or stored for given, stored in zip(contact, hidden))
     record = PartnerRecord(
         name=name, typology=typology, seat_commune_key=seat_keys[0] if seat_keys else None,
-        territory_keys=_territories(checker, "territory_keys"),
+        territory_keys=territory_keys,
         siret=siret or None, website=website,
         networks=[index.networks.get(fold(n), n) for n in networks],
-        contact_name=checker.text("contact_name"), contact_role=checker.text("contact_role"),
-        contact_email=email, contact_phone=checker.text("contact_phone"),
+        contact_name=contact[0], contact_role=contact[1], contact_email=contact[2], contact_phone=contact[3],
         verified_on=checker.parsed("verified_on", parse_date), notes=checker.text("notes", private_check=True),
         archived_at=archived,
     )
@@ -562,7 +609,7 @@ def _check_liens(checker: _RowChecker) -> tuple[LinkRecord, str]:
     if kind == "action":
         checker.problem("kind", kind_value, "se déduit des actions communes et ne se saisit pas")
     level_value = checker.required("level")
-    level = _parse_vocab(checker.vocab, "link_level", level_value) if level_value else None
+    level = link_level(checker.vocab, level_value) if level_value else None
     if level_value and level is None:
         checker.problem("level", level_value,
                         "n'est pas un niveau de collaboration (1 information, 2 coordination, 3 coopération, 4 collaboration)")

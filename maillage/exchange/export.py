@@ -29,6 +29,7 @@ from maillage.exchange.values import (
     format_number_cell,
     neutralise,
 )
+from maillage.partners.access import contact_readable_ids
 from maillage.partners.partnership import partnership_ids
 from maillage.vocabularies.store import Vocabularies
 from models import (
@@ -109,6 +110,7 @@ def collect(session: Session, actor: Actor) -> ExportData:
     actions = {a.id: a for a in session.execute(select(Action)).scalars() if a.council_id in councils}
     roles = [r for r in session.execute(select(ActionPartner)).scalars() if r.action_id in actions]
     all_partners = {p.id: p for p in session.execute(select(Partner)).scalars()}
+    readable = contact_readable_ids(session, actor)  # None: every contact (administrators)
     if scope is None:
         partners = all_partners
     else:
@@ -169,10 +171,12 @@ def collect(session: Session, actor: Actor) -> ExportData:
         p = partners[partner_id]
         network_names = sorted((networks[n].name for n in partner_networks.get(partner_id, ()) if n in networks),
                                key=lambda name: (fold(name), name))
+        shown = readable is None or partner_id in readable  # a contact only for those who may read it
         add("partenaires", name=p.name, typology=p.typology, seat_commune_key=territory_reference(p.seat_commune_key),
             territory_keys=_territory_cell(partner_territories.get(partner_id, ())), siret=p.siret or "",
-            website=p.website, networks="|".join(network_names), contact_name=p.contact_name,
-            contact_role=p.contact_role, contact_email=p.contact_email, contact_phone=p.contact_phone,
+            website=p.website, networks="|".join(network_names),
+            contact_name=p.contact_name if shown else "", contact_role=p.contact_role if shown else "",
+            contact_email=p.contact_email if shown else "", contact_phone=p.contact_phone if shown else "",
             verified_on=p.verified_on, notes=p.notes, archived_at=_as_date(p.archived_at))
     link_rows = []
     for link in links:

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from maillage.accounts.access import SYSTEM, Actor
+from maillage.core.db import get_meta, read_scope, unique_violation
 from maillage.core.errors import MaillageError
 from maillage.exchange.apply import STATUS_LABELS, ImportReport, apply_plan
 from maillage.exchange.checks import ImportPlan, ImportRefused, Progress, check_tables
@@ -30,20 +30,56 @@ def import_tables(engine: Engine, tables: list[Table], *, actor: Actor = SYSTEM,
 
     Any problem refuses everything (ImportRefused, `plan.problems` lists them all); the report says,
     per kind and per row, what was (or would be) created, updated or left unchanged.
+
+    The check, the long part, runs in a read-only transaction: on SQLite it never holds the write lock,
+    so other people's pages and saves go on (issue 20). The write lock is taken only for the final write;
+    if anything was written in between (the data version moved), the rows are checked again under it.
     """
     actor = _actor(actor, user_email)
-    with Session(engine, expire_on_commit=False) as session:
+    with read_scope(engine) as session:
+        checked_at = get_meta(session, "data_version")
+        plan = check_tables(session, tables, actor, progress, council_ids)
+    if not plan.ok:
+        raise ImportRefused(plan)
+    for attempt in range(1, UNIQUE_RACE_ATTEMPTS + 1):
         try:
-            plan = check_tables(session, tables, actor, progress, council_ids)
-            if not plan.ok:
-                raise ImportRefused(plan)
-            try:
-                report = apply_plan(session, plan, actor, progress=progress)
-            except SQLAlchemyError as error:
+            return _write(engine, tables, plan, checked_at, actor, dry_run, progress, council_ids)
+        except MaillageError:
+            raise
+        except Exception as error:  # noqa: BLE001 - driver errors, raised through SQLAlchemy or not (COPY)
+            if not (unique_violation(error) or _sqlstate(error) in ("40P01", "40001")):
                 raise MaillageError(
                     "l'écriture dans la base a échoué, rien n'a été importé "
                     f"({type(error).__name__} : {str(error).splitlines()[0][:200]})"
                 ) from None
+            if attempt == UNIQUE_RACE_ATTEMPTS:
+                raise MaillageError(
+                    "d'autres imports des mêmes éléments écrivaient au même moment : rien n'a été importé ; "
+                    "relancez l'import (les lignes déjà présentes seront reconnues)"
+                ) from None
+            checked_at = None  # another import wrote the same rows: check again, they now exist
+    raise AssertionError("unreachable")
+
+
+UNIQUE_RACE_ATTEMPTS = 3
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    """PostgreSQL's error code (deadlock 40P01, serialisation 40001…), None elsewhere."""
+    return getattr(getattr(error, "orig", None) or error, "sqlstate", None)
+
+
+def _write(engine: Engine, tables: list[Table], plan: ImportPlan, checked_at: str | None, actor: Actor,
+           dry_run: bool, progress: Progress | None,
+           council_ids: Iterable[int] | None = None) -> tuple[ImportPlan, ImportReport]:
+    """The final write, under the write lock; the rows are checked again when the data moved since the check."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            if get_meta(session, "data_version") != checked_at:
+                plan = check_tables(session, tables, actor, progress, council_ids)
+                if not plan.ok:
+                    raise ImportRefused(plan)
+            report = apply_plan(session, plan, actor, progress=progress)
             if not plan.ok:
                 raise ImportRefused(plan)
             if dry_run:

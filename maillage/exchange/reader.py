@@ -175,11 +175,14 @@ def _csv_error(error: csv.Error) -> str:
     return "guillemets non refermés ou mal placés"
 
 
+MAX_HEADER = 120  # no column name is longer: longer cells (notes) are not compared, which kept it linear
+
+
 def _header_score(kind: str | None, record: list[str], mapping: Mapping | None = None) -> int:
     """How many columns of `kind` (of the best kind when None) a record names (through `mapping` first)."""
     kinds = [kind] if kind else list(KINDS)
-    return max(len({header_column(KINDS[k], str(cell or ""), mapping) for k in kinds for cell in record}
-                   - {None, ""}), 0)
+    cells = [str(cell or "") for cell in record if len(str(cell or "")) <= MAX_HEADER]  # notes are no headers
+    return max(len({header_column(KINDS[k], cell, mapping) for k in kinds for cell in cells} - {None, ""}), 0)
 
 
 def header_column(kind_format: KindFormat, header: str, mapping: Mapping | None = None) -> str | None:
@@ -327,6 +330,8 @@ def table_from_records(kind: str, source: str, records: list[tuple[int, list]], 
             if index < size:
                 value = texts[index]
                 cells[column] = unneutralise(value) if value[:1] == "'" else value
+                if not from_text and isinstance(record[index], Formula):
+                    table.problems.append(Problem(source, line, column, str(record[index]), FORMULA_PROBLEM))
         if postal is not None and postal < size and texts[postal]:
             code = texts[postal].zfill(5) if texts[postal].isdigit() else texts[postal]
             seat = cells.get("commune_siege", "") if seat_index is not None else ""
@@ -417,7 +422,7 @@ def read_xlsx(data: bytes, source: str, kind: str | None = None, limits: Limits 
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except ReadError:
         raise
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged file
@@ -435,12 +440,20 @@ def read_xlsx(data: bytes, source: str, kind: str | None = None, limits: Limits 
         workbook.close()
 
 
+class Formula(str):
+    """A spreadsheet cell holding a formula (reported as such: Maillage reads values, issue 20)."""
+
+
+FORMULA_PROBLEM = ("est une formule de tableur : Maillage lit des valeurs ; remplacez-la par sa valeur "
+                   "(copier, puis « Collage spécial › Valeurs »)")
+
+
 def _sheet_records(sheet, source: str, limits: Limits, budget: list[int]) -> list[tuple[int, list]]:
     """(row number, cells) of a sheet, stopping past the row limit."""
     sheet.reset_dimensions()
     records = []
-    for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        values = list(values)
+    for line, row in enumerate(sheet.iter_rows(), start=1):
+        values = [Formula(cell.value) if getattr(cell, "data_type", None) == "f" else cell.value for cell in row]
         if any(value is not None and value != "" for value in values):
             budget[0] += 1
             if budget[0] > limits.max_rows + HEADER_SEARCH_ROWS:

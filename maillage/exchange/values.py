@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from maillage.core.spreadsheet import FORMULA_STARTS, safe_cell
+from maillage.core.spreadsheet import FORMULA_STARTS
 from maillage.core.text import fold
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -133,15 +133,18 @@ def looks_like_formula(cell: str) -> bool:
 
 
 def unneutralise(cell: str) -> str:
-    """`'=SOMME(A1)` → `=SOMME(A1)`: drop the quote our exports put before formula-like text."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+    """`'=SOMME(A1)` → `=SOMME(A1)`, `''abc` → `'abc`: drop the one quote `neutralise` added."""
+    if cell.startswith("'") and cell[1:].startswith((*FORMULA_STARTS, "'")):
         return cell[1:]
     return cell
 
 
 def neutralise(cell: str) -> str:
-    """Prefix with `'` a text a spreadsheet would run as a formula (CSV and XLSX exports; see `safe_cell`)."""
-    return safe_cell(cell)
+    """Prefix with `'` a text a spreadsheet would run as a formula (CSV and XLSX exports), and a text that
+    itself starts with `'`, so that `unneutralise(neutralise(x)) == x` for every string (issue 20)."""
+    if cell and cell.startswith((*FORMULA_STARTS, "'")):
+        return "'" + cell
+    return cell
 
 
 def format_date_cell(value: dt.date | dt.datetime | None) -> str:

@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from maillage.accounts.access import Actor, can_read_council, require_read_council
+from maillage.accounts.access import (
+    Actor,
+    can_read_council,
+    peer_council_ids,
+    require_read_council,
+)
 from maillage.core.errors import NotFoundError, PermissionDenied
 from maillage.core.rows import driver_date, driver_rows, ids_in, rows_in
 from maillage.geography.footprints import footprint, territory_names
@@ -132,6 +137,7 @@ class NetworkSource:
     typology_labels: dict[str, str]
     group_labels: dict[str, str]  # in display order
     council_names: dict[int, str] = field(default_factory=dict)
+    hidden_links: int = 0  # links between these partners declared by councils the reader may not read
     # partner id → the councils it works in (links, shared actions, seat in their territory), by name
     partner_councils: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
@@ -217,8 +223,11 @@ def scope_title(session: Session, scope: Scope) -> str:
     raise NotFoundError(f"périmètre inconnu : {scope.kind}")
 
 
-def _scope_members(session: Session, scope: Scope) -> tuple[set[int], set[int] | None]:
-    """(partner ids, council ids whose links and actions count; None = every council)."""
+def _scope_members(session: Session, scope: Scope, actor: Actor | None = None) -> tuple[set[int], set[int] | None]:
+    """(partner ids, council ids whose links and actions count; None = every council).
+
+    A territory gathers every council's partners, but only the links and actions of the councils the reader
+    belongs to or shares a network with (administrators: all), as a network scope does (issue 20)."""
     if scope.kind == "council":
         return partnership_ids(session, int(scope.value)), {int(scope.value)}
     if scope.kind == "network":
@@ -243,7 +252,9 @@ def _scope_members(session: Session, scope: Scope) -> tuple[set[int], set[int] |
     ):
         if area.meets(key):
             ids.add(partner_id)
-    return ids, None
+    if actor is None or actor.is_admin:
+        return ids, None
+    return ids, peer_council_ids(session, actor)
 
 
 def require_scope_read(session: Session, actor: Actor, scope: Scope) -> None:
@@ -274,7 +285,7 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     today = today or dt.date.today()
     title = scope_title(session, scope)
     vocab = vocab or Vocabularies.load(session)
-    ids, councils = _scope_members(session, scope)
+    ids, councils = _scope_members(session, scope, actor)
     id_list = sorted(ids)
 
     # Plain driver rows, not ORM objects: a national graph reads tens of thousands of rows per table.
@@ -310,6 +321,11 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     links = [DeclaredLink(row[0], row[1], row[2], row[3], row[4], row[5], driver_date(row[6]), driver_date(row[7]))
              for row in driver_rows(session, link_query.order_by(CooperationLink.id))
              if row[2] in nodes and row[3] in nodes]
+    hidden_links = 0
+    if scope.kind == "territory" and councils is not None:
+        hidden_links = sum(1 for a, b in session.exec(
+            select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
+            .where(CooperationLink.council_id.not_in(sorted(councils) or [-1]))) if a in nodes and b in nodes)
 
     running = (Action.archived_at.is_(None), Action.status.not_in(NOT_RUN_STATUSES))
     action_query = select(Action.id, Action.council_id, Action.title, Action.status, Action.start_date,
@@ -344,6 +360,7 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
         kind_labels=vocab.labels("link_kind"),
         level_labels={int(code): label for code, label in vocab.labels("link_level").items()},
         typology_labels=vocab.labels("typology"), group_labels=group_labels, council_names=council_names,
+        hidden_links=hidden_links,
         partner_councils=partner_councils,
     )
 

@@ -60,7 +60,9 @@ def _clean(session: Session, data: LinkInput, vocab: Vocabularies, link_id: int 
         problems.append(("kind", f"Nature : « {data.kind} » n'est pas une nature de lien déclarable "
                                  f"({', '.join(vocab.label('link_kind', k) for k in DECLARED_LINK_KINDS)})"))
     try:
-        level = int(data.level) if data.level not in (None, "") else None
+        level = data.level if isinstance(data.level, int) else (
+            int(data.level.strip()) if isinstance(data.level, str) and data.level.strip() in ("1", "2", "3", "4")
+            else None)
     except (TypeError, ValueError):
         level = None
     if level is None or not 1 <= level <= 4:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import true
 from sqlmodel import Session, select
 
 from maillage.core.rows import chunks, driver_rows, ids_in
@@ -26,12 +27,10 @@ def council_footprint(session: Session, council_id: int | list[int]) -> Footprin
     return footprint(session, keys)
 
 
-def partnership_ids(session: Session, council_id: int | list[int], area: Footprint | None = None) -> set[int]:
-    """Ids of the (non-archived) partners of a council's partnership, as docs/GLOSSARY.md defines it; given several
-    councils, of the union of their partnerships (one pass over the partners, however many councils)."""
-    council_ids = [council_id] if isinstance(council_id, int) else sorted(set(council_id))
-    area = area or council_footprint(session, council_ids)
-    active = Partner.archived_at.is_(None)
+def territorial_ids(session: Session, area: Footprint, include_archived: bool = False) -> set[int]:
+    """Ids of the partners whose seat or a territory of intervention lies in `area` (the councils that
+    own their cards, see maillage.partners.access); archived ones only with `include_archived`."""
+    active = Partner.archived_at.is_(None) if not include_archived else true()
     ids: set[int] = set()
     # Plain driver rows: this runs over every partner of France for a network's or a national graph.
     for partner_id, seat in driver_rows(session, select(Partner.id, Partner.seat_commune_key).where(active)):
@@ -46,6 +45,15 @@ def partnership_ids(session: Session, council_id: int | list[int], area: Footpri
     ):
         if partner_id not in ids and area.meets(key, sub_communes.get(key)):
             ids.add(partner_id)
+    return ids
+
+
+def partnership_ids(session: Session, council_id: int | list[int], area: Footprint | None = None) -> set[int]:
+    """Ids of the (non-archived) partners of a council's partnership, as docs/GLOSSARY.md defines it; given several
+    councils, of the union of their partnerships (one pass over the partners, however many councils)."""
+    council_ids = [council_id] if isinstance(council_id, int) else sorted(set(council_id))
+    area = area or council_footprint(session, council_ids)
+    ids = territorial_ids(session, area)
     for chunk in chunks(council_ids):
         for a, b in driver_rows(session, select(CooperationLink.partner_a_id, CooperationLink.partner_b_id)
                                 .where(ids_in(CooperationLink.council_id, chunk))):

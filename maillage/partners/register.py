@@ -24,8 +24,8 @@ from maillage.core.writes import (
 from maillage.geography.footprints import Footprint, footprint, territory_labels, territory_names
 from maillage.partners.access import (
     can_see_contact,
-    can_write_partner,
     in_partnership,
+    owns_partner,
     require_write_partner,
 )
 from maillage.partners.input import CleanPartner, PartnerInput, clean_partner
@@ -236,7 +236,7 @@ def create_partner(session: Session, actor: Actor, data: PartnerInput, today: dt
     today = today or dt.date.today()
     clean = clean_partner(session, data, Vocabularies.load(session), today)
     partner = Partner(**clean.fields)
-    if not actor.is_admin and not can_write_partner(session, actor, partner, clean.territory_keys):
+    if not actor.is_admin and not owns_partner(session, actor, partner, clean.territory_keys):
         raise PermissionDenied(
             "ce partenaire n'a ni son siège ni un territoire d'intervention sur le territoire de vos instances : "
             "indiquez un territoire d'intervention de votre instance"
@@ -275,6 +275,11 @@ def update_partner(session: Session, actor: Actor, partner_id: int, data: Partne
     with _write(session, actor, partner, Operation.UPDATE, "modifier ce partenaire", expected_version) as change:
         clean: CleanPartner = clean_partner(session, data, Vocabularies.load(session), today or dt.date.today(),
                                             partner.id)
+        if not owns_partner(session, actor, Partner(**clean.fields), clean.territory_keys):
+            raise PermissionDenied(
+                "ainsi modifié, ce partenaire n'aurait plus ni son siège ni un territoire d'intervention sur le "
+                "territoire de vos instances : gardez-en un"
+            )
         for name, value in clean.fields.items():
             setattr(partner, name, value)
         _write_sets(session, partner.id, clean.territory_keys, clean.network_ids)
@@ -420,7 +425,7 @@ def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.da
         network_ids=[n.id for n in network_rows], networks=[n.name for n in network_rows],
         siret=partner.siret or "", website=partner.website, verified_on=partner.verified_on,
         stale=is_stale(partner.verified_on, today), notes=partner.notes, archived_at=partner.archived_at,
-        version=partner.version, can_edit=can_write_partner(session, actor, partner), contact_visible=contact,
+        version=partner.version, can_edit=owns_partner(session, actor, partner), contact_visible=contact,
         contact_name=partner.contact_name if contact else "", contact_role=partner.contact_role if contact else "",
         contact_email=partner.contact_email if contact else "", contact_phone=partner.contact_phone if contact else "",
         links=link_rows, history=history,
