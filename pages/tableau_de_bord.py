@@ -91,7 +91,7 @@ if SUMMARY in sections:
     report = cached_report(database_url(), council_scope_version(engine(), council_id), actor, council_id, today)
     st.info(md(elected_next_steps(overview.name, report.year, report.active_actions, report.gap_cells,
                                   overview.coordination_contact)), icon=":material/directions:")
-    st.page_link("pages/synthese_elus.py", label=f"Ouvrir la synthèse {report.year} à imprimer",
+    st.page_link("pages/synthese_elus.py", label=f"Ouvrir la synthèse {md(report.year)} à imprimer",
                  icon=":material/summarize:", query_params={"instance": str(council_id)})
 
 columns = st.columns(5)
@@ -122,7 +122,7 @@ with right:
         st.info("Aucune action en cours.")
 
 if TRENDS in sections:
-    st.subheader(f"Tendances {report.year}" + (" (chiffres provisoires)" if report.provisional else ""))
+    st.subheader(f"Tendances {md(report.year)}" + (" (chiffres provisoires)" if report.provisional else ""))
     figures = st.columns(4)
     for index, figure in enumerate(report.figures):
         trend = figure.trend
