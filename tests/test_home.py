@@ -158,6 +158,9 @@ def test_next_steps_lines(world):
     assert coordinator_next_steps(todo) == (
         "Prochaines étapes : mettre à jour 1 action échue, puis faire le bilan de 2 actions qui se terminent, "
         "puis vérifier 2 fiches partenaires.")
+    plenary = [item for item in todo if item.kind == "plenary"]
+    assert coordinator_next_steps(plenary) == (
+        "Prochaines étapes : préparer la plénière (en retard depuis le 01/10/2026).")
     assert coordinator_next_steps([]).startswith("Prochaine étape : tout est à jour.")
     assert elected_next_steps("CLSPD de Mérignac", 2026, 4, 0) == (
         "À lire ensuite : la synthèse 2026 de CLSPD de Mérignac, une page à imprimer ou à joindre en PDF "

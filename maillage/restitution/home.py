@@ -205,13 +205,14 @@ def coordinator_next_steps(todo: list[ToDo]) -> str:
         return ("Prochaine étape : tout est à jour. Enregistrez les indicateurs de l'année de vos actions et "
                 "relisez la synthèse élus avant la prochaine plénière.")
     verbs = {"review": "mettre à jour {n}", "ending": "faire le bilan de {n}", "cards": "vérifier {n}",
-             "plenary": "{t}", "gaps": "trouver un porteur pour {n}"}
+             "gaps": "trouver un porteur pour {n}"}
     words = {"review": ("action échue", "actions échues"), "ending": ("action qui se termine", "actions qui se terminent"),
              "cards": ("fiche partenaire", "fiches partenaires"), "gaps": ("manque de couverture", "manques de couverture")}
     parts = []
     for item in todo[:3]:
         if item.kind == "plenary":
-            parts.append(item.title[:1].lower() + item.title[1:])
+            parts.append("programmer la plénière" if item.title == "Plénière à programmer"
+                         else "préparer la plénière (" + item.title.removeprefix("Plénière ") + ")")
         else:
             one, many = words[item.kind]
             parts.append(verbs[item.kind].format(n=plural(item.count, one, many)))
