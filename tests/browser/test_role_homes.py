@@ -46,7 +46,8 @@ def test_home_of_each_role(page, homes_url, role):
         page.get_by_role("heading", name=re.compile("^Comparer — ")).wait_for()
         assert page.get_by_test_id("stSidebar").get_by_role("combobox", name="Instance").count() == 0
         assert main.get_by_role("link", name="Voir toutes les actions partagées de vos réseaux").count() == 1
-        page.locator('[data-testid="stDataFrame"] [role="gridcell"]').first.wait_for(timeout=30000)
+        page.locator('[data-testid="stDataFrame"] [role="gridcell"]').first.wait_for(state="attached", timeout=30000)
+        page.wait_for_timeout(1500)  # the canvas draws after its cells are attached
     else:  # the elected official lands on the summary; their dashboard has no to-do and no journal
         page.get_by_role("heading", name=re.compile("^Synthèse élus — ")).wait_for()
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Tableau de bord").first.click()
