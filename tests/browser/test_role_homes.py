@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from maillage.accounts import SYSTEM, add_user
 from maillage.core import make_engine
-from tests.browser.conftest import PASSWORD, serve, sign_in
+from tests.browser.conftest import ARTIFACTS, PASSWORD, serve, sign_in, wait_for_app
 
 ACCOUNTS = {
     "coordinateur": ("coord.creonnais@ville.fr", {"councils": ["CISPD du Créonnais", "CLSPD de Bordeaux"]}),
@@ -39,6 +39,7 @@ def test_home_of_each_role(page, homes_url, role):
     assert page.locator('[data-testid="stException"]').count() == 0
     if role in ("coordinateur", "admin"):
         page.get_by_role("heading", name=re.compile("^Tableau de bord — ")).wait_for()
+        page.get_by_role("heading", name="À faire").wait_for()
         headings = [h.strip() for h in main.locator("h3").all_inner_texts()]
         assert headings[0] == "À faire"
         assert main.get_by_text(re.compile("^Prochaine")).count() >= 1
@@ -56,7 +57,12 @@ def test_home_of_each_role(page, homes_url, role):
         headings = [h.strip() for h in main.locator("h3").all_inner_texts()]
         assert "À faire" not in headings and "Dernières modifications" not in headings
     page.wait_for_timeout(500)
-    from tests.browser.conftest import ARTIFACTS
-
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"accueil-{role}-1440x900.png"))
+    if role == "coordinateur":  # a to-do link opens the card it names, on the right council
+        link = main.get_by_role("link", name=re.compile(r"\((jamais vérifiée|vérifiée le )")).first
+        name = link.inner_text().strip().splitlines()[-1].rsplit(" (", 1)[0].strip()  # after the icon's name
+        link.click()
+        wait_for_app(page)
+        page.get_by_role("heading", name=name).wait_for(timeout=30000)
+        assert "partenaire=" in page.url and page.locator('[data-testid="stException"]').count() == 0
