@@ -77,6 +77,7 @@ writable = {cid: name for cid, name in councils.items() if can_write_council(act
 
 if actor.role == "reseau":  # no council picker: every action the councils of their networks share
     st.title("Actions partagées de vos réseaux")
+    st.page_link("pages/comparer.py", label="Comparer les instances de vos réseaux", icon=":material/compare_arrows:")
 else:
     st.title(f"Actions — {md(councils[council_id])}" if council_id in councils else "Actions")
 st.caption("Les actions de prévention partagées : qui les porte, où, pour qui, avec quels résultats. "

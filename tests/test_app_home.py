@@ -100,6 +100,7 @@ def test_network_member_lists_every_shared_action_of_their_networks(shared_demo_
     assert len(at.dataframe[0].value) == counted
     assert len({*at.dataframe[0].value["Instance"]}) > 1
     assert not at.sidebar.selectbox  # no council picker where it does nothing
+    assert [link.label for link in _page_links(at)] == ["Comparer les instances de vos réseaux"]
 
 
 def test_council_picker_only_where_the_page_reads_it(shared_demo_url, shared_demo_engine, use_database):
