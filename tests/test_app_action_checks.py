@@ -60,7 +60,11 @@ def test_new_action_is_shared_by_default_and_can_be_kept_private(demo_engine, us
     assert _saved(demo_engine, "Action partagée par défaut").shared is True
 
     at.radio(key="actions:view").set_value("nouvelle").run()
-    assert at.checkbox(key="new:shared").value is True  # the new form starts again from the defaults
+    # The form is empty again after a save, back to its defaults (shared, in project, starting today).
+    assert at.text_input(key="new:title").value == ""
+    assert at.selectbox(key="new:type").value is None and at.multiselect(key="new:publics").value == []
+    assert (at.selectbox(key="new:status").value, at.date_input(key="new:start").value) == ("projet", today)
+    assert at.checkbox(key="new:shared").value is True
     _fill(at, pilot, "Action gardée dans l'instance", "en_cours", today)
     at.checkbox(key="new:shared").uncheck()
     at.button(key="new:save").click().run()
