@@ -1,6 +1,6 @@
 """Imports flag an action whose status its dates contradict (the rule of maillage.actions.status, as the form
 applies it before saving): a warning with the fix, in the preview, the Données page and the command line; the
-import still goes through."""
+import still goes through. The data-quality list names every such action."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
+from maillage.accounts import SYSTEM
 from maillage.commands.cli import main
 from maillage.core import format_date, session_scope
-from maillage.exchange import check_tables, import_tables, preview_import, read_files
-from models import Action
+from maillage.exchange import check_tables, data_quality, import_tables, preview_import, read_files
+from models import Action, Council
+from tests.builders import add_action
 from tests.exchange_support import csv_text, fill_mini
 
 HEADER = "titre;instance;type_action;statut;debut;fin;territoires;publics\n"
@@ -76,3 +78,27 @@ def test_command_line_prints_the_warning(mini, capsys, tmp_path):
     assert code == 0
     assert (f"Attention : actions.csv, ligne 2, colonne statut : L'action est « En cours » mais ne commence que le "
             f"{format_date(later)} : passez-la au statut « En projet » ou corrigez la date de début.") in out
+
+
+def test_data_quality_lists_every_status_its_dates_contradict(mini):
+    day = dt.date(2026, 11, 29)
+    with session_scope(mini) as session:
+        bordeaux = session.exec(select(Council).where(Council.name == "CLSPD de Bordeaux")).one()
+        add_action(session, bordeaux, "Défi sans écran", start=dt.date(2026, 3, 1), end=dt.date(2026, 6, 30))
+        add_action(session, bordeaux, "Forum 2027", start=dt.date(2027, 1, 15))  # en cours, not started
+        add_action(session, bordeaux, "Ancien forum", status="terminee", start=dt.date(2023, 1, 1))  # no end
+        add_action(session, bordeaux, "Atelier parents", status="projet", start=dt.date(2025, 9, 1))  # started
+        add_action(session, bordeaux, "Cyber-base", start=dt.date(2025, 9, 1))  # agrees
+        bordeaux_id = bordeaux.id
+    with Session(mini) as session:
+        section = data_quality(session, SYSTEM, bordeaux_id, day).section("echeance_depassee")
+    assert section.title == "Actions dont le statut contredit les dates"
+    assert [(item.label, item.detail) for item in section.items] == [
+        ("Ancien forum", "L'action est « Terminée » mais n'a pas de date de fin : indiquez son dernier jour comme "
+                         "date de fin."),
+        ("Atelier parents", "L'action est « En projet » mais a commencé le 01/09/2025 : passez-la au statut "
+                            "« En cours » ou corrigez la date de début."),
+        ("Défi sans écran", "fin prévue le 30/06/2026"),
+        ("Forum 2027", "L'action est « En cours » mais ne commence que le 15/01/2027 : passez-la au statut "
+                       "« En projet » ou corrigez la date de début."),
+    ]
