@@ -156,7 +156,7 @@ def partner_form(prefix: str, initial: PartnerInput | None, vocab: Vocabularies,
         website = cols[1].text_input("Site web", value=initial.website, key=f"{prefix}_website", placeholder="https://…")
         verified = cols[2].date_input("Fiche vérifiée le", value=initial.verified_on, key=f"{prefix}_verified",
                                       format="DD/MM/YYYY", max_value=dt.date.today(),
-                                      help=VERIFIED_HELP + (f" Dernière vérification : {last_verified}."
+                                      help=VERIFIED_HELP + (f" Dernière vérification : {md(last_verified)}."
                                                             if last_verified else ""))
         st.caption("Contact professionnel (facultatif) — une fonction ou un service plutôt qu'une personne.")
         cols = st.columns(4)

@@ -176,7 +176,7 @@ def _status_check(prefix: str, vocab: Vocabularies, save_args: tuple) -> None:
         columns = st.columns(2)
         suggested = next((w.suggested_status for w in found if w.suggested_status), None)
         if suggested is not None:
-            columns[0].button(f"Passer au statut « {labels.get(suggested, suggested)} » et enregistrer",
+            columns[0].button(f"Passer au statut « {md(labels.get(suggested, suggested))} » et enregistrer",
                               key=_key(prefix, "status_fix"), icon=":material/published_with_changes:",
                               on_click=_fix_status, args=(prefix, suggested, *save_args))
         columns[1].button("Enregistrer tel quel", key=_key(prefix, "status_confirm"), icon=":material/done:",
