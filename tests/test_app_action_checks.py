@@ -115,3 +115,32 @@ def test_correcting_the_date_removes_the_warning(demo_engine, use_database):
     at.button(key="new:save").click().run()
     assert not at.exception and not at.error
     assert _saved(demo_engine, "Atelier parents corrigé").status == "terminee"
+
+
+def test_editing_an_overdue_action_proposes_to_close_it(demo_engine, use_database):
+    """The demo's « en cours » action whose end has passed: saving its edit form proposes « Terminée »."""
+    use_database(demo_engine.url.render_as_string(hide_password=False))
+    title = "Prévention du cybersexisme en collège"
+    with Session(demo_engine) as session:
+        action = session.exec(select(Action).where(Action.title == title)).one()
+    assert action.status == "en_cours" and action.end_date < dt.date.today()
+    at = open_app(page=PAGE, council_id=action.council_id)
+    at.session_state["actions:view"] = "fiche"
+    at.session_state["actions:selected"] = action.id
+    at.run()
+    assert not at.exception
+    prefix = f"edit:{action.id}"
+    at.number_input(key=f"{prefix}:hours").set_value(3.0)
+    at.button(key=f"{prefix}:save").click().run()
+    assert not at.exception and not at.error
+    assert f"sa date de fin, le {format_date(action.end_date)}, est passée" in _warnings(at)
+    with Session(demo_engine) as session:
+        assert session.get(Action, action.id).version == action.version  # not saved yet
+    fix = at.button(key=f"{prefix}:status_fix")
+    assert fix.label == "Passer au statut « Terminée » et enregistrer"
+    fix.click().run()
+    assert not at.exception and not at.error
+    with Session(demo_engine) as session:
+        saved = session.get(Action, action.id)
+    assert (saved.status, saved.weekly_hours, saved.end_date) == ("terminee", 3.0, action.end_date)
+    assert f"Action « {title} » modifiée." in " ".join(s.value for s in at.success)
