@@ -90,7 +90,7 @@ def test_new_partner_form_offers_today_then_is_empty_after_saving(demo):
     assert "Aujourd'hui par défaut" in at.date_input(key="new_verified").help
     at.text_input(key="new_name").set_value("Point accueil écoute jeunes de Bacalan")
     at.selectbox(key="new_typology").set_value("ASSO")
-    at.text_input(key="new_seat").set_value("Bordeaux")
+    at.selectbox(key="new_seat").set_value("Bordeaux (33063)")
     at.text_input(key="new_contact_role").set_value("Accueil")
     at.button(key=NEW_SUBMIT).click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -98,7 +98,7 @@ def test_new_partner_form_offers_today_then_is_empty_after_saving(demo):
     # The next partner starts from an empty form.
     assert at.text_input(key="new_name").value == ""
     assert at.selectbox(key="new_typology").value is None
-    assert at.text_input(key="new_seat").value == ""
+    assert at.selectbox(key="new_seat").value is None
     assert at.text_input(key="new_contact_role").value == ""
     assert at.date_input(key="new_verified").value == today
 
