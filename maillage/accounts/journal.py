@@ -13,7 +13,6 @@ from maillage.accounts.access import Actor, require_admin
 from maillage.core.writes import ENTITY_LABELS, OPERATION_LABELS  # noqa: F401  (the journal's labels)
 from models import AuditEntry
 
-
 # French names of the recorded fields, for the journal's « Changements » column (the code name when unknown).
 FIELD_LABELS: dict[str, str] = {
     "name": "nom", "title": "titre", "typology": "typologie", "kind": "nature", "level": "niveau",
