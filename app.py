@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from maillage.campaigns import TOKEN_PARAMETER
-from maillage.core import COUNCIL_KEY, DEMO_NOTICE, read_scope
+from maillage.core import COUNCIL_KEY, DEMO_NOTICE, md, read_scope
 from maillage.exchange import is_demo
 from maillage.restitution import list_councils
 from models.vocabularies import USER_ROLES
@@ -125,7 +125,7 @@ if not allowed(actor.role, navigation):
     if navigation.title == home.title:  # the home address of a role without the dashboard
         st.switch_page(first_allowed)
     st.title(navigation.title)
-    st.error(f"Votre rôle ({USER_ROLES.get(actor.role, actor.role)}) ne donne pas accès à cette page.")
-    st.page_link(first_allowed, label=f"Aller à « {first_allowed.title} »", icon=":material/home:")
+    st.error(f"Votre rôle ({md(USER_ROLES.get(actor.role, actor.role))}) ne donne pas accès à cette page.")
+    st.page_link(first_allowed, label=f"Aller à « {md(first_allowed.title)} »", icon=":material/home:")
     st.stop()
 navigation.run()

@@ -95,11 +95,23 @@ def keep_council_in_address() -> None:
     to_address(COUNCIL_PARAM, st.session_state.get(COUNCIL_KEY))
 
 
+# Streamlit's HTML sanitiser drops inline handlers (onclick=…), so one delegated listener, installed once
+# per browser tab by the script below, serves every « Copier le lien » button.
 _COPY_BUTTON = """
-<button type="button" class="maillage-copy" aria-live="polite"
-  onclick="navigator.clipboard.writeText(window.location.href).then(
-    () => { this.textContent = 'Lien copié'; setTimeout(() => { this.textContent = 'Copier le lien'; }, 2500); },
-    () => { this.textContent = 'Copie impossible : copiez l’adresse de la barre du navigateur'; })">Copier le lien</button>
+<button type="button" class="maillage-copy" aria-live="polite">Copier le lien</button>
+<script>
+if (!window.maillageCopyReady) {
+  window.maillageCopyReady = true;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".maillage-copy");
+    if (!button) return;
+    const done = (text) => { button.textContent = text; };
+    navigator.clipboard.writeText(window.location.href).then(
+      () => { done("Lien copié"); setTimeout(() => done("Copier le lien"), 2500); },
+      () => done("Copie impossible : copiez l’adresse de la barre du navigateur"));
+  });
+}
+</script>
 <style>
 .maillage-copy { font: inherit; padding: 0.35rem 0.8rem; border-radius: 0.5rem; cursor: pointer;
   border: 1px solid rgba(49, 51, 63, 0.3); background: white; color: rgb(49, 51, 63); }

@@ -126,7 +126,7 @@ def remove_demo(session: Session, actor_email: str = "", accounts_file: Path | N
         session.execute(delete(UserNetwork).where(UserNetwork.user_id == user.id))
         session.delete(user)
         removed.append(user.email)
-        write_audit(session, user_email=actor_email, operation="delete", entity="user", record_id=user.id,
+        write_audit(session, user_email=actor_email, operation=Operation.DELETE, entity=Entity.USER, record_id=user.id,
                     label=user.email, before={"email": user.email, "role": user.role})
     was_demo = get_meta(session, "demo") == "oui"
     if was_demo:
