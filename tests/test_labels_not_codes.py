@@ -2,6 +2,7 @@
 
 import ast
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,52 @@ def test_partner_form_lists_typologies_by_label_only(demo):
     assert options[:2] == ["Commune", "Intercommunalité (EPCI)"]
     assert "Maison des adolescents" in options and "Santé (ARS, hôpital)" in options
     assert not any(option.endswith(("(MUNI)", "(EPCI) (EPCI)", "(SANTE)", "(MDA)")) for option in options)
+
+
+def _shown_strings(at) -> list[str]:
+    """Every string a page shows in AppTest: texts, option lists, table headers and text cells."""
+    shown = []
+    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader",
+                 "metric"):
+        for element in at.get(kind):
+            value = getattr(element, "value", None) or getattr(element, "label", None)
+            if isinstance(value, str):
+                shown.append(value)
+    for kind in ("selectbox", "multiselect", "radio"):
+        for element in at.get(kind):
+            shown.extend(str(option) for option in element.options)
+    for frame in at.dataframe:
+        data = frame.value
+        shown.extend(str(column) for column in data.columns)
+        for column in data.columns:
+            if str(column).startswith("Codes à saisir"):  # codes shown where the reader must type them
+                continue
+            shown.extend(value for value in data[column].tolist() if isinstance(value, str))
+    return shown
+
+
+KINDS = ("typology", "typology_group", "link_kind", "action_type", "action_status", "theme", "public", "mode",
+         "platform", "funding", "role", "council_kind", "council_status", "network_kind", "user_role")
+
+
+def test_no_vocabulary_code_is_shown_on_the_main_pages(demo):
+    """Labels, never codes: no cell, option or text is a bare vocabulary code or holds « (CODE) » or a snake_case
+    code (codes that are French words of their own label, such as EPCI or CAF, are left out)."""
+    from maillage.vocabularies import Vocabularies
+
+    vocab = Vocabularies.defaults()
+    codes = {code for kind in KINDS for code, label in vocab.labels(kind).items() if code.lower() not in label.lower()}
+    snake = {code for code in codes if "_" in code}
+    labels = {label for kind in KINDS for label in vocab.labels(kind).values()}
+    for page in ("pages/partenaires.py", "pages/actions.py", "pages/tableau_de_bord.py", "pages/reseau.py",
+                 "pages/couverture.py", "pages/comparer.py", "pages/synthese_elus.py", "pages/donnees.py"):
+        # (Administration's vocabulary editor shows codes on purpose: administrators manage them.)
+        at = open_app(page=page, council_id=demo)
+        assert not at.exception, page
+        for text in _shown_strings(at):
+            if text in labels:  # « Intercommunalité (EPCI) » is a label
+                continue
+            assert text.strip() not in codes, (page, text)
+            assert not any(re.search(rf"\({re.escape(code)}\)", text) for code in codes if code.isupper()), (page, text)
+            assert not any(re.search(rf"(?<![\w/:.-]){re.escape(code)}(?![\w/.-])", text) for code in snake), \
+                (page, text)
