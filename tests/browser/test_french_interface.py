@@ -133,3 +133,20 @@ def test_actions_filters_and_table_are_french(page, app_url):
         page.locator('[data-testid="stDataFrame"]').first.hover()
         page.wait_for_timeout(500)
         check(page, "actions-tableau-barre")
+
+
+def test_every_page_is_french_for_an_administrator(page, app_url):
+    """Each page of the menu as it opens (administrator: every page), at 1440×900."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, app_url)
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    titles = [links.nth(i).inner_text().strip().splitlines()[-1] for i in range(links.count())]
+    assert len(titles) >= 10
+    left = {}
+    for title in titles:
+        open_page(page, title)
+        page.wait_for_timeout(500)
+        found = english_left(page)
+        if found:
+            left[title] = found
+    assert left == {}
