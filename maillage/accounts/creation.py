@@ -82,7 +82,9 @@ def create_user(
 
 DEMO_ACCOUNTS = (
     ("admin@demo.maillage.fr", "admin", "Administratrice (démo)", [], []),
-    ("coordination@demo.maillage.fr", "coordinateur", "Coordinatrice CLSPD de Bordeaux (démo)", ["CLSPD de Bordeaux"], []),
+    # Two councils: a one-commune CLSPD, and an intercommunal CISPD (15 communes) with a real coverage and map.
+    ("coordination@demo.maillage.fr", "coordinateur", "Coordinatrice CLSPD de Bordeaux et CISPD du Créonnais (démo)",
+     ["CLSPD de Bordeaux", "CISPD du Créonnais"], []),
     ("reseau@demo.maillage.fr", "reseau", "Membre du réseau FFSU Nouvelle-Aquitaine (démo)", [], ["Réseau FFSU Nouvelle-Aquitaine"]),
     ("elu@demo.maillage.fr", "elu", "Adjoint au maire chargé de la prévention (démo)", ["CLSPD de Mérignac"], []),
 )
