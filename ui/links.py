@@ -8,6 +8,7 @@ writes what it shows with `to_address`. A refused address shows `refuse_address`
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import streamlit as st
 
@@ -19,6 +20,10 @@ COUNCIL_PARAM = "instance"
 REFUSAL = ("Ce lien mène à des données que votre compte ne permet pas de consulter, ou qui n'existent plus. "
            "Vérifiez l'instance choisie, ou demandez à la personne qui vous l'a envoyé.")
 _SEEN = "address:"
+_DROPPED = "address-dropped:"
+# A run started by the browser just before it applied a removal still carries the removed value; within
+# this window the same value is not taken for a link followed again (e.g. the Registre tab sent back to Fiche).
+ECHO_SECONDS = 5.0
 
 
 def from_address(param: str) -> str | None:
@@ -26,6 +31,9 @@ def from_address(param: str) -> str | None:
     raw = st.query_params.get(param)
     if raw is None or st.session_state.get(_SEEN + param) == raw:
         return None
+    dropped = st.session_state.get(_DROPPED + param)
+    if dropped is not None and dropped[0] == raw and time.monotonic() - dropped[1] < ECHO_SECONDS:
+        return None  # a run the browser started before it dropped the parameter: not a link followed
     st.session_state[_SEEN + param] = raw
     return raw
 
@@ -35,8 +43,9 @@ def to_address(param: str, value) -> None:
     if value is None or value == "":
         if param in st.query_params:
             del st.query_params[param]
-        # The last value seen stays remembered: a run started before the browser dropped the parameter
-        # still carries it, and must not be taken for a link followed again.
+        seen = st.session_state.pop(_SEEN + param, None)
+        if seen is not None:
+            st.session_state[_DROPPED + param] = (seen, time.monotonic())
         return
     text = str(value)
     if st.query_params.get(param) != text:
