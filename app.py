@@ -22,6 +22,7 @@ from ui.auth import (
     signed_in_actor,
     single_sign_on_configured,
 )
+from ui.french_interface import french_interface_script
 from ui.links import council_from_address, keep_council_in_address
 from ui.screens import LANDING, SCREENS, shows_council_picker
 from ui.session import engine
@@ -31,7 +32,8 @@ st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layo
 # A partner's personal campaign link (issue 18): its own page only, without signing in and without navigation;
 # the token in the address is the key, checked on every run by maillage.campaigns.
 if TOKEN_PARAMETER in st.query_params:
-    st.html("<script>document.documentElement.lang = 'fr';</script>", unsafe_allow_javascript=True)
+    st.html(f"<script>document.documentElement.lang = 'fr';{french_interface_script()}</script>",
+            unsafe_allow_javascript=True)
     st.navigation([st.Page("pages/campagne.py", title="Votre fiche partenaire", icon=":material/edit_note:")],
                   position="hidden").run()
     st.stop()
@@ -79,10 +81,11 @@ def allowed(role: str, page) -> bool:
     return any(s.title == page.title and role in s.roles for s in SCREENS)
 
 
-# The page is French (screen readers, hyphenation, spell-checking); the session cookie is handed over
-# or cleared by the same constant script (no user data in it: see docs/sessions.md).
+# The page is French (screen readers, hyphenation, spell-checking), Streamlit's own English words too
+# (docs/french-interface.md); the session cookie is handed over or cleared by the same constant script
+# (no user data in it: see docs/sessions.md).
 actor = signed_in_actor()
-script = "document.documentElement.lang = 'fr';" + browser_script()
+script = "document.documentElement.lang = 'fr';" + french_interface_script() + browser_script()
 if actor is None:
     if single_sign_on_configured():
         script += remember_address_script()

@@ -40,6 +40,7 @@ TYPOLOGIES = {
     "CSAPA": ("CSAPA (soins en addictologie)", "sante"),
     "CAARUD": ("CAARUD (réduction des risques)", "sante"),
     "CMP": ("Centre médico-psychologique", "sante"),
+    "MDA": ("Maison des adolescents", "sante"),
     "ASSO": ("Association", "associatif"),
     "EN": ("Éducation nationale", "education"),
     "POLICE_NAT": ("Police nationale", "securite"),
@@ -49,7 +50,7 @@ TYPOLOGIES = {
     "BAILLEUR": ("Bailleur social", "logement"),
     "MEDIATION": ("Médiation sociale", "social"),
     "TRANSPORT": ("Transport", "logement"),
-    "SANTE": ("Santé (ARS, hôpital, maison des adolescents)", "sante"),
+    "SANTE": ("Santé (ARS, hôpital)", "sante"),
     "AUTRE": ("Autre", "associatif"),
 }
 

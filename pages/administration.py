@@ -71,8 +71,8 @@ with accounts_tab:
             email = st.text_input("Adresse e-mail")
             name = st.text_input("Nom affiché")
             role = st.selectbox("Rôle", roles, format_func=USER_ROLES.get)
-            councils = st.multiselect("Instances (coordinateur, élu)", council_names)
-            networks = st.multiselect("Réseaux (membre de réseau)", network_names)
+            councils = st.multiselect("Instances (coordinateur, élu)", council_names, placeholder="Aucune instance")
+            networks = st.multiselect("Réseaux (membre de réseau)", network_names, placeholder="Aucun réseau")
             password = st.text_input("Mot de passe initial (laisser vide pour l'authentification unique seule)",
                                      type="password")
             if st.form_submit_button("Créer le compte", type="primary"):
@@ -92,8 +92,10 @@ with accounts_tab:
             with st.form("edit_user"):
                 name = st.text_input("Nom affiché", current.display_name)
                 role = st.selectbox("Rôle", roles, index=roles.index(current.role), format_func=USER_ROLES.get)
-                councils = st.multiselect("Instances", council_names, default=list(current.councils))
-                networks = st.multiselect("Réseaux", network_names, default=list(current.networks))
+                councils = st.multiselect("Instances", council_names, default=list(current.councils),
+                                          placeholder="Aucune instance")
+                networks = st.multiselect("Réseaux", network_names, default=list(current.networks),
+                                          placeholder="Aucun réseau")
                 active = st.checkbox("Compte actif", current.active)
                 if st.form_submit_button("Enregistrer", type="primary"):
                     try:

@@ -186,7 +186,7 @@ with tab_who:
 
 with tab_files:
     st.markdown("Pour la réunion du réseau : le classeur (une feuille par tableau, nombres en nombres : "
-                "`indicateurs`, `rangs`, `qui_fait_quoi`, `actions`, `definitions`, `a_propos`) et le PDF "
+                "« Indicateurs », « Rangs », « Qui fait quoi », « Actions », « Définitions », « À propos ») et le PDF "
                 "(tableaux, graphiques et actions avec leurs pilotes).")
     buttons = st.columns(2)
     # Files are written when the button is clicked (deferred), from the comparison already computed.

@@ -208,7 +208,7 @@ def import_view() -> None:
     files = [(item.name, item.getvalue()) for item in uploaded or []] or st.session_state.get(TEST_FILES_KEY, [])
     kind = st.selectbox("Type des fichiers", [AUTO_KIND, *KINDS],
                         format_func=lambda k: "déduit du nom du fichier ou de ses en-têtes" if k == AUTO_KIND
-                        else f"{KINDS[k].label} ({k})", key="donnees:type")
+                        else f"{KINDS[k].label.capitalize()} (fichier {k}.csv)", key="donnees:type")
     if not files:
         st.info("Aucun fichier déposé.", icon=":material/upload_file:")
         return

@@ -153,7 +153,7 @@ def partner_form(prefix: str, initial: PartnerInput | None, vocab: Vocabularies,
         cols = st.columns(2)
         name = cols[0].text_input("Nom *", value=initial.name, key=f"{prefix}_name", max_chars=200)
         typology = cols[1].selectbox("Typologie *", codes, index=codes.index(initial.typology) if initial.typology in codes else None,
-                                     format_func=lambda c: f"{typologies[c]} ({c})", key=f"{prefix}_typology",
+                                     format_func=typologies.get, key=f"{prefix}_typology",
                                      placeholder="Choisissez une typologie")
         cols = st.columns(2)
         seat = cols[0].selectbox(

@@ -16,6 +16,7 @@ from maillage.commands.cli import main
 from maillage.commands.network import council_by_name
 from maillage.core import session_scope
 from maillage.restitution import (
+    INDICATOR_COLUMNS,
     compare_network,
     council_report,
     network_by_name,
@@ -73,10 +74,10 @@ def test_compare_command_writes_the_workbook(shared_demo_url, shared_demo_engine
     assert main(["compare", "--network", FFSU, "--out", str(out), "--as", "reseau@demo.maillage.fr"]) == 0
     assert "(12 instances, « Réseau FFSU Nouvelle-Aquitaine »)" in capsys.readouterr().out
     book = load_workbook(out)
-    assert book.sheetnames[:3] == ["indicateurs", "rangs", "qui_fait_quoi"]
-    sheet = book["indicateurs"]
-    header = [c.value for c in sheet[1]]
-    assert header[0] == "instance"
+    assert book.sheetnames[:3] == ["Indicateurs", "Rangs", "Qui fait quoi"]
+    sheet = book["Indicateurs"]
+    assert [c.value for c in sheet[1]][:2] == ["Instance", "Population couverte"]
+    header = list(INDICATOR_COLUMNS)
     rows = {row[0]: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)}
     with Session(shared_demo_engine) as session:
         comparison = compare_network(session, SYSTEM, network_by_name(session, FFSU).id, None, dt.date.today())
@@ -87,13 +88,13 @@ def test_compare_command_writes_the_workbook(shared_demo_url, shared_demo_engine
         assert row["actions_en_cours"] == figures.active_actions
         assert row["personnes_touchees"] == figures.people_reached
         assert row["score_couverture"] == pytest.approx(figures.coverage_score)
-    matrix = book["qui_fait_quoi"]
+    matrix = book["Qui fait quoi"]
     header = [c.value for c in matrix[1]]
     bordeaux = next(dict(zip(header, r)) for r in matrix.iter_rows(min_row=2, values_only=True)
                     if r[0] == "CLSPD de Bordeaux")
-    assert bordeaux["acces_droits_numerique"] == 2 and bordeaux["total"] == comparison.figures(
+    assert bordeaux[comparison.type_labels["acces_droits_numerique"]] == 2 and bordeaux["Total"] == comparison.figures(
         next(f.council_id for f in comparison.councils if f.name == "CLSPD de Bordeaux")).active_actions
-    listed = [r[2] for r in book["actions"].iter_rows(min_row=2, values_only=True)]
+    listed = [r[2] for r in book["Actions"].iter_rows(min_row=2, values_only=True)]
     assert "Triporteur numérique d'accès aux droits" in listed
     assert "Bornes connectées en gare Saint-Jean" not in listed  # not shared: the network member does not see it
 

@@ -16,6 +16,7 @@ from maillage.restitution import (
     INDICATOR_COLUMNS,
     INDICATORS,
     cell_records,
+    column_labels,
     comparable_councils,
     comparable_networks,
     compare_councils,
@@ -222,11 +223,14 @@ def test_workbook_numbers_and_sheets(world):
     member = Actor("reseau@test.fr", "reseau", network_ids=frozenset({w.network}))
     comparison = _compare(engine, member, w)
     book = load_workbook(io.BytesIO(comparison_xlsx(comparison)))
-    assert book.sheetnames[0] == "indicateurs"
-    assert {"indicateurs", "rangs", "qui_fait_quoi", "actions", "definitions", "a_propos"} <= set(book.sheetnames)
-    sheet = book["indicateurs"]
-    header = [c.value for c in sheet[1]]
-    assert header[0] == "instance" and header == list(INDICATOR_COLUMNS)
+    assert book.sheetnames == ["Indicateurs", "Rangs", "Qui fait quoi", "Actions", "Définitions", "À propos"]
+    labels = column_labels(comparison)
+    sheet = book["Indicateurs"]
+    shown = [c.value for c in sheet[1]]
+    assert shown == [labels[code] for code in INDICATOR_COLUMNS]
+    assert shown[:4] == ["Instance", "Population couverte", "Communes", "Partenaires"]
+    assert "Part des liens de niveau 3 ou 4" in shown and "Personnes touchées en 2026" in shown
+    header = list(INDICATOR_COLUMNS)  # read the rows back by code
     rows = {row[0]: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {"CLSPD de Bordeaux", "CLSPD de Mérignac"}
     bdx = rows["CLSPD de Bordeaux"]
@@ -239,21 +243,34 @@ def test_workbook_numbers_and_sheets(world):
     assert all(isinstance(bdx[k], (int, float)) for k in ("population", "densite", "score_couverture"))
     assert sheet["H2"].number_format == "0.0%" and sheet["O2"].number_format == "0%"
 
-    matrix = book["qui_fait_quoi"]
+    matrix = book["Qui fait quoi"]
     header = [c.value for c in matrix[1]]
-    assert header[0] == "instance" and header[-1] == "total" and "cyberbase" in header
+    assert header[0] == "Instance" and header[-1] == "Total" and "Cyber-base" in header
     table = {row[0]: dict(zip(header, row)) for row in matrix.iter_rows(min_row=2, values_only=True)}
-    assert table["CLSPD de Bordeaux"]["cyberbase"] == 1 and table["CLSPD de Bordeaux"]["evenement"] == 0
-    assert table["CLSPD de Mérignac"]["total"] == 2
+    assert table["CLSPD de Bordeaux"]["Cyber-base"] == 1 and table["CLSPD de Bordeaux"]["Événement"] == 0
+    assert table["CLSPD de Mérignac"]["Total"] == 2
 
-    ranks_sheet = {row[0]: row for row in book["rangs"].iter_rows(min_row=2, values_only=True)}
+    ranks = book["Rangs"]
+    assert [c.value for c in ranks[1]][:3] == ["Instance", "Population couverte", "Partenaires"]
+    ranks_sheet = {row[0]: row for row in ranks.iter_rows(min_row=2, values_only=True)}
     assert ranks_sheet["CLSPD de Mérignac"][1:] == (2, 2, 2, 2, 1, 1, 1, 1, 2, 1, 2)
 
-    actions = list(book["actions"].iter_rows(min_row=2, values_only=True))
+    assert [c.value for c in book["Actions"][1]][:3] == ["Instance", "Type d'action", "Titre"]
+    actions = list(book["Actions"].iter_rows(min_row=2, values_only=True))
     titles = [row[2] for row in actions]
     assert titles == ["Promeneurs du Net Bordeaux", "'=HYPERLINK(\"http://x\")"]  # shared only, formula neutralised
     assert "Maraude non partagée" not in str(actions) and "Cyber-base interne" not in str(actions)
-    about = dict(book["a_propos"].iter_rows(min_row=2, values_only=True))
+    definitions = book["Définitions"]
+    assert [c.value for c in definitions[1]] == ["Colonne", "Définition", "Rang 1 =", "Code de la colonne"]
+    codes = {row[0]: row[3] for row in definitions.iter_rows(min_row=2, values_only=True)}
+    assert codes["Part des liens de niveau 3 ou 4"] == "part_liens_niveau_3_4"
+    assert codes["Cyber-base"] == "cyberbase"
+    # No snake_case code anywhere in a header row: codes are only in the definitions' last column.
+    for name in book.sheetnames:
+        for value in [c.value for c in book[name][1]]:
+            assert "_" not in str(value) and str(value)[:1].isupper(), (name, value)
+    about = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
+    assert "ne se réimporte pas" in about["Codes des colonnes"]
     assert about["Actions en cours non listées (non partagées)"] == 2 and about["Année"] == 2026
 
 
@@ -291,5 +308,5 @@ def test_a_council_with_nothing_yet(empty_engine):
     assert values["personnes_touchees"] is None and values["derniere_pleniere"] is None
     assert comparison.ranks["densite"] == {council.id: None}
     assert comparison.active_types() == [] and matrix_records(comparison) == []
-    assert load_workbook(io.BytesIO(comparison_xlsx(comparison)))["indicateurs"]["A2"].value == "CISPD en création"
+    assert load_workbook(io.BytesIO(comparison_xlsx(comparison)))["Indicateurs"]["A2"].value == "CISPD en création"
     assert "CISPD en création" in PdfReader(io.BytesIO(comparison_pdf(comparison))).pages[0].extract_text()

@@ -67,7 +67,10 @@ def test_demo_export_import_export_gives_identical_files(shared_demo_engine, geo
 def test_xlsx_export_round_trip(shared_demo_engine, geo_engine):
     workbook = export_xlsx(shared_demo_engine, SYSTEM)
     book = openpyxl.load_workbook(io.BytesIO(workbook))
-    assert book.sheetnames == list(KINDS)
+    assert book.sheetnames == ["Lisez-moi", *KINDS]
+    notes = [row[0] for row in book["Lisez-moi"].iter_rows(values_only=True)]
+    assert ("partenaires", "commune_siege") in [tuple(row[:2]) for row in book["Lisez-moi"].iter_rows(values_only=True)]
+    assert any(note and "fait pour être réimporté" in note and "codes stables" in note for note in notes)
     actions = book["actions"]
     assert [cell.value for cell in actions[1]] == list(KINDS["actions"].columns)
     start = actions.cell(row=2, column=5)

@@ -16,6 +16,8 @@ _EXPORTS = {
     "DEMO_ACCOUNTS_FILE": "creation",
     "create_demo_accounts": "creation",
     "remove_demo": "creation",
+    "AuditRow": "journal",
+    "FIELD_LABELS": "journal",
     "ENTITY_LABELS": "journal",
     "OPERATION_LABELS": "journal",
     "audit_users": "journal",

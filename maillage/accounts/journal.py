@@ -13,6 +13,30 @@ from maillage.accounts.access import Actor, require_admin
 from maillage.core.writes import ENTITY_LABELS, OPERATION_LABELS  # noqa: F401  (the journal's labels)
 from models import AuditEntry
 
+# French names of the recorded fields, for the journal's « Changements » column (the code name when unknown).
+FIELD_LABELS: dict[str, str] = {
+    "name": "nom", "title": "titre", "typology": "typologie", "kind": "nature", "level": "niveau",
+    "seat_commune_key": "commune du siège", "territory_key": "territoire", "territories": "territoires",
+    "siret": "SIRET", "website": "site web", "contact_name": "nom du contact", "contact_role": "fonction du contact",
+    "contact_email": "e-mail du contact", "contact_phone": "téléphone du contact", "verified_on": "vérifiée le",
+    "notes": "notes", "note": "note", "archived_at": "archivée le", "council_id": "instance", "network_id": "réseau",
+    "partner_id": "partenaire", "partner_a_id": "partenaire A", "partner_b_id": "partenaire B", "action_id": "action",
+    "start_date": "début", "end_date": "fin", "status": "statut", "action_type": "type d'action", "theme": "thème",
+    "themes": "thèmes", "public": "public", "publics": "publics", "mode": "modalité", "platform": "plateforme",
+    "platforms": "plateformes", "weekly_hours": "heures par semaine", "budget_eur": "budget (€)",
+    "funding": "financements", "shared": "partagée avec les réseaux", "evaluation": "évaluation",
+    "people_reached": "personnes touchées", "referrals": "orientations", "online_contacts": "contacts en ligne",
+    "year": "année", "value": "valeur", "role": "rôle", "email": "e-mail", "display_name": "nom affiché",
+    "active": "active", "label": "libellé", "code": "code", "group_code": "secteur", "position": "rang",
+    "population_min": "population minimale", "zone": "zone", "last_plenary": "dernière plénière",
+    "coordination_contact": "contact de coordination", "deadline": "échéance", "targeting": "partenaires visés",
+    "sector": "secteur", "decisions": "décisions", "answer": "réponse", "codes": "codes", "councils": "instances",
+    "networks": "réseaux", "network_ids": "réseaux", "rows": "lignes", "file": "fichier", "files": "fichiers",
+}
+# Bookkeeping fields left out of the summary: they change with every write and say nothing to a reader.
+QUIET_FIELDS = frozenset({"id", "version", "created_at", "updated_at", "search_name", "password_hash",
+                          "token_hash", "failed_attempts", "locked_until", "last_login_at"})
+
 
 @dataclass(frozen=True)
 class AuditRow:
@@ -35,9 +59,9 @@ class AuditRow:
                 if before.get(key) != after.get(key)]
 
     def summary(self, limit: int = 300) -> str:
-        """`champ : avant → après; …`, cut to `limit` characters."""
-        text = "; ".join(f"{key} : {'—' if old is None else old} → {'—' if new is None else new}"
-                         for key, old, new in self.changed_fields())
+        """`champ : avant → après; …` with French field names, bookkeeping fields left out, cut to `limit`."""
+        text = "; ".join(f"{FIELD_LABELS.get(key, key)} : {'—' if old is None else old} → {'—' if new is None else new}"
+                         for key, old, new in self.changed_fields() if key not in QUIET_FIELDS)
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -2,7 +2,7 @@
 
 Expected typologies come from maillage.partners.expectations (the council's ExpectedTypology rows, else the
 default expectation: MUNI, EN, one of POLICE_NAT/GENDARMERIE/POLICE_MUN, JUSTICE, CAF, PREVENTION, ML,
-BAILLEUR, ASSO, SANTE), the same rules the network page uses.
+BAILLEUR, ASSO, SANTE or MDA), the same rules the network page uses.
 """
 
 from __future__ import annotations

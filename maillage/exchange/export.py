@@ -344,9 +344,20 @@ def workbook_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> byte
     return buffer.getvalue()
 
 
-def to_xlsx(data: ExportData) -> bytes:
-    """Every kind as one sheet of a workbook."""
-    sheets = []
+EXPORT_NOTES = [
+    ["Ce classeur est fait pour être réimporté (Données → Importer, ou `python -m maillage import`) : les en-têtes "
+     "des feuilles sont les codes stables du format d'échange (nom, typologie, commune_siege…), décrits ci-dessus, "
+     "et les vocabulaires y sont écrits par leur code."],
+    ["Pour un document à lire, préférez les exports des pages (registre, comparaison, synthèse)."],
+]
+
+
+def to_xlsx(data: ExportData, vocab: Vocabularies | None = None) -> bytes:
+    """Every kind as one sheet of a workbook, after a « Lisez-moi » sheet saying what each coded header means."""
+    from maillage.exchange.templates import GENERAL_NOTES, INSTRUCTIONS_HEADER, instructions
+
+    notes = [*instructions(vocab or Vocabularies.defaults()), [], *EXPORT_NOTES, *GENERAL_NOTES[1:-1]]
+    sheets = [("Lisez-moi", INSTRUCTIONS_HEADER, notes)]
     for kind in KIND_ORDER:
         columns = list(KINDS[kind].columns)
         rows = [[xlsx_value(kind, column, value) for column, value in zip(columns, row)]
@@ -385,4 +396,6 @@ def export_csv_zip(engine: Engine, actor: Actor) -> bytes:
 
 def export_xlsx(engine: Engine, actor: Actor) -> bytes:
     """Every kind in one XLSX workbook."""
-    return to_xlsx(export_data(engine, actor))
+    with Session(engine) as session:
+        vocab = Vocabularies.load(session)
+    return to_xlsx(export_data(engine, actor), vocab)

@@ -103,7 +103,7 @@ def matrix_records(metrics: NetworkMetrics, display: bool = True, level: str = "
 def missing_records(metrics: NetworkMetrics, vocab: Vocabularies) -> list[dict[str, Any]]:
     """Every expected typology with whether the partnership has it."""
     missing = {e.text for e in metrics.missing}
-    return [{"Typologie attendue": e.label(vocab), "Codes": e.text,
+    return [{"Typologie attendue": e.label(vocab), "Codes à saisir": e.text,
              "Présente": "non" if e.text in missing else "oui"} for e in metrics.expectations]
 
 

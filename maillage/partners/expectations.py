@@ -23,7 +23,7 @@ DEFAULT_EXPECTATIONS: tuple[tuple[str, ...], ...] = (
     ("ML",),
     ("BAILLEUR",),
     ("ASSO",),
-    ("SANTE",),
+    ("SANTE", "MDA"),
 )
 
 

@@ -25,6 +25,7 @@ _EXPORTS = {
     "ranking_records": "comparison_tables",
     "INDICATOR_COLUMNS": "comparison_workbook",
     "XLSX_MIME": "comparison_workbook",
+    "column_labels": "comparison_workbook",
     "comparison_filename": "comparison_workbook",
     "comparison_xlsx": "comparison_workbook",
     "council_overview": "dashboard",

@@ -1,9 +1,11 @@
 """The comparison as an XLSX workbook for the network meeting: one sheet per table, numbers as numbers.
 
-Sheets: `indicateurs` (one row per council, first column `instance`), `rangs`, `qui_fait_quoi`
-(councils × action types, active actions), `actions` (the actions the reader may see, with their
-pilots), `definitions` and `a_propos`. Text cells are formula-neutralised with the exchange helper;
-shares are stored as fractions shown as percentages, dates as dates.
+Sheets: « Indicateurs » (one row per council, first column « Instance »), « Rangs », « Qui fait quoi »
+(councils × action types, active actions), « Actions » (the actions the reader may see, with their
+pilots), « Définitions » and « À propos ». Column headers are French labels; the workbook is read, not
+re-imported, so the stable column codes appear only in the « Définitions » sheet (last column), as « À propos »
+says. Text cells are formula-neutralised with the exchange helper; shares are stored as fractions shown as
+percentages, dates as dates.
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ INDICATOR_COLUMNS = ("instance", "population", "communes", "partenaires", "liens
                      "part_liens_niveau_3_4", "densite", "typologies_manquantes", "typologies_manquantes_detail",
                      "actions_en_cours", "actions_en_ligne", "heures_en_ligne_10000_hab", "personnes_touchees",
                      "score_couverture", "derniere_pleniere", "type", "statut")
+ACTION_COLUMNS = {
+    "instance": "Instance", "type_action": "Type d'action", "titre": "Titre", "pilotes": "Pilotes",
+    "partenaires": "Partenaires", "publics": "Publics", "modalite": "Modalité", "debut": "Début", "fin": "Fin",
+    "personnes_touchees": "Personnes touchées", "partagee": "Partagée avec les réseaux",
+    "contact_coordination": "Contact de coordination",
+}
+SHEET_TITLES = {"indicateurs": "Indicateurs", "rangs": "Rangs", "qui_fait_quoi": "Qui fait quoi",
+                "actions": "Actions", "definitions": "Définitions", "a_propos": "À propos"}
 FORMATS = {COUNT: "#,##0", PERCENT: "0%", DECIMAL: "0.00", DATE: "DD/MM/YYYY"}
 
 
@@ -75,8 +85,7 @@ def matrix_rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
 
 def action_rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
     """`actions`: the active actions the reader may see, by council then type, with pilots and partners."""
-    header = ["instance", "type_action", "titre", "pilotes", "partenaires", "publics", "modalite", "debut", "fin",
-              "personnes_touchees", "partagee", "contact_coordination"]
+    header = list(ACTION_COLUMNS)
     rows = []
     order = {code: i for i, code in enumerate(comparison.type_labels)}
     for f in comparison.councils:
@@ -89,16 +98,25 @@ def action_rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
+def column_labels(comparison: Comparison) -> dict[str, str]:
+    """Column code → the French header the workbook shows (indicators with the year, action types by label)."""
+    labels = {"instance": "Instance", "total": "Total"}
+    labels.update({spec.code: spec.title(comparison.year) for spec in INDICATORS})
+    labels.update({code: label for code, (label, _definition) in EXTRA_COLUMNS.items()})
+    labels.update(comparison.type_labels)
+    return labels
+
+
 def definition_rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
-    """`definitions`: every column code with its French label, definition and what rank 1 means."""
-    rows = [["instance", "Instance", "Nom de l'instance (CLSPD, CISPD, mission…).", ""]]
+    """`definitions`: every column's French header, its definition, what rank 1 means, and its stable code."""
+    rows = [["Instance", "Nom de l'instance (CLSPD, CISPD, mission…).", "", "instance"]]
     for spec in INDICATORS:
-        rows.append([spec.code, spec.title(comparison.year), spec.definition, spec.rank_rule])
+        rows.append([spec.title(comparison.year), spec.definition, spec.rank_rule, spec.code])
     for code, (label, definition) in EXTRA_COLUMNS.items():
-        rows.append([code, label, definition, ""])
+        rows.append([label, definition, "", code])
     for code, label in comparison.type_labels.items():
-        rows.append([code, label, f"Feuille qui_fait_quoi : actions en cours de type « {label} ».", ""])
-    return ["colonne", "libelle", "definition", "rang"], rows
+        rows.append([label, f"Feuille « Qui fait quoi » : actions en cours de type « {label} ».", "", code])
+    return ["colonne", "definition", "rang", "code"], rows
 
 
 def about_rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
@@ -114,8 +132,25 @@ def about_rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
                              "d'une autre instance ne sont listées que si elle les partage avec ses réseaux."],
         ["Actions en cours non listées (non partagées)", comparison.hidden_total()],
         ["Confidentialité", "Effectifs agrégés uniquement : aucune donnée sur les personnes accompagnées."],
+        ["Codes des colonnes", "Ce classeur se lit, il ne se réimporte pas. Pour un traitement automatisé, la "
+                               "feuille « Définitions » donne le code stable de chaque colonne (dernière colonne)."],
     ]
-    return ["cle", "valeur"], rows
+    return ["information", "valeur"], rows
+
+
+# Headers of the sheets whose columns are not indicators, action types or action fields.
+FIXED_HEADERS = {"colonne": "Colonne", "definition": "Définition", "rang": "Rang 1 =", "code": "Code de la colonne",
+                 "information": "Information", "valeur": "Valeur"}
+
+
+def sheet_header(comparison: Comparison, title: str, codes: list[str]) -> list[str]:
+    """The French headers of a sheet, from its column codes."""
+    labels = column_labels(comparison)
+    if title == "actions":
+        labels = ACTION_COLUMNS
+    elif title in ("definitions", "a_propos"):
+        labels = FIXED_HEADERS
+    return [labels.get(code, code) for code in codes]
 
 
 def comparison_xlsx(comparison: Comparison) -> bytes:
@@ -133,8 +168,9 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
               ("qui_fait_quoi", matrix_rows(comparison)), ("actions", action_rows(comparison)),
               ("definitions", definition_rows(comparison)), ("a_propos", about_rows(comparison))]
     for title, (header, rows) in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.append([_cell(h) for h in header])
+        sheet = workbook.create_sheet(SHEET_TITLES[title])
+        labels = sheet_header(comparison, title, header)
+        sheet.append([_cell(h) for h in labels])
         for cell in sheet[1]:
             cell.font = bold
         for row in rows:
@@ -142,7 +178,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
         for column_index, name in enumerate(header, start=1):
             letter = get_column_letter(column_index)
             number_format = formats.get(name) if title == "indicateurs" else None
-            widest = len(str(name))
+            widest = min(len(labels[column_index - 1]), 40)
             for row_index in range(2, len(rows) + 2):
                 cell = sheet[f"{letter}{row_index}"]
                 if isinstance(cell.value, dt.date):
@@ -152,6 +188,8 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
                 shown = format_date(cell.value) if isinstance(cell.value, dt.date) else str(cell.value or "")
                 widest = max(widest, min(len(shown), 60))
             sheet.column_dimensions[letter].width = max(10, widest + 2)
+        for cell in sheet[1]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         if title in ("definitions", "a_propos"):
             for row in sheet.iter_rows(min_row=2):
                 for cell in row:

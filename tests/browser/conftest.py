@@ -187,7 +187,7 @@ def sign_in(page, app_url: str, email: str = ADMIN_EMAIL, password: str = PASSWO
     """Open the app and sign in through the form."""
     page.goto(app_url)
     page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter", exact=True).click()
     page.get_by_role("button", name="Se déconnecter").wait_for(timeout=30000)
     wait_for_app(page)

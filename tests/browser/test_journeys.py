@@ -18,7 +18,7 @@ def _nav_links(page):
 def test_wrong_password_then_sign_in(page, app_url, watch):
     page.goto(app_url)
     page.get_by_label("Adresse e-mail").fill(COORD_EMAIL)
-    page.get_by_label("Mot de passe").fill("mauvais")
+    page.get_by_label("Mot de passe", exact=True).fill("mauvais")
     page.get_by_role("button", name="Se connecter", exact=True).click()
     page.get_by_text("Adresse e-mail ou mot de passe incorrect.").wait_for()
     screenshot(page, "connexion-erreur")

@@ -51,7 +51,7 @@ def test_add_partner_link_it_and_cover_a_gap(page, writable_app_url):
     open_page(page, "Partenaires")
     page.get_by_role("tab", name="Nouveau partenaire").click()
     page.get_by_role("textbox", name="Nom *", exact=True).fill(NAME)
-    choose(page, "Typologie *", "Association (ASSO)")
+    choose(page, "Typologie *", "Association")
     choose(page, "Commune du siège *", "Bordeaux (33063)")
     page.get_by_role("textbox", name="Site web", exact=True).fill("javascript:alert(4)")
     page.get_by_role("button", name="Ajouter le partenaire").click()
