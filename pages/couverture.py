@@ -73,6 +73,7 @@ from maillage.vocabularies import Vocabularies
 from ui.coverage_charts import SELECTION, coverage_map_chart, heatmap, status_map_chart
 from ui.links import as_date, copy_link_button, from_address, refuse_address, to_address
 from ui.session import current_actor, current_council_id, engine
+from ui.tables import Col, show_table
 
 FLASH = "cov_flash"
 MATRIX_STATUSES = ["active", "planned", "lapsed", "missing", "not_expected_present", "not_expected"]
@@ -81,6 +82,14 @@ CELL_HELP = {**STATUS_HELP, "not_expected_present": "commune sous le seuil du r�
              "de ce type la touche", "not_expected": "commune sous le seuil du référentiel et aucune action en cours "
              "ne la touche (choix délibéré du référentiel)"}
 THEME_STATUSES = ["active", "planned", "lapsed", "none"]
+SUGGESTION_COLUMNS = {
+    "Pourquoi": Col("Pourquoi ce partenaire est proposé : sa typologie, sa présence sur la commune.", max_width=640),
+    "Actions partagées": Col("Actions de ce type que l'instance partage avec ses réseaux.", max_width=640),
+    "Même public": "« oui » : au moins une de ces actions vise le même public.",
+    "Partenaires qui pourraient la porter": Col("Partenaires présents sur la commune dont la typologie porte déjà "
+                                                "ce type d'action ailleurs.", max_width=640),
+    "Instances du réseau qui la mènent": "Instances des mêmes réseaux qui partagent une action de ce type.",
+}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -303,7 +312,7 @@ with tab_matrix:
             lines = actions_behind(cov, cell)
             if lines:
                 st.markdown("Actions qui touchent ce territoire, et par quel territoire :")
-                st.dataframe(action_records(lines, vocab), hide_index=True, width="stretch")
+                show_table(action_records(lines, vocab), {"Atteint le territoire": "Par quel territoire de l'action la commune est atteinte."})
             elif by != "theme":
                 st.caption("Aucune action de ce type pour ce public ne touche ce territoire.")
             gaps_here = [fc for fc in cell.frame_cells if fc.status in GAP_STATUSES]
@@ -318,9 +327,11 @@ with tab_matrix:
                                    "porte ce type d'action, et aucune instance du réseau ne le partage.")
                         continue
                     if found.partners:
-                        st.dataframe(partner_suggestion_records(found, vocab), hide_index=True, width="stretch")
+                        st.markdown("*Partenaires présents sur la commune*")
+                        show_table(partner_suggestion_records(found, vocab), SUGGESTION_COLUMNS)
                     if found.councils:
-                        st.dataframe(council_suggestion_records(found), hide_index=True, width="stretch")
+                        st.markdown("*Instances des mêmes réseaux qui mènent ce type d'action*")
+                        show_table(council_suggestion_records(found), SUGGESTION_COLUMNS)
                 if len(gaps_here) > 10:
                     st.caption(f"… et {format_int(len(gaps_here) - 10)} autres manques : voir l'onglet « Manques et suggestions ».")
 
@@ -449,7 +460,7 @@ with tab_gaps:
         st.markdown(f"{plural(len(shown), 'manque')} (cellules manquantes ou échues), avec les partenaires présents "
                     "sur la commune dont la typologie porte déjà ce type d'action ailleurs, et les instances des mêmes "
                     "réseaux qui le mènent (actions partagées).")
-        st.dataframe(shown, hide_index=True, width="stretch")
+        show_table(shown, SUGGESTION_COLUMNS)
     gap_files = gap_records(cov, found_all, vocab)
     columns = st.columns(2)
     name = f"manques-{fold(cov.name).replace(' ', '-')}-{cov.as_of.isoformat()}"

@@ -1,0 +1,85 @@
+"""Tables that fit their content: one declarative spec per table gives st.dataframe its column configuration.
+
+st.dataframe draws on a canvas and cuts any text wider than its column. `show_table` sizes each column from
+its longest text (header included), pins the first column so a wide table scrolls beside it, puts a French
+tooltip on headers (`help`), and can pin and highlight one column (the reader's own council in comparisons).
+A column capped below its longest text says so in its tooltip: a double click on a cell shows it whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+CHAR_PX = 7.6        # average width of a character of the table's font (Source Sans, 14 px), capitals included
+PADDING_PX = 34      # cell padding on both sides, and room for the header's sort mark
+MIN_PX = 64
+MAX_PX = 460         # a column wider than this is capped (its tooltip says how to read the whole text)
+PINNED_MAX_PX = 280  # the pinned first column stays narrow enough to leave room on a 390 px phone
+HIGHLIGHT = "#fff3c4"
+LONG_TEXT = "Texte long : double-cliquez sur une cellule pour le lire en entier."
+
+
+@dataclass(frozen=True)
+class Col:
+    """How one column is shown: its tooltip, an optional French header, a maximum width."""
+
+    help: str | None = None
+    label: str | None = None
+    max_width: int = MAX_PX
+
+
+def text_width(text: str) -> int:
+    """Estimated width in pixels of `text` in the table's font (the widest line)."""
+    return max((round(len(line) * CHAR_PX) for line in str(text).splitlines() or [""]), default=0)
+
+
+def column_width(name: str, values: Sequence[Any], cap: int) -> tuple[int, bool]:
+    """The column's width in pixels (header and longest value, within bounds) and whether text is cut."""
+    needed = max([text_width(name)] + [text_width("" if v is None else v) for v in values]) + PADDING_PX
+    return max(MIN_PX, min(needed, cap)), needed > cap
+
+
+def table_config(records: Sequence[Mapping[str, Any]], spec: Mapping[str, Col | str] | None = None, *,
+                 pin_first: bool = True, pinned: str | None = None, pinned_label: str | None = None) -> dict:
+    """The column configuration of a table: widths from the content, pinned first column, tooltips.
+
+    `spec` maps a column name to a `Col` (or just its tooltip). `pinned` names one more column to pin
+    (shown after the first one) under the header `pinned_label`.
+    """
+    spec = {name: Col(help=value) if isinstance(value, str) else value for name, value in (spec or {}).items()}
+    names = list(records[0]) if records else list(spec)
+    config = {}
+    for index, name in enumerate(names):
+        col = spec.get(name, Col())
+        is_pinned = (pin_first and index == 0) or name == pinned
+        cap = min(col.max_width, PINNED_MAX_PX) if is_pinned else col.max_width
+        label = pinned_label if name == pinned and pinned_label else (col.label or name)
+        width, cut = column_width(label, [r.get(name) for r in records], cap)
+        tip = " ".join(t for t in (col.help, LONG_TEXT if cut else None) if t) or None
+        config[name] = st.column_config.Column(label, width=width, help=tip, pinned=is_pinned)
+    return config
+
+
+def show_table(records: Sequence[Mapping[str, Any]], spec: Mapping[str, Col | str] | None = None, *,
+               pin_first: bool = True, highlight: str | None = None, highlight_label: str | None = None,
+               height: int | None = None, max_height: int | None = None, **kwargs):
+    """Draw `records` (one dict per row, French keys) with `table_config`; `highlight` pins and colours a column.
+
+    `max_height` shows every row up to that height; other keyword arguments go to st.dataframe.
+    """
+    records = list(records)
+    config = table_config(records, spec, pin_first=pin_first, pinned=highlight, pinned_label=highlight_label)
+    data: Any = records
+    if highlight and records and highlight in records[0]:
+        import pandas as pd
+
+        data = pd.DataFrame(records).style.set_properties(
+            subset=[highlight], **{"background-color": HIGHLIGHT, "font-weight": "bold"})
+    if height is None and max_height is not None:
+        height = min(max_height, 38 + 35 * max(1, len(records)))
+    extra = {"height": height} if height is not None else {}
+    return st.dataframe(data, hide_index=True, width="stretch", column_config=config, **extra, **kwargs)
