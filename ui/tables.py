@@ -19,6 +19,7 @@ PADDING_PX = 34      # cell padding on both sides, and room for the header's sor
 MIN_PX = 64
 MAX_PX = 460         # a column wider than this is capped (its tooltip says how to read the whole text)
 PINNED_MAX_PX = 280  # the pinned first column stays narrow enough to leave room on a 390 px phone
+HELP_MARK_PX = 22    # the header's tooltip mark
 HIGHLIGHT = "#fff3c4"
 LONG_TEXT = "Texte long : double-cliquez sur une cellule pour le lire en entier."
 
@@ -37,10 +38,14 @@ def text_width(text: str) -> int:
     return max((round(len(line) * CHAR_PX) for line in str(text).splitlines() or [""]), default=0)
 
 
-def column_width(name: str, values: Sequence[Any], cap: int) -> tuple[int, bool]:
-    """The column's width in pixels (header and longest value, within bounds) and whether text is cut."""
-    needed = max([text_width(name)] + [text_width("" if v is None else v) for v in values]) + PADDING_PX
-    return max(MIN_PX, min(needed, cap)), needed > cap
+def column_width(name: str, values: Sequence[Any], cap: int, header_extra: int = 0) -> tuple[int, bool]:
+    """The column's width in pixels (header and longest value, within bounds) and whether a value is cut.
+
+    `header_extra` is room the header needs besides its text (the tooltip's mark).
+    """
+    longest = max([text_width("" if v is None else v) for v in values], default=0) + PADDING_PX
+    header = text_width(name) + PADDING_PX + header_extra
+    return max(MIN_PX, min(max(longest, header), cap)), longest > cap
 
 
 def table_config(records: Sequence[Mapping[str, Any]], spec: Mapping[str, Col | str] | None = None, *,
@@ -58,8 +63,10 @@ def table_config(records: Sequence[Mapping[str, Any]], spec: Mapping[str, Col | 
         is_pinned = (pin_first and index == 0) or name == pinned
         cap = min(col.max_width, PINNED_MAX_PX) if is_pinned else col.max_width
         label = pinned_label if name == pinned and pinned_label else (col.label or name)
-        width, cut = column_width(label, [r.get(name) for r in records], cap)
+        values = [r.get(name) for r in records]
+        cut = column_width(label, values, cap)[1]
         tip = " ".join(t for t in (col.help, LONG_TEXT if cut else None) if t) or None
+        width = column_width(label, values, cap, HELP_MARK_PX if tip else 0)[0]
         config[name] = st.column_config.Column(label, width=width, help=tip, pinned=is_pinned)
     return config
 

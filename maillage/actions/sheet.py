@@ -205,7 +205,8 @@ footer { margin-top: 1.5rem; font-size: .85rem; color: #555; }
   dl { grid-template-columns: 1fr; gap: 0; } dd { margin: 0 0 .45rem; }
 }
 @media print {
-  body { margin: 0; font-size: 10.5pt; } @page { size: A4; margin: 15mm; }
+  body { margin: 0; font-size: 10pt; line-height: 1.35; } @page { size: A4; margin: 14mm; }
+  h2 { margin: .9rem 0 .3rem; } footer { margin-top: .8rem; font-size: 8pt; }
   h2 { break-after: avoid; } tr, dl > * { break-inside: avoid; }
 }
 """

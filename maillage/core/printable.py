@@ -22,7 +22,7 @@ button.imprimer svg {{ width: 1.15rem; height: 1.15rem; fill: currentColor; flex
 
 # Narrow screens: nothing wider than the page, long words broken, wide tables scroll inside their box.
 RESPONSIVE_STYLE = """
-html { -webkit-text-size-adjust: 100%; } body { overflow-wrap: anywhere; } svg { max-width: 100%; height: auto; }
+html { -webkit-text-size-adjust: 100%; } body { overflow-wrap: break-word; } svg { max-width: 100%; height: auto; }
 .scroll { max-width: 100%; overflow-x: auto; }
 @media print { button.imprimer { display: none; } .scroll { overflow: visible; } }
 """

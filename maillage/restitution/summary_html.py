@@ -57,15 +57,20 @@ footer { margin-top: 1rem; font-size: .75rem; color: #555; }
 @media screen and (max-width: 760px) {
   .tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); } .two { grid-template-columns: minmax(0, 1fr); }
 }
-@media screen and (max-width: 420px) {
+@media screen and (max-width: 520px) {
   body { margin: .6rem .7rem; font-size: 14px; } h1 { font-size: 1.3rem; }
   .tile .value { font-size: 1.25rem; } th, td { padding: .25rem .3rem; }
+  table.actions thead { display: none; } table.actions tr { display: block; border-bottom: 1px solid #ccc;
+    padding: .35rem 0; } table.actions td { display: block; border: 0; padding: .1rem 0; }
+  table.actions td[data-label]::before { content: attr(data-label) " : "; color: #555; font-size: .8rem; }
 }
 @media print {
-  body { margin: 0; font-size: 9.5pt; max-width: none; }
-  .tiles { grid-template-columns: repeat(4, minmax(0, 1fr)); } .two { grid-template-columns: 1.05fr 1fr; }
-  @page { size: A4; margin: 11mm; } h2 { margin-top: .6rem; } .tile .value { font-size: 1.2rem; }
-  section, .two, table, .tiles { break-inside: avoid; }
+  html { font-size: 11px; } body { margin: 0; font-size: 8.5pt; max-width: none; line-height: 1.3; }
+  .tiles { grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .3rem; } .two { grid-template-columns: 1fr 1fr; }
+  @page { size: A4; margin: 10mm; } h2 { margin: .5rem 0 .25rem; } .tile { padding: .2rem .45rem; }
+  .tile .value { font-size: 1.2rem; } ul.essentiel li, ul.gaps li { margin: 0; } .two svg[role=img] { max-height: 54mm; }
+  footer { margin-top: .4rem; font-size: 7pt; }
+  section, .two, table, .tiles { break-inside: avoid; } tr { break-inside: avoid; }
 }
 """
 
@@ -149,9 +154,10 @@ def _actions(report: CouncilReport) -> str:
         return f"<p>Aucune action en {report.year}.</p>"
     rows = "".join(
         f"<tr><td><strong>{_e(a.title)}</strong><br><span class=type>{_e(a.type_label)}"
-        f"{' · en ligne' if a.mode == 'en_ligne' else ''}</span></td><td>{_e(partners_text(a))}</td>"
-        f"<td>{_e(results_text(a))}</td></tr>" for a in report.actions)
-    return (f"<table><thead><tr><th scope=col>Action</th><th scope=col>Partenaires</th>"
+        f"{' · en ligne' if a.mode == 'en_ligne' else ''}</span></td><td data-label='Partenaires'>"
+        f"{_e(partners_text(a))}</td><td data-label='Résultats {report.year}'>{_e(results_text(a))}</td></tr>"
+        for a in report.actions)
+    return (f"<table class=actions><thead><tr><th scope=col>Action</th><th scope=col>Partenaires</th>"
             f"<th scope=col>Résultats {report.year}</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
