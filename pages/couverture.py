@@ -336,7 +336,7 @@ with tab_matrix:
                     st.caption(f"… et {format_int(len(gaps_here) - 10)} autres manques : voir l'onglet « Manques et suggestions ».")
 
         with st.expander("La matrice sous forme de tableau"):
-            st.dataframe(matrix.wide_rows(display=True), hide_index=True, width="stretch")
+            show_table(matrix.wide_rows(display=True))
         downloads = st.columns(2)
         name = f"couverture-{fold(cov.name).replace(' ', '-')}-{cov.as_of.isoformat()}"
         downloads[0].download_button("Matrice (CSV)", records_csv(matrix.wide_rows()), f"{name}-matrice.csv",
@@ -379,10 +379,9 @@ with tab_presence:
         numbers[1].metric("Habitants concernés", format_int(sum(r.population for r in without)))
         numbers[2].metric("Part de la population de l'instance", format_percent(presence.share(without)))
         if without:
-            st.dataframe(presence_records(presence, display=True, statuses=WITHOUT_RUNNING), hide_index=True,
-                         width="stretch")
+            show_table(presence_records(presence, display=True, statuses=WITHOUT_RUNNING))
         with st.expander("Toutes les communes : présence, nombre d'actions, depuis quand, par quel territoire"):
-            st.dataframe(presence_records(presence, display=True), hide_index=True, width="stretch")
+            show_table(presence_records(presence, display=True))
             st.caption(" · ".join(f"**{PRESENCE_LABELS[s]}** : {PRESENCE_HELP[s]}" for s in PRESENCE_LABELS))
         _downloads(presence_records(presence), file_name, "presence", "cov_q_dl")
     else:
@@ -394,11 +393,11 @@ with tab_presence:
         st.markdown(f"**{format_int(len(lacking))} instance{'s' if len(lacking) > 1 else ''} sur "
                     f"{format_int(len(answers))} {'ont' if len(lacking) > 1 else 'a'} au moins une commune sans action "
                     f"en cours correspondant à ce choix.**")
-        st.dataframe(network_presence_records(answers, "council", display=True), hide_index=True, width="stretch")
+        show_table(network_presence_records(answers, "council", display=True))
         communes = network_presence_records(answers, "commune", display=True, statuses=WITHOUT_RUNNING)
         if communes:
             st.markdown("Les communes concernées :")
-            st.dataframe(communes, hide_index=True, width="stretch")
+            show_table(communes)
         st.caption("Pour les instances que vous ne coordonnez pas, seules les actions partagées avec leurs réseaux "
                    "sont comptées : une commune peut y avoir une action que vous ne voyez pas.")
         name = f"presence-reseau-{network_id}-{as_of.isoformat()}"
@@ -475,13 +474,13 @@ with tab_areas:
                              (actor.email, actor.role, tuple(sorted(actor.council_ids))), actor)
     if len(comparison) > 1:
         st.markdown("**Instances des mêmes réseaux**")
-        st.dataframe(comparison_records(comparison), hide_index=True, width="stretch")
+        show_table(comparison_records(comparison))
         st.caption("Pour les instances que vous ne coordonnez pas, seules les actions qu'elles partagent avec "
                    "leurs réseaux sont comptées : leur score peut être sous-estimé.")
     st.markdown("**Par EPCI**")
-    st.dataframe([summary_record(s) for s in summaries_by(cov, "epci")], hide_index=True, width="stretch")
+    show_table([summary_record(s) for s in summaries_by(cov, "epci")])
     st.markdown("**Par commune**")
-    st.dataframe([summary_record(s) for s in summaries_by(cov, "commune")], hide_index=True, width="stretch")
+    show_table([summary_record(s) for s in summaries_by(cov, "commune")])
 
 with tab_partnership:
     gaps, single = _partnership(url, version, council_id, as_of, shared_only)
@@ -494,7 +493,7 @@ with tab_partnership:
         st.success("Toutes les typologies attendues sont présentes dans le partenariat.")
     st.markdown("**Actions sans coproduction** (en cours ou en projet, un seul partenaire ou aucun)")
     if single:
-        st.dataframe(single_partner_records(single, vocab), hide_index=True, width="stretch")
+        show_table(single_partner_records(single, vocab))
     else:
         st.success("Toutes les actions en cours ou en projet associent au moins deux partenaires.")
 
@@ -502,7 +501,7 @@ with tab_frame:
     if cov.frame_is_default:
         st.info("Cette instance suit le référentiel par défaut. La première modification en fait une copie propre "
                 "à l'instance ; supprimer toutes ses règles la ramène au référentiel par défaut.")
-    st.dataframe(frame_records(cov, vocab), hide_index=True, width="stretch")
+    show_table(frame_records(cov, vocab))
     if not can_write_council(actor, council_id):
         st.caption("Lecture seule : seuls les coordinateurs de l'instance et les administrateurs modifient le référentiel.")
     else:

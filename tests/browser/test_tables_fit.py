@@ -42,6 +42,7 @@ class TableSpy:
 
     def __init__(self, page):
         self.tables: list[dict] = []
+        self.kinds: list[str] = []
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 
     def _frame(self, payload) -> None:
@@ -52,6 +53,10 @@ class TableSpy:
             message.ParseFromString(payload)
         except Exception:  # not a forward message
             return
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            kind = message.delta.new_element.WhichOneof("type")
+        self.kinds.append(kind)
         if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "new_element":
             return
         element = message.delta.new_element
@@ -145,6 +150,14 @@ def open_url(page, url: str, spy: TableSpy) -> None:
     spy.reset()
     page.goto(url)
     wait_for_app(page)
+    seen, stable = -1, 0
+    for _ in range(240):  # until tables have come and none came for 3 s (2 min at most)
+        page.wait_for_timeout(500)
+        stable = stable + 1 if len(spy.tables) == seen else 0
+        seen = len(spy.tables)
+        if seen and stable >= 6:
+            break
+    wait_for_app(page)
     page.wait_for_timeout(800)
 
 
@@ -161,7 +174,7 @@ def gap_address(browser_db_url):
     engine.dispose()
     for (commune, action_type, _public), hints in found.items():
         if hints.partners:
-            return f"couverture?colonnes=type&territoire={commune}&colonne={action_type}"
+            return f"couverture?colonnes=type&lignes=commune&territoire=com:{commune}&colonne={action_type}"
     return "couverture"
 
 
@@ -186,7 +199,8 @@ def test_every_table_fits_or_says_how_to_read_it(browser, app_url, gap_address, 
             if who != account:
                 continue
             open_url(page, f"{app_url}/{address or gap_address}", spy)
-            assert spy.tables, f"{name} : aucun tableau reçu"
+            shot(page, f"{name}-{viewport}")
+            assert spy.tables, f"{name} : aucun tableau reçu {spy.kinds[-70:]}"
             found[name] = problems_of(page, spy.tables)
             if viewport == "telephone":
                 found[name] += overflowing_cards(page)
@@ -203,7 +217,6 @@ def test_every_table_fits_or_says_how_to_read_it(browser, app_url, gap_address, 
                 headers = page.locator("h1").first.bounding_box()
                 selector = page.get_by_role("combobox", name="Réseau", exact=True).bounding_box()
                 assert headers["y"] < selector["y"], "le titre doit précéder les sélecteurs"
-            shot(page, f"{name}-{viewport}")
         context.close()
     assert {name: p for name, p in found.items() if p} == {}
 
