@@ -38,7 +38,7 @@ from maillage.restitution import (
 )
 from ui.compare_charts import SELECTION, matrix_chart, ranking_chart
 from ui.session import current_actor, current_council_id, engine
-from ui.tables import show_table
+from ui.tables import Col, show_table
 
 NETWORK, CHOSEN = "network", "councils"
 
@@ -120,7 +120,8 @@ with tab_table:
                                 "typologies manquantes (la plus faible) et la plénière (la plus récente).")
     table = indicator_records(comparison, with_ranks)
     st.markdown("**Indicateurs par instance**" + (f" — votre instance, {md(own)}, est en tête et surlignée" if own else ""))
-    show_table(table, {"Indicateur": "Définitions sous le tableau (« Définitions des indicateurs »)."},
+    show_table(table, {"Indicateur": Col("Définitions sous le tableau (« Définitions des indicateurs »).",
+                                         pinned_max=380)},
                highlight=own, highlight_label=own_label, height=min(38 + 35 * len(table), 1000))
     with st.expander("Définitions des indicateurs"):
         for spec in comparison.indicators:

@@ -443,7 +443,8 @@ with tab_map:
                                                     f"{md(explanation)}" for s, label, explanation in drawn.legend)
                           + ". En gris pâle, les communes voisines hors de l'instance.")
             right.markdown(f"**{md(drawn.title)}**")
-            right.dataframe(drawn.records(), hide_index=True, width="stretch", height=460)
+            with right:
+                show_table(drawn.records(), height=460)
         else:
             st.info("Aucun contour à afficher pour ces communes.")
     if drawn.without_outline:

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-CHAR_PX = 7.6        # average width of a character of the table's font (Source Sans, 14 px), capitals included
+CHAR_PX = 7.0        # average width of a character of the table's font (Source Sans, 14 px), capitals included
 PADDING_PX = 34      # cell padding on both sides, and room for the header's sort mark
 MIN_PX = 64
 MAX_PX = 460         # a column wider than this is capped (its tooltip says how to read the whole text)
@@ -31,6 +31,7 @@ class Col:
     help: str | None = None
     label: str | None = None
     max_width: int = MAX_PX
+    pinned_max: int = PINNED_MAX_PX  # when pinned (a first column of short labels can take more)
 
 
 def text_width(text: str) -> int:
@@ -61,7 +62,7 @@ def table_config(records: Sequence[Mapping[str, Any]], spec: Mapping[str, Col | 
     for index, name in enumerate(names):
         col = spec.get(name, Col())
         is_pinned = (pin_first and index == 0) or name == pinned
-        cap = min(col.max_width, PINNED_MAX_PX) if is_pinned else col.max_width
+        cap = min(col.max_width, col.pinned_max) if is_pinned else col.max_width
         label = pinned_label if name == pinned and pinned_label else (col.label or name)
         values = [r.get(name) for r in records]
         cut = column_width(label, values, cap)[1]
