@@ -43,7 +43,13 @@ class TableSpy:
     def __init__(self, page):
         self.tables: list[dict] = []
         self.kinds: list[str] = []
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        self.current = None
+        page.on("websocket", self._attach)
+
+    def _attach(self, ws) -> None:
+        """Listen to the newest websocket only (a page opened by address starts a new one)."""
+        self.current = ws
+        ws.on("framereceived", lambda payload: self._frame(payload) if ws is self.current else None)
 
     def _frame(self, payload) -> None:
         if isinstance(payload, str):
@@ -57,6 +63,8 @@ class TableSpy:
         if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             kind = message.delta.new_element.WhichOneof("type")
         self.kinds.append(kind)
+        if kind == "new_session":  # a new run (a rerun, or the page the app switched to): its tables only
+            self.tables.clear()
         if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "new_element":
             return
         element = message.delta.new_element
