@@ -1,6 +1,16 @@
 """ui/tables.py: column widths from the content, the pinned first column, tooltips, the highlighted column."""
 
-from ui.tables import LONG_TEXT, MAX_PX, MIN_PX, PINNED_MAX_PX, Col, column_width, table_config, text_width
+from ui.tables import (
+    LONG_TEXT,
+    MAX_PX,
+    MIN_PX,
+    PHONE_PINNED_MAX_PX,
+    PINNED_MAX_PX,
+    Col,
+    column_width,
+    table_config,
+    text_width,
+)
 
 RECORDS = [
     {"Nom": "Commissariat de police de Bordeaux-Nord", "Fin": "16/11/2026", "Réseaux": "Promeneurs du Net Gironde",
@@ -37,3 +47,9 @@ def test_spec_gives_tooltips_labels_and_a_highlighted_column():
 
 def test_an_empty_table_keeps_its_spec():
     assert list(table_config([], {"Nom": "Nom."})) == ["Nom"]
+
+
+def test_on_a_phone_one_narrow_pinned_column():
+    config = table_config(RECORDS, pinned="Réseaux", pinned_label="★ Réseaux", phone=True)
+    assert config["Nom"]["pinned"] is True and config["Nom"]["width"] <= PHONE_PINNED_MAX_PX
+    assert not config["Réseaux"].get("pinned") and config["Réseaux"]["label"] == "★ Réseaux"

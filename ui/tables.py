@@ -19,6 +19,7 @@ PADDING_PX = 34      # cell padding on both sides, and room for the header's sor
 MIN_PX = 64
 MAX_PX = 460         # a column wider than this is capped (its tooltip says how to read the whole text)
 PINNED_MAX_PX = 280  # the pinned first column stays narrow enough to leave room on a 390 px phone
+PHONE_PINNED_MAX_PX = 160  # on a phone, pinned columns must leave room to scroll the others
 HELP_MARK_PX = 22    # the header's tooltip mark
 HIGHLIGHT = "#fff3c4"
 LONG_TEXT = "Texte long : double-cliquez sur une cellule pour le lire en entier."
@@ -32,6 +33,15 @@ class Col:
     label: str | None = None
     max_width: int = MAX_PX
     pinned_max: int = PINNED_MAX_PX  # when pinned (a first column of short labels can take more)
+
+
+def on_phone() -> bool:
+    """Whether the reader's browser says it is a phone (its User-Agent); tables then pin less and narrower."""
+    try:
+        agent = st.context.headers.get("User-Agent", "") or ""
+    except Exception:  # no browser (AppTest, bare mode)
+        return False
+    return "Mobi" in agent or "Android" in agent
 
 
 def text_width(text: str) -> int:
@@ -50,19 +60,21 @@ def column_width(name: str, values: Sequence[Any], cap: int, header_extra: int =
 
 
 def table_config(records: Sequence[Mapping[str, Any]], spec: Mapping[str, Col | str] | None = None, *,
-                 pin_first: bool = True, pinned: str | None = None, pinned_label: str | None = None) -> dict:
+                 pin_first: bool = True, pinned: str | None = None, pinned_label: str | None = None,
+                 phone: bool = False) -> dict:
     """The column configuration of a table: widths from the content, pinned first column, tooltips.
 
     `spec` maps a column name to a `Col` (or just its tooltip). `pinned` names one more column to pin
-    (shown after the first one) under the header `pinned_label`.
+    (shown after the first one) under the header `pinned_label`. On a `phone` only the first column is
+    pinned, at most PHONE_PINNED_MAX_PX wide, so the other columns keep room to scroll.
     """
     spec = {name: Col(help=value) if isinstance(value, str) else value for name, value in (spec or {}).items()}
     names = list(records[0]) if records else list(spec)
     config = {}
     for index, name in enumerate(names):
         col = spec.get(name, Col())
-        is_pinned = (pin_first and index == 0) or name == pinned
-        cap = min(col.max_width, col.pinned_max) if is_pinned else col.max_width
+        is_pinned = (pin_first and index == 0) or (name == pinned and not phone)
+        cap = min(col.max_width, PHONE_PINNED_MAX_PX if phone else col.pinned_max) if is_pinned else col.max_width
         label = pinned_label if name == pinned and pinned_label else (col.label or name)
         values = [r.get(name) for r in records]
         cut = column_width(label, values, cap)[1]
@@ -80,7 +92,11 @@ def show_table(records: Sequence[Mapping[str, Any]], spec: Mapping[str, Col | st
     `max_height` shows every row up to that height; other keyword arguments go to st.dataframe.
     """
     records = list(records)
-    config = table_config(records, spec, pin_first=pin_first, pinned=highlight, pinned_label=highlight_label)
+    config = table_config(records, spec, pin_first=pin_first, pinned=highlight, pinned_label=highlight_label,
+                          phone=on_phone())
+    if highlight and records and highlight in records[0]:  # the highlighted column comes right after the first
+        names = list(records[0])
+        kwargs.setdefault("column_order", [names[0], highlight] + [n for n in names[1:] if n != highlight])
     data: Any = records
     if highlight and records and highlight in records[0]:
         import pandas as pd

@@ -32,6 +32,8 @@ from tests.browser.conftest import (
 
 DESKTOP, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
 VIEWPORTS = {"bureau": DESKTOP, "telephone": PHONE}
+PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/126.0 Mobile Safari/537.36")
 CELL_PADDING = 16      # glide-data-grid's padding, both sides together
 HELP_MARK = 20         # the header's tooltip mark
 SNAKE_CASE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
@@ -99,8 +101,9 @@ def measure(page, texts: list[str], weight: str = "400") -> dict[str, float]:
     )
 
 
-def problems_of(page, tables: list[dict]) -> list[str]:
-    """Every column narrower than its header or one of its values (unless its tooltip says how to read it)."""
+def problems_of(page, tables: list[dict], pinned_at_most: int) -> list[str]:
+    """Every column narrower than its header or one of its values (unless its tooltip says how to read it),
+    and pinned columns wider together than `pinned_at_most` pixels (the others would have no room to scroll)."""
     problems = []
     for number, table in enumerate(tables, 1):
         config, names = table["config"], table["names"]
@@ -109,6 +112,9 @@ def problems_of(page, tables: list[dict]) -> list[str]:
         first = config.get(names[0], {})
         if not first.get("pinned"):
             problems.append(f"tableau {number} ({names[0]}…) : première colonne non épinglée")
+        pinned = sum(c.get("width") or 0 for c in config.values() if isinstance(c, dict) and c.get("pinned"))
+        if pinned > pinned_at_most:
+            problems.append(f"tableau {number} ({names[0]}…) : colonnes épinglées de {pinned} px")
         cells = {str(row.get(name)) for row in table["rows"] for name in names if row.get(name) is not None}
         widths = measure(page, sorted(cells))
         headers = measure(page, [config.get(n, {}).get("label") or n for n in names], "600")
@@ -147,9 +153,15 @@ def overflowing_cards(page) -> list[str]:
         }""")
 
 
-def shot(page, name: str) -> None:
-    """A full-page screenshot under test-artifacts/."""
+def shot(page, name: str, table: bool = False) -> None:
+    """A screenshot under test-artifacts/ (with `table`, scrolled to the first visible table)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    if table:
+        grid = page.locator('[data-testid="stDataFrame"]:visible').first
+        if grid.count():
+            grid.scroll_into_view_if_needed()
+            page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollBy(0, -120)")
+            page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / f"tables-{name}.png"), full_page=True)
 
 
@@ -199,7 +211,8 @@ PAGES = [  # (name, account, address)
 def test_every_table_fits_or_says_how_to_read_it(browser, app_url, gap_address, viewport):
     found: dict[str, list[str]] = {}
     for account in (COORD_EMAIL, ADMIN_EMAIL):
-        context = browser.new_context(viewport=VIEWPORTS[viewport], locale="fr-FR")
+        phone = {"user_agent": PHONE_AGENT, "is_mobile": True, "has_touch": True} if viewport == "telephone" else {}
+        context = browser.new_context(viewport=VIEWPORTS[viewport], locale="fr-FR", **phone)
         page = context.new_page()
         spy = TableSpy(page)
         sign_in(page, app_url, account, PASSWORD)
@@ -207,9 +220,9 @@ def test_every_table_fits_or_says_how_to_read_it(browser, app_url, gap_address, 
             if who != account:
                 continue
             open_url(page, f"{app_url}/{address or gap_address}", spy)
-            shot(page, f"{name}-{viewport}")
+            shot(page, f"{name}-{viewport}", table=True)
             assert spy.tables, f"{name} : aucun tableau reçu {spy.kinds[-70:]}"
-            found[name] = problems_of(page, spy.tables)
+            found[name] = problems_of(page, spy.tables, VIEWPORTS[viewport]["width"] // 2)
             if viewport == "telephone":
                 found[name] += overflowing_cards(page)
             if name == "couverture":
@@ -221,7 +234,8 @@ def test_every_table_fits_or_says_how_to_read_it(browser, app_url, gap_address, 
             if name == "comparer":
                 indicators = next(t for t in spy.tables if t["names"][0] == "Indicateur")
                 own = indicators["config"]["CLSPD de Bordeaux"]
-                assert own["pinned"] is True and own["label"] == "★ CLSPD de Bordeaux (votre instance)"
+                assert own["label"] == "★ CLSPD de Bordeaux (votre instance)"
+                assert own.get("pinned") is (viewport == "bureau")  # on a phone: first after the indicators
                 headers = page.locator("h1").first.bounding_box()
                 selector = page.get_by_role("combobox", name="Réseau", exact=True).bounding_box()
                 assert headers["y"] < selector["y"], "le titre doit précéder les sélecteurs"
