@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from maillage.campaigns import TOKEN_PARAMETER
-from maillage.core import COUNCIL_KEY, DEMO_NOTICE, read_scope
+from maillage.core import COUNCIL_KEY, DEMO_NOTICE, md, read_scope
 from maillage.exchange import is_demo
 from maillage.restitution import list_councils
 from models.vocabularies import USER_ROLES
@@ -23,7 +23,7 @@ from ui.auth import (
     single_sign_on_configured,
 )
 from ui.links import council_from_address, keep_council_in_address
-from ui.screens import LANDING, SCREENS
+from ui.screens import LANDING, SCREENS, shows_council_picker
 from ui.session import engine
 
 st.set_page_config(page_title="Maillage", page_icon="ui/maillage-icon.png", layout="wide")
@@ -37,8 +37,10 @@ if TOKEN_PARAMETER in st.query_params:
     st.stop()
 
 
-def council_picker(actor) -> None:
-    """Choose the council every page works on, among the actor's; the choice is kept for the session."""
+def council_picker(actor, visible: bool = True) -> None:
+    """Choose the council every page works on, among the actor's; the choice is kept for the session.
+
+    Hidden (`visible=False`) on a page that ignores it for this role: the choice is then kept as it was."""
     with read_scope(engine()) as session:
         councils = list_councils(session, actor)
     if not councils:
@@ -49,6 +51,10 @@ def council_picker(actor) -> None:
     names = {council.id: council.name for council in councils}
     if st.session_state.get(COUNCIL_KEY) not in ids:
         st.session_state[COUNCIL_KEY] = ids[0]
+    if not visible:
+        # Re-assigned so Streamlit does not forget a widget's value on a run that does not draw the widget.
+        st.session_state[COUNCIL_KEY] = st.session_state[COUNCIL_KEY]
+        return
     st.sidebar.selectbox(
         "Instance", ids, format_func=names.get, key=COUNCIL_KEY,
         help="Le CLSPD, le CISPD ou la mission sur lequel vous travaillez.",
@@ -99,12 +105,12 @@ if st.sidebar.button("Se déconnecter", icon=":material/logout:"):
     st.rerun()
 if not council_from_address(actor):
     st.stop()
-council_picker(actor)
-if is_demo(engine()):
-    st.sidebar.caption(DEMO_NOTICE)
 
 shown = navigation_pages(actor.role)
 navigation = st.navigation(shown)
+council_picker(actor, visible=shows_council_picker(navigation.title, actor.role))
+if is_demo(engine()):
+    st.sidebar.caption(DEMO_NOTICE)
 every_page = [p for group in shown.values() for p in group]
 home = next(p for p in every_page if p._default)
 first_allowed = next(p for p in every_page if allowed(actor.role, p))
@@ -122,7 +128,7 @@ if not allowed(actor.role, navigation):
     if navigation.title == home.title:  # the home address of a role without the dashboard
         st.switch_page(first_allowed)
     st.title(navigation.title)
-    st.error(f"Votre rôle ({USER_ROLES.get(actor.role, actor.role)}) ne donne pas accès à cette page.")
-    st.page_link(first_allowed, label=f"Aller à « {first_allowed.title} »", icon=":material/home:")
+    st.error(f"Votre rôle ({md(USER_ROLES.get(actor.role, actor.role))}) ne donne pas accès à cette page.")
+    st.page_link(first_allowed, label=f"Aller à « {md(first_allowed.title)} »", icon=":material/home:")
     st.stop()
 navigation.run()

@@ -28,6 +28,7 @@ from maillage.actions import (
     filter_options,
     legend_text,
     list_actions,
+    opening_councils,
     restore_action,
     save_indicators,
     search_territories,
@@ -85,7 +86,11 @@ with session_scope(engine()) as session:
     councils = visible_councils(session, actor)
 writable = {cid: name for cid, name in councils.items() if can_write_council(actor, cid)}
 
-st.title(f"Actions — {md(councils[council_id])}" if council_id in councils else "Actions")
+if actor.role == "reseau":  # no council picker: every action the councils of their networks share
+    st.title("Actions partagées de vos réseaux")
+    st.page_link("pages/comparer.py", label="Comparer les instances de vos réseaux", icon=":material/compare_arrows:")
+else:
+    st.title(f"Actions — {md(councils[council_id])}" if council_id in councils else "Actions")
 st.caption("Les actions de prévention partagées : qui les porte, où, pour qui, avec quels résultats. "
            "Seuls des effectifs agrégés sont enregistrés, jamais de données sur les personnes.")
 
@@ -184,7 +189,7 @@ def partner_filter(partners: dict[int, str], searched: bool) -> int | None:
 def list_view() -> None:
     """Filters, totals, the table, the CSV download, and a way to open one action."""
     if "actions:councils" not in st.session_state:
-        st.session_state["actions:councils"] = [council_id] if council_id in councils else []
+        st.session_state["actions:councils"] = opening_councils(actor, council_id, councils)
     with st.expander("Filtres et tri", expanded=True, icon=":material/filter_list:"):
         row = st.columns(4)
         council_ids = row[0].multiselect("Instances", list(councils), format_func=councils.get, key="actions:councils",

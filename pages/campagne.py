@@ -106,8 +106,11 @@ st.caption("Vérifiez chaque champ et corrigez ce qui a changé. Le contact est 
 st.text_input("Nom de la structure", key=KEY + "name", max_chars=200)
 typologies = form.typologies
 st.selectbox("Typologie", list(typologies), format_func=typologies.get, key=KEY + "typology")
-st.text_input("Commune du siège", key=KEY + "seat_commune", max_chars=200,
-              help="Nom de la commune, avec son code INSEE entre parenthèses si plusieurs communes ont ce nom.")
+seat_now = st.session_state.get(KEY + "seat_commune")
+st.selectbox("Commune du siège", ([seat_now] if seat_now and seat_now not in form.communes else []) + form.communes,
+             key=KEY + "seat_commune", accept_new_options=True, placeholder="Tapez le nom ou le code postal",
+             help="Les communes du département sont proposées ; une autre commune peut être tapée puis validée "
+                  "par Entrée (avec son code INSEE entre parenthèses si plusieurs communes ont ce nom).")
 st.text_input("Site web", key=KEY + "website", max_chars=300, placeholder="https://…")
 st.text_input("Nom du contact", key=KEY + "contact_name", max_chars=200)
 st.text_input("Fonction du contact", key=KEY + "contact_role", max_chars=200)

@@ -33,6 +33,7 @@ from maillage.restitution import (
     matrix_records,
     missing_records,
     network_council_ids,
+    network_home,
     ranking_records,
     subtitle,
 )
@@ -111,6 +112,13 @@ own = next((f.name for f in comparison.councils if f.council_id == current_counc
 own_label = f"★ {own} (votre instance)" if own else None
 st.caption(f"{md(subtitle(comparison))}. {SHARING_NOTE}"
            + (" Les chiffres de l'année en cours sont provisoires." if comparison.provisional else ""))
+
+if actor.role == "reseau":  # a network member's landing page: what to do next, and their shared actions
+    with session_scope(engine()) as session:
+        home = network_home(session, actor, today)
+    st.info(md(home.next_steps()), icon=":material/directions:")
+    st.page_link("pages/actions.py", label="Voir toutes les actions partagées de vos réseaux",
+                 icon=":material/event_note:")
 
 tab_table, tab_charts, tab_who, tab_files = st.tabs(["Indicateurs", "Graphiques", "Qui fait quoi", "Télécharger"])
 

@@ -169,7 +169,7 @@ def mapping_editor(files: list[tuple[str, bytes]], chosen: str | None) -> tuple[
                 key=f"{MAPPING_PREFIX}{fingerprint(files, chosen)}:{index}")
         if missing - {column for column in mapping.values() if column}:
             st.warning("Colonnes obligatoires sans correspondance : "
-                       + ", ".join(sorted(kind_format.required - set(mapping.values()))), icon=":material/warning:")
+                       + md(", ".join(sorted(kind_format.required - set(mapping.values())))), icon=":material/warning:")
         if council_id is not None and can_write_council(actor, council_id):
             st.checkbox("Mémoriser ces correspondances pour les prochains fichiers de cette instance",
                         value=True, key=REMEMBER_KEY)
@@ -184,7 +184,7 @@ def fold_header(header: str) -> str:
 def show_first_rows(tables) -> None:
     """The first rows of each table as they will be read (after the column mapping)."""
     for table in tables:
-        st.caption(f"Premières lignes lues dans {table.source}")
+        st.caption(f"Premières lignes lues dans {md(table.source)}")
         st.dataframe([{column: row.cells.get(column, "") for column in table.columns}
                       for row in table.rows[:PREVIEW_ROWS]], hide_index=True, width="stretch")
 
@@ -215,7 +215,7 @@ def import_view() -> None:
     chosen = None if kind == AUTO_KIND else kind
     files, replaced = latest_files(files, chosen)
     if replaced:
-        st.info("Fichier remplacé par le plus récent de même contenu : " + ", ".join(replaced)
+        st.info("Fichier remplacé par le plus récent de même contenu : " + md(", ".join(replaced))
                 + ". Seul le dernier déposé est vérifié.", icon=":material/swap_horiz:")
     mapped_kind, mapping = mapping_editor(files, chosen)
     read_kind = chosen or (mapped_kind if mapping else None)

@@ -61,7 +61,7 @@ if not open_sessions:
     st.info("Aucune session enregistrée pour ce compte.")
 for item in open_sessions:
     cols = st.columns([4, 3, 3, 2], vertical_alignment="center")
-    cols[0].markdown(f"**{item.browser}**" + (" — cette session" if item.current else "")
+    cols[0].markdown(f"**{md(item.browser)}**" + (" — cette session" if item.current else "")
                      + (" · authentification unique" if item.single_sign_on else ""))
     cols[1].caption(f"Ouverte le {format_datetime(item.created_at)}")
     cols[2].caption(f"Dernière activité : {format_datetime(item.last_seen_at)}")

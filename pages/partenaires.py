@@ -38,8 +38,8 @@ from maillage.partners import (
     PartnerFilters,
     PartnerInput,
     archive_partner,
+    commune_choices,
     commune_options,
-    commune_suggestions,
     create_partner,
     filter_rows,
     find_duplicates,
@@ -51,6 +51,7 @@ from maillage.partners import (
     register_rows,
     restore_partner,
     territory_area,
+    territory_choices,
     update_partner,
 )
 from maillage.vocabularies import Vocabularies
@@ -85,6 +86,13 @@ def cached_area(url, version, key):
     """The communes a territory filter covers."""
     with read_scope(engine()) as session:
         return territory_area(session, key)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_places(url, version, council_ids, chosen):
+    """The form's pickers: communes of the councils' départements, and their territories (with those chosen)."""
+    with read_scope(engine()) as session:
+        return commune_choices(session, council_ids), territory_choices(session, council_ids, chosen)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -133,6 +141,11 @@ def partner_form(prefix: str, initial: PartnerInput | None, vocab: Vocabularies,
                  submit_label: str) -> PartnerInput | None:
     """The partner form (add or edit); returns what was typed when submitted."""
     initial = initial or PartnerInput(name="", typology="", seat_commune="")
+    initial_places = (initial.territories.split("|") if isinstance(initial.territories, str) else initial.territories)
+    initial_places = [place.strip() for place in initial_places if place.strip()]
+    communes, places = cached_places(url, version, picker_councils, tuple(initial_places))
+    if initial.seat_commune and initial.seat_commune not in communes:
+        communes = [initial.seat_commune, *communes]
     typologies = vocab.labels("typology")
     codes = list(typologies)
     with st.form(f"{prefix}_form"):
@@ -142,12 +155,18 @@ def partner_form(prefix: str, initial: PartnerInput | None, vocab: Vocabularies,
                                      format_func=lambda c: f"{typologies[c]} ({c})", key=f"{prefix}_typology",
                                      placeholder="Choisissez une typologie")
         cols = st.columns(2)
-        seat = cols[0].text_input("Commune du siège *", value=initial.seat_commune, key=f"{prefix}_seat",
-                                  help="Nom ou code INSEE : « Bordeaux », « 33063 » ou « Bordeaux (33063) ».")
-        territories = initial.territories if isinstance(initial.territories, str) else " | ".join(initial.territories)
-        places = cols[1].text_input("Territoires d'intervention", value=territories, key=f"{prefix}_territories",
-                                    help="Séparés par « | » : code INSEE ou nom de commune, SIREN d'EPCI, dep:33, reg:75, "
-                                         "sub:33063:benauge…")
+        seat = cols[0].selectbox(
+            "Commune du siège *", communes, key=f"{prefix}_seat", accept_new_options=True,
+            index=communes.index(initial.seat_commune) if initial.seat_commune else None,
+            placeholder="Tapez le nom, le code postal ou le code INSEE",
+            help="Les communes des départements de l'instance sont proposées. Toute autre commune peut être "
+                 "tapée puis validée par Entrée : « Pessac », « 33600 », « Paris 15e », « Saint-Denis (93) ».")
+        chosen_places = cols[1].multiselect(
+            "Territoires d'intervention", list(places), default=initial_places, key=f"{prefix}_territories",
+            format_func=lambda key: places.get(key, key), accept_new_options=True,
+            placeholder="Communes, intercommunalités, départements…",
+            help="Ceux de l'instance sont proposés ; tapez-en un autre (nom de commune, code INSEE, SIREN d'EPCI, "
+                 "dep:33, reg:75) puis Entrée.")
         chosen_networks = st.multiselect("Réseaux", list(networks), default=[n for n in initial.network_ids if n in networks],
                                          format_func=networks.get, key=f"{prefix}_networks", placeholder="Aucun")
         cols = st.columns(3)
@@ -166,7 +185,7 @@ def partner_form(prefix: str, initial: PartnerInput | None, vocab: Vocabularies,
         submitted = st.form_submit_button(submit_label, type="primary")
     if not submitted:
         return None
-    return PartnerInput(name=name, typology=typology or "", seat_commune=seat, territories=places, siret=siret,
+    return PartnerInput(name=name, typology=typology or "", seat_commune=seat or "", territories=list(chosen_places), siret=siret,
                         website=website, network_ids=list(chosen_networks), contact_name=contact_name,
                         contact_role=contact_role, contact_email=contact_email, contact_phone=contact_phone,
                         verified_on=verified, notes=notes)
@@ -236,6 +255,7 @@ today = dt.date.today()
 url = database_url()
 version = council_scope_version(engine(), council_id)  # an edit in an unrelated council keeps this warm
 writer = actor.can_write_anything
+picker_councils = (council_id,) if council_id is not None else tuple(sorted(actor.council_ids))
 
 st.title("Partenaires")
 arrived = from_address("partenaire")  # a link to a card (« Copier le lien »)
@@ -373,7 +393,7 @@ with tab_detail:
             if sent is not None:
                 try:
                     with session_scope(engine()) as session:
-                        update_partner(session, actor, detail.id, sent, editing[1], today)
+                        update_partner(session, actor, detail.id, sent, editing[1], today, picker_councils)
                 except ConflictError as error:
                     reopen_on_current(editing, detail.version, str(error))
                 except MaillageError as error:
@@ -483,17 +503,11 @@ with tab_new:
     if not writer:
         st.info("Votre rôle permet de consulter le registre, pas d'y ajouter des partenaires.")
     else:
-        hint = st.text_input("Trouver une commune", key="p_commune_search", placeholder="Tapez le début d'un nom",
-                             help="Aide à la saisie de la commune du siège.")
-        if hint:
-            with session_scope(engine()) as session:
-                found = commune_suggestions(session, hint)
-            st.caption("Communes : " + md(" · ".join(found) if found else "aucune"))
         sent = partner_form("new", None, vocab, networks, "Ajouter le partenaire")
         if sent is not None:
             try:
                 with session_scope(engine()) as session:
-                    created = create_partner(session, actor, sent, today)
+                    created = create_partner(session, actor, sent, today, picker_councils)
                     created_id, created_name = created.id, created.name
             except MaillageError as error:
                 show_problems(error)

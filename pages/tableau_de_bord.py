@@ -1,4 +1,5 @@
-"""Tableau de bord: the selected council at a glance."""
+"""Tableau de bord: the selected council at a glance, tuned to the reader's role (maillage.restitution.home):
+a coordinator reads « À faire » first, an elected official figures, trends and the summary only."""
 
 import datetime as dt
 
@@ -7,6 +8,7 @@ import streamlit as st
 from maillage.campaigns import latest_progress
 from maillage.core import (
     council_scope_version,
+    data_version,
     database_url,
     format_date,
     format_datetime,
@@ -15,7 +17,19 @@ from maillage.core import (
     plural,
     read_scope,
 )
-from maillage.restitution import council_overview
+from maillage.restitution import (
+    CAMPAIGN,
+    JOURNAL,
+    SUMMARY,
+    TODO,
+    TRENDS,
+    coordinator_next_steps,
+    council_overview,
+    council_report,
+    council_todo,
+    elected_next_steps,
+    home_sections,
+)
 from ui.session import current_actor, current_council_id, engine
 
 council_id = current_council_id()
@@ -26,7 +40,6 @@ if council_id is None:
     st.stop()
 
 
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_overview(url: str, version: int, actor, council: int, today: dt.date):
     """The dashboard's figures, computed once per data version (and day)."""
@@ -34,8 +47,24 @@ def cached_overview(url: str, version: int, actor, council: int, today: dt.date)
         return council_overview(session, actor, council, today)
 
 
-overview = cached_overview(database_url(), council_scope_version(engine(), council_id), current_actor(), council_id,
-                           dt.date.today())
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_todo(url: str, version: int, actor, council: int, today: dt.date):
+    """The « à faire » list, once per data version (its coverage suggestions read the network's councils too)."""
+    with read_scope(engine()) as session:
+        return council_todo(session, actor, council, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_report(url: str, version: int, actor, council: int, today: dt.date):
+    """This year's summary (figures and their trends), once per data version and day."""
+    with read_scope(engine()) as session:
+        return council_report(session, actor, council, None, today)
+
+
+actor = current_actor()
+today = dt.date.today()
+sections = home_sections(actor.role)
+overview = cached_overview(database_url(), council_scope_version(engine(), council_id), actor, council_id, today)
 
 st.title(f"Tableau de bord — {md(overview.name)}")
 st.caption(
@@ -43,6 +72,27 @@ st.caption(
     + (f" · coordination : {md(overview.coordination_contact)}" if overview.coordination_contact else "")
 )
 st.markdown("**Territoires :** " + (", ".join(md(name) for name in overview.territories) or "aucun"))
+
+if TODO in sections:
+    todo = cached_todo(database_url(), data_version(engine()), actor, council_id, today)
+    st.info(md(coordinator_next_steps(todo)), icon=":material/directions:")
+    st.subheader("À faire")
+    if not todo:
+        st.success("Rien à faire pour l'instant : les actions, les fiches et la plénière sont à jour.")
+    for item in todo:
+        with st.container(border=True):
+            st.markdown(f"**{md(item.title)}** — {md(item.detail)}")
+            for target in item.links:
+                st.page_link(target.page, label=md(target.label), query_params=target.query,
+                             icon=":material/arrow_forward:")
+            if item.more:
+                st.caption(f"… et {format_int(item.more)} de plus : voir la liste complète sur la page concernée.")
+if SUMMARY in sections:
+    report = cached_report(database_url(), council_scope_version(engine(), council_id), actor, council_id, today)
+    st.info(md(elected_next_steps(overview.name, report.year, report.active_actions, report.gap_cells,
+                                  overview.coordination_contact)), icon=":material/directions:")
+    st.page_link("pages/synthese_elus.py", label=f"Ouvrir la synthèse {md(report.year)} à imprimer",
+                 icon=":material/summarize:", query_params={"instance": str(council_id)})
 
 columns = st.columns(5)
 columns[0].metric("Partenaires", format_int(overview.partners))
@@ -71,8 +121,25 @@ with right:
     else:
         st.info("Aucune action en cours.")
 
-st.subheader("À vérifier")
-if overview.actions_to_review:
+if TRENDS in sections:
+    st.subheader(f"Tendances {md(report.year)}" + (" (chiffres provisoires)" if report.provisional else ""))
+    figures = st.columns(4)
+    for index, figure in enumerate(report.figures):
+        trend = figure.trend
+        figures[index % 4].metric(
+            figure.label, figure.text,
+            delta=figure.change_text(report.previous_year) if trend is not None else None,
+            delta_arrow={"up": "up", "down": "down"}.get(trend or "", "off"),
+            delta_color="off" if figure.improved is None else ("normal" if figure.improved == (trend == "up")
+                                                              else "inverse"))
+    if report.sentences:
+        st.subheader("En bref")
+        st.markdown("\n".join(f"- {md(sentence)}" for sentence in report.sentences))
+    st.stop()  # nothing below is for an elected official: no to-do list, no campaign, no journal
+
+if TODO not in sections:
+    st.subheader("À vérifier")
+if TODO not in sections and overview.actions_to_review:
     st.warning(
         f"{plural(len(overview.actions_to_review), 'action')} encore « en cours » après la date de fin prévue : "
         "mettez à jour leur statut."
@@ -81,7 +148,7 @@ if overview.actions_to_review:
         [{"Action": title, "Fin prévue": format_date(end)} for title, end in overview.actions_to_review],
         hide_index=True, width="stretch",
     )
-if overview.stale_partners:
+if TODO not in sections and overview.stale_partners:
     st.warning(
         f"{plural(len(overview.stale_partners), 'partenaire')} dont la fiche n'a pas été vérifiée depuis 12 mois."
     )
@@ -92,11 +159,13 @@ if overview.stale_partners:
         ],
         hide_index=True, width="stretch",
     )
-if not overview.actions_to_review and not overview.stale_partners:
+if TODO not in sections and not overview.actions_to_review and not overview.stale_partners:
     st.success("Rien à signaler : toutes les fiches sont à jour.")
 
-with read_scope(engine()) as session:
-    campaign = latest_progress(session, current_actor(), council_id)
+campaign = None
+if CAMPAIGN in sections:
+    with read_scope(engine()) as session:
+        campaign = latest_progress(session, actor, council_id)
 if campaign is not None:
     st.subheader("Campagne de mise à jour")
     state = "en cours" if campaign.running else "clôturée" if campaign.closed else "terminée"
@@ -110,8 +179,9 @@ if campaign is not None:
         st.info(f"{plural(len(campaign.reminders), 'partenaire')} à relancer, "
                 f"{plural(len(campaign.to_review), 'réponse')} à examiner : voir la page Campagnes.")
 
-st.subheader("Dernières modifications")
-if overview.latest_changes:
+if JOURNAL in sections:
+    st.subheader("Dernières modifications")
+if JOURNAL in sections and overview.latest_changes:
     st.dataframe(
         [
             {"Date": format_datetime(c.at), "Type": c.entity, "Élément": c.label,
@@ -120,5 +190,5 @@ if overview.latest_changes:
         ],
         hide_index=True, width="stretch",
     )
-else:
+elif JOURNAL in sections:
     st.info("Aucune modification pour l'instant.")

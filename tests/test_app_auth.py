@@ -152,6 +152,8 @@ def test_pages_hidden_by_role(app_db):
     admin = open_app(SYSTEM, page="pages/administration.py")
     assert not admin.exception
     assert admin.title[0].value == "Administration"
+    assert not admin.sidebar.selectbox  # the page ignores the council: no picker there
+    admin.switch_page("pages/tableau_de_bord.py").run()
     assert len(admin.sidebar.selectbox[0].options) == 2  # every council
 
 

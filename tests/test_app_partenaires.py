@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from maillage.core import make_engine, plural, session_scope
+from maillage.core import fold, make_engine, plural, session_scope
 from maillage.partners import PartnerFilters, list_partners
-from models import AuditEntry, Council, Partner
+from models import AuditEntry, Council, Partner, PartnerTerritory
 from tests.apptest import open_app
 
 PAGE = "pages/partenaires.py"
@@ -59,16 +59,35 @@ def test_add_partner(demo):
     at = open_app(page=PAGE, council_id=bordeaux)
     at.text_input(key="new_name").set_value("Point accueil écoute jeunes de Bacalan")
     at.selectbox(key="new_typology").set_value("ASSO")
-    at.text_input(key="new_seat").set_value("Bordeaux")
-    at.text_input(key="new_territories").set_value("33063")
+    at.selectbox(key="new_seat").set_value("Bordeaux (33063)")
+    at.multiselect(key="new_territories").set_value(["com:33063", "Mérignac"])  # picked, then typed
     at.text_input(key="new_website").set_value("https://paej-bacalan.fr")
     at.button(key="FormSubmitter:new_form-Ajouter le partenaire").click().run()
     assert not at.exception
     assert any("est ajouté au registre" in s.value for s in at.success)
     partner = _partner(engine, "Point accueil écoute jeunes de Bacalan")
     assert partner is not None and partner.seat_commune_key == "com:33063" and partner.typology == "ASSO"
+    with session_scope(engine) as session:
+        places = set(session.exec(select(PartnerTerritory.territory_key)
+                                  .where(PartnerTerritory.partner_id == partner.id)).all())
+    assert places == {"com:33063", "com:33281"}
     # the new partner's sheet is opened
     assert at.selectbox(key="partners_selected").value == partner.id
+
+
+def test_commune_pickers_offer_the_councils_territories(demo):
+    """The seat picker lists the communes of the council's département by name (type-ahead); the territories
+    picker the council's own territories first; both accept what is typed."""
+    _engine, bordeaux = demo
+    at = open_app(page=PAGE, council_id=bordeaux)
+    seat = at.selectbox(key="new_seat")
+    assert "Bordeaux (33063)" in seat.options and "Pessac (33318)" in seat.options
+    assert all(option.endswith(")") for option in seat.options)
+    assert not any("(17" in option for option in seat.options)  # Charente-Maritime is not offered to Bordeaux
+    assert seat.options == sorted(seat.options, key=lambda o: fold(o))
+    places = at.multiselect(key="new_territories").options
+    assert "Gironde (dép. 33)" in places and "Bordeaux (33063)" in places
+    assert places.index("Gironde (dép. 33)") < places.index("Bordeaux (33063)")
 
 
 def test_add_refused_shows_every_problem(demo):
@@ -76,7 +95,7 @@ def test_add_refused_shows_every_problem(demo):
     at = open_app(page=PAGE, council_id=bordeaux)
     at.text_input(key="new_name").set_value("Ville de Bordeaux")
     at.selectbox(key="new_typology").set_value("MUNI")
-    at.text_input(key="new_seat").set_value("33063")
+    at.selectbox(key="new_seat").set_value("Bordeaux (33063)")
     at.text_input(key="new_siret").set_value("123")
     at.button(key="FormSubmitter:new_form-Ajouter le partenaire").click().run()
     assert not at.exception
@@ -172,7 +191,7 @@ def test_names_are_shown_as_text_not_markdown(demo):
     name = "![pixel](https://traceur.example/p.png) **Asso** $x$"
     at.text_input(key="new_name").set_value(name)
     at.selectbox(key="new_typology").set_value("ASSO")
-    at.text_input(key="new_seat").set_value("33063")
+    at.selectbox(key="new_seat").set_value("Bordeaux (33063)")
     at.button(key="FormSubmitter:new_form-Ajouter le partenaire").click().run()
     assert not at.exception
     message = next(s.value for s in at.success if "est ajouté" in s.value)

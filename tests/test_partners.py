@@ -18,6 +18,7 @@ from maillage.partners import (
     PartnerFilters,
     PartnerInput,
     archive_partner,
+    commune_choices,
     create_partner,
     list_partners,
     partner_detail,
@@ -25,6 +26,7 @@ from maillage.partners import (
     resolve_commune,
     resolve_territories,
     restore_partner,
+    territory_choices,
     update_partner,
 )
 from models import (
@@ -273,3 +275,40 @@ def test_detail_links_actions_networks_and_protected_contact(world):
         involved = partner_actions(session, member, world["ville"], TODAY)
         assert [a.title for a in involved.rows] == ["Promeneurs"] and involved.hidden == 1
         assert not detail.can_edit and not any(l.can_edit for l in detail.links)
+
+
+def test_commune_picker_lists_the_councils_departements_by_name(world):
+    with session_scope(world["engine"]) as session:
+        assert commune_choices(session, [world["bordeaux"]]) == ["Abzac (33001)", "Bordeaux (33063)", "Mérignac (33281)"]
+        assert commune_choices(session, [world["saintes"]]) == ["Saintes (17415)"]
+        assert commune_choices(session, []) == []  # no council: every commune is typed
+
+
+def test_territory_picker_offers_the_councils_levels_then_communes_then_chosen(world):
+    with session_scope(world["engine"]) as session:
+        offered = territory_choices(session, [world["bordeaux"]], chosen=["com:17415"])
+    assert list(offered) == ["reg:75", "dep:33", "epci:243300316", "com:33063", "com:17415"]
+    assert offered["dep:33"] == "Gironde (dép. 33)" and offered["com:17415"] == "Saintes (17415)"
+
+
+def test_an_ambiguous_commune_name_is_read_inside_the_council_worked_on(world):
+    admin = Actor("admin@example.fr", "admin")
+    with session_scope(world["engine"]) as session:
+        session.add(Territory(key="com:17229", level="com", code="17229", name="Mérignac", search_name="mérignac",
+                              population=500, region_code="75", departement_code="17"))
+        session.flush()
+        in_gironde = create_partner(session, admin, _data(name="Club de prévention", seat_commune="Mérignac",
+                                                          territories=["Mérignac"], siret=""),
+                                    TODAY, councils=[world["bordeaux"]])
+        in_charente = create_partner(session, admin, _data(name="Club de prévention", seat_commune="Mérignac",
+                                                           territories=[], siret=""),
+                                     TODAY, councils=[world["saintes"]])
+        assert in_gironde.seat_commune_key == "com:33281" and in_charente.seat_commune_key == "com:17229"
+        places = session.exec(select(PartnerTerritory.territory_key)
+                              .where(PartnerTerritory.partner_id == in_gironde.id)).all()
+        assert places == ["com:33281"]
+        with pytest.raises(ValidationError) as refused:
+            create_partner(session, admin, _data(name="Autre club", seat_commune="Mérignac", territories=[],
+                                                 siret=""), TODAY)
+        message = str(refused.value)
+        assert "Mérignac (33281)" in message and "Mérignac (17229)" in message

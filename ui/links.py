@@ -8,6 +8,7 @@ writes what it shows with `to_address`. A refused address shows `refuse_address`
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import streamlit as st
 
@@ -19,6 +20,10 @@ COUNCIL_PARAM = "instance"
 REFUSAL = ("Ce lien mène à des données que votre compte ne permet pas de consulter, ou qui n'existent plus. "
            "Vérifiez l'instance choisie, ou demandez à la personne qui vous l'a envoyé.")
 _SEEN = "address:"
+_DROPPED = "address-dropped:"
+# A run started by the browser just before it applied a removal still carries the removed value; within
+# this window the same value is not taken for a link followed again (e.g. the Registre tab sent back to Fiche).
+ECHO_SECONDS = 5.0
 
 
 def from_address(param: str) -> str | None:
@@ -26,6 +31,9 @@ def from_address(param: str) -> str | None:
     raw = st.query_params.get(param)
     if raw is None or st.session_state.get(_SEEN + param) == raw:
         return None
+    dropped = st.session_state.get(_DROPPED + param)
+    if dropped is not None and dropped[0] == raw and time.monotonic() - dropped[1] < ECHO_SECONDS:
+        return None  # a run the browser started before it dropped the parameter: not a link followed
     st.session_state[_SEEN + param] = raw
     return raw
 
@@ -35,8 +43,9 @@ def to_address(param: str, value) -> None:
     if value is None or value == "":
         if param in st.query_params:
             del st.query_params[param]
-        # The last value seen stays remembered: a run started before the browser dropped the parameter
-        # still carries it, and must not be taken for a link followed again.
+        seen = st.session_state.pop(_SEEN + param, None)
+        if seen is not None:
+            st.session_state[_DROPPED + param] = (seen, time.monotonic())
         return
     text = str(value)
     if st.query_params.get(param) != text:
@@ -95,11 +104,23 @@ def keep_council_in_address() -> None:
     to_address(COUNCIL_PARAM, st.session_state.get(COUNCIL_KEY))
 
 
+# Streamlit's HTML sanitiser drops inline handlers (onclick=…), so one delegated listener, installed once
+# per browser tab by the script below, serves every « Copier le lien » button.
 _COPY_BUTTON = """
-<button type="button" class="maillage-copy" aria-live="polite"
-  onclick="navigator.clipboard.writeText(window.location.href).then(
-    () => { this.textContent = 'Lien copié'; setTimeout(() => { this.textContent = 'Copier le lien'; }, 2500); },
-    () => { this.textContent = 'Copie impossible : copiez l’adresse de la barre du navigateur'; })">Copier le lien</button>
+<button type="button" class="maillage-copy" aria-live="polite">Copier le lien</button>
+<script>
+if (!window.maillageCopyReady) {
+  window.maillageCopyReady = true;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".maillage-copy");
+    if (!button) return;
+    const done = (text) => { button.textContent = text; };
+    navigator.clipboard.writeText(window.location.href).then(
+      () => { done("Lien copié"); setTimeout(() => done("Copier le lien"), 2500); },
+      () => done("Copie impossible : copiez l’adresse de la barre du navigateur"));
+  });
+}
+</script>
 <style>
 .maillage-copy { font: inherit; padding: 0.35rem 0.8rem; border-radius: 0.5rem; cursor: pointer;
   border: 1px solid rgba(49, 51, 63, 0.3); background: white; color: rgb(49, 51, 63); }

@@ -21,24 +21,28 @@ class Screen:
     section: str
     roles: frozenset[str]
     default: bool = False
+    # Roles for which the page reads the council picked in the sidebar (the picker is hidden for the others).
+    picker: frozenset[str] = ALL_ROLES
 
 
 SCREENS: tuple[Screen, ...] = (
     Screen("pages/tableau_de_bord.py", "Tableau de bord", ":material/dashboard:", "Pilotage",
            frozenset({"admin", "coordinateur", "elu"}), default=True),
-    Screen("pages/actions.py", "Actions", ":material/event_note:", "Actions", frozenset({"admin", "coordinateur", "reseau"})),
+    Screen("pages/actions.py", "Actions", ":material/event_note:", "Actions", frozenset({"admin", "coordinateur", "reseau"}),
+           picker=frozenset({"admin", "coordinateur"})),  # a network member reads every shared action
     Screen("pages/partenaires.py", "Partenaires", ":material/groups:", "Partenariat", frozenset({"admin", "coordinateur"})),
     Screen("pages/reseau.py", "Réseau", ":material/hub:", "Partenariat", frozenset({"admin", "coordinateur"})),
     Screen("pages/campagnes.py", "Campagnes", ":material/campaign:", "Partenariat", frozenset({"admin", "coordinateur"})),
     Screen("pages/couverture.py", "Couverture", ":material/grid_on:", "Analyse",
            frozenset({"admin", "coordinateur", "reseau"})),
     Screen("pages/comparer.py", "Comparer", ":material/compare_arrows:", "Restitution",
-           frozenset({"admin", "coordinateur", "reseau"})),
+           frozenset({"admin", "coordinateur", "reseau"}), picker=frozenset({"admin", "coordinateur"})),
     Screen("pages/synthese_elus.py", "Synthèse élus", ":material/summarize:", "Restitution",
            frozenset({"admin", "coordinateur", "elu"})),
     Screen("pages/donnees.py", "Données", ":material/database:", "Données", frozenset({"admin", "coordinateur"})),
-    Screen("pages/mon_compte.py", "Mon compte", ":material/person:", "Compte", ALL_ROLES),
-    Screen("pages/administration.py", "Administration", ":material/admin_panel_settings:", "Compte", frozenset({"admin"})),
+    Screen("pages/mon_compte.py", "Mon compte", ":material/person:", "Compte", ALL_ROLES, picker=frozenset()),
+    Screen("pages/administration.py", "Administration", ":material/admin_panel_settings:", "Compte", frozenset({"admin"}),
+           picker=frozenset()),
 )
 
 # Where each role lands after signing in (a screen file it may open).
@@ -52,3 +56,9 @@ def screens_for(role: str) -> dict[str, list[Screen]]:
         if role in screen.roles:
             shown.setdefault(screen.section, []).append(screen)
     return shown
+
+
+def shows_council_picker(title: str, role: str) -> bool:
+    """Whether the sidebar council picker is drawn on the screen of this title for this role (not where the
+    page ignores it)."""
+    return any(s.title == title and role in s.picker for s in SCREENS)

@@ -82,7 +82,9 @@ def create_user(
 
 DEMO_ACCOUNTS = (
     ("admin@demo.maillage.fr", "admin", "Administratrice (démo)", [], []),
-    ("coordination@demo.maillage.fr", "coordinateur", "Coordinatrice CLSPD de Bordeaux (démo)", ["CLSPD de Bordeaux"], []),
+    # Two councils: a one-commune CLSPD, and an intercommunal CISPD (15 communes) with a real coverage and map.
+    ("coordination@demo.maillage.fr", "coordinateur", "Coordinatrice CLSPD de Bordeaux et CISPD du Créonnais (démo)",
+     ["CLSPD de Bordeaux", "CISPD du Créonnais"], []),
     ("reseau@demo.maillage.fr", "reseau", "Membre du réseau FFSU Nouvelle-Aquitaine (démo)", [], ["Réseau FFSU Nouvelle-Aquitaine"]),
     ("elu@demo.maillage.fr", "elu", "Adjoint au maire chargé de la prévention (démo)", ["CLSPD de Mérignac"], []),
 )
@@ -126,7 +128,7 @@ def remove_demo(session: Session, actor_email: str = "", accounts_file: Path | N
         session.execute(delete(UserNetwork).where(UserNetwork.user_id == user.id))
         session.delete(user)
         removed.append(user.email)
-        write_audit(session, user_email=actor_email, operation="delete", entity="user", record_id=user.id,
+        write_audit(session, user_email=actor_email, operation=Operation.DELETE, entity=Entity.USER, record_id=user.id,
                     label=user.email, before={"email": user.email, "role": user.role})
     was_demo = get_meta(session, "demo") == "oui"
     if was_demo:

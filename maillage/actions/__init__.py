@@ -34,6 +34,7 @@ _EXPORTS = {
     "SORT_KEYS": "listing",
     "filter_options": "listing",
     "list_actions": "listing",
+    "opening_councils": "listing",
     "sort_rows": "listing",
     "visible_councils": "listing",
     "PARTNER": "roles",

@@ -320,6 +320,14 @@ def visible_councils(session: Session, actor: Actor) -> dict[int, str]:
     return dict(session.exec(statement).all())
 
 
+def opening_councils(actor: Actor, council_id: int | None, visible: dict[int, str] | set[int]) -> list[int]:
+    """The councils the list opens on: none for a network member (every action their networks share), the
+    council picked in the sidebar for the others (when they may see it)."""
+    if actor.role == "reseau":
+        return []
+    return [council_id] if council_id in visible else []
+
+
 def filter_options(session: Session, actor: Actor, council_ids: list[int] | None = None,
                    as_of: dt.date | None = None, max_partners: int = 2000) -> FilterOptions:
     """Filter choices: vocabularies, visible councils, and the partners and years of the actions in view.

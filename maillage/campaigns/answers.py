@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
@@ -17,8 +17,9 @@ from maillage.core.errors import ValidationError
 from maillage.core.text import fold
 from maillage.core.validators import personal_data_problem
 from maillage.core.writes import Entity, Operation, write_audit
+from maillage.partners.choices import commune_choices
 from maillage.partners.input import PartnerInput, clean_partner
-from maillage.partners.partnership import partnership_ids
+from maillage.partners.partnership import councils_context, partnership_ids
 from maillage.vocabularies.store import Vocabularies
 from models import (
     Campaign,
@@ -77,6 +78,8 @@ class PartnerForm:
     typologies: dict[str, str]
     networks: dict[int, str]
     kinds: dict[str, str]
+    communes: list[str] = field(default_factory=list)  # the seat picker: communes of the council's départements
+    council_id: int | None = None  # where an ambiguous commune name is read
 
 
 def _resolve(session: Session, token: str | None, today: dt.date) -> tuple[CampaignInvite, Campaign, Partner]:
@@ -156,6 +159,7 @@ def _form(session: Session, invite: CampaignInvite, campaign: Campaign, partner:
         others=council_partner_names(session, campaign.council_id, partner.id), current_links=current,
         typologies=vocab.labels("typology"), networks=_network_choices(session, campaign.council_id, partner.id),
         kinds={k: vocab.label("link_kind", k) for k in DECLARED_LINK_KINDS},
+        communes=commune_choices(session, [campaign.council_id]), council_id=campaign.council_id,
     )
 
 
@@ -252,7 +256,8 @@ def check_answer(session: Session, answer: Answer, form: PartnerForm, partner: P
                 network_ids=clean_card.network_ids, contact_name=clean_card.contact_name,
                 contact_role=clean_card.contact_role, contact_email=clean_card.contact_email,
                 contact_phone=clean_card.contact_phone, verified_on=None, notes=partner.notes,
-            ), Vocabularies.load(session), today, partner.id)
+            ), Vocabularies.load(session), today, partner.id, 
+            councils_context(session, [form.council_id] if form.council_id else []))
         except ValidationError as error:
             problems.extend(error.problems)
     if problems:

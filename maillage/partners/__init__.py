@@ -6,6 +6,9 @@ from maillage.core.exports import lazy_exports
 _EXPORTS = {
     "may_open_partner": "access",
     "partner_choices": "choices",
+    "commune_choices": "choices",
+    "territory_choices": "choices",
+    "councils_context": "partnership",
     "partner_labels": "choices",
     "search_partners": "choices",
     "find_duplicates": "duplicates",
@@ -17,7 +20,6 @@ _EXPORTS = {
     "missing_expectations": "expectations",
     "set_expectations": "expectations",
     "PartnerInput": "input",
-    "commune_suggestions": "input",
     "resolve_commune": "input",
     "resolve_territories": "input",
     "council_footprint": "partnership",

@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from maillage.core.db import chunks
 from maillage.core.text import fold
-from maillage.partners.partnership import partnership_ids
+from maillage.geography.footprints import territory_labels
+from maillage.partners.partnership import council_footprint, partnership_ids
 from models import Partner, Territory
 
 SEARCH_LIMIT = 300
@@ -55,3 +56,32 @@ def partner_choices(session: Session, council_id: int | None = None, *, include:
     ids.discard(exclude)
     labels = partner_labels(session, ids)
     return dict(sorted(labels.items(), key=lambda item: item[0] not in members))
+
+
+def commune_choices(session: Session, council_ids: Iterable[int]) -> list[str]:
+    """`Name (code)` of every commune of the councils' départements, by name: the seat picker's list (a few
+    hundred entries; any other commune is typed and read like an import's)."""
+    ids = sorted(set(council_ids))
+    if not ids:
+        return []
+    departements = sorted(council_footprint(session, ids).codes["dep"])
+    rows = session.exec(select(Territory.name, Territory.code).where(
+        Territory.level == "com", Territory.departement_code.in_(departements or ["-"]))).all()
+    return [f"{name} ({code})" for name, code in sorted(rows, key=lambda row: (fold(row[0]), row[1]))]
+
+
+def territory_choices(session: Session, council_ids: Iterable[int], chosen: Iterable[str] = ()) -> dict[str, str]:
+    """Territories of intervention offered for the councils: their régions, départements, intercommunalités,
+    then their communes by name, and those already `chosen` — key → `Name (code)`."""
+    ids = sorted(set(council_ids))
+    area = council_footprint(session, ids) if ids else None
+    keys: list[str] = []
+    if area is not None:
+        for level in ("reg", "dep", "epci", "ept"):
+            keys += [f"{level}:{code}" for code in sorted(area.codes[level])]
+    chosen = list(chosen)
+    labels = territory_labels(session, keys + chosen + ([f"com:{code}" for code in area.codes["com"]] if area else []))
+    communes = sorted((f"com:{code}" for code in (area.codes["com"] if area else ())),
+                      key=lambda key: (fold(labels.get(key, key)), key))
+    ordered = list(dict.fromkeys(keys + communes + chosen))
+    return {key: labels.get(key, key) for key in ordered}

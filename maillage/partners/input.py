@@ -66,21 +66,6 @@ def _commune_label(territory: Territory) -> str:
     return f"{territory.name} ({territory.code})"
 
 
-def commune_suggestions(session: Session, text: str, limit: int = 8) -> list[str]:
-    """`Name (code)` of communes whose name starts with (else contains) `text`, largest first."""
-    folded = fold(text)
-    if len(folded) < 2:
-        return []
-    found: dict[str, Territory] = {}
-    for condition in (Territory.search_name.startswith(folded), Territory.search_name.contains(folded)):
-        for territory in session.exec(select(Territory).where(Territory.level == "com", condition)
-                                      .order_by(Territory.population.desc()).limit(limit)):
-            found.setdefault(territory.key, territory)
-        if len(found) >= limit:
-            break
-    return [_commune_label(t) for t in list(found.values())[:limit]]
-
-
 def resolve_commune(session: Session, text: str, context: Context | None = None) -> tuple[str | None, str | None]:
     """(`com:` key, None) for a commune as people write it (`33063`, `Bordeaux (33063)`, `Pessac`, `33600`,
     `St Médard en Jalles`, `Paris 15e`…; an ambiguous name read inside `context`); else (None, problem)."""
@@ -93,8 +78,10 @@ def resolve_commune(session: Session, text: str, context: Context | None = None)
     return found.key, None
 
 
-def resolve_territories(session: Session, references: list[str] | str) -> tuple[list[str], list[str]]:
-    """(territory keys, problems) for references: codes (`33063`, `243300316`, `dep:33`…) or commune names."""
+def resolve_territories(session: Session, references: list[str] | str,
+                        context: Context | None = None) -> tuple[list[str], list[str]]:
+    """(territory keys, problems) for references: codes (`33063`, `243300316`, `dep:33`…) or commune names
+    (an ambiguous name read inside `context`)."""
     if isinstance(references, str):
         references = [part for part in re.split(r"[|\n]", references)]
     keys: list[str] = []
@@ -107,7 +94,7 @@ def resolve_territories(session: Session, references: list[str] | str) -> tuple[
         else:
             key = territory_key(reference)
             if session.get(Territory, key) is None:
-                key, problem = resolve_commune(session, reference)
+                key, problem = resolve_commune(session, reference, context)
                 if key is None:
                     problems.append(f"« {reference} » n'est pas un territoire connu (code INSEE, SIREN d'EPCI, "
                                     "dep:33, reg:75, ou nom de commune)" if problem and problem.startswith("aucune")
@@ -119,7 +106,7 @@ def resolve_territories(session: Session, references: list[str] | str) -> tuple[
 
 
 def clean_partner(session: Session, data: PartnerInput, vocab: Vocabularies, today: dt.date,
-                  partner_id: int | None = None) -> CleanPartner:
+                  partner_id: int | None = None, context: Context | None = None) -> CleanPartner:
     """Check every field; ValidationError listing each problem (`Champ : raison`) if any."""
     problems: list[tuple[str, str]] = []
 
@@ -137,10 +124,10 @@ def clean_partner(session: Session, data: PartnerInput, vocab: Vocabularies, tod
         problem("typology", "obligatoire")
     elif typology is None:
         problem("typology", f"« {data.typology} » n'est pas une typologie connue")
-    seat, seat_problem = resolve_commune(session, data.seat_commune)
+    seat, seat_problem = resolve_commune(session, data.seat_commune, context)
     if seat_problem:
         problem("seat_commune", seat_problem)
-    territory_keys, territory_problems = resolve_territories(session, data.territories)
+    territory_keys, territory_problems = resolve_territories(session, data.territories, context)
     for message in territory_problems:
         problem("territories", message)
     siret = (data.siret or "").replace(" ", "")

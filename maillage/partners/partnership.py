@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from maillage.core.rows import chunks, driver_rows, ids_in
 from maillage.geography.footprints import Footprint, footprint
+from maillage.geography.names import Context
 from models import (
     Action,
     ActionPartner,
@@ -25,6 +26,15 @@ def council_footprint(session: Session, council_id: int | list[int]) -> Footprin
         select(CouncilTerritory.territory_key).where(CouncilTerritory.council_id.in_(ids or [-1]))
     ).all()
     return footprint(session, keys)
+
+
+def councils_context(session: Session, council_ids) -> Context | None:
+    """Where a commune name typed for these councils is read (their communes, then their départements), or None."""
+    ids = sorted(council_ids or ())
+    if not ids:
+        return None
+    area = council_footprint(session, ids)
+    return Context(frozenset(area.codes["com"]), frozenset(area.codes["dep"]))
 
 
 def territorial_ids(session: Session, area: Footprint, include_archived: bool = False) -> set[int]:

@@ -7,6 +7,7 @@ Every write takes an Actor (checked in maillage.partners.access), the version th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, desc, select
@@ -31,6 +32,7 @@ from maillage.partners.access import (
 from maillage.partners.input import CleanPartner, PartnerInput, clean_partner
 from maillage.partners.partnership import (
     council_footprint,
+    councils_context,
     partner_councils,
     partnership_ids,
 )
@@ -229,12 +231,15 @@ def _state(session: Session, partner: Partner) -> dict:
     return values
 
 
-def create_partner(session: Session, actor: Actor, data: PartnerInput, today: dt.date | None = None) -> Partner:
-    """Add a partner after checking every field; a coordinator may add partners on their councils' territories."""
+def create_partner(session: Session, actor: Actor, data: PartnerInput, today: dt.date | None = None,
+                   councils: Iterable[int] | None = None) -> Partner:
+    """Add a partner after checking every field; a coordinator may add partners on their councils' territories.
+    An ambiguous commune name is read inside `councils` (the council being worked on; default: the actor's)."""
     if not actor.can_write_anything:
         raise PermissionDenied("votre rôle permet de consulter, pas d'ajouter un partenaire")
     today = today or dt.date.today()
-    clean = clean_partner(session, data, Vocabularies.load(session), today)
+    clean = clean_partner(session, data, Vocabularies.load(session), today,
+                         context=councils_context(session, actor.council_ids if councils is None else councils))
     partner = Partner(**clean.fields)
     if not actor.is_admin and not owns_partner(session, actor, partner, clean.territory_keys):
         raise PermissionDenied(
@@ -269,12 +274,14 @@ def _write(session: Session, actor: Actor, partner: Partner, operation: Operatio
 
 
 def update_partner(session: Session, actor: Actor, partner_id: int, data: PartnerInput, expected_version: int | None,
-                   today: dt.date | None = None) -> Partner:
-    """Save a partner's form, refused if the record changed since the form was opened."""
+                   today: dt.date | None = None, councils: Iterable[int] | None = None) -> Partner:
+    """Save a partner's form, refused if the record changed since the form was opened (an ambiguous commune
+    name read inside `councils`, as for `create_partner`)."""
     partner = _get(session, partner_id)
     with _write(session, actor, partner, Operation.UPDATE, "modifier ce partenaire", expected_version) as change:
         clean: CleanPartner = clean_partner(session, data, Vocabularies.load(session), today or dt.date.today(),
-                                            partner.id)
+                                            partner.id,
+                                            councils_context(session, actor.council_ids if councils is None else councils))
         if not owns_partner(session, actor, Partner(**clean.fields), clean.territory_keys):
             raise PermissionDenied(
                 "ainsi modifié, ce partenaire n'aurait plus ni son siège ni un territoire d'intervention sur le "

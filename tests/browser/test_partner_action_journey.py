@@ -52,7 +52,7 @@ def test_add_partner_link_it_and_cover_a_gap(page, writable_app_url):
     page.get_by_role("tab", name="Nouveau partenaire").click()
     page.get_by_role("textbox", name="Nom *", exact=True).fill(NAME)
     choose(page, "Typologie *", "Association (ASSO)")
-    page.get_by_role("textbox", name="Commune du siège *", exact=True).fill("Bordeaux")
+    choose(page, "Commune du siège *", "Bordeaux (33063)")
     page.get_by_role("textbox", name="Site web", exact=True).fill("javascript:alert(4)")
     page.get_by_role("button", name="Ajouter le partenaire").click()
     refusal = page.get_by_test_id("stAlertContentError")
