@@ -438,8 +438,7 @@ if cluster_by and not drawing.grouped:
     st.markdown("**Groupes du dessin** — liens entre les groupes (sur la diagonale : à l'intérieur d'un groupe). "
                 "Choisissez une ligne pour mettre son groupe en évidence dans le dessin.")
     records, keys = cluster_matrix(graph, cluster_by)
-    picked = st.dataframe(records, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key="net_cluster_table")
+    picked = show_table(records, on_select="rerun", selection_mode="single-row", key="net_cluster_table")
     rows = picked.selection.rows if picked is not None else []
     chosen_group = keys[rows[0]] if rows else None
     if chosen_group != st.session_state.get("net_highlight"):
