@@ -137,8 +137,18 @@ def reopen_on_current(editing: tuple, version: int, message: str) -> None:
     st.rerun()
 
 
+def forget_form(*prefixes: str) -> None:
+    """After a successful save: drop the form's widget values, so it opens empty (or on the saved values)."""
+    for key in [k for k in st.session_state if str(k).startswith(prefixes)]:
+        del st.session_state[key]
+
+
+VERIFIED_HELP = ("Aujourd'hui par défaut : une fiche ajoutée ou modifiée compte comme vérifiée ce jour-là. "
+                 "Indiquez une autre date si la vérification date d'un autre jour.")
+
+
 def partner_form(prefix: str, initial: PartnerInput | None, vocab: Vocabularies, networks: dict[int, str],
-                 submit_label: str) -> PartnerInput | None:
+                 submit_label: str, last_verified: str = "") -> PartnerInput | None:
     """The partner form (add or edit); returns what was typed when submitted."""
     initial = initial or PartnerInput(name="", typology="", seat_commune="")
     initial_places = (initial.territories.split("|") if isinstance(initial.territories, str) else initial.territories)
@@ -173,7 +183,9 @@ def partner_form(prefix: str, initial: PartnerInput | None, vocab: Vocabularies,
         siret = cols[0].text_input("SIRET", value=initial.siret, key=f"{prefix}_siret", help="14 chiffres (facultatif).")
         website = cols[1].text_input("Site web", value=initial.website, key=f"{prefix}_website", placeholder="https://…")
         verified = cols[2].date_input("Fiche vérifiée le", value=initial.verified_on, key=f"{prefix}_verified",
-                                      format="DD/MM/YYYY", max_value=dt.date.today())
+                                      format="DD/MM/YYYY", max_value=dt.date.today(),
+                                      help=VERIFIED_HELP + (f" Dernière vérification : {md(last_verified)}."
+                                                            if last_verified else ""))
         st.caption("Contact professionnel (facultatif) — une fonction ou un service plutôt qu'une personne.")
         cols = st.columns(4)
         contact_name = cols[0].text_input("Nom du contact", value=initial.contact_name, key=f"{prefix}_contact_name")
@@ -389,7 +401,8 @@ with tab_detail:
             if CONFLICT in st.session_state:
                 st.error(md(sentence(st.session_state.pop(CONFLICT))))
             form_prefix = f"edit{detail.id}" + (f"_{editing[2]}" if len(editing) > 2 else "")
-            sent = partner_form(form_prefix, detail.as_input(), vocab, networks, "Enregistrer les modifications")
+            sent = partner_form(form_prefix, detail.as_input(today), vocab, networks, "Enregistrer les modifications",
+                                last_verified=format_date(detail.verified_on) if detail.verified_on else "jamais")
             if sent is not None:
                 try:
                     with session_scope(engine()) as session:
@@ -443,6 +456,7 @@ with tab_detail:
                             show_problems(error)
                         else:
                             flash("Lien ajouté.")
+                            forget_form("p_link_")  # the next link starts from an empty form
                             st.rerun()
         editable = [l for l in detail.links if l.can_edit]
         if editable and detail.archived_at is None:
@@ -503,7 +517,8 @@ with tab_new:
     if not writer:
         st.info("Votre rôle permet de consulter le registre, pas d'y ajouter des partenaires.")
     else:
-        sent = partner_form("new", None, vocab, networks, "Ajouter le partenaire")
+        sent = partner_form("new", PartnerInput(name="", typology="", seat_commune="", verified_on=today), vocab,
+                            networks, "Ajouter le partenaire")
         if sent is not None:
             try:
                 with session_scope(engine()) as session:
@@ -513,6 +528,7 @@ with tab_new:
                 show_problems(error)
             else:
                 flash(f"« {created_name} » est ajouté au registre.")
+                forget_form("new_")  # the next partner starts from an empty form
                 st.session_state[GOTO] = created_id
                 st.rerun()
 

@@ -47,6 +47,7 @@ from maillage.network import (
     ego_summary,
     export_source_line,
     filter_territories,
+    graph_figures,
     graph_partner_choices,
     isolated_records,
     kind_level_counts,
@@ -57,7 +58,9 @@ from maillage.network import (
     missing_records,
     network_changes,
     network_options,
+    pairs_help,
     partner_records,
+    partners_help,
     render_drawing,
     reset_layout,
     scope_territories,
@@ -264,9 +267,10 @@ filters = GraphFilters(
 )
 graph, metrics = cached_analysis(url, version, actor, scope, filters, today)
 
+counts = graph_figures(graph)  # the dashboard's definitions, with what differs said in the help
 figures = st.columns(6)
-figures[0].metric("Partenaires", format_int(metrics.nodes))
-figures[1].metric("Paires liées", format_int(metrics.links))
+figures[0].metric("Partenaires", format_int(metrics.nodes), help=partners_help(counts, "reseau"))
+figures[1].metric("Paires liées", format_int(metrics.links), help=pairs_help(counts))
 figures[2].metric("Densité", format_percent(metrics.density, 1))
 figures[3].metric("Composantes", format_int(metrics.components))
 figures[4].metric("Isolés", format_int(len(metrics.isolated)))

@@ -96,8 +96,8 @@ if SUMMARY in sections:
                  icon=":material/summarize:", query_params={"instance": str(council_id)})
 
 columns = st.columns(5)
-columns[0].metric("Partenaires", format_int(overview.partners))
-columns[1].metric("Liens actifs", format_int(overview.links))
+columns[0].metric("Partenaires", format_int(overview.partners), help=overview.partners_help)
+columns[1].metric("Liens actifs", format_int(overview.links), help=overview.links_help)
 columns[2].metric("Actions en cours", format_int(overview.active_actions))
 columns[3].metric("Communes couvertes", format_int(overview.communes))
 columns[4].metric("Population couverte", format_int(overview.population))

@@ -15,6 +15,7 @@ from maillage.actions import (
     create_action,
     draft_for_edit,
     draft_warnings,
+    empty_draft,
     restore_action,
     update_action,
     validate_draft,
@@ -139,6 +140,16 @@ def test_review_flag_for_running_action_whose_end_has_passed(world):
     warnings = draft_warnings(world.draft(status="en_cours", end_date=dt.date(2026, 6, 30)), TODAY)
     assert any("à revoir" in w and "30/06/2026" in w for w in warnings)
     assert not any("à revoir" in w for w in draft_warnings(world.draft(status="terminee", end_date=dt.date(2026, 6, 30)), TODAY))
+
+
+def test_draft_warnings_question_a_running_action_not_started(world):
+    warnings = draft_warnings(world.draft(status="en_cours", start_date=dt.date(2027, 1, 15)), TODAY)
+    assert any("ne commence que le 15/01/2027" in w and "« En projet »" in w for w in warnings)
+
+
+def test_new_action_draft_is_shared_with_the_networks():
+    draft = empty_draft(7, TODAY)
+    assert (draft.council_id, draft.status, draft.start_date, draft.shared) == (7, "projet", TODAY, True)
 
 
 def test_single_partner_warning(world):

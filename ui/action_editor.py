@@ -21,6 +21,8 @@ from maillage.actions import (
     editor_rows,
     pairs_from_rows,
     search_territories,
+    status_date_warnings,
+    status_warnings,
 )
 from maillage.core import ConflictError, MaillageError, ValidationError, md, session_scope
 from maillage.partners import partner_choices
@@ -118,12 +120,20 @@ def collect(prefix: str, partner_labels: dict[int, str]) -> tuple[ActionDraft, l
 
 def _save(prefix: str, save: Callable[[ActionDraft, int | None], tuple[int, str]],
           reload: Callable[[], tuple[ActionDraft, int | None]] | None, labels: dict[int, str],
-          on_saved: Callable[[int, str, list[str]], None]) -> None:
-    """Callback of « Enregistrer »: save through the domain, keep the problems to show them."""
+          on_saved: Callable[[int, str, list[str]], None], vocab: Vocabularies | None = None,
+          confirmed: bool = False) -> None:
+    """Callback of « Enregistrer »: a status its dates contradict is first shown with its fix (unless
+    `confirmed`); then save through the domain, and keep the problems to show them."""
     draft, row_problems = collect(prefix, labels)
     st.session_state.pop(_key(prefix, "problems"), None)
+    st.session_state.pop(_key(prefix, "status_check"), None)
     if row_problems:
         st.session_state[_key(prefix, "problems")] = [f"Partenaires : {p}" for p in row_problems]
+        return
+    today = dt.date.today()
+    checks = [warning.message for warning in status_warnings(draft, today, vocab)]
+    if checks and not confirmed:
+        st.session_state[_key(prefix, "status_check")] = checks
         return
     try:
         action_id, message = save(draft, st.session_state.get(_key(prefix, "version")))
@@ -137,9 +147,41 @@ def _save(prefix: str, save: Callable[[ActionDraft, int | None], tuple[int, str]
     except MaillageError as error:
         st.session_state[_key(prefix, "problems")] = [str(error)]
     else:
-        warnings = draft_warnings(draft, dt.date.today())
+        warnings = [w for w in draft_warnings(draft, today, vocab) if w not in checks]  # confirmed: not again
         close_editor(prefix)
         on_saved(action_id, message, warnings)
+
+
+def _fix_status(prefix: str, status: str, *save_args) -> None:
+    """Callback of « Passer au statut … et enregistrer »: take the status the dates suggest, then save."""
+    st.session_state[_key(prefix, "status")] = status
+    _save(prefix, *save_args)
+
+
+def _status_check(prefix: str, vocab: Vocabularies, save_args: tuple) -> None:
+    """Under the save button: the status its dates contradict, with the fix proposed — take the suggested
+    status, correct a date in the form, or save as it is. Recomputed from the form, so it goes once fixed."""
+    if not st.session_state.get(_key(prefix, "status_check")):
+        return
+    state = st.session_state
+    labels = vocab.labels("action_status")
+    found = status_date_warnings(state.get(_key(prefix, "status")) or "projet", state.get(_key(prefix, "start")),
+                                 state.get(_key(prefix, "end")), dt.date.today(), labels)
+    if not found:
+        state.pop(_key(prefix, "status_check"), None)
+        return
+    with st.container(border=True):
+        for warning in found:
+            st.warning(md(warning.message), icon=":material/event_busy:")
+        columns = st.columns(2)
+        suggested = next((w.suggested_status for w in found if w.suggested_status), None)
+        if suggested is not None:
+            columns[0].button(f"Passer au statut « {md(labels.get(suggested, suggested))} » et enregistrer",
+                              key=_key(prefix, "status_fix"), icon=":material/published_with_changes:",
+                              on_click=_fix_status, args=(prefix, suggested, *save_args))
+        columns[1].button("Enregistrer tel quel", key=_key(prefix, "status_confirm"), icon=":material/done:",
+                          on_click=_save, args=(prefix, *save_args), kwargs={"confirmed": True})
+        st.caption("Ou corrigez la date dans le formulaire ci-dessus, puis enregistrez à nouveau.")
 
 
 def _territory_picker(prefix: str, council_id: int | None) -> None:
@@ -273,5 +315,7 @@ def render_editor(prefix: str, *, actor: Actor, councils: dict[int, str], vocab:
                  placeholder="Ce qui a marché, ce qui reste à faire (sans données personnelles).")
 
     labels = _partners_table(prefix, state.get(_key(prefix, "council")), vocab)
+    save_args = (save, reload, labels, on_saved, vocab)
     st.button(submit_label, key=_key(prefix, "save"), type="primary", icon=":material/save:",
-              on_click=_save, args=(prefix, save, reload, labels, on_saved))
+              on_click=_save, args=(prefix, *save_args))
+    _status_check(prefix, vocab, save_args)

@@ -20,7 +20,7 @@ from maillage.actions.roles import (
     role_pairs,
     roles_problems,
 )
-from maillage.actions.status import needs_review
+from maillage.actions.status import StatusWarning, status_date_warnings
 from maillage.core.errors import NotFoundError, ValidationError
 from maillage.core.formatting import format_date, format_decimal
 from maillage.core.text import fold
@@ -106,8 +106,9 @@ class ActionDraft:
 
 
 def empty_draft(council_id: int | None, today: dt.date) -> ActionDraft:
-    """A new action of `council_id`, starting today, in project."""
-    return ActionDraft(council_id=council_id, start_date=today)
+    """A new action of `council_id`, starting today, in project, shared with the council's networks (the form
+    lets the coordinator keep it to the council)."""
+    return ActionDraft(council_id=council_id, start_date=today, shared=True)
 
 
 def _lists_of(session: Session, action_id: int) -> dict[str, list[str]]:
@@ -271,12 +272,16 @@ def validate_draft(session: Session, draft: ActionDraft, action_id: int | None =
     return problems
 
 
-def draft_warnings(draft: ActionDraft, today: dt.date) -> list[str]:
-    """What is allowed but worth a look: a status to review, an action carried by a single partner."""
-    warnings = []
-    if needs_review(draft.status, draft.end_date, today):
-        warnings.append(f"L'action est « en cours » alors que sa date de fin ({format_date(draft.end_date)}) "
-                        "est passée : elle est signalée « à revoir ». Passez-la en « terminée » si elle est finie.")
+def status_warnings(draft: ActionDraft, today: dt.date, vocab: Vocabularies | None = None) -> list[StatusWarning]:
+    """The draft's status against its dates (maillage.actions.status.status_date_warnings), in the vocabulary's
+    labels when given: what the form asks to fix or confirm before saving."""
+    labels = vocab.labels("action_status") if vocab is not None else None
+    return status_date_warnings(draft.status, draft.start_date, draft.end_date, today, labels)
+
+
+def draft_warnings(draft: ActionDraft, today: dt.date, vocab: Vocabularies | None = None) -> list[str]:
+    """What is allowed but worth a look: a status its dates contradict, an action carried by a single partner."""
+    warnings = [warning.message for warning in status_warnings(draft, today, vocab)]
     if len({partner_id for partner_id, _role in draft.partners}) == 1:
         warnings.append("Un seul partenaire porte cette action : pas de coproduction pour l'instant.")
     return warnings

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from maillage.accounts.access import SYSTEM, Actor, can_write_council
+from maillage.actions.status import status_date_warnings
 from maillage.core.errors import MaillageError, PermissionDenied
 from maillage.core.text import fold
 from maillage.core.validators import (
@@ -142,6 +143,7 @@ class _Index:
         self.territories: set[str] = set(session.exec(select(Territory.key)).all())
         self.names = TerritoryNames(session)  # territories written as names, postal codes… (loaded when needed)
         self.context_councils: frozenset[int] = frozenset()
+        self.today = dt.date.today()  # the day actions' statuses are checked against (check_tables sets it)
         self._context: Context | None = None
         self.sub_by_name: dict[str, list[str]] = {}
         for key, name in session.exec(select(Territory.key, Territory.name).where(Territory.level == "sub")):
@@ -662,6 +664,11 @@ def _check_actions(checker: _RowChecker) -> tuple[ActionRecord, str]:
         evaluation=checker.text("evaluation", private_check=True),
         archived_at=checker.parsed("archived_at", parse_date),
     )
+    if status and start and record.archived_at is None and not checker.failed:
+        # A status its dates contradict is flagged, as the form does before saving; it never stops the import.
+        for warning in status_date_warnings(status, start, end, checker.index.today,
+                                            checker.vocab.labels("action_status")):
+            checker.warn("status", "", warning.message)
     if title and council:
         key = (fold(title), fold(council))
         checker.duplicate("title", title, key, f"cette action de l'instance « {council} »")
@@ -735,7 +742,8 @@ _CHECKERS: dict[str, Callable[[_RowChecker], tuple[Record, str]]] = {
 
 
 def check_tables(session: Session, tables: list[Table], actor: Actor = SYSTEM,
-                 progress: Progress | None = None, council_ids: Iterable[int] | None = None) -> ImportPlan:
+                 progress: Progress | None = None, council_ids: Iterable[int] | None = None,
+                 today: dt.date | None = None) -> ImportPlan:
     """Check every row of every table (in dependency order) without writing anything.
 
     Commune names that several communes share are read inside `council_ids`' territory (by default the
@@ -747,6 +755,7 @@ def check_tables(session: Session, tables: list[Table], actor: Actor = SYSTEM,
     vocab = Vocabularies.load(session)
     index = _Index(session)
     index.context_councils = frozenset(actor.council_ids if council_ids is None else council_ids)
+    index.today = today or dt.date.today()  # actions' statuses are checked against their dates on that day
     by_kind: dict[str, list[Table]] = {}
     for table in tables:
         by_kind.setdefault(table.kind, []).append(table)

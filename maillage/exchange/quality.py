@@ -1,5 +1,6 @@
 """The data-quality list of the Données page: likely duplicate partners (maillage.partners.duplicates), records not
-checked for 12 months, partners with no link or action, actions without this year's indicators, actions overdue."""
+checked for 12 months, partners with no link or action, actions without this year's indicators, actions whose
+status the dates contradict (overdue, or any other case of maillage.actions.status.status_date_warnings)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from maillage.accounts.access import Actor, require_write_council
-from maillage.actions.status import needs_review
+from maillage.actions.status import needs_review, status_date_warnings
 from maillage.core.errors import PermissionDenied
 from maillage.core.formatting import format_date
 from maillage.core.text import fold
@@ -116,8 +117,10 @@ def data_quality(session: Session, actor: Actor, council_id: int | None = None,
         "sans_indicateurs", f"Actions sans indicateurs {today.year}",
         f"Saisissez les chiffres {today.year} (personnes touchées, séances, contacts, orientations).")
     overdue = QualitySection(
-        "echeance_depassee", "Actions « en cours » après leur date de fin",
-        "Passez-les à « terminée » ou prolongez leur date de fin.")
+        "echeance_depassee", "Actions dont le statut contredit les dates",
+        "« En cours » après la date de fin, « terminée » sans date de fin ou pas encore finie, « en projet » déjà "
+        "commencée… : mettez le statut à jour ou corrigez les dates.")
+    status_labels = vocab.labels("action_status")
     for action in sorted(actions, key=lambda a: (fold(councils.get(a.council_id, "")), fold(a.title))):
         label = action.title if council_scope else f"{action.title} ({councils.get(action.council_id, '?')})"
         ran_this_year = (action.status in ("en_cours", "terminee") and action.start_date <= today
@@ -129,6 +132,11 @@ def data_quality(session: Session, actor: Actor, council_id: int | None = None,
         if needs_review(action.status, action.end_date, today):
             overdue.items.append(QualityItem("action", action.id, label,
                                              f"fin prévue le {format_date(action.end_date)}"))
+        else:  # the other statuses the dates contradict (maillage.actions.status), with the fix proposed
+            overdue.items.extend(
+                QualityItem("action", action.id, label, warning.message)
+                for warning in status_date_warnings(action.status, action.start_date, action.end_date, today,
+                                                    status_labels))
     return QualityReport([duplicates, stale, isolated, missing, overdue])
 
 

@@ -234,12 +234,14 @@ def _state(session: Session, partner: Partner) -> dict:
 def create_partner(session: Session, actor: Actor, data: PartnerInput, today: dt.date | None = None,
                    councils: Iterable[int] | None = None) -> Partner:
     """Add a partner after checking every field; a coordinator may add partners on their councils' territories.
-    An ambiguous commune name is read inside `councils` (the council being worked on; default: the actor's)."""
+    An ambiguous commune name is read inside `councils` (the council being worked on; default: the actor's).
+    A card entered without a verification date counts as verified `today`."""
     if not actor.can_write_anything:
         raise PermissionDenied("votre rôle permet de consulter, pas d'ajouter un partenaire")
     today = today or dt.date.today()
     clean = clean_partner(session, data, Vocabularies.load(session), today,
-                         context=councils_context(session, actor.council_ids if councils is None else councils))
+                          context=councils_context(session, actor.council_ids if councils is None else councils))
+    clean.fields["verified_on"] = clean.fields["verified_on"] or today  # entered today: checked today
     partner = Partner(**clean.fields)
     if not actor.is_admin and not owns_partner(session, actor, partner, clean.territory_keys):
         raise PermissionDenied(
@@ -276,12 +278,14 @@ def _write(session: Session, actor: Actor, partner: Partner, operation: Operatio
 def update_partner(session: Session, actor: Actor, partner_id: int, data: PartnerInput, expected_version: int | None,
                    today: dt.date | None = None, councils: Iterable[int] | None = None) -> Partner:
     """Save a partner's form, refused if the record changed since the form was opened (an ambiguous commune
-    name read inside `councils`, as for `create_partner`)."""
+    name read inside `councils`, as for `create_partner`); without a verification date the card counts as
+    verified `today`."""
     partner = _get(session, partner_id)
     with _write(session, actor, partner, Operation.UPDATE, "modifier ce partenaire", expected_version) as change:
-        clean: CleanPartner = clean_partner(session, data, Vocabularies.load(session), today or dt.date.today(),
-                                            partner.id,
+        today = today or dt.date.today()
+        clean: CleanPartner = clean_partner(session, data, Vocabularies.load(session), today, partner.id,
                                             councils_context(session, actor.council_ids if councils is None else councils))
+        clean.fields["verified_on"] = clean.fields["verified_on"] or today  # edited without a date: checked today
         if not owns_partner(session, actor, Partner(**clean.fields), clean.territory_keys):
             raise PermissionDenied(
                 "ainsi modifié, ce partenaire n'aurait plus ni son siège ni un territoire d'intervention sur le "
@@ -379,14 +383,15 @@ class PartnerDetail:
     links: list[LinkRow] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
 
-    def as_input(self) -> PartnerInput:
-        """The form's starting values."""
+    def as_input(self, today: dt.date | None = None) -> PartnerInput:
+        """The form's starting values; with `today`, the card is offered as verified that day (editing a card
+        checks it; the coordinator may give another date)."""
         return PartnerInput(
             name=self.name, typology=self.typology, seat_commune=f"{self.seat_commune} ({self.seat_commune_key[4:]})",
             territories=list(self.territory_keys), siret=self.siret, website=self.website,
             network_ids=list(self.network_ids), contact_name=self.contact_name, contact_role=self.contact_role,
-            contact_email=self.contact_email, contact_phone=self.contact_phone, verified_on=self.verified_on,
-            notes=self.notes,
+            contact_email=self.contact_email, contact_phone=self.contact_phone,
+            verified_on=today if today is not None else self.verified_on, notes=self.notes,
         )
 
 

@@ -1,4 +1,5 @@
-"""The council dashboard: key figures, freshness alerts and latest changes, computed for one council."""
+"""The council dashboard: key figures, freshness alerts and latest changes, computed for one council. Partners and
+links are counted on the council's cooperation graph (maillage.network.figures), as the Réseau page counts them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from maillage.accounts.access import Actor, require_read_council, workspace_coun
 from maillage.actions.status import effective_status, needs_review
 from maillage.core.errors import NotFoundError
 from maillage.geography.footprints import territory_labels
+from maillage.network.data import GraphFilters, Scope, build_graph, load_source
+from maillage.network.figures import graph_figures, links_help, partners_help
 from maillage.partners.partnership import council_footprint, partnership_ids
 from maillage.vocabularies.store import Vocabularies
 from models import Action, CooperationLink, Council, CouncilTerritory, Partner
@@ -67,6 +70,10 @@ class CouncilOverview:
     actions_to_review: list[tuple[str, dt.date]]
     stale_partners: list[StalePartner]
     latest_changes: list[Change] = field(default_factory=list)
+    engaged_partners: int = 0  # partners with a running link or shared action (the summary's « engagés »)
+    linked_pairs: int = 0  # the Réseau page's « Paires liées » for this council today
+    partners_help: str = ""  # what « Partenaires » counts, against the Réseau page and the summary
+    links_help: str = ""  # what « Liens actifs » counts, against the Réseau page's « Paires liées »
 
     @property
     def links(self) -> int:
@@ -82,10 +89,6 @@ def list_councils(session: Session, actor: Actor | None = None) -> list[CouncilC
     allowed = workspace_council_ids(session, actor) if actor is not None else None
     return [CouncilChoice(c.id, c.name) for c in session.exec(select(Council).order_by(Council.name))
             if allowed is None or c.id in allowed]
-
-
-def _active_on(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
-    return (start is None or start <= day) and (end is None or end >= day)
 
 
 def council_overview(session: Session, actor: Actor, council_id: int, today: dt.date | None = None,
@@ -104,10 +107,9 @@ def council_overview(session: Session, actor: Actor, council_id: int, today: dt.
     ).all()
 
     links = session.exec(select(CooperationLink).where(CooperationLink.council_id == council_id)).all()
-    links_by_level = {level: 0 for level in (1, 2, 3, 4)}
-    for link in links:
-        if _active_on(link.start_date, link.end_date, today):
-            links_by_level[link.level] += 1
+    # Partners and links counted on the council's graph, as the Réseau page and the summary count them.
+    graph = build_graph(load_source(session, actor, Scope.council(council_id), today, vocab), GraphFilters())
+    figures = graph_figures(graph)
 
     actions = session.exec(
         select(Action).where(Action.council_id == council_id, Action.archived_at.is_(None))
@@ -156,11 +158,15 @@ def council_overview(session: Session, actor: Actor, council_id: int, today: dt.
         territories=sorted(labels.get(key, key) for key in territory_keys),
         communes=len(area.communes),
         population=area.population,
-        partners=len(partner_ids),
-        links_by_level=links_by_level,
+        partners=figures.partners,
+        links_by_level=figures.links_by_level,
         level_labels={int(code): label for code, label in vocab.labels("link_level").items()},
         active_actions_by_type=active_by_type,
         actions_to_review=review,
         stale_partners=stale,
         latest_changes=changes[:changes_limit],
+        engaged_partners=figures.engaged,
+        linked_pairs=figures.pairs,
+        partners_help=partners_help(figures, "tableau_de_bord"),
+        links_help=links_help(figures),
     )

@@ -174,7 +174,7 @@ def test_campaign_from_opening_to_review(page, phone, browser, campaign_server):
 
     # The coordinator reviews: accepts the contact, the verification and one link, rejects the other.
     open_page(page, "Tableau de bord")
-    expect(page.get_by_text("Campagne de mise à jour")).to_be_visible()
+    expect(page.get_by_role("heading", name="Campagne de mise à jour", exact=True)).to_be_visible()
     screenshot(page, "campagne-tableau-de-bord")
     open_page(page, "Campagnes")
     page.get_by_role("tab", name="Réponses à examiner").click()

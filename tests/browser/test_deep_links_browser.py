@@ -93,6 +93,7 @@ def test_coverage_cell_reopens_after_reload_new_tab_and_copied_link(world, serve
     choose(page, "Territoire", "Aytré", page.get_by_test_id("stMain"))
     columns = page.get_by_test_id("stMain").get_by_role("combobox", name="Colonne", exact=True)
     columns.click()
+    expect(page.get_by_role("option").first).to_be_visible(timeout=10000)
     options = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     wait_for_app(page)

@@ -18,10 +18,11 @@ from tests.browser.conftest import (
     wait_for_app,
 )
 
-CSV = ("nom;typologie;commune_siege\n"
-       "Ludothèque Parcours;ASSO;Bordeaux\n"
-       "Point accueil Parcours;Mairie;Pessac (33)\n"
-       "Bus numérique Parcours;ASSO;Atlantide\n").encode("cp1252")
+# Seated around Bordeaux, all working in Bordeaux: the coordinator of the CLSPD de Bordeaux owns their cards.
+CSV = ("nom;typologie;commune_siege;territoires_intervention\n"
+       "Ludothèque Parcours;ASSO;Bordeaux;33063\n"
+       "Point accueil Parcours;Mairie;Pessac (33);33063\n"
+       "Bus numérique Parcours;ASSO;Atlantide;33063\n").encode("cp1252")
 
 
 def test_import_errors_fixed_in_the_downloaded_problem_list(page, writable_app_url):
@@ -43,10 +44,10 @@ def test_import_errors_fixed_in_the_downloaded_problem_list(page, writable_app_u
     workbook = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
     sheet = workbook["partenaires"]
     rows = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == ["nom", "typologie", "commune_siege", "problème"]
-    assert rows[1] == ["Ludothèque Parcours", "ASSO", "Bordeaux", ""]
-    assert rows[2][3].startswith("colonne typologie : « Mairie » n'est pas une typologie connue")
-    assert rows[3][3].startswith("colonne commune_siege : « Atlantide » ne désigne aucune commune connue")
+    assert rows[0] == ["nom", "typologie", "commune_siege", "territoires_intervention", "problème"]
+    assert rows[1] == ["Ludothèque Parcours", "ASSO", "Bordeaux", "33063", ""]
+    assert rows[2][4].startswith("colonne typologie : « Mairie » n'est pas une typologie connue")
+    assert rows[3][4].startswith("colonne commune_siege : « Atlantide » ne désigne aucune commune connue")
     # fixed in the spreadsheet, then dropped again (beside the first file: it replaces it)
     sheet["B3"], sheet["C4"] = "MUNI", "St Médard en Jalles"
     fixed = io.BytesIO()

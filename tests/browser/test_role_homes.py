@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from maillage.accounts import SYSTEM, add_user
@@ -46,7 +47,7 @@ def test_home_of_each_role(page, homes_url, role):
     elif role == "reseau":
         page.get_by_role("heading", name=re.compile("^Comparer — ")).wait_for()
         assert page.get_by_test_id("stSidebar").get_by_role("combobox", name="Instance").count() == 0
-        assert main.get_by_role("link", name="Voir toutes les actions partagées de vos réseaux").count() == 1
+        expect(main.get_by_role("link", name="Voir toutes les actions partagées de vos réseaux")).to_have_count(1)
         page.locator('[data-testid="stDataFrame"] [role="gridcell"]').first.wait_for(state="attached", timeout=30000)
         page.wait_for_timeout(1500)  # the canvas draws after its cells are attached
     else:  # the elected official lands on the summary; their dashboard has no to-do and no journal
