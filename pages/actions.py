@@ -58,6 +58,7 @@ from maillage.vocabularies import Vocabularies
 from ui.action_editor import close_editor, is_open, open_editor, render_editor
 from ui.links import as_int, copy_link_button, from_address, refuse_address, to_address
 from ui.session import current_actor, current_council_id, engine
+from ui.tables import Col, show_table
 
 VIEW = "actions:view"
 SELECTED = "actions:selected"
@@ -65,6 +66,16 @@ FLASH = "actions:flash"
 NEW = "new"
 LIST_LIMIT = 1000
 VIEWS = {"liste": "Liste", "chronologie": "Chronologie", "fiche": "Fiche d'une action", "nouvelle": "Nouvelle action"}
+LIST_COLUMNS = {
+    "Titre": Col("Titre de l'action : ouvrez sa fiche sous le tableau."),
+    "Statut": Col("Statut enregistré ; « à revoir » : encore en cours après la date de fin prévue."),
+    "Début": Col("Date de début (JJ/MM/AAAA)."), "Fin": Col("Date de fin prévue (JJ/MM/AAAA), vide si aucune."),
+    "Territoires": Col("Territoires couverts (code INSEE ou SIREN entre parenthèses)."),
+    "Heures/sem.": Col("Heures consacrées par semaine."),
+    "Budget": Col("Budget de l'action, en euros."),
+    "Personnes touchées": Col("Personnes touchées l'année choisie (ou toutes années)."),
+    "Partagée": Col("Partagée avec les réseaux de l'instance : visible des autres instances du réseau."),
+}
 
 actor = current_actor()
 council_id = current_council_id()
@@ -238,7 +249,8 @@ def list_view() -> None:
         st.caption(f"Les {format_int(len(listed.rows))} premières actions (selon le tri) sont affichées sur "
                    f"{format_int(listed.matched)} : affinez les filtres, ou exportez la liste complète en CSV. "
                    "Les totaux portent sur toutes les actions.")
-    st.dataframe(
+    st.markdown(f"**Liste des actions** ({plural(len(listed.rows), 'action')})")
+    show_table(
         [
             {
                 "Titre": r.title, "Instance": r.council, "Type": r.action_type_label,
@@ -253,7 +265,7 @@ def list_view() -> None:
             }
             for r in listed.rows
         ],
-        hide_index=True, width="stretch", key="actions:table",
+        LIST_COLUMNS, key="actions:table",
     )
     row = st.columns([3, 1, 1], vertical_alignment="bottom")
     ids = [r.id for r in listed.rows]
@@ -330,10 +342,11 @@ def timeline_view() -> None:
                        alt=f"Chronologie de {plural(len(bars), 'action')} de {councils[chosen]}")
     st.markdown("**Légende** — " + md(legend_text(bars)))
     st.caption("Barres plus claires : actions sans date de fin, dessinées jusqu'à aujourd'hui (ligne pointillée).")
-    st.dataframe(
+    st.markdown("**Les actions de la chronologie**")
+    show_table(
         [{"Action": b.title, "Type": b.type_label, "Période": b.period,
           "Statut": b.status_label + (" — à revoir" if b.needs_review else "")} for b in bars],
-        hide_index=True, width="stretch", key="actions:timeline_table",
+        key="actions:timeline_table",
     )
 
 
@@ -429,10 +442,11 @@ def indicators_tab(action_id: int, can_write: bool) -> None:
         action = visible_action(session, actor, action_id)
         rows = action_indicators(session, action_id)
     if rows:
-        st.dataframe(
+        st.markdown("**Indicateurs par année**")
+        show_table(
             [{"Année": str(r.year), **{label: format_int(getattr(r, name)) for name, label in INDICATOR_FIELDS.items()}}
              for r in rows],
-            hide_index=True, width="stretch", key="actions:indicators_table",
+            key="actions:indicators_table",
         )
     else:
         st.info("Aucun indicateur saisi pour cette action.")
@@ -504,7 +518,8 @@ def history_tab(action_id: int) -> None:
             rows.append({"Date": format_datetime(entry.at), "Par": entry.who, "Opération": entry.operation,
                          "Champ": change.field if change else "", "Avant": change.before if change else "",
                          "Après": change.after if change else ""})
-    st.dataframe(rows, hide_index=True, width="stretch", key="actions:history_table")
+    st.markdown("**Historique des modifications**")
+    show_table(rows, {"Date": "Date et heure de la modification."}, key="actions:history_table")
 
 
 def sheet_view() -> None:

@@ -29,6 +29,7 @@ from maillage.vocabularies import (
 )
 from models.vocabularies import USER_ROLES
 from ui.session import current_actor, engine
+from ui.tables import Col, show_table
 
 actor = current_actor()
 st.title("Administration")
@@ -59,11 +60,14 @@ with accounts_tab:
     with session_scope(engine()) as session:
         users = list_users(session, actor)
         council_names, network_names = scope_choices(session)
-    st.dataframe(
+    st.markdown(f"**Comptes** ({len(users)})")
+    show_table(
         [{"Adresse e-mail": u.email, "Nom": u.display_name, "Rôle": u.role_label,
           "Instances / réseaux": ", ".join(u.councils + u.networks), "Actif": "oui" if u.active else "non",
           "Dernière connexion": format_datetime(u.last_login_at)} for u in users],
-        hide_index=True, width="stretch",
+        {"Instances / réseaux": "Instances coordonnées ou suivies, et réseaux dont le compte est membre.",
+         "Actif": "« non » : le compte ne peut plus se connecter.",
+         "Dernière connexion": "Date et heure de la dernière connexion réussie."},
     )
     roles = list(USER_ROLES)
     with st.expander("Créer un compte"):
@@ -114,10 +118,12 @@ with vocabulary_tab:
     with session_scope(engine()) as session:
         entries = list_entries(session, kind)
         groups = {e.code: e.label for e in list_entries(session, "typology_group")}
-    st.dataframe(
+    st.markdown("**Valeurs du vocabulaire**")
+    show_table(
         [{"Code": e.code, "Libellé": e.label, "Groupe": groups.get(e.group_code or "", ""),
           "Actif": "oui" if e.active else "non"} for e in entries],
-        hide_index=True, width="stretch",
+        {"Code": "Code stable, utilisé dans les fichiers d'échange.", "Libellé": "Ce que les utilisateurs lisent.",
+         "Actif": "« non » : la valeur n'est plus proposée dans les formulaires."},
     )
     with st.form("add_entry", clear_on_submit=True):
         st.markdown("**Ajouter une valeur**")
@@ -165,13 +171,14 @@ with journal_tab:
         rows = list_audit(session, actor, user_email=None if who == "(tous)" else who,
                           entity=None if entity == "(tous)" else entity, label_contains=text or None,
                           since=since, until=until)
+    st.markdown("**Entrées du journal**")
     st.caption(f"{len(rows)} entrée(s), les plus récentes d'abord (500 au plus).")
-    st.dataframe(
+    show_table(
         [{"Date": format_datetime(r.at), "Utilisateur": r.user_email, "Opération": OPERATION_LABELS.get(r.operation, r.operation),
           "Type": ENTITY_LABELS.get(r.entity, r.entity), "Élément": r.label,
           "Changements": r.summary()}
          for r in rows],
-        hide_index=True, width="stretch",
+        {"Changements": Col("Valeurs avant → après.", max_width=640)},
     )
 
 with archive_tab:
@@ -180,10 +187,10 @@ with archive_tab:
     if not archived:
         st.info("Aucun partenaire ni aucune action archivés.")
     else:
-        st.dataframe(
+        st.markdown("**Éléments archivés**")
+        show_table(
             [{"Type": ENTITY_LABELS.get(r.entity, r.entity), "Élément": r.label, "Commune / instance": r.where,
               "Archivé le": format_datetime(r.archived_at)} for r in archived],
-            hide_index=True, width="stretch",
         )
         with st.form("restore"):
             index = st.selectbox("Élément à restaurer", range(len(archived)),

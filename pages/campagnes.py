@@ -41,6 +41,7 @@ from maillage.core import (
 )
 from maillage.vocabularies import Vocabularies
 from ui.session import current_actor, current_council_id, engine
+from ui.tables import show_table
 
 ISSUED_KEY = "campaign_issued"  # links just made, shown once: campaign id → list of IssuedLink
 
@@ -163,16 +164,16 @@ with follow:
     figures[1].metric("Ouverts", format_int(progress.opened))
     figures[2].metric("Réponses envoyées", format_int(progress.submitted))
     figures[3].metric("Examinées", format_int(progress.reviewed))
-    st.dataframe([{"Partenaire": r.partner, "Courriel": r.email, "État": r.state_label, "Envoyé le": day(r.sent_at),
+    show_table([{"Partenaire": r.partner, "Courriel": r.email, "État": r.state_label, "Envoyé le": day(r.sent_at),
                    "Ouvert le": day(r.opened_at), "Réponse le": day(r.submitted_at), "Examinée le": day(r.reviewed_at)}
-                  for r in progress.rows], hide_index=True, width="stretch")
+                  for r in progress.rows])
     if progress.running:
         st.subheader("À relancer")
         if progress.reminders:
             st.caption(f"{plural(len(progress.reminders), 'partenaire')} sans réponse. Le lien d'origine reste valable "
                        "jusqu'à la date limite ; un nouveau lien remplace l'ancien.")
-            st.dataframe([{"Partenaire": r.partner, "Courriel": r.email, "État": r.state_label}
-                          for r in progress.reminders], hide_index=True, width="stretch")
+            show_table([{"Partenaire": r.partner, "Courriel": r.email, "État": r.state_label}
+                          for r in progress.reminders])
         else:
             st.success("Tous les partenaires ont répondu.")
         rows = {r.invite_id: r for r in progress.rows}
@@ -269,8 +270,8 @@ with review:
         done = [item for item in changes.items if item.decision is not None]
         if done:
             st.markdown("**Décisions prises**")
-            st.dataframe([{"Type": i.category_label, "Élément": i.label, "Avant": i.before, "Proposé": i.after,
-                           "Décision": DECISION_LABELS[i.decision]} for i in done], hide_index=True, width="stretch")
+            show_table([{"Type": i.category_label, "Élément": i.label, "Avant": i.before, "Proposé": i.after,
+                           "Décision": DECISION_LABELS[i.decision]} for i in done])
 
 with network:
     with session_scope(engine()) as session:
@@ -284,16 +285,13 @@ with network:
         st.markdown("**Liens de l'instance confirmés par les deux partenaires** (vue de plénière)")
         st.caption(f"{plural(views.confirmed, 'lien confirmé', 'liens confirmés')} par les deux partenaires sur "
                    f"{plural(len(views.links), 'lien en cours', 'liens en cours')}.")
-        st.dataframe([{"Partenaire": l.first, "Partenaire lié": l.second, "Nature": l.kind, "Niveau": l.level,
-                       "Confirmé par les deux": "oui" if l.confirmed_by_both else "non"} for l in views.links],
-                     hide_index=True, width="stretch")
+        show_table([{"Partenaire": l.first, "Partenaire lié": l.second, "Nature": l.kind, "Niveau": l.level,
+                       "Confirmé par les deux": "oui" if l.confirmed_by_both else "non"} for l in views.links])
         st.markdown("**Tel que déclaré** (chaque sens)")
-        st.dataframe([{"Déclaré par": r.declarer, "Au sujet de": r.other, "Nature": r.kinds, "Niveau": r.level,
-                       "L'autre partenaire dit de même": "oui" if r.confirmed else "non"} for r in views.declared],
-                     hide_index=True, width="stretch")
+        show_table([{"Déclaré par": r.declarer, "Au sujet de": r.other, "Nature": r.kinds, "Niveau": r.level,
+                       "L'autre partenaire dit de même": "oui" if r.confirmed else "non"} for r in views.declared])
         st.markdown("**Tel que convenu** (les deux partenaires disent travailler ensemble)")
         st.caption("Natures citées par les deux ; niveau : le plus bas des deux, ce que chacun reconnaît.")
-        st.dataframe([{"Partenaire": r.first, "Partenaire lié": r.second, "Natures communes": r.kinds,
-                       "Niveau reconnu": r.level, "Accord": r.status} for r in views.agreed],
-                     hide_index=True, width="stretch")
+        show_table([{"Partenaire": r.first, "Partenaire lié": r.second, "Natures communes": r.kinds,
+                       "Niveau reconnu": r.level, "Accord": r.status} for r in views.agreed])
 st.caption(f"Les liens expirent à la fin du {format_date_long(campaign.deadline)} (heure de Paris).")

@@ -39,6 +39,7 @@ from maillage.restitution import (
 )
 from ui.compare_charts import SELECTION, matrix_chart, ranking_chart
 from ui.session import current_actor, current_council_id, engine
+from ui.tables import Col, show_table
 
 NETWORK, CHOSEN = "network", "councils"
 
@@ -65,6 +66,8 @@ if not councils:
             "vous rattacher à un réseau depuis la page Administration.")
     st.stop()
 
+title = st.empty()  # the page title, above the selectors; it names the comparison once computed
+title.title("Comparer")
 modes = ([NETWORK] if networks else []) + [CHOSEN]
 controls = st.columns([1.1, 2.4, 0.8])
 mode = controls[0].radio("Comparer", modes, horizontal=False, key="cmp_mode",
@@ -87,7 +90,6 @@ else:
     council_ids = tuple(sorted(chosen))
     member_ids = list(council_ids)
 if not member_ids:
-    st.title("Comparer")
     st.info("Choisissez au moins une instance à comparer.")
     st.stop()
 with session_scope(engine()) as session:
@@ -101,11 +103,13 @@ url, version = database_url(), data_version(engine())
 try:
     comparison = _comparison(url, version, actor_key, actor, network_id, council_ids, year, today)
 except MaillageError as error:
-    st.title("Comparer")
     st.error(md(str(error)))
     st.stop()
 
-st.title(f"Comparer — {md(comparison.title)}")
+title.title(f"Comparer — {md(comparison.title)}")
+own = next((f.name for f in comparison.councils if f.council_id == current_council_id()), None) or next(
+    (f.name for f in comparison.councils if f.council_id in actor.council_ids), None)
+own_label = f"★ {own} (votre instance)" if own else None
 st.caption(f"{md(subtitle(comparison))}. {SHARING_NOTE}"
            + (" Les chiffres de l'année en cours sont provisoires." if comparison.provisional else ""))
 
@@ -123,13 +127,15 @@ with tab_table:
                            help="Le rang est écrit entre parenthèses : 1er = la valeur la plus élevée, sauf pour les "
                                 "typologies manquantes (la plus faible) et la plénière (la plus récente).")
     table = indicator_records(comparison, with_ranks)
-    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 1000),
-                 column_config={"Indicateur": st.column_config.TextColumn("Indicateur", pinned=True, width="medium")})
+    st.markdown("**Indicateurs par instance**" + (f" — votre instance, {md(own)}, est en tête et surlignée" if own else ""))
+    show_table(table, {"Indicateur": Col("Définitions sous le tableau (« Définitions des indicateurs »).",
+                                         pinned_max=380)},
+               highlight=own, highlight_label=own_label, height=min(38 + 35 * len(table), 1000))
     with st.expander("Définitions des indicateurs"):
         for spec in comparison.indicators:
             st.markdown(f"- **{md(spec.title(comparison.year))}** : {md(definition_text(comparison, spec.code))}")
     with st.expander("Typologies attendues absentes du partenariat"):
-        st.dataframe(missing_records(comparison), hide_index=True, width="stretch")
+        show_table(missing_records(comparison))
 
 with tab_charts:
     st.caption("Une barre par instance, de la 1re à la dernière ; la valeur est écrite au bout de chaque barre. "
@@ -168,7 +174,8 @@ with tab_who:
         st.markdown(f"**{md(cell.council)} — {md(cell.type_label)}** : "
                     f"{plural(cell.count, 'action en cours', 'actions en cours')}.")
         if cell.actions:
-            st.dataframe(cell_records(cell, comparison.year), hide_index=True, width="stretch")
+            st.markdown("**Les actions de cette case**")
+            show_table(cell_records(cell, comparison.year))
         if cell.hidden:
             st.info(f"{plural(cell.hidden, 'action non partagée', 'actions non partagées')} avec les réseaux : "
                     "comptée(s) dans les chiffres, non détaillée(s).")
@@ -177,7 +184,7 @@ with tab_who:
         with st.expander("Toutes les actions en cours que vous pouvez voir"):
             listed = all_action_records(comparison)
             if listed:
-                st.dataframe(listed, hide_index=True, width="stretch")
+                show_table(listed)
             else:
                 st.caption("Aucune.")
             if comparison.hidden_total():

@@ -73,6 +73,7 @@ from maillage.vocabularies import Vocabularies
 from ui.coverage_charts import SELECTION, coverage_map_chart, heatmap, status_map_chart
 from ui.links import as_date, copy_link_button, from_address, refuse_address, to_address
 from ui.session import current_actor, current_council_id, engine
+from ui.tables import Col, show_table
 
 FLASH = "cov_flash"
 MATRIX_STATUSES = ["active", "planned", "lapsed", "missing", "not_expected_present", "not_expected"]
@@ -81,6 +82,14 @@ CELL_HELP = {**STATUS_HELP, "not_expected_present": "commune sous le seuil du r�
              "de ce type la touche", "not_expected": "commune sous le seuil du référentiel et aucune action en cours "
              "ne la touche (choix délibéré du référentiel)"}
 THEME_STATUSES = ["active", "planned", "lapsed", "none"]
+SUGGESTION_COLUMNS = {
+    "Pourquoi": Col("Pourquoi ce partenaire est proposé : sa typologie, sa présence sur la commune.", max_width=640),
+    "Actions partagées": Col("Actions de ce type que l'instance partage avec ses réseaux.", max_width=640),
+    "Même public": "« oui » : au moins une de ces actions vise le même public.",
+    "Partenaires qui pourraient la porter": Col("Partenaires présents sur la commune dont la typologie porte déjà "
+                                                "ce type d'action ailleurs.", max_width=640),
+    "Instances du réseau qui la mènent": "Instances des mêmes réseaux qui partagent une action de ce type.",
+}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -303,7 +312,7 @@ with tab_matrix:
             lines = actions_behind(cov, cell)
             if lines:
                 st.markdown("Actions qui touchent ce territoire, et par quel territoire :")
-                st.dataframe(action_records(lines, vocab), hide_index=True, width="stretch")
+                show_table(action_records(lines, vocab), {"Atteint le territoire": "Par quel territoire de l'action la commune est atteinte."})
             elif by != "theme":
                 st.caption("Aucune action de ce type pour ce public ne touche ce territoire.")
             gaps_here = [fc for fc in cell.frame_cells if fc.status in GAP_STATUSES]
@@ -318,14 +327,16 @@ with tab_matrix:
                                    "porte ce type d'action, et aucune instance du réseau ne le partage.")
                         continue
                     if found.partners:
-                        st.dataframe(partner_suggestion_records(found, vocab), hide_index=True, width="stretch")
+                        st.markdown("*Partenaires présents sur la commune*")
+                        show_table(partner_suggestion_records(found, vocab), SUGGESTION_COLUMNS)
                     if found.councils:
-                        st.dataframe(council_suggestion_records(found), hide_index=True, width="stretch")
+                        st.markdown("*Instances des mêmes réseaux qui mènent ce type d'action*")
+                        show_table(council_suggestion_records(found), SUGGESTION_COLUMNS)
                 if len(gaps_here) > 10:
                     st.caption(f"… et {format_int(len(gaps_here) - 10)} autres manques : voir l'onglet « Manques et suggestions ».")
 
         with st.expander("La matrice sous forme de tableau"):
-            st.dataframe(matrix.wide_rows(display=True), hide_index=True, width="stretch")
+            show_table(matrix.wide_rows(display=True))
         downloads = st.columns(2)
         name = f"couverture-{fold(cov.name).replace(' ', '-')}-{cov.as_of.isoformat()}"
         downloads[0].download_button("Matrice (CSV)", records_csv(matrix.wide_rows()), f"{name}-matrice.csv",
@@ -368,10 +379,9 @@ with tab_presence:
         numbers[1].metric("Habitants concernés", format_int(sum(r.population for r in without)))
         numbers[2].metric("Part de la population de l'instance", format_percent(presence.share(without)))
         if without:
-            st.dataframe(presence_records(presence, display=True, statuses=WITHOUT_RUNNING), hide_index=True,
-                         width="stretch")
+            show_table(presence_records(presence, display=True, statuses=WITHOUT_RUNNING))
         with st.expander("Toutes les communes : présence, nombre d'actions, depuis quand, par quel territoire"):
-            st.dataframe(presence_records(presence, display=True), hide_index=True, width="stretch")
+            show_table(presence_records(presence, display=True))
             st.caption(" · ".join(f"**{PRESENCE_LABELS[s]}** : {PRESENCE_HELP[s]}" for s in PRESENCE_LABELS))
         _downloads(presence_records(presence), file_name, "presence", "cov_q_dl")
     else:
@@ -383,11 +393,11 @@ with tab_presence:
         st.markdown(f"**{format_int(len(lacking))} instance{'s' if len(lacking) > 1 else ''} sur "
                     f"{format_int(len(answers))} {'ont' if len(lacking) > 1 else 'a'} au moins une commune sans action "
                     f"en cours correspondant à ce choix.**")
-        st.dataframe(network_presence_records(answers, "council", display=True), hide_index=True, width="stretch")
+        show_table(network_presence_records(answers, "council", display=True))
         communes = network_presence_records(answers, "commune", display=True, statuses=WITHOUT_RUNNING)
         if communes:
             st.markdown("Les communes concernées :")
-            st.dataframe(communes, hide_index=True, width="stretch")
+            show_table(communes)
         st.caption("Pour les instances que vous ne coordonnez pas, seules les actions partagées avec leurs réseaux "
                    "sont comptées : une commune peut y avoir une action que vous ne voyez pas.")
         name = f"presence-reseau-{network_id}-{as_of.isoformat()}"
@@ -433,7 +443,8 @@ with tab_map:
                                                     f"{md(explanation)}" for s, label, explanation in drawn.legend)
                           + ". En gris pâle, les communes voisines hors de l'instance.")
             right.markdown(f"**{md(drawn.title)}**")
-            right.dataframe(drawn.records(), hide_index=True, width="stretch", height=460)
+            with right:
+                show_table(drawn.records(), height=460)
         else:
             st.info("Aucun contour à afficher pour ces communes.")
     if drawn.without_outline:
@@ -449,7 +460,7 @@ with tab_gaps:
         st.markdown(f"{plural(len(shown), 'manque')} (cellules manquantes ou échues), avec les partenaires présents "
                     "sur la commune dont la typologie porte déjà ce type d'action ailleurs, et les instances des mêmes "
                     "réseaux qui le mènent (actions partagées).")
-        st.dataframe(shown, hide_index=True, width="stretch")
+        show_table(shown, SUGGESTION_COLUMNS)
     gap_files = gap_records(cov, found_all, vocab)
     columns = st.columns(2)
     name = f"manques-{fold(cov.name).replace(' ', '-')}-{cov.as_of.isoformat()}"
@@ -464,13 +475,13 @@ with tab_areas:
                              (actor.email, actor.role, tuple(sorted(actor.council_ids))), actor)
     if len(comparison) > 1:
         st.markdown("**Instances des mêmes réseaux**")
-        st.dataframe(comparison_records(comparison), hide_index=True, width="stretch")
+        show_table(comparison_records(comparison))
         st.caption("Pour les instances que vous ne coordonnez pas, seules les actions qu'elles partagent avec "
                    "leurs réseaux sont comptées : leur score peut être sous-estimé.")
     st.markdown("**Par EPCI**")
-    st.dataframe([summary_record(s) for s in summaries_by(cov, "epci")], hide_index=True, width="stretch")
+    show_table([summary_record(s) for s in summaries_by(cov, "epci")])
     st.markdown("**Par commune**")
-    st.dataframe([summary_record(s) for s in summaries_by(cov, "commune")], hide_index=True, width="stretch")
+    show_table([summary_record(s) for s in summaries_by(cov, "commune")])
 
 with tab_partnership:
     gaps, single = _partnership(url, version, council_id, as_of, shared_only)
@@ -483,7 +494,7 @@ with tab_partnership:
         st.success("Toutes les typologies attendues sont présentes dans le partenariat.")
     st.markdown("**Actions sans coproduction** (en cours ou en projet, un seul partenaire ou aucun)")
     if single:
-        st.dataframe(single_partner_records(single, vocab), hide_index=True, width="stretch")
+        show_table(single_partner_records(single, vocab))
     else:
         st.success("Toutes les actions en cours ou en projet associent au moins deux partenaires.")
 
@@ -491,7 +502,7 @@ with tab_frame:
     if cov.frame_is_default:
         st.info("Cette instance suit le référentiel par défaut. La première modification en fait une copie propre "
                 "à l'instance ; supprimer toutes ses règles la ramène au référentiel par défaut.")
-    st.dataframe(frame_records(cov, vocab), hide_index=True, width="stretch")
+    show_table(frame_records(cov, vocab))
     if not can_write_council(actor, council_id):
         st.caption("Lecture seule : seuls les coordinateurs de l'instance et les administrateurs modifient le référentiel.")
     else:

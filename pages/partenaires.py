@@ -57,6 +57,15 @@ from maillage.partners import (
 from maillage.vocabularies import Vocabularies
 from ui.links import as_int, copy_link_button, from_address, refuse_address, to_address
 from ui.session import current_actor, current_council_id, engine
+from ui.tables import show_table
+
+REGISTER_COLUMNS = {
+    "Nom": "Nom de la structure : sa fiche est dans l'onglet Fiche.",
+    "Typologie": "Type de structure (typologie data·inclusion ou propre à la prévention).",
+    "Réseaux": "Réseaux dont la structure est membre.",
+    "Vérifié le": "Dernière vérification de la fiche (JJ/MM/AAAA).",
+    "À vérifier": "« oui » : fiche non vérifiée depuis plus de 12 mois.",
+}
 
 FLASH = "partners_flash"
 SELECTED = "partners_selected"
@@ -325,7 +334,7 @@ with tab_list:
          "À vérifier": "oui" if r.stale else "", "Archivé": "oui" if r.archived else ""}
         for r in listing.rows
     ]
-    st.dataframe(records, hide_index=True, width="stretch", height=min(600, 38 + 35 * max(1, len(records))))
+    show_table(records, REGISTER_COLUMNS, max_height=600)
     st.download_button("Télécharger la liste (CSV)", spreadsheet_csv(records), file_name="partenaires.csv",
                        mime="text/csv", icon=":material/download:", key="p_download")
 
@@ -367,7 +376,8 @@ with tab_detail:
             contact = " · ".join(v for v in (detail.contact_name, detail.contact_role, detail.contact_email,
                                              detail.contact_phone) if v)
             info.append({"Champ": "Contact professionnel", "Valeur": contact or "—"})
-        st.dataframe(info, hide_index=True, width="stretch")
+        st.markdown("##### Informations")
+        show_table(info)
 
         if detail.can_edit:
             cols = st.columns(3)
@@ -411,11 +421,11 @@ with tab_detail:
 
         st.markdown("##### Liens de coopération")
         if detail.links:
-            st.dataframe([
+            show_table([
                 {"Partenaire": l.other + (" (archivé)" if l.other_archived else ""), "Nature": l.kind_label,
                  "Niveau": f"{l.level} — {l.level_label}", "Début": format_date(l.start), "Fin": format_date(l.end),
                  "Instance": l.council, "En cours": "oui" if l.active else "non", "Note": l.note}
-                for l in detail.links], hide_index=True, width="stretch")
+                for l in detail.links], {"Niveau": "Niveau de collaboration, de 1 (information) à 4 (collaboration)."})
         else:
             st.info("Aucun lien déclaré.")
         kinds = {k: v for k, v in vocab.labels("link_kind").items() if k != "action"}
@@ -492,17 +502,16 @@ with tab_detail:
         with session_scope(engine()) as session:
             involved = partner_actions(session, actor, detail.id, today)
         if involved.rows:
-            st.dataframe([{"Action": a.title, "Instance": a.council, "Rôle": a.roles, "Statut": a.status,
-                           "Début": format_date(a.start), "Fin": format_date(a.end)} for a in involved.rows],
-                         hide_index=True, width="stretch")
+            show_table([{"Action": a.title, "Instance": a.council, "Rôle": a.roles, "Statut": a.status,
+                         "Début": format_date(a.start), "Fin": format_date(a.end)} for a in involved.rows])
         else:
             st.info("Aucune action partagée.")
         if involved.hidden:
             st.caption(f"{plural(involved.hidden, 'autre action')} d'instances dont vous ne voyez pas les actions non partagées.")
         if detail.history:
             st.markdown("##### Historique")
-            st.dataframe([{"Date": format_datetime(h.at), "Par": h.user, "Opération": h.operation}
-                          for h in detail.history], hide_index=True, width="stretch")
+            show_table([{"Date": format_datetime(h.at), "Par": h.user, "Opération": h.operation}
+                        for h in detail.history])
 
 with tab_new:
     if not writer:
@@ -531,8 +540,8 @@ with tab_duplicates:
                "« mairie de » ou « ville de » ; ou même SIRET.")
     if pairs:
         st.markdown(f"**{plural(len(pairs), 'doublon probable', 'doublons probables')}**")
-        st.dataframe([{"Fiche A": p.a_name, "Fiche B": p.b_name, "Commune": p.commune, "Raison": p.reason}
-                      for p in pairs], hide_index=True, width="stretch")
+        show_table([{"Fiche A": p.a_name, "Fiche B": p.b_name, "Commune": p.commune, "Raison": p.reason}
+                    for p in pairs])
     else:
         st.success("Aucun doublon probable.")
     if writer:

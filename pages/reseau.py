@@ -76,6 +76,7 @@ from maillage.partners import set_expectations
 from maillage.vocabularies import Vocabularies
 from ui.links import as_int, as_year, from_address, refuse_address, to_address
 from ui.session import current_actor, current_council_id, engine
+from ui.tables import show_table
 
 TODAY_LABEL = "Aujourd'hui"
 
@@ -410,11 +411,11 @@ if mode == "partenaire":
     st.markdown("**Ses liens déclarés, par nature et par niveau**")
     counts = kind_level_counts(graph, ego_id)
     if counts:
-        st.dataframe(counts, hide_index=True, width="stretch")
+        show_table(counts)
     else:
         st.info("Aucun lien déclaré avec les filtres choisis.")
     st.markdown("**Tous ses liens et actions communes**")
-    st.dataframe(ego_link_records(graph, ego_id), hide_index=True, width="stretch")
+    show_table(ego_link_records(graph, ego_id))
     download("Télécharger (CSV)", partial(ego_link_records, graph, ego_id, display=False), "reseau-partenaire-liens.csv", "dl_ego")
     st.stop()
 
@@ -423,7 +424,7 @@ if mode == "annees":
                 f"{format_date(min(dt.date(year_shown, 12, 31), today))})")
     changes = cached_year_changes(url, version, actor, scope, filters, today, year_shown)
     if changes:
-        st.dataframe(changes, hide_index=True, width="stretch")
+        show_table(changes)
         download("Télécharger (CSV)", lambda rows=changes: rows, f"reseau-changements-{year_shown}.csv", "dl_year_changes")
     else:
         st.info("Aucun lien apparu ni terminé cette année-là.")
@@ -441,8 +442,7 @@ if cluster_by and not drawing.grouped:
     st.markdown("**Groupes du dessin** — liens entre les groupes (sur la diagonale : à l'intérieur d'un groupe). "
                 "Choisissez une ligne pour mettre son groupe en évidence dans le dessin.")
     records, keys = cluster_matrix(graph, cluster_by)
-    picked = st.dataframe(records, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key="net_cluster_table")
+    picked = show_table(records, on_select="rerun", selection_mode="single-row", key="net_cluster_table")
     rows = picked.selection.rows if picked is not None else []
     chosen_group = keys[rows[0]] if rows else None
     if chosen_group != st.session_state.get("net_highlight"):
@@ -452,23 +452,23 @@ if cluster_by and not drawing.grouped:
 tabs = st.tabs(["Chiffres clés", "Partenaires", "Intermédiaires", "Isolés", "Communautés", "Matrice de collaboration",
                 "Typologies attendues", "Évolution"], key="net_tab", on_change="rerun")
 with tabs[0]:
-    st.dataframe(summary_records(metrics), hide_index=True, width="stretch")
+    show_table(summary_records(metrics))
     download("Télécharger (CSV)", partial(summary_records, metrics, display=False), "reseau-chiffres.csv", "dl_summary")
 with tabs[1]:
-    st.dataframe(partner_records(metrics), hide_index=True, width="stretch")
+    show_table(partner_records(metrics))
     download("Télécharger (CSV)", partial(partner_records, metrics, display=False), "reseau-partenaires.csv", "dl_partners")
 with tabs[2]:
     st.caption("Les partenaires par qui passent le plus de plus courts chemins entre les autres : "
                "ils relient des groupes qui, sans eux, ne se parleraient pas.")
     if metrics.brokers:
-        st.dataframe(broker_records(metrics), hide_index=True, width="stretch")
+        show_table(broker_records(metrics))
         download("Télécharger (CSV)", partial(broker_records, metrics, display=False), "reseau-intermediaires.csv", "dl_brokers")
     else:
         st.info("Aucun intermédiaire : aucun partenaire ne relie d'autres partenaires entre eux.")
 with tabs[3]:
     if metrics.isolated:
         st.warning(f"{plural(len(metrics.isolated), 'partenaire')} sans aucun lien avec les filtres choisis.")
-        st.dataframe(isolated_records(metrics), hide_index=True, width="stretch")
+        show_table(isolated_records(metrics))
         download("Télécharger (CSV)", partial(isolated_records, metrics), "reseau-isoles.csv", "dl_isolated")
     else:
         st.success("Aucun partenaire isolé.")
@@ -476,7 +476,7 @@ with tabs[4]:
     st.caption("Groupes de partenaires plus liés entre eux qu'avec les autres (méthode de Leiden, graine fixe). "
                "Chaque partenaire isolé forme à lui seul une communauté, numérotée après celles-ci et non listée ici.")
     if metrics.communities:
-        st.dataframe(community_records(metrics), hide_index=True, width="stretch")
+        show_table(community_records(metrics))
         download("Télécharger (CSV)", partial(community_records, metrics, display=False), "reseau-communautes.csv", "dl_communities")
     else:
         st.info("Aucune communauté : aucun lien.")
@@ -486,7 +486,7 @@ with tabs[5]:
                      horizontal=True, key="net_matrix_level")
     st.caption("Nombre de paires liées entre les secteurs ou les typologies (sur la diagonale : à l'intérieur "
                "d'un même secteur ou d'une même typologie).")
-    st.dataframe(matrix_records(metrics, level=level), hide_index=True, width="stretch")
+    show_table(matrix_records(metrics, level=level))
     download("Télécharger (CSV)", partial(matrix_records, metrics, display=False, level=level),
              f"reseau-{'secteurs' if level == 'group' else 'typologies'}.csv", "dl_matrix")
 with tabs[6]:
@@ -499,7 +499,7 @@ with tabs[6]:
                    + md(" ; ".join(e.label(vocab) for e in metrics.missing)) + ".")
     else:
         st.success("Toutes les typologies attendues sont présentes dans le partenariat.")
-    st.dataframe(missing_records(metrics, vocab), hide_index=True, width="stretch")
+    show_table(missing_records(metrics, vocab))
     download("Télécharger (CSV)", partial(missing_records, metrics, vocab), "reseau-typologies-attendues.csv", "dl_missing")
     if scope_kind == "council" and can_write_council(actor, council_id):
         shown = [] if metrics.expectations_default else [e.text for e in metrics.expectations]
@@ -532,11 +532,11 @@ with tabs[7]:
         changes = cached_changes(url, version, actor, scope, filters, today, year_from, year_to)
         st.markdown(f"**Liens apparus entre {md(year_from)} et {md(year_to)}** : {format_int(len(changes.added))}")
         if changes.added:
-            st.dataframe(change_records(changes, "added"), hide_index=True, width="stretch")
+            show_table(change_records(changes, "added"))
             download("Télécharger (CSV)", partial(change_records, changes, "added", display=False), "reseau-liens-apparus.csv", "dl_added")
         st.markdown(f"**Liens terminés entre {md(year_from)} et {md(year_to)}** : {format_int(len(changes.ended))}")
         if changes.ended:
-            st.dataframe(change_records(changes, "ended"), hide_index=True, width="stretch")
+            show_table(change_records(changes, "ended"))
             download("Télécharger (CSV)", partial(change_records, changes, "ended", display=False), "reseau-liens-termines.csv", "dl_ended")
         if changes.newly_isolated:
             st.warning(f"Devenus isolés en {md(year_to)} : " + md(", ".join(changes.newly_isolated)) + ".")

@@ -61,7 +61,8 @@ controls = st.columns([1, 1, 1, 2])
 year = controls[0].selectbox("Année", years, key="syn_year",
                              format_func=lambda y: f"{y} (en cours)" if y == today.year else str(y),
                              help="Une année passée est vue au 31 décembre ; l'année en cours, aujourd'hui. "
-                                  "Les évolutions comparent à la fin de l'année précédente.")
+                                  "Les évolutions comparent à même date : l'année en cours au même jour de "
+                                  "l'année précédente, une année close à la fin de la précédente.")
 to_address("annee", year)
 url, version = database_url(), council_scope_version(engine(), council_id)
 try:

@@ -31,6 +31,7 @@ from maillage.restitution import (
     home_sections,
 )
 from ui.session import current_actor, current_council_id, engine
+from ui.tables import show_table
 
 council_id = current_council_id()
 if council_id is None:
@@ -104,20 +105,14 @@ columns[4].metric("Population couverte", format_int(overview.population))
 left, right = st.columns(2)
 with left:
     st.subheader("Liens par niveau de collaboration")
-    st.dataframe(
-        [
+    show_table([
             {"Niveau": f"{level} — {overview.level_labels.get(level, '')}", "Liens actifs": count}
             for level, count in overview.links_by_level.items()
-        ],
-        hide_index=True, width="stretch",
-    )
+        ])
 with right:
     st.subheader("Actions en cours par type")
     if overview.active_actions_by_type:
-        st.dataframe(
-            [{"Type d'action": label, "Actions en cours": count} for label, count in overview.active_actions_by_type],
-            hide_index=True, width="stretch",
-        )
+        show_table([{"Type d'action": label, "Actions en cours": count} for label, count in overview.active_actions_by_type])
     else:
         st.info("Aucune action en cours.")
 
@@ -144,21 +139,15 @@ if TODO not in sections and overview.actions_to_review:
         f"{plural(len(overview.actions_to_review), 'action')} encore « en cours » après la date de fin prévue : "
         "mettez à jour leur statut."
     )
-    st.dataframe(
-        [{"Action": title, "Fin prévue": format_date(end)} for title, end in overview.actions_to_review],
-        hide_index=True, width="stretch",
-    )
+    show_table([{"Action": title, "Fin prévue": format_date(end)} for title, end in overview.actions_to_review])
 if TODO not in sections and overview.stale_partners:
     st.warning(
         f"{plural(len(overview.stale_partners), 'partenaire')} dont la fiche n'a pas été vérifiée depuis 12 mois."
     )
-    st.dataframe(
-        [
+    show_table([
             {"Partenaire": p.name, "Typologie": p.typology, "Vérifié le": format_date(p.verified_on)}
             for p in overview.stale_partners
-        ],
-        hide_index=True, width="stretch",
-    )
+        ])
 if TODO not in sections and not overview.actions_to_review and not overview.stale_partners:
     st.success("Rien à signaler : toutes les fiches sont à jour.")
 
@@ -182,13 +171,10 @@ if campaign is not None:
 if JOURNAL in sections:
     st.subheader("Dernières modifications")
 if JOURNAL in sections and overview.latest_changes:
-    st.dataframe(
-        [
+    show_table([
             {"Date": format_datetime(c.at), "Type": c.entity, "Élément": c.label,
              "Opération": "création" if c.created else "modification"}
             for c in overview.latest_changes
-        ],
-        hide_index=True, width="stretch",
-    )
+        ])
 elif JOURNAL in sections:
     st.info("Aucune modification pour l'instant.")

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from maillage.accounts import SYSTEM
 from maillage.actions import (
+    MIN_BAR_SHARE,
     action_history,
     action_sheet,
     council_timeline,
@@ -190,6 +191,29 @@ def test_timeline_bars_spec_and_legend(empty_engine, world, action_id):
     assert colour["scale"]["domain"] == ["Présence éducative en ligne (Promeneurs du Net)", "Défi sans écran"]
     assert colour["scale"]["range"] == [type_colours()[label] for label in colour["scale"]["domain"]]
     assert "http" not in repr(spec)  # nothing loaded from outside hosts
+
+
+def test_timeline_draws_one_day_and_future_actions_wide_enough(empty_engine, world, action_id):
+    with session_scope(empty_engine) as session:
+        create_action(session, world.coordinator, world.draft(
+            title="Journée sans écran", action_type="defi_sans_ecran", status="terminee",
+            start_date=dt.date(2025, 5, 12), end_date=dt.date(2025, 5, 12), mode="site", platforms=[]))
+        create_action(session, world.coordinator, world.draft(
+            title="Forum 2027", action_type="evenement", status="projet",
+            start_date=dt.date(2027, 3, 2), end_date=dt.date(2027, 3, 3), mode="site", platforms=[]))
+    with Session(empty_engine) as session:
+        bars = council_timeline(session, world.coordinator, world.bordeaux, as_of=TODAY)
+    spec = timeline_spec(bars, TODAY)
+    values = {v["action"]: v for v in spec["data"]["values"]}
+    first = min(dt.date.fromisoformat(v["debut"]) for v in values.values())
+    axis_days = (dt.date(2027, 3, 3) - first).days
+    for title in ("Journée sans écran", "Forum 2027"):
+        drawn = dt.date.fromisoformat(values[title]["trace"]) - dt.date.fromisoformat(values[title]["debut"])
+        assert drawn.days >= round(axis_days * MIN_BAR_SHARE) > 1, title  # not a one-pixel sliver
+    assert values["Forum 2027"]["periode"] == "du 02/03/2027 au 03/03/2027"  # the tooltip keeps the real dates
+    assert values["Promeneurs du Net Bordeaux"]["trace"] == values["Promeneurs du Net Bordeaux"]["fin"]  # long: as is
+    assert spec["layer"][0]["encoding"]["x2"] == {"field": "trace"}
+    assert spec["padding"]["right"] >= 24 and spec["layer"][0]["encoding"]["x"]["scale"]["padding"] > 0
 
 
 def test_every_type_has_its_own_colour():

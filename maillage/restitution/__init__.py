@@ -4,6 +4,9 @@ summary, with their PDF, XLSX and HTML renderings."""
 from maillage.core.exports import lazy_exports
 
 _EXPORTS = {
+    "Baseline": "baseline",
+    "baseline_for": "baseline",
+    "same_day_last_year": "baseline",
     "MAX_COUNCILS": "comparison",
     "comparable_councils": "comparison",
     "comparable_networks": "comparison",
@@ -59,9 +62,11 @@ _EXPORTS = {
     "ran_during": "period",
     "ran_on": "period",
     "gap_phrase": "sentences",
+    "KeyFigure": "summary",
     "ReportGap": "summary",
     "council_report": "summary",
     "report_years": "summary",
+    "map_svg": "summary_html",
     "report_html": "summary_html",
     "report_filename": "summary_pdf",
     "report_pdf": "summary_pdf",

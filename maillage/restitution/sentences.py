@@ -53,13 +53,13 @@ def actions_sentence(report: CouncilReport) -> str:
 
 
 def change_sentence(report: CouncilReport) -> str:
-    """« C'est 2 actions de plus qu'à fin 2025. » (how the number of running actions moved)."""
+    """« C'est 2 actions de plus qu'à fin 2025. » (or « qu'au 2 décembre 2025 » for the running year: like for like)."""
     change = report.active_actions - report.previous_active
-    when = f"fin {report.previous_year}"
+    when = report.baseline.at
     if change == 0:
-        return f"Autant d'actions en cours qu'à {when}." if report.active_actions else ""
+        return f"Autant d'actions en cours qu'{when}." if report.active_actions else ""
     more = "de plus" if change > 0 else "de moins"
-    return f"C'est {count(abs(change), 'action')} {more} qu'à {when}."
+    return f"C'est {count(abs(change), 'action')} {more} qu'{when}."
 
 
 def people_sentence(report: CouncilReport) -> str:
@@ -69,7 +69,10 @@ def people_sentence(report: CouncilReport) -> str:
     text = f"{count(report.people, 'personne touchée', 'personnes touchées')} en {report.year}"
     if report.provisional:
         text += " (chiffres provisoires)"
-    if report.previous_people is not None:
+    if report.previous_people is not None and not report.baseline.compares_totals:
+        # A running year's total is not compared with a full year: the full year is given as a reference.
+        text += f" ; {format_int(report.previous_people)} sur toute l'année {report.previous_year}"
+    elif report.previous_people is not None:
         text += f", contre {format_int(report.previous_people)} en {report.previous_year}"
         change = relative_change(report.people, report.previous_people)
         if change:
@@ -106,7 +109,7 @@ def coverage_sentence(report: CouncilReport) -> str:
         return "Le référentiel de couverture n'attend aucune action sur ces communes."
     text = f"Les attentes du référentiel sont couvertes à {format_percent(report.coverage_score)}"
     if report.previous_score is not None:
-        text += f" ({format_percent(report.previous_score)} fin {report.previous_year})"
+        text += f" ({format_percent(report.previous_score)} {report.baseline.when})"
     text += " ; " + count(report.gap_cells, "attente reste", "attentes restent", zero="aucune ne reste") + " sans action en cours"
     return text + "."
 

@@ -39,6 +39,7 @@ from maillage.network.data import (
 )
 from maillage.network.metrics import network_changes
 from maillage.partners.expectations import missing_expectations
+from maillage.restitution.baseline import Baseline, baseline_for
 from maillage.restitution.comparison import aggregate_reader
 from maillage.restitution.indicators import COUNT, DECIMAL, HIGH, LOW, PERCENT
 from maillage.restitution.period import (
@@ -71,6 +72,13 @@ class KeyFigure:
     better: str  # HIGH or LOW
     unit: str = ""
     digits: int = 0
+    baseline: Baseline | None = None  # what `previous` is (see maillage.restitution.baseline)
+    total: bool = False               # a yearly total (compared only once the year is closed)
+
+    @property
+    def compared(self) -> bool:
+        """Whether the value is compared with `previous` (a running year's total is not)."""
+        return not (self.total and self.baseline is not None and not self.baseline.compares_totals)
 
     @property
     def text(self) -> str:
@@ -88,7 +96,7 @@ class KeyFigure:
     def trend(self) -> str | None:
         """`up`, `down`, `same`, or None when unknown (change rounded as shown)."""
         change = self.change
-        if change is None:
+        if change is None or not self.compared:
             return None
         shown = round(change * 100, self.digits) if self.kind == PERCENT else round(change, self.digits)
         return "same" if shown == 0 else ("up" if shown > 0 else "down")
@@ -100,13 +108,21 @@ class KeyFigure:
             return None
         return (self.trend == "up") == (self.better == HIGH)
 
-    def change_text(self, previous_year: int) -> str:
-        """`+3 depuis 2025`, `stable depuis 2025`, `−5 points depuis 2025`, or `—` when unknown."""
+    def change_text(self, previous_year: int | None = None) -> str:
+        """`+3 depuis fin 2025`, `stable depuis le 2 décembre 2025`, `+180 par rapport à 2025`, `2025 entière : 1 050`, `—`.
+
+        The words come from the figure's baseline (like for like); without one, `depuis <previous_year>`.
+        """
+        base = self.baseline
+        year = base.previous_year if base is not None else previous_year
+        if not self.compared:
+            return "—" if self.previous is None else f"{year} entière : {_format(self.previous, self.kind, self.digits)}"
         if self.trend is None:
             return "—"
+        since = f"par rapport à {year}" if self.total else (base.since if base is not None else f"depuis {year}")
         if self.trend == "same":
-            return f"stable depuis {previous_year}"
-        return f"{signed(self.change, self.kind, self.digits)} depuis {previous_year}"
+            return f"stable {since}" if not self.total else f"comme en {year}"
+        return f"{signed(self.change, self.kind, self.digits)} {since}"
 
 
 def _format(value, kind: str, digits: int) -> str:
@@ -209,6 +225,11 @@ class CouncilReport:
     def previous_year(self) -> int:
         """The year the changes are measured from."""
         return self.year - 1
+
+    @property
+    def baseline(self) -> Baseline:
+        """What the figures are compared with: the same day last year for a running year, else the year's end."""
+        return baseline_for(self.year, self.today)
 
     @property
     def provisional(self) -> bool:
@@ -348,7 +369,8 @@ def council_report(session: Session, actor: Actor, council_id: int, year: int | 
     require_read_council(actor, council_id, "consulter la synthèse de cette instance")
     year = today.year if year is None else year
     as_of = as_of_for(year, today)
-    previous_as_of = dt.date(year - 1, 12, 31)
+    base = baseline_for(year, today)
+    previous_as_of = base.day
     vocab = Vocabularies.load(session)
 
     snapshot = load_snapshot(session, [council_id], with_themes=False, with_partners=False)
@@ -379,15 +401,18 @@ def council_report(session: Session, actor: Actor, council_id: int, year: int | 
     gap_cells = len(cov.gaps())
     links_now, links_before = _links_by_level(graph), _links_by_level(previous_graph)
     figures = [
-        KeyFigure("actions", "Actions en cours", len(active), len(previous_active), COUNT, HIGH),
-        KeyFigure("online", "dont en ligne", len(online), len(previous_online), COUNT, HIGH),
-        KeyFigure("people", f"Personnes touchées en {year}", people.get(year), people.get(year - 1), COUNT, HIGH),
+        KeyFigure("actions", "Actions en cours", len(active), len(previous_active), COUNT, HIGH, baseline=base),
+        KeyFigure("online", "dont en ligne", len(online), len(previous_online), COUNT, HIGH, baseline=base),
+        KeyFigure("people", f"Personnes touchées en {year}", people.get(year), people.get(year - 1), COUNT, HIGH,
+                  baseline=base, total=True),
         KeyFigure("hours", "Heures en ligne par semaine", hours(active), hours(previous_active), DECIMAL, HIGH,
-                  unit="h", digits=1),
-        KeyFigure("engaged", "Partenaires engagés", _engaged(graph), _engaged(previous_graph), COUNT, HIGH),
-        KeyFigure("links", "Liens actifs", sum(links_now.values()), sum(links_before.values()), COUNT, HIGH),
-        KeyFigure("score", "Score de couverture", cov.score, previous_cov.score, PERCENT, HIGH),
-        KeyFigure("gaps", "Attentes non couvertes", gap_cells, len(previous_cov.gaps()), COUNT, LOW),
+                  unit="h", digits=1, baseline=base),
+        KeyFigure("engaged", "Partenaires engagés", _engaged(graph), _engaged(previous_graph), COUNT, HIGH,
+                  baseline=base),
+        KeyFigure("links", "Liens actifs", sum(links_now.values()), sum(links_before.values()), COUNT, HIGH,
+                  baseline=base),
+        KeyFigure("score", "Score de couverture", cov.score, previous_cov.score, PERCENT, HIGH, baseline=base),
+        KeyFigure("gaps", "Attentes non couvertes", gap_cells, len(previous_cov.gaps()), COUNT, LOW, baseline=base),
     ]
     level = "commune" if len(cov.communes) <= MAP_COMMUNES_MAX else "epci"
     drawn = coverage_map(cov, level)

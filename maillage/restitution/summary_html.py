@@ -7,11 +7,11 @@ Content-Security-Policy allows only the inline style and the hashed print script
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 
 from maillage.core.formatting import format_date, format_int, plural
+from maillage.core.printable import PRINT_BUTTON_STYLE, PRINT_SCRIPT, PRINT_SCRIPT_HASH, RESPONSIVE_STYLE
+from maillage.core.printable import print_button as print_button_html
 from maillage.restitution.graphics import (
     ACCENT,
     ACCENT_LIGHT,
@@ -29,12 +29,11 @@ from maillage.restitution.sentences import (
 )
 from maillage.restitution.summary import CouncilReport, KeyFigure, context_note
 
-_PRINT_SCRIPT = "document.getElementById('imprimer').addEventListener('click', function () { window.print(); });"
-_SCRIPT_HASH = base64.b64encode(hashlib.sha256(_PRINT_SCRIPT.encode()).digest()).decode()
+_PRINT_SCRIPT, _SCRIPT_HASH = PRINT_SCRIPT, PRINT_SCRIPT_HASH
 MAP_WIDTH, MAP_HEIGHT = 460, 330
 TREND_MARKS = {"up": "▲", "down": "▼", "same": "="}
 
-_STYLE = """
+_STYLE = PRINT_BUTTON_STYLE + RESPONSIVE_STYLE + """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1b1b1b;
        margin: 1rem 1.25rem; line-height: 1.4; font-size: 15px; max-width: 1050px; }
 .kicker { color: #1f4e79; font-weight: 700; font-size: .8rem; letter-spacing: .04em; text-transform: uppercase; margin: 0; }
@@ -43,7 +42,8 @@ h2 { font-size: 1.05rem; color: #1f4e79; margin: 1.1rem 0 .45rem; border-bottom:
 ul.essentiel { margin: 0; padding-left: 1.2rem; } ul.essentiel li { margin: .15rem 0; }
 .tiles { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .5rem; }
 .tile { background: #f4f6f9; padding: .45rem .6rem; border-radius: 4px; }
-.tile .label { font-size: .78rem; color: #555; } .tile .value { font-size: 1.45rem; font-weight: 700; }
+.tile { min-width: 0; } .tile .label { font-size: .78rem; color: #555; }
+.tile .value { font-size: 1.45rem; font-weight: 700; white-space: nowrap; }
 .tile .change { font-size: .75rem; color: #555; } .tile .good { color: #1a783c; } .tile .bad { color: #b4281e; }
 .two { display: grid; grid-template-columns: 1.05fr 1fr; gap: 1.2rem; align-items: start; }
 svg text { font-family: inherit; } .note { font-size: .72rem; color: #555; margin: .2rem 0 0; }
@@ -54,11 +54,23 @@ th, td { border-bottom: 1px solid #ccc; padding: .3rem .4rem; text-align: left; 
 th { background: #e8edf3; } .type { color: #555; font-size: .8rem; }
 ul.gaps { margin: 0; padding-left: 1.2rem; font-size: .9rem; } ul.gaps li { margin: .2rem 0; }
 footer { margin-top: 1rem; font-size: .75rem; color: #555; }
-button { font: inherit; padding: .35rem .9rem; margin-bottom: .6rem; cursor: pointer; }
+@media screen and (max-width: 760px) {
+  .tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); } .two { grid-template-columns: minmax(0, 1fr); }
+}
+@media screen and (max-width: 520px) {
+  body { margin: .6rem .7rem; font-size: 14px; } h1 { font-size: 1.3rem; }
+  .tile .value { font-size: 1.25rem; } th, td { padding: .25rem .3rem; }
+  table.actions thead { display: none; } table.actions tr { display: block; border-bottom: 1px solid #ccc;
+    padding: .35rem 0; } table.actions td { display: block; border: 0; padding: .1rem 0; }
+  table.actions td[data-label]::before { content: attr(data-label) " : "; color: #555; font-size: .8rem; }
+}
 @media print {
-  button { display: none; } body { margin: 0; font-size: 9.5pt; max-width: none; }
-  @page { size: A4; margin: 11mm; } h2 { margin-top: .6rem; } .tile .value { font-size: 1.2rem; }
-  section, .two, table, .tiles { break-inside: avoid; }
+  html { font-size: 11px; } body { margin: 0; font-size: 8.5pt; max-width: none; line-height: 1.3; }
+  .tiles { grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .3rem; } .two { grid-template-columns: 1fr 1fr; }
+  @page { size: A4; margin: 10mm; } h2 { margin: .5rem 0 .25rem; } .tile { padding: .2rem .45rem; }
+  .tile .value { font-size: 1.2rem; } ul.essentiel li, ul.gaps li { margin: 0; } .two svg[role=img] { max-height: 54mm; }
+  footer { margin-top: .4rem; font-size: 7pt; }
+  section, .two, table, .tiles { break-inside: avoid; } tr { break-inside: avoid; }
 }
 """
 
@@ -142,9 +154,10 @@ def _actions(report: CouncilReport) -> str:
         return f"<p>Aucune action en {report.year}.</p>"
     rows = "".join(
         f"<tr><td><strong>{_e(a.title)}</strong><br><span class=type>{_e(a.type_label)}"
-        f"{' · en ligne' if a.mode == 'en_ligne' else ''}</span></td><td>{_e(partners_text(a))}</td>"
-        f"<td>{_e(results_text(a))}</td></tr>" for a in report.actions)
-    return (f"<table><thead><tr><th scope=col>Action</th><th scope=col>Partenaires</th>"
+        f"{' · en ligne' if a.mode == 'en_ligne' else ''}</span></td><td data-label='Partenaires'>"
+        f"{_e(partners_text(a))}</td><td data-label='Résultats {report.year}'>{_e(results_text(a))}</td></tr>"
+        for a in report.actions)
+    return (f"<table class=actions><thead><tr><th scope=col>Action</th><th scope=col>Partenaires</th>"
             f"<th scope=col>Résultats {report.year}</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
@@ -170,21 +183,23 @@ def report_html(report: CouncilReport, print_button: bool = True, content_policy
     more = (f" ({len(report.actions)} sur {report.actions_in_year})"
             if report.actions_in_year > len(report.actions) else "")
     script = f"<script>{_PRINT_SCRIPT}</script>" if print_button else ""
-    button = "<button type=button id=imprimer>Imprimer la synthèse</button>" if print_button else ""
+    button = print_button_html("Imprimer la synthèse") if print_button else ""
     policy = (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{_SCRIPT_HASH}'; "
               "img-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'")
     return (
         "<!DOCTYPE html><html lang=fr><head><meta charset=utf-8>"
+        "<meta name=viewport content='width=device-width, initial-scale=1'>"
         + (f"<meta http-equiv=Content-Security-Policy content=\"{policy}\">" if content_policy else "")
         + f"<title>Synthèse {report.year} — {_e(report.name)}</title><style>{_STYLE}</style></head><body>"
         f"{button}<p class=kicker>Synthèse pour les élus · {_e(period_text(report))}</p>"
         f"<h1>{_e(report.name)}</h1><p class=identity>{_e(identity_text(report))}</p>"
         f"<section><h2>L'essentiel</h2><ul class=essentiel>{sentences}</ul></section>"
-        f"<section><h2>Chiffres clés</h2><div class=tiles>{tiles}</div></section>"
+        f"<section><h2>Chiffres clés</h2><div class=tiles>{tiles}</div>"
+        f"<p class=note>{_e(report.baseline.words)}</p></section>"
         "<section><h2>Carte de la couverture et force du partenariat</h2><div class=two><div>"
         f"{map_svg(report)}{legend_svg()}<p class=note>Couleur : part des attentes du référentiel couvertes par "
         f"{level_name} au {format_date(report.as_of)}.{_e(context_note(report))}{without}</p></div><div>"
-        f"<h3>Liens actifs par niveau (fin {report.previous_year} entre parenthèses)</h3>"
+        f"<h3>Liens actifs par niveau ({_e(report.baseline.when)} entre parenthèses)</h3>"
         f"{bars_svg(levels, 'Liens actifs par niveau')}"
         f"<p>{newcomers} Liens noués en {report.year} : {format_int(report.links_added)} ; arrivés à terme : "
         f"{format_int(report.links_ended)}.</p>"

@@ -83,6 +83,10 @@ def _tiles(doc: PdfDocument, report: CouncilReport) -> None:
               report.previous_year)
     rows = (len(report.figures) + per_row - 1) // per_row
     doc.set_xy(doc.l_margin, y + rows * (height + 2) - 1)
+    doc.set_font(FAMILY, "", 6)
+    doc.set_text_color(*MUTED)
+    doc.multi_cell(doc.epw, 2.8, report.baseline.words, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.set_text_color(*INK)
 
 
 def _map_block(doc: PdfDocument, report: CouncilReport, x: float, y: float, width: float, height: float) -> float:
@@ -113,7 +117,7 @@ def _partnership_block(doc: PdfDocument, report: CouncilReport, x: float, y: flo
     """Links by level (with last year's), newcomers, and people reached by year; returns the y below."""
     doc.set_xy(x, y)
     doc.set_font(FAMILY, "B", 8)
-    doc.cell(width, 4, f"Liens actifs par niveau (fin {report.previous_year} entre parenthèses)")
+    doc.cell(width, 4, fit_text(doc, f"Liens actifs par niveau ({report.baseline.when} entre parenthèses)", width))
     top = max(list(report.links_by_level.values()) + list(report.previous_links_by_level.values()) + [1])
     bars = [Bar(f"{level} — {report.level_labels.get(level, '')}", count,
                 f"{format_int(count)} ({format_int(report.previous_links_by_level.get(level, 0))})",
