@@ -146,6 +146,12 @@ DATE_SEGMENTS: dict[str, str] = {
 # Strings with a part that varies, as (JavaScript regular expression, French replacement using $1…).
 PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^Help for (.+)$", "Aide pour $1"),
+    # A chart's toolbar names its buttons after the chart's own description.
+    (r"^Fullscreen: (.+)$", "Plein écran : $1"),
+    (r"^Show data: (.+)$", "Afficher les données : $1"),
+    (r"^Download as PNG: (.+)$", "Télécharger en PNG : $1"),
+    (r"^Download as SVG: (.+)$", "Télécharger en SVG : $1"),
+    (r"^Copy Vega-Lite spec: (.+)$", "Copier la spécification Vega-Lite : $1"),
     (r"^Remove (.+)$", "Retirer $1"),
     (r"^Upload or drag and drop (.+)$", "Choisissez ou glissez-déposez $1"),
     (r"^Upload (.+)$", "Choisir $1"),

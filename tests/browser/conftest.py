@@ -245,6 +245,16 @@ def expect_in_grid(scope, text: str, timeout: float = 30000) -> None:
     expect(scope.locator(GRID_CELLS).filter(has_text=text).first).to_be_attached(timeout=timeout)
 
 
+def scroll_grid_right(page, text: str) -> None:
+    """Scroll the table holding a cell with `text` to its last columns (a wide table draws only the columns
+    in view, beside its pinned first column)."""
+    table = page.locator('[data-testid="stDataFrame"]:visible').filter(
+        has=page.locator('[role="gridcell"]', has_text=text)).first
+    table.hover()
+    page.mouse.wheel(5000, 0)
+    page.wait_for_timeout(300)
+
+
 def frame_with(page, selector: str, timeout: float = 30000):
     """The frame (an st.iframe of the page) that holds `selector`, once it is there."""
     deadline = time.monotonic() + timeout / 1000

@@ -33,7 +33,7 @@ def test_running_action_starting_later_is_questioned_then_fixed(page, writable_a
     choose(page, "Type d'action *", "Défi sans écran")
     choose(page, "Statut *", "En cours")
     # The date field is three spin buttons (day, month, year): type the digits from the day on.
-    page.get_by_role("spinbutton", name="day, Début *").click()
+    page.get_by_role("spinbutton", name="jour, Début *").click()
     page.keyboard.type(f"{start:%d%m%Y}")
     page.keyboard.press("Tab")
     wait_for_app(page)

@@ -121,7 +121,7 @@ def test_campaign_from_opening_to_review(page, phone, browser, campaign_server):
     page.set_viewport_size({"width": 1440, "height": 900})
     sign_in(page, url, COORD_EMAIL, PASSWORD)
     open_page(page, "Campagnes")
-    page.get_by_label("Titre").fill("Plénière de décembre")
+    page.get_by_label("Titre", exact=True).fill("Plénière de décembre")
     page.get_by_test_id("stRadioGroup").get_by_text("Fiches non vérifiées depuis 12 mois").click()
     page.get_by_role("button", name="Ouvrir la campagne et créer les liens").click()
     wait_for_app(page)

@@ -56,7 +56,7 @@ def server(world, tmp_path_factory):
 def sign_in_here(page, email: str) -> None:
     """Fill the sign-in form shown on this page and wait for the app."""
     page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Se connecter", exact=True).click()
     page.get_by_role("button", name="Se déconnecter").wait_for(timeout=30000)
     wait_for_app(page)

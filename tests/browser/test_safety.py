@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     graph_canvas,
     open_page,
     screenshot,
+    scroll_grid_right,
     sign_in,
     wait_for_app,
 )
@@ -113,7 +114,8 @@ def test_script_payloads_are_shown_as_text_everywhere(page, writable_app_url):
     expect_in_grid(page, f"{SCRIPT} javascript:alert(4) [cliquez](javascript:alert(5))")
     expect_in_grid(page, f"{SVG} · {IMG}")  # contact name and role
     expect_in_grid(page, PARTNER_NAMES[1])  # its link ...
-    expect_in_grid(page, f"{IMG} javascript:alert(4)")  # ... and the link's note
+    scroll_grid_right(page, PARTNER_NAMES[1])
+    expect_in_grid(page, f"{IMG} javascript:alert(4)")  # ... and the link's note, its last column
     expect_in_grid(page, ACTION_TITLE)  # its action
     check_page(page, watch, "partenaires fiche")
 
