@@ -57,6 +57,7 @@ if arrived is not None:
     st.session_state["syn_year"] = as_year(arrived)
 if st.session_state.get("syn_year") not in years:
     st.session_state["syn_year"] = years[0]
+title_slot = st.empty()  # the title comes first on the page, written once the report names the council
 controls = st.columns([1, 1, 1, 2])
 year = controls[0].selectbox("Année", years, key="syn_year",
                              format_func=lambda y: f"{y} (en cours)" if y == today.year else str(y),
@@ -68,11 +69,11 @@ url, version = database_url(), council_scope_version(engine(), council_id)
 try:
     report = _report(url, version, actor_key, actor, council_id, year, today)
 except MaillageError as error:
-    st.title("Synthèse élus")
+    title_slot.title("Synthèse élus")
     st.error(md(str(error)))
     st.stop()
 
-st.title(f"Synthèse élus — {md(report.name)}")
+title_slot.title(f"Synthèse élus — {md(report.name)}")
 page = report_html(report)  # the downloaded file keeps its Content-Security-Policy
 # The PDF is written when the button is clicked (deferred), from the report already computed.
 controls[1].download_button("Télécharger le PDF", partial(report_pdf, report), report_filename(report, "pdf"),
