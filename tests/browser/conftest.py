@@ -186,6 +186,11 @@ def wait_for_app(page) -> None:
 def sign_in(page, app_url: str, email: str = ADMIN_EMAIL, password: str = PASSWORD) -> None:
     """Open the app and sign in through the form."""
     page.goto(app_url)
+    fill_sign_in(page, email, password)
+
+
+def fill_sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Fill the sign-in form shown on this page and wait for the app."""
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter", exact=True).click()

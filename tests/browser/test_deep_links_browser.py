@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from maillage.accounts import SYSTEM, add_user
 from maillage.core import make_engine
 from models import Action, Council, Partner
-from tests.browser.conftest import choose, screenshot, serve, wait_for_app
+from tests.browser.conftest import choose, fill_sign_in, screenshot, serve, wait_for_app
 
 PASSWORD = "mot-de-passe-adresses"
 COORD = "coord.rochelle@ville.fr"
@@ -54,12 +54,8 @@ def server(world, tmp_path_factory):
 
 
 def sign_in_here(page, email: str) -> None:
-    """Fill the sign-in form shown on this page and wait for the app."""
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
-    page.get_by_role("button", name="Se déconnecter").wait_for(timeout=30000)
-    wait_for_app(page)
+    """Sign in through the form shown on this page, with this file's password."""
+    fill_sign_in(page, email, PASSWORD)
 
 
 def query(page) -> dict[str, str]:

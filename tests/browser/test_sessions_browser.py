@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from maillage.accounts import SYSTEM, add_user, disable_user
 from maillage.core import make_engine
 from models import Action, Council, Partner, SignInSession
-from tests.browser.conftest import serve, wait_for_app
+from tests.browser.conftest import fill_sign_in, serve, wait_for_app
 
 PASSWORD = "mot-de-passe-sessions"
 ACCOUNTS = {
@@ -70,12 +70,8 @@ def server(world, tmp_path_factory):
 
 
 def sign_in_here(page, email: str) -> None:
-    """Fill the sign-in form shown on this page and wait for the app."""
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
-    page.get_by_role("button", name="Se déconnecter").wait_for(timeout=30000)
-    wait_for_app(page)
+    """Sign in through the form shown on this page, with this file's password."""
+    fill_sign_in(page, email, PASSWORD)
 
 
 def expect_sign_in_form(page, notice: str | None = None) -> None:
