@@ -16,7 +16,7 @@ from tests.browser.conftest import (
     wait_for_app,
 )
 
-ACTION = "Défi sans écran du printemps (contrôle des dates)"
+ACTION = "Formation des professionnels du printemps (contrôle des dates)"
 PARTNER = "Ville de Bordeaux"
 
 
@@ -30,7 +30,7 @@ def test_running_action_starting_later_is_questioned_then_fixed(page, writable_a
     wait_for_app(page)
     expect(page.get_by_role("checkbox", name="Partager avec les réseaux de l'instance")).to_be_checked()
     page.get_by_role("textbox", name="Titre *", exact=True).fill(ACTION)
-    choose(page, "Type d'action *", "Défi sans écran")
+    choose(page, "Type d'action *", "Formation des professionnels")  # not the gap the partner journey fills
     choose(page, "Statut *", "En cours")
     # The date field is three spin buttons (day, month, year): type the digits from the day on.
     page.get_by_role("spinbutton", name="jour, Début *").click()

@@ -167,7 +167,7 @@ def test_campaign_from_opening_to_review(page, phone, browser, campaign_server):
     wait_for_app(phone)
     error = phone.get_by_test_id("stAlertContentError")
     assert error.count() == 0, error.all_text_contents()
-    expect(phone.get_by_text("Votre réponse a été envoyée le")).to_be_visible(timeout=30000)
+    expect(phone.get_by_text("Votre réponse a été envoyée le")).to_be_visible(timeout=60000)
     screenshot(phone, "campagne-partenaire-envoyee-390")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"la page déborde horizontalement ({width} px)"
