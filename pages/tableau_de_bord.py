@@ -112,7 +112,8 @@ with left:
 with right:
     st.subheader("Actions en cours par type")
     if overview.active_actions_by_type:
-        show_table([{"Type d'action": label, "Actions en cours": count} for label, count in overview.active_actions_by_type])
+        show_table([{"Type d'action": label, "Actions en cours": count} for label, count in overview.active_actions_by_type],
+                   pin_first=False)  # two columns: nothing to scroll, the type's full name shown
     else:
         st.info("Aucune action en cours.")
 
