@@ -3,10 +3,12 @@ every page, in the network graph, the action sheet and the elected officials' pr
 dialog, console error or injected element; the network page asks nothing of any other host.
 """
 
+import datetime as dt
 import re
 
 from playwright.sync_api import expect
 
+from maillage.core import make_engine
 from tests.browser.conftest import (
     ADMIN_EMAIL,
     COORD_EMAIL,
@@ -32,6 +34,7 @@ from tests.browser.payloads import (
     SCRIPT,
     SVG,
     WEBSITE,
+    touch_payload_partners,
 )
 
 # Elements a payload would have created had it been parsed as HTML instead of shown as text.
@@ -91,7 +94,11 @@ def check_page(page, watch: Watch, name: str) -> None:
     screenshot(page, "surete-" + re.sub(r"[^a-z0-9]+", "-", name.lower()))
 
 
-def test_script_payloads_are_shown_as_text_everywhere(page, writable_app_url):
+def test_script_payloads_are_shown_as_text_everywhere(page, writable_app_url, writable_db_url):
+    # Other journeys write to this database too: saved again, the payload partners lead the latest changes.
+    engine = make_engine(writable_db_url)
+    touch_payload_partners(engine, dt.date.today())
+    engine.dispose()
     watch = Watch(page, writable_app_url)
     page.on("pageerror", lambda error: watch.console_errors.append(f"pageerror: {error}"))
     sign_in(page, writable_app_url, ADMIN_EMAIL, PASSWORD)
