@@ -29,6 +29,7 @@ _EXPORTS = {
     "format_int": "formatting",
     "format_percent": "formatting",
     "plural": "formatting",
+    "gc_paused": "rows",
     "agree": "french",
     "capitalise": "french",
     "count": "french",

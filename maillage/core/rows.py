@@ -6,7 +6,9 @@ Values are the driver's: SQLite gives dates as ISO text and booleans as 0/1 (`dr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -59,3 +61,17 @@ def rows_in(session: Session, make_statement: Callable, values, size: int = IN_C
     for chunk in chunks(values, size):
         out.extend(driver_rows(session, make_statement(chunk)))
     return out
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a bulk computation builds hundreds of thousands of
+    acyclic rows (tuples, lists, dicts): each collection would walk every object built so far, which costs
+    more than building them. Reference counting still frees everything; the collector resumes afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -282,6 +282,71 @@ def _load_actions(session: Session, snapshot: Snapshot, action_ids: list[int] | 
             actions[action_id].themes = tuple(sorted(themes))
 
 
+def _load_every_action(session: Session, snapshot: Snapshot, action_types: list[str] | None,
+                       with_publics: bool = True) -> None:
+    """Every non-archived action (only those of `action_types` if given) with its territories, publics (unless
+    not `with_publics`) and themes, for a national load: the same rows as `_load_actions`, in one joined query
+    per link table.
+
+    The action and its territories come in one outer join (an action without territory keeps empty keys);
+    publics and themes are joined to action so that only the chosen types' rows are read.
+    """
+    statement = (
+        select(Action.id, Action.title, Action.council_id, Action.action_type, Action.status, Action.start_date,
+               Action.end_date, Action.mode, Action.weekly_hours, Action.shared, ActionTerritory.territory_key)
+        .outerjoin(ActionTerritory, ActionTerritory.action_id == Action.id)
+        .where(Action.archived_at.is_(None))
+    )
+    if action_types is not None:
+        statement = statement.where(Action.action_type.in_(sorted(action_types)))
+    actions: dict[int, ActionRow] = {}
+    territories: dict[int, list[str]] = {}
+    for row in _rows(session, statement):
+        action_id, key = row[0], row[10]
+        found = territories.get(action_id)
+        if found is None:
+            actions[action_id] = ActionRow(action_id, row[1], row[2], row[3], row[4], _date(row[5]), _date(row[6]),
+                                           row[7], row[8], bool(row[9]))
+            found = territories[action_id] = []
+        if key is not None:
+            found.append(key)
+    for action_id, keys in territories.items():
+        if not keys:
+            continue
+        action = actions[action_id]
+        if len(keys) > 1:
+            keys.sort()
+        action.territory_keys = tuple(keys)
+        if any(k.startswith("sub:") for k in keys):
+            action.keys = tuple(sorted({coverage_key(k) for k in keys}))
+        else:
+            action.keys = action.territory_keys if len(keys) == 1 else tuple(sorted(set(keys)))
+    snapshot.actions = actions
+    if not actions:
+        return
+
+    def joined(column_a, column_b) -> dict[int, list[str]]:
+        """action id → values of a link table, for the loaded actions only."""
+        statement = select(column_a, column_b).join(Action, Action.id == column_a).where(Action.archived_at.is_(None))
+        if action_types is not None:
+            statement = statement.where(Action.action_type.in_(sorted(action_types)))
+        lists: dict[int, list[str]] = {}
+        for action_id, value in _rows(session, statement):
+            found = lists.get(action_id)
+            if found is None:
+                lists[action_id] = [value]
+            else:
+                found.append(value)
+        return lists
+
+    if with_publics:
+        for action_id, publics in joined(ActionPublic.action_id, ActionPublic.public).items():
+            actions[action_id].publics = tuple(sorted(publics))
+    if snapshot.with_themes:
+        for action_id, themes in joined(ActionTheme.action_id, ActionTheme.theme).items():
+            actions[action_id].themes = tuple(sorted(themes))
+
+
 def _load_frame_actions(session: Session, snapshot: Snapshot) -> None:
     """Only the actions whose (type, public) is in some council's frame, in one joined query, and the index.
 
@@ -347,7 +412,7 @@ def _load_key_facts(session: Session, snapshot: Snapshot, all_levels: bool) -> N
 
 def load_snapshot(session: Session, council_ids: list[int] | None = None, *, with_themes: bool = True,
                   frame_only: bool = False, with_partners: bool = False,
-                  action_types: list[str] | None = None) -> Snapshot:
+                  action_types: list[str] | None = None, with_publics: bool = True) -> Snapshot:
     """Load what coverage needs: for every council (None) or only for `council_ids`.
 
     `with_partners` is accepted for existing callers and ignored (partner counts are no longer loaded:
@@ -355,7 +420,8 @@ def load_snapshot(session: Session, council_ids: list[int] | None = None, *, wit
 
     `frame_only` (every council only) loads just the actions matching some frame rule: enough for the
     cells (`gaps --all`), not for themes nor per-capita figures. `action_types` (every council only) loads
-    just the actions of those types (`gaps --all --presence --column …`).
+    just the actions of those types (`gaps --all --presence --column …`); `with_publics=False` (every council
+    only) leaves their publics empty (a presence question that names no public).
     """
     snapshot = Snapshot(with_themes=with_themes and not frame_only)
     _load_councils(session, snapshot, council_ids)
@@ -367,7 +433,7 @@ def load_snapshot(session: Session, council_ids: list[int] | None = None, *, wit
         if frame_only:
             _load_frame_actions(session, snapshot)
         else:
-            _load_actions(session, snapshot, None, action_types=action_types)
+            _load_every_action(session, snapshot, action_types, with_publics)
         _load_key_facts(session, snapshot, all_levels=True)
         return snapshot
 

@@ -210,6 +210,8 @@ def counted_filter(snapshot: Snapshot, council_id: int, shared_only: bool = Fals
         """The counted ones among action ids."""
         if shared_only:
             return [a for a in ids if a in shared and (owner[a] == council_id or owner[a] in peers)]
+        if not peers:
+            return [a for a in ids if owner[a] == council_id]
         return [a for a in ids if owner[a] == council_id or (a in shared and owner[a] in peers)]
     return keep
 

@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from maillage.accounts.access import Actor, can_read_council, network_council_ids
 from maillage.core.errors import NotFoundError, PermissionDenied
 from maillage.core.formatting import format_date, format_int, format_percent, plural
+from maillage.core.rows import gc_paused
 from maillage.coverage.data import (
     ActionRow,
     Commune,
@@ -262,16 +263,137 @@ def council_presence(session: Session, actor: Actor, council_id: int, query: Pre
 
 
 def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queries, shared: set[int]):
-    """Presence answers of councils (by name) for several queries, ranks and indexes computed once."""
-    ranks: dict[int, int] = {}
+    """Presence answers of councils (by name) for several queries, query by query then council by council.
+
+    The same answers as `compute_presence` for each query and council (tests/test_coverage_presence.py checks
+    it), in one pass for all queries: each action is matched and ranked once, each (council, territory key)
+    filtered once for every query, the answer of the territories above a commune (EPCI, EPT, département,
+    région) computed once per council and combined with the commune's own actions only where it has some.
+    """
+    queries = list(queries)
     order = sorted((c for c in council_ids if c in snapshot.councils),
                    key=lambda c: (snapshot.councils[c].casefold(), c))
-    out = []
-    for query in queries:
-        index = matching_index(snapshot, query)
-        out.extend(compute_presence(snapshot, c, as_of, query, shared_only=c in shared, ranks=ranks, index=index)
-                   for c in order)
-    return out
+    actions = snapshot.actions
+    answered, index = _query_index(actions, queries)
+    ranks = {a: action_rank(actions[a], as_of) for a in answered}
+    starts = {a: actions[a].start_date for a in answered}
+
+    alone: dict[int, tuple] = {}
+
+    def answer(ids: list[int]) -> tuple:
+        """(status, action ids giving it, all ids, since) for the ids reaching a commune."""
+        if len(ids) == 1:
+            known = alone.get(ids[0])
+            if known is None:
+                action_id = ids[0]
+                rank = ranks[action_id]
+                known = alone[action_id] = (RANK_PRESENCE[rank], (action_id,), (action_id,),
+                                            starts[action_id] if rank == ACTIVE else None)
+            return known
+        ids = sorted(set(ids))
+        best = max(ranks[a] for a in ids)
+        behind = tuple(a for a in ids if ranks[a] == best)
+        since = None
+        if best == ACTIVE:
+            dates = [starts[a] for a in behind if starts[a] is not None]
+            since = min(dates) if dates else None
+        return RANK_PRESENCE[best], behind, tuple(ids), since
+
+    new = tuple.__new__  # PresenceRow without keyword handling: one row per commune and query
+    positions = range(len(queries))
+    out: list[list[CouncilPresence]] = [[] for _ in positions]
+    for council_id in order:
+        keep = counted_filter(snapshot, council_id, council_id in shared)
+        communes = [snapshot.communes[code] for code in sorted(snapshot.council_communes.get(council_id, ()))]
+        by_key: dict[str, dict[int, list[int]]] = {}
+
+        def entry_of(key: str) -> dict[int, list[int]]:
+            """query position → counted ids reaching through a territory above communes (once per council)."""
+            entry = by_key.get(key)
+            if entry is None:
+                entry = by_key[key] = {}
+                for action_id in keep(index.get(key, ())):
+                    for position in answered[action_id]:
+                        found = entry.get(position)
+                        if found is None:
+                            entry[position] = [action_id]
+                        else:
+                            found.append(action_id)
+            return entry
+
+        above: dict[tuple[str, ...], tuple[dict[int, list[int]], list]] = {}
+        by_commune: list[list[PresenceRow]] = []
+        seen: list[set[int]] = [set() for _ in positions]
+        for commune in communes:
+            keys = commune[7]
+            wider = above.get(keys[1:])
+            if wider is None:
+                merged: dict[int, list[int]] = {}
+                for key in keys[1:]:
+                    for position, ids in entry_of(key).items():
+                        merged.setdefault(position, []).extend(ids)
+                results = [None] * len(queries)
+                for position, ids in merged.items():
+                    results[position] = answer(ids)
+                    seen[position].update(ids)
+                wider = above[keys[1:]] = (merged, results)
+            merged, results = wider
+            direct = index.get(keys[0])  # the commune's own key is met once per council: no cache
+            if direct:
+                own: dict[int, list[int]] = {}
+                for action_id in keep(direct):
+                    for position in answered[action_id]:
+                        own.setdefault(position, []).append(action_id)
+                if own:
+                    results = list(results)
+                    for position, ids in own.items():
+                        results[position] = answer(ids + merged.get(position, []))
+                        seen[position].update(ids)
+            head = (commune[0], commune[1], commune[2])
+            nothing = new(PresenceRow, (*head, "none", (), (), None))
+            by_commune.append([nothing if result is None else new(PresenceRow, head + result) for result in results])
+        rows = [list(column) for column in zip(*by_commune)] if by_commune else [[] for _ in positions]
+        by_code = {c.code: c for c in communes}
+        for position in positions:
+            used = seen[position]
+            out[position].append(CouncilPresence(
+                council_id=council_id, name=snapshot.councils[council_id], as_of=as_of, query=queries[position],
+                shared_only=council_id in shared, rows=rows[position], actions={a: actions[a] for a in used},
+                ranks={a: ranks[a] for a in used}, communes=by_code, territory_names=snapshot.names,
+                council_names=snapshot.council_names,
+            ))
+    return [answer for answers in out for answer in answers]
+
+
+def _query_index(actions: dict[int, ActionRow], queries: list[PresenceQuery]):
+    """(action id → positions of the queries it answers, coverage key → ids of those actions), for the actions
+    answering at least one query and reaching some territory."""
+    by_type: dict[str | None, list[int]] = {}
+    for position, query in enumerate(queries):
+        by_type.setdefault(query.action_type, []).append(position)
+    any_type = by_type.pop(None, [])
+    plain = all(q.public is None and q.theme is None for q in queries)
+    answered: dict[int, tuple[int, ...]] = {}
+    index: dict[str, list[int]] = {}
+    for action in actions.values():
+        if not action.keys:
+            continue
+        candidates = by_type.get(action.action_type, [])
+        if any_type:
+            candidates = candidates + any_type
+        if not candidates:
+            continue
+        hit = tuple(candidates) if plain else tuple(p for p in candidates if queries[p].matches(action))
+        if not hit:
+            continue
+        answered[action.id] = hit
+        for key in action.keys:
+            found = index.get(key)
+            if found is None:
+                index[key] = [action.id]
+            else:
+                found.append(action.id)
+    return answered, index
 
 
 def all_presence(session: Session, actor: Actor, queries: list[PresenceQuery],
@@ -281,8 +403,10 @@ def all_presence(session: Session, actor: Actor, queries: list[PresenceQuery],
     themes = any(q.theme is not None for q in queries)
     if actor.is_admin:
         types = {q.action_type for q in queries}
-        snapshot = load_snapshot(session, with_themes=themes, action_types=None if None in types else sorted(types))
-        return _presence_of_councils(snapshot, snapshot.councils, as_of, queries, set())
+        with gc_paused():  # a national answer builds one row per commune and query (400,000 for every type)
+            snapshot = load_snapshot(session, with_themes=themes, with_publics=any(q.public for q in queries),
+                                     action_types=None if None in types else sorted(types))
+            return _presence_of_councils(snapshot, snapshot.councils, as_of, queries, set())
     from maillage.accounts.access import peer_council_ids
 
     readable = {c for c in actor.council_ids if can_read_council(actor, c)}
