@@ -265,8 +265,8 @@ def council_presence(session: Session, actor: Actor, council_id: int, query: Pre
 def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queries, shared: set[int]):
     """Presence answers of councils (by name) for several queries, query by query then council by council.
 
-    The same answers as `compute_presence` for each query and council (tests/test_coverage_presence.py checks
-    it), in one pass for all queries: each action is matched and ranked once, each (council, territory key)
+    The same answers as `compute_presence` for each query and council (tests/test_coverage_presence_scale.py
+    checks it), in one pass for all queries: each action is matched and ranked once, each (council, territory key)
     filtered once for every query, the answer of the territories above a commune (EPCI, EPT, département,
     région) computed once per council and combined with the commune's own actions only where it has some.
     """
@@ -307,20 +307,6 @@ def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queri
         communes = [snapshot.communes[code] for code in sorted(snapshot.council_communes.get(council_id, ()))]
         by_key: dict[str, dict[int, list[int]]] = {}
 
-        def entry_of(key: str) -> dict[int, list[int]]:
-            """query position → counted ids reaching through a territory above communes (once per council)."""
-            entry = by_key.get(key)
-            if entry is None:
-                entry = by_key[key] = {}
-                for action_id in keep(index.get(key, ())):
-                    for position in answered[action_id]:
-                        found = entry.get(position)
-                        if found is None:
-                            entry[position] = [action_id]
-                        else:
-                            found.append(action_id)
-            return entry
-
         above: dict[tuple[str, ...], tuple[dict[int, list[int]], list]] = {}
         by_commune: list[list[PresenceRow]] = []
         seen: list[set[int]] = [set() for _ in positions]
@@ -329,8 +315,14 @@ def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queri
             wider = above.get(keys[1:])
             if wider is None:
                 merged: dict[int, list[int]] = {}
-                for key in keys[1:]:
-                    for position, ids in entry_of(key).items():
+                for key in keys[1:]:  # EPCI, EPT, département, région: each filtered once per council
+                    entry = by_key.get(key)
+                    if entry is None:
+                        entry = by_key[key] = {}
+                        for action_id in keep(index.get(key, ())):
+                            for position in answered[action_id]:
+                                entry.setdefault(position, []).append(action_id)
+                    for position, ids in entry.items():
                         merged.setdefault(position, []).extend(ids)
                 results = [None] * len(queries)
                 for position, ids in merged.items():
@@ -362,7 +354,7 @@ def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queri
                 ranks={a: ranks[a] for a in used}, communes=by_code, territory_names=snapshot.names,
                 council_names=snapshot.council_names,
             ))
-    return [answer for answers in out for answer in answers]
+    return [presence for answers in out for presence in answers]
 
 
 def _query_index(actions: dict[int, ActionRow], queries: list[PresenceQuery]):
@@ -415,7 +407,8 @@ def all_presence(session: Session, actor: Actor, queries: list[PresenceQuery],
     if not wanted:
         return []
     snapshot = load_snapshot(session, wanted, with_themes=themes)
-    return _presence_of_councils(snapshot, wanted, as_of, queries, shared)
+    with gc_paused():
+        return _presence_of_councils(snapshot, wanted, as_of, queries, shared)
 
 
 def readable_networks(session: Session, actor: Actor) -> list[tuple[int, str]]:
