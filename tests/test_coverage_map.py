@@ -119,3 +119,69 @@ def test_expectation_map_of_creonnais_pdn(shared_demo_engine):
     assert statuses["Créon"] == "Couvert (2/2)" and statuses["Baron"] == "Non attendu · couvert"
     empty = expectation_map(cov, "cyberbase")
     assert {f["properties"]["status_label"] for f in empty.features} == {"Pas dans le référentiel"}
+
+
+def test_large_council_map_draws_the_communes_touching_it(geo_engine):
+    """A département-wide council (Pas-de-Calais, 887 communes, above NEIGHBOURS_MAX_COMMUNES): the communes
+    of the Nord and the Somme touching it are drawn faintly, simplified, and nothing else."""
+    from shapely.geometry import shape
+
+    from maillage.coverage import (
+        NEIGHBOURS_MAX_COMMUNES,
+        NEIGHBOURS_RING_MAX,
+        PresenceQuery,
+        council_presence,
+        presence_map,
+        touching_neighbours,
+    )
+    from tests.builders import add_council
+
+    with Session(geo_engine) as session:
+        council = add_council(session, "CDPD du Pas-de-Calais", ["dep:62"])
+        session.commit()
+        presence = council_presence(session, SYSTEM, council.id, PresenceQuery("cyberbase"), AS_OF)
+    drawn = presence_map(presence)
+    assert len(drawn.features) > NEIGHBOURS_MAX_COMMUNES and not drawn.without_outline
+    inside = {f["properties"]["code"] for f in drawn.features}
+    around = {f["properties"]["code"]: f for f in drawn.context}
+    assert 50 < len(around) <= NEIGHBOURS_RING_MAX and not set(around) & inside
+    assert {code[:2] for code in around} == {"59", "80"}  # Nord and Somme, nothing beyond
+    assert {"80495", "59094"} <= set(around)  # Lucheux (Somme) and Bourbourg (Nord) touch it; Lille does not
+    assert around["80495"]["properties"]["name"] == "Lucheux" and "59350" not in around
+    assert drawn.context_note == f"En gris pâle, les {len(around)} communes hors de l'instance qui la touchent."
+    council_outline = shape(outline("dep", "62"))
+    for feature in drawn.context:
+        assert shape(feature["geometry"]).distance(council_outline) < 0.01
+    # Outlines simplified below a pixel: fewer points than the shipped ones, the same place.
+    points = sum(len(ring) for f in drawn.features for part in _parts(f["geometry"]) for ring in part)
+    shipped = sum(len(ring) for code in inside for part in _parts(outline("commune", code)) for ring in part)
+    assert points < shipped
+    # A cap by count keeps the largest touching communes and says how many touch in all.
+    shapes = [shape(f["geometry"]) for f in drawn.features]
+    capped, total = touching_neighbours(inside, shapes, drawn.box, cap=10)
+    assert len(capped) == 10 and total == len(around)
+    areas = sorted((shape(f["geometry"]).area for f in drawn.context), reverse=True)
+    assert shape(capped[-1]["geometry"]).area == pytest.approx(areas[9], rel=0.2)
+    assert presence_map(presence, neighbours=False).context == []
+
+
+def _parts(geometry):
+    """The polygons (lists of rings) of a GeoJSON Polygon or MultiPolygon."""
+    return [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+
+
+def test_status_map_chart_writes_the_communes_once(shared_demo_engine):
+    """The communes feed both the shapes and the labels, written once in the chart (the page stays light)."""
+    import json
+
+    from maillage.coverage import PresenceQuery, council_presence, presence_map
+    from ui.coverage_charts import status_map_chart
+
+    with Session(shared_demo_engine) as session:
+        council_id = _council(session, "CISPD de l'agglomération de La Rochelle")
+        presence = council_presence(session, SYSTEM, council_id, PresenceQuery("presence_en_ligne"), AS_OF)
+    drawn = presence_map(presence)
+    spec = status_map_chart(drawn).to_dict()
+    text = json.dumps(spec)
+    assert text.count('"code": "17300"') == 1  # La Rochelle, once
+    assert len(spec["layer"]) == 3 and len(spec["layer"][0]["data"]["values"]) == len(drawn.context)

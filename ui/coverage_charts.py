@@ -94,19 +94,20 @@ def status_map_chart(drawn, height: int = 640) -> alt.Chart:
         layers.append(alt.Chart(alt.Data(values=drawn.context)).mark_geoshape(
             fill="#f4f4f4", stroke="#b5b5b5", strokeWidth=0.5, clip=True).encode(
             tooltip=[alt.Tooltip("properties.name:N", title="Commune (hors instance)")]))
+    # The communes are the layer's own data, shared by the shapes and the labels: written once in the page.
     data = alt.Data(values=drawn.features)
-    layers.append(alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=1).encode(
+    layers.append(alt.Chart().mark_geoshape(stroke="white", strokeWidth=1).encode(
         color=alt.Color("properties.status_label:N", scale=scale, title=drawn.title,
                         legend=alt.Legend(orient="bottom", direction="vertical", labelFontSize=13, titleFontSize=13,
                                           labelColor="#1b1b1b", titleColor="#1b1b1b", symbolType="square",
                                           symbolSize=220, symbolStrokeColor="#777", labelLimit=420,
                                           titleLimit=600)),
         tooltip=tooltip))
-    layers.append(alt.Chart(data).transform_filter("datum.properties.label != ''").mark_text(
+    layers.append(alt.Chart().transform_filter("datum.properties.label != ''").mark_text(
         fontSize=11, fontWeight="bold").encode(
         longitude="properties.lon:Q", latitude="properties.lat:Q", text="properties.label:N",
         color=alt.condition(alt.FieldOneOfPredicate(field="properties.status", oneOf=list(MAP_DARK_TEXT)),
                             alt.value("#1b1b1b"), alt.value("white")),
         tooltip=tooltip))
-    return (alt.layer(*layers).project(type="mercator", fit=drawn.frame).properties(height=height)
+    return (alt.layer(*layers, data=data).project(type="mercator", fit=drawn.frame).properties(height=height)
             .configure_view(stroke=None))

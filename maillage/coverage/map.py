@@ -103,7 +103,13 @@ MAP_WIDTH, MAP_HEIGHT = 540, 440      # the drawing the labels are fitted to (pi
 LABEL_CHAR_WIDTH = 6.4                # average width of a bold 11 px label character
 LABEL_INSIDE = 0.8                    # share of a label's box that must lie over its commune
 NEIGHBOUR_MARGIN = 0.08               # share of the council's extent added around it for neighbours
-NEIGHBOURS_MAX_COMMUNES = 400         # bigger councils are drawn without neighbours
+NEIGHBOURS_MAX_COMMUNES = 400         # up to this size, every commune near the council is drawn around it;
+                                      # above, only the communes touching its outline (at most NEIGHBOURS_RING_MAX)
+NEIGHBOURS_RING_MAX = 250             # the largest touching communes are kept (a département has 100 to 300)
+TOUCH_DISTANCE = 0.002                # degrees (about 200 m): simplified outlines of two adjacent communes may
+                                      # leave a thin gap between them
+SIMPLIFY_PIXELS = 0.75                # above NEIGHBOURS_MAX_COMMUNES, outlines are simplified to this share of a
+                                      # pixel of the drawing (invisible, and the page stays light)
 EXPECTATION_ORDER = ("active", "planned", "lapsed", "missing", "not_expected_present", "not_expected")
 
 
@@ -117,6 +123,7 @@ class StatusMap:
     without_outline: list[str]
     legend: list[tuple[str, str, str]]      # (status, French label, explanation) in drawing order
     box: tuple[float, float, float, float] | None = None   # the extent the drawing fits (lon/lat)
+    context_note: str = ""                  # which neighbours are drawn, in French (the cap explained)
 
     @property
     def frame(self) -> dict:
@@ -211,6 +218,57 @@ def neighbour_features(codes: set[str], box, margin: float = NEIGHBOUR_MARGIN) -
     return features
 
 
+def touching_neighbours(codes: set[str], shapes: list, box, cap: int = NEIGHBOURS_RING_MAX,
+                        tolerance: float = 0.0) -> tuple[list[dict], int]:
+    """Communes outside `codes` whose outline touches one of `shapes` (the council's communes, shapely
+    geometries within `box`): the `cap` largest of them, outlines simplified by `tolerance` (degrees), and how
+    many touch in all. For large councils, where every commune in the box would be thousands."""
+    from shapely import STRtree
+    from shapely.geometry import mapping, shape
+
+    area = _grow(box, 0.0)
+    area = (area[0] - TOUCH_DISTANCE, area[1] - TOUCH_DISTANCE, area[2] + TOUCH_DISTANCE, area[3] + TOUCH_DISTANCE)
+    candidates = []
+    for dep, dep_box in _departement_boxes().items():
+        if _meets(dep_box, area):
+            candidates += [(code, geometry) for code, geometry, bounds in _departement_communes(dep)
+                           if code not in codes and _meets(bounds, area)]
+    if not candidates or not shapes:
+        return [], 0
+    outlines = [shape(geometry) for _code, geometry in candidates]
+    found = STRtree(shapes).query(outlines, predicate="dwithin", distance=TOUCH_DISTANCE)[0]
+    touching = sorted(set(found.tolist()), key=lambda i: (-outlines[i].area, candidates[i][0]))
+    names = _commune_names()
+    features = []
+    for i in touching[:cap]:
+        code, geometry = candidates[i]
+        if tolerance > 0:
+            geometry = _rounded(mapping(outlines[i].simplify(tolerance, preserve_topology=True)))
+        features.append({"type": "Feature", "geometry": geometry,
+                         "properties": {"code": code, "name": names.get(code, code), "status": "context",
+                                        "status_label": "hors instance"}})
+    return features, len(touching)
+
+
+def _rounded(geometry: dict, digits: int = 4) -> dict:
+    """A GeoJSON (Multi)Polygon with coordinates rounded (lists, as the shipped outlines are)."""
+    def ring(points):
+        """One ring's rounded points."""
+        return [[round(x, digits), round(y, digits)] for x, y in points]
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": [ring(r) for r in geometry["coordinates"]]}
+    return {"type": geometry["type"], "coordinates": [[ring(r) for r in polygon] for polygon in geometry["coordinates"]]}
+
+
+def _pixel(box, width: float = MAP_WIDTH, height: float = MAP_HEIGHT) -> float:
+    """The size of one pixel of the drawing, in degrees, for a box."""
+    import math
+
+    min_x, min_y, max_x, max_y = box
+    shrink = math.cos(math.radians((min_y + max_y) / 2))
+    return max((max_x - min_x) * shrink / width, (max_y - min_y) / height)
+
+
 def _fit_labels(features: list[dict], box, width: float = MAP_WIDTH, height: float = MAP_HEIGHT) -> None:
     """Set each feature's label point (`lon`, `lat`: a point inside its largest part) and its `label`: its name
     where the name fits inside it at the drawing's scale without overlapping a label already placed (the most
@@ -258,28 +316,43 @@ def _degrees_box(box, min_x: float, max_y: float, shrink: float, scale: float):
 def _status_map(title: str, rows: list[tuple[str, str, int, str, str, str]],
                 legend: list[tuple[str, str, str]], neighbours: bool = True) -> StatusMap:
     """A status map from (code, name, population, status, status label, detail) rows."""
-    from shapely.geometry import shape
+    from shapely.geometry import mapping, shape
 
-    features, without = [], []
+    features, without, shapes = [], [], []
     box = None
     for code, name, population, status, label, detail in rows:
         geometry = outline("commune", code)
         if geometry is None:
             without.append(name)
             continue
-        bounds = shape(geometry).bounds
+        shapes.append(shape(geometry))
+        bounds = shapes[-1].bounds
         box = bounds if box is None else (min(box[0], bounds[0]), min(box[1], bounds[1]),
                                           max(box[2], bounds[2]), max(box[3], bounds[3]))
         features.append({"type": "Feature", "geometry": geometry, "properties": {
             "code": code, "name": name, "population": format_int(population), "status": status,
             "status_label": label, "detail": detail}})
     context: list[dict] = []
+    note = ""
     if box is not None:
+        codes = {f["properties"]["code"] for f in features}
         if neighbours and len(features) <= NEIGHBOURS_MAX_COMMUNES:
-            context = neighbour_features({f["properties"]["code"] for f in features}, box)
+            context = neighbour_features(codes, box)
+            note = "En gris pâle, les communes voisines hors de l'instance."
+        elif neighbours:
+            # A large council: only the communes touching it, and every outline simplified below a pixel.
+            tolerance = _pixel(_grow(box, NEIGHBOUR_MARGIN)) * SIMPLIFY_PIXELS
+            context, touching = touching_neighbours(codes, shapes, box, tolerance=tolerance)
+            for feature, outline_shape in zip(features, shapes, strict=True):
+                feature["geometry"] = _rounded(mapping(outline_shape.simplify(tolerance, preserve_topology=True)))
+            note = (f"En gris pâle, les {format_int(touching)} communes hors de l'instance qui la touchent."
+                    if touching <= len(context) else
+                    f"En gris pâle, les {format_int(len(context))} plus étendues des {format_int(touching)} communes "
+                    "hors de l'instance qui la touchent (au-delà, la carte serait trop lourde).")
+        if context:
             box = _grow(box, NEIGHBOUR_MARGIN)
         _fit_labels(features, box)
-    return StatusMap(title, features, context, without, legend, box)
+    return StatusMap(title, features, context, without, legend, box, note)
 
 
 def presence_map(presence, vocab=None, neighbours: bool = True) -> StatusMap:
