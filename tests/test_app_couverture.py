@@ -174,7 +174,8 @@ def test_la_rochelle_pdn_presence_lists_every_commune(shared_demo_url, shared_de
     assert not at.exception
     beside = next(f.value for f in at.dataframe if list(f.value.columns) == ["Commune", "Statut", "Population", "Détail"])
     assert len(beside) == 28 and set(beside["Statut"]) == {"Aucune action"}
-    assert any("**Aucune action** (28 communes)" in m.value for m in at.markdown)
+    assert any("**Aucune action** (28 communes)" in m.value
+               and m.value.endswith("En gris pâle, les communes voisines hors de l'instance.") for m in at.markdown)
 
 
 def test_network_presence_question(shared_demo_url, shared_demo_engine, use_database):
