@@ -67,11 +67,16 @@ def rows_in(session: Session, make_statement: Callable, values, size: int = IN_C
 def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a bulk computation builds hundreds of thousands of
     acyclic rows (tuples, lists, dicts): each collection would walk every object built so far, which costs
-    more than building them. Reference counting still frees everything; the collector resumes afterwards."""
+    more than building them. Reference counting still frees everything. On leaving, what was built joins the
+    oldest generation without a walk (freeze then unfreeze, unless something else keeps objects frozen), so
+    the first young collection afterwards does not walk it all at once; the collector then resumes."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()

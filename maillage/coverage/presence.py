@@ -275,6 +275,7 @@ def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queri
                    key=lambda c: (snapshot.councils[c].casefold(), c))
     actions = snapshot.actions
     answered, index = _query_index(actions, queries)
+    shared_ids = snapshot.visibility()[1]
     ranks = {a: action_rank(actions[a], as_of) for a in answered}
     starts = {a: actions[a].start_date for a in answered}
 
@@ -303,7 +304,25 @@ def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queri
     positions = range(len(queries))
     out: list[list[CouncilPresence]] = [[] for _ in positions]
     for council_id in order:
-        keep = counted_filter(snapshot, council_id, council_id in shared)
+        peers = snapshot.peers.get(council_id, frozenset())
+        shared_only = council_id in shared
+
+        def counted(key: str, council_id=council_id, peers=peers, shared_only=shared_only) -> list[int]:
+            """The actions through a key the council counts (as `counted_filter`): its own, and those its
+            network peers share (shared ones only, its own included, for `shared_only`)."""
+            owners = index.get(key)
+            if not owners:
+                return []
+            if len(owners) == 1 and council_id in owners and not shared_only:
+                return owners[council_id]
+            out: list[int] = []
+            for owner, ids in owners.items():
+                if owner == council_id and not shared_only:
+                    out += ids
+                elif owner == council_id or owner in peers:
+                    out += [a for a in ids if a in shared_ids]
+            return out
+
         communes = [snapshot.communes[code] for code in sorted(snapshot.council_communes.get(council_id, ()))]
         by_key: dict[str, dict[int, list[int]]] = {}
 
@@ -319,7 +338,7 @@ def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queri
                     entry = by_key.get(key)
                     if entry is None:
                         entry = by_key[key] = {}
-                        for action_id in keep(index.get(key, ())):
+                        for action_id in counted(key):
                             for position in answered[action_id]:
                                 entry.setdefault(position, []).append(action_id)
                     for position, ids in entry.items():
@@ -330,10 +349,10 @@ def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queri
                     seen[position].update(ids)
                 wider = above[keys[1:]] = (merged, results)
             merged, results = wider
-            direct = index.get(keys[0])  # the commune's own key is met once per council: no cache
+            direct = counted(keys[0])  # the commune's own key is met once per council: no cache
             if direct:
                 own: dict[int, list[int]] = {}
-                for action_id in keep(direct):
+                for action_id in direct:
                     for position in answered[action_id]:
                         own.setdefault(position, []).append(action_id)
                 if own:
@@ -358,15 +377,15 @@ def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queri
 
 
 def _query_index(actions: dict[int, ActionRow], queries: list[PresenceQuery]):
-    """(action id → positions of the queries it answers, coverage key → ids of those actions), for the actions
-    answering at least one query and reaching some territory."""
+    """(action id → positions of the queries it answers, coverage key → owner council → ids of those actions),
+    for the actions answering at least one query and reaching some territory."""
     by_type: dict[str | None, list[int]] = {}
     for position, query in enumerate(queries):
         by_type.setdefault(query.action_type, []).append(position)
     any_type = by_type.pop(None, [])
     plain = all(q.public is None and q.theme is None for q in queries)
     answered: dict[int, tuple[int, ...]] = {}
-    index: dict[str, list[int]] = {}
+    index: dict[str, dict[int, list[int]]] = {}
     for action in actions.values():
         if not action.keys:
             continue
@@ -380,11 +399,11 @@ def _query_index(actions: dict[int, ActionRow], queries: list[PresenceQuery]):
             continue
         answered[action.id] = hit
         for key in action.keys:
-            found = index.get(key)
-            if found is None:
-                index[key] = [action.id]
+            owners = index.get(key)
+            if owners is None:
+                index[key] = {action.council_id: [action.id]}
             else:
-                found.append(action.id)
+                owners.setdefault(action.council_id, []).append(action.id)
     return answered, index
 
 
