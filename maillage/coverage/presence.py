@@ -292,8 +292,9 @@ def _presence_of_councils(snapshot: Snapshot, council_ids, as_of: dt.date, queri
                                             starts[action_id] if rank == ACTIVE else None)
             return known
         ids = sorted(set(ids))
-        best = max(ranks[a] for a in ids)
-        behind = tuple(a for a in ids if ranks[a] == best)
+        levels = [ranks[a] for a in ids]
+        best = max(levels)
+        behind = tuple(ids) if min(levels) == best else tuple(a for a, r in zip(ids, levels) if r == best)
         since = None
         if best == ACTIVE:
             dates = [starts[a] for a in behind if starts[a] is not None]
