@@ -300,27 +300,25 @@ def _load_every_action(session: Session, snapshot: Snapshot, action_types: list[
     if action_types is not None:
         statement = statement.where(Action.action_type.in_(sorted(action_types)))
     actions: dict[int, ActionRow] = {}
-    territories: dict[int, list[str]] = {}
     for row in _rows(session, statement):
-        action_id, key = row[0], row[10]
-        found = territories.get(action_id)
-        if found is None:
-            actions[action_id] = ActionRow(action_id, row[1], row[2], row[3], row[4], _date(row[5]), _date(row[6]),
-                                           row[7], row[8], bool(row[9]))
-            found = territories[action_id] = []
-        if key is not None:
-            found.append(key)
-    for action_id, keys in territories.items():
+        action = actions.get(row[0])
+        if action is None:
+            action = actions[row[0]] = ActionRow(row[0], row[1], row[2], row[3], row[4], _date(row[5]),
+                                                 _date(row[6]), row[7], row[8], bool(row[9]))
+            if row[10] is not None:
+                action.territory_keys = (row[10],)
+        elif row[10] is not None:
+            action.territory_keys += (row[10],)
+    for action in actions.values():
+        keys = action.territory_keys
         if not keys:
             continue
-        action = actions[action_id]
         if len(keys) > 1:
-            keys.sort()
-        action.territory_keys = tuple(keys)
+            keys = action.territory_keys = tuple(sorted(keys))
         if any(k.startswith("sub:") for k in keys):
             action.keys = tuple(sorted({coverage_key(k) for k in keys}))
         else:
-            action.keys = action.territory_keys if len(keys) == 1 else tuple(sorted(set(keys)))
+            action.keys = keys if len(keys) == 1 else tuple(sorted(set(keys)))
     snapshot.actions = actions
     if not actions:
         return
