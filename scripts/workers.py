@@ -99,7 +99,13 @@ def _start_worker(port: int, environment: dict[str, str], log_dir: Path) -> subp
             cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
 
 
+def find_haproxy() -> str | None:
+    """The path of Debian's `haproxy` (in /usr/sbin, which an ordinary user's PATH may lack), or None."""
+    return shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+
+
 def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, checked (a French message and exit status 2 otherwise)."""
     parser = argparse.ArgumentParser(description="Maillage : plusieurs processus Streamlit derrière HAProxy")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS") or 2),
                         help="nombre de processus Streamlit (défaut : 2)")
@@ -120,7 +126,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Start the processes and the proxy, wait until one of them stops or we are asked to stop."""
     args = _parse(argv)
-    haproxy = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+    haproxy = find_haproxy()
     if haproxy is None:
         print("HAProxy est absent : installez-le (apt-get install haproxy), ou lancez un seul processus "
               "avec « make run ».", file=sys.stderr)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from scripts.workers import find_haproxy
 from tests.browser.conftest import (
     COORD_EMAIL,
     ROOT,
@@ -43,7 +43,7 @@ pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
     reason="plusieurs processus sur une même base : PostgreSQL seulement (TEST_DATABASE_URL)")
 
-HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+HAPROXY = find_haproxy()
 NAME = "Association Passerelle Inter-Processus"
 COUNT = re.compile(r"^\s*([\d\u202f\u00a0 ]+) partenaires?\s*$")
 CSV = (b"nom;typologie;commune_siege;verifie_le\n"
