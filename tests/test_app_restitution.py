@@ -74,7 +74,7 @@ def test_comparer_for_the_demo_network(shared_demo_url, shared_demo_engine, use_
     assert "Triporteur numérique d'accès aux droits" in text
     assert "Bornes connectées en gare Saint-Jean" in text  # an administrator sees unshared actions
     at.selectbox(key="cmp_year").set_value(2023).run()
-    assert not at.exception and "Personnes touchées 2023" in list(at.dataframe[0].value.columns)
+    assert not at.exception and "Touchées 2023" in list(at.dataframe[0].value.columns)
 
 
 def test_comparer_shows_a_network_member_only_shared_actions(shared_demo_url, shared_demo_engine, use_database):

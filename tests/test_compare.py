@@ -205,17 +205,17 @@ def test_indicator_table_one_row_per_council(world):
     engine, w = world
     comparison = _compare(engine, SYSTEM, w)
     rows = indicator_records(comparison)
-    assert list(rows[0]) == ["Instance", "Population", "Partenaires", "Liens actifs", "Liens niv. 3-4", "Densité",
-                             "Typologies manquantes", "Actions en cours", "Heures en ligne / 10 000 hab.",
-                             "Personnes touchées 2026", "Couverture", "Dernière plénière"]
+    assert list(rows[0]) == ["Instance", "Population", "Partenaires", "Liens actifs", "Niveau 3-4", "Densité",
+                             "Typologies manquantes", "Actions en cours", "En ligne h/10 000 hab.",
+                             "Touchées 2026", "Couverture", "Plénière"]
     assert list(indicator_columns(comparison)) == list(rows[0])
-    assert indicator_columns(comparison)["Liens niv. 3-4"].startswith("Part des liens de niveau 3 ou 4. ")
+    assert indicator_columns(comparison)["Niveau 3-4"].startswith("Part des liens de niveau 3 ou 4. ")
     by_name = {row["Instance"]: row for row in rows}
     assert [row["Instance"] for row in rows] == ["CLSPD de Bordeaux", "CLSPD de Mérignac"]
     assert by_name["CLSPD de Bordeaux"]["Population"] == "2\u202f000 (1er)"
-    assert by_name["CLSPD de Bordeaux"]["Personnes touchées 2026"] == "1\u202f230 (1er)"
+    assert by_name["CLSPD de Bordeaux"]["Touchées 2026"] == "1\u202f230 (1er)"
     assert by_name["CLSPD de Mérignac"]["Densité"] == "100,0\u00a0% (1er)"
-    assert by_name["CLSPD de Mérignac"]["Dernière plénière"] == "01/12/2025 (2e)"
+    assert by_name["CLSPD de Mérignac"]["Plénière"] == "01/12/2025 (2e)"
     # The reader's own council comes first.
     assert [row["Instance"] for row in indicator_records(comparison, first=w.merignac)] == [
         "CLSPD de Mérignac", "CLSPD de Bordeaux"]

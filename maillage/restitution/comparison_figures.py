@@ -21,9 +21,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import and_, case, literal_column, or_
 from sqlmodel import Session, select
 
-from maillage.core.rows import driver_date, driver_rows, ids_in, rows_in
+from maillage.core.rows import driver_rows, ids_in, rows_in
 from maillage.geography.footprints import Footprint
 from maillage.network.data import NOT_RUN_STATUSES
 from maillage.network.metrics import density
@@ -75,12 +76,16 @@ def council_footprints(session: Session, council_ids: Iterable[int]) -> dict[int
     communes = driver_rows(session, select(Territory.code, Territory.population, Territory.epci_code, Territory.ept_code,
                                            Territory.departement_code, Territory.region_code)
                            .where(Territory.level == "com"))
+    wanted = {"com"} | {key.partition(":")[0] for listed in keys.values() for key in listed}
     by_level: dict[str, dict[str, list[tuple]]] = {level: {} for level in ("com", *LEVELS)}
-    for row in communes:
-        by_level["com"].setdefault(row[0], []).append(row)
-        for level, value in zip(LEVELS, row[2:]):
-            if value:
-                by_level[level].setdefault(value, []).append(row)
+    by_code = {row[0]: [row] for row in communes}
+    by_level["com"] = by_code
+    for position, level in enumerate(LEVELS, start=2):  # only the levels the councils name
+        if level in wanted:
+            index = by_level[level]
+            for row in communes:
+                if row[position]:
+                    index.setdefault(row[position], []).append(row)
     out = {}
     for council_id in ids:
         result = Footprint()
@@ -133,11 +138,6 @@ def _expectations(session: Session, council_ids: list[int]) -> dict[int, list[Ex
     return {council_id: own.get(council_id, default) for council_id in council_ids}
 
 
-def _overlaps(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
-    """Whether [start, end] (open ends allowed) holds `day`."""
-    return (start is None or start <= day) and (end is None or end >= day)
-
-
 def graph_figures_many(session: Session, council_ids: Iterable[int], as_of: dt.date,
                        vocab: Vocabularies | None = None) -> dict[int, GraphFigures]:
     """council → its cooperation figures at `as_of` (every link and action counted, whoever reads), read in bulk."""
@@ -161,41 +161,43 @@ def graph_figures_many(session: Session, council_ids: Iterable[int], as_of: dt.d
         for council_id in meeting.councils(key, sub_communes.get(key)):
             partnership[council_id].add(partner_id)
 
+    # Whether a link or an action holds the day is computed by the database (no date converted in Python).
+    day = literal_column(f"'{as_of.isoformat()}'")
+    link_holds = case((and_(or_(CooperationLink.start_date.is_(None), CooperationLink.start_date <= day),
+                            or_(CooperationLink.end_date.is_(None), CooperationLink.end_date >= day)), 1), else_=0)
     links = rows_in(session, lambda chunk: select(
         CooperationLink.council_id, CooperationLink.partner_a_id, CooperationLink.partner_b_id, CooperationLink.level,
-        CooperationLink.start_date, CooperationLink.end_date).where(ids_in(CooperationLink.council_id, chunk)), ids)
-    for council_id, a, b, *_rest in links:
+        link_holds).where(ids_in(CooperationLink.council_id, chunk)), ids)
+    for council_id, a, b, _level, _holds in links:
         partnership[council_id].update((a, b))
-    roles = rows_in(session, lambda chunk: select(
-        Action.council_id, Action.id, Action.status, Action.start_date, Action.end_date, ActionPartner.partner_id)
-        .join(ActionPartner, ActionPartner.action_id == Action.id)
-        .where(ids_in(Action.council_id, chunk), Action.archived_at.is_(None)), ids)
-    for council_id, _action, _status, _start, _end, partner_id in roles:
+    action_runs = case((and_(Action.status.not_in(NOT_RUN_STATUSES), or_(Action.start_date.is_(None), Action.start_date <= day),
+                             or_(Action.end_date.is_(None), Action.end_date >= day),
+                             or_(Action.status != "terminee", Action.end_date.is_not(None))), 1), else_=0)
+    roles = rows_in(session, lambda chunk: select(Action.council_id, Action.id, ActionPartner.partner_id, action_runs)
+                    .join(ActionPartner, ActionPartner.action_id == Action.id)
+                    .where(ids_in(Action.council_id, chunk), Action.archived_at.is_(None)), ids)
+    for council_id, _action, partner_id, _runs in roles:
         partnership[council_id].add(partner_id)
     nodes = {council_id: {p for p in members if p in typology} for council_id, members in partnership.items()}
 
     pairs: dict[int, set[tuple[int, int]]] = {council_id: set() for council_id in ids}
     counts: dict[int, list[int]] = {council_id: [0, 0] for council_id in ids}  # links, of which high
-    for council_id, a, b, level, start, end in links:
-        kept = nodes[council_id]
-        if a in kept and b in kept and _overlaps(driver_date(start), driver_date(end), as_of):
-            pairs[council_id].add((a, b))
-            counts[council_id][0] += 1
-            counts[council_id][1] += level >= HIGH_LEVEL
-    members: dict[int, list[int]] = {}
-    running: dict[int, int] = {}
-    for council_id, action_id, status, start, end, partner_id in roles:
-        if status in NOT_RUN_STATUSES or partner_id not in nodes[council_id]:
-            continue
-        if action_id not in running:
-            end_date = driver_date(end)
-            runs = _overlaps(driver_date(start), end_date, as_of) and not (status == "terminee" and end_date is None)
-            running[action_id] = council_id if runs else -1
-        if running[action_id] != -1:
-            members.setdefault(action_id, []).append(partner_id)
+    for council_id, a, b, level, holds in links:
+        if holds:
+            kept = nodes[council_id]
+            if a in kept and b in kept:
+                pairs[council_id].add((a, b))
+                counts[council_id][0] += 1
+                counts[council_id][1] += level >= HIGH_LEVEL
+    members: dict[int, set[int]] = {}
+    owner: dict[int, int] = {}
+    for council_id, action_id, partner_id, runs in roles:
+        if runs and partner_id in nodes[council_id]:
+            members.setdefault(action_id, set()).add(partner_id)
+            owner[action_id] = council_id
     for action_id, partners in members.items():
-        present = sorted(set(partners))
-        found = pairs[running[action_id]]
+        present = sorted(partners)
+        found = pairs[owner[action_id]]
         for i, a in enumerate(present):
             for b in present[i + 1:]:
                 found.add((a, b))

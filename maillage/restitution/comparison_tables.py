@@ -13,14 +13,14 @@ SHORT_LABELS = {
     "population": "Population",
     "partenaires": "Partenaires",
     "liens": "Liens actifs",
-    "part_liens_niveau_3_4": "Liens niv. 3-4",
+    "part_liens_niveau_3_4": "Niveau 3-4",
     "densite": "Densité",
     "typologies_manquantes": "Typologies manquantes",
     "actions_en_cours": "Actions en cours",
-    "heures_en_ligne_10000_hab": "Heures en ligne / 10 000 hab.",
-    "personnes_touchees": "Personnes touchées {year}",
+    "heures_en_ligne_10000_hab": "En ligne h/10 000 hab.",
+    "personnes_touchees": "Touchées {year}",
     "score_couverture": "Couverture",
-    "derniere_pleniere": "Dernière plénière",
+    "derniere_pleniere": "Plénière",
 }
 COUNCIL_COLUMN = "Instance"
 
