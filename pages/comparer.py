@@ -101,7 +101,7 @@ if mode == NETWORK:
         st.stop()
     member_ids = list(choice.member_ids)
     if choice.large:  # more members than one comparison opens on: the nearest ones first, the whole table on demand
-        nearest = (f"les {len(choice.nearest_ids)} plus proches de {choice.reference}" if choice.reference
+        nearest = (f"les {len(choice.nearest_ids)} plus proches de {md(choice.reference)}" if choice.reference
                    else f"les {len(choice.nearest_ids)} plus peuplées")
         scope = st.radio("Instances comparées", [NEAREST, WHOLE], horizontal=True, key="cmp_scope",
                          format_func={NEAREST: nearest, WHOLE: f"tout le réseau ({format_int(len(member_ids))} "
