@@ -47,7 +47,9 @@ def whole_country(engine) -> int:
     with Session(engine) as session:
         network = session.exec(select(Network).where(Network.name == WHOLE)).first()
         if network is None:
-            network = Network(name=WHOLE, kind="thematique")
+            # The generator writes its ids itself (PostgreSQL's sequences are not moved): the next id, explicitly.
+            network = Network(id=(session.exec(select(func.max(Network.id))).one() or 0) + 1, name=WHOLE,
+                              kind="thematique")
             session.add(network)
             session.flush()
             session.add_all([NetworkCouncil(network_id=network.id, council_id=c) for c in session.exec(select(Council.id))])

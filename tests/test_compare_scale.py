@@ -8,6 +8,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from maillage.accounts import SYSTEM, Actor
@@ -211,7 +212,9 @@ def test_compare_command_for_a_network_of_1000_councils(db_factory, use_database
     engine = db_factory.engine("geo")
     generate_scale(engine, councils=1000, partners=2000, links=3000, actions=2000, seed=3)
     with session_scope(engine) as session:
-        network = Network(name="Tout le pays", kind="thematique")
+        # The generator writes its ids itself (PostgreSQL's sequences are not moved): the next id, explicitly.
+        network = Network(id=(session.exec(select(func.max(Network.id))).one() or 0) + 1, name="Tout le pays",
+                          kind="thematique")
         session.add(network)
         session.flush()
         session.add_all([NetworkCouncil(network_id=network.id, council_id=c) for c in session.exec(select(Council.id))])
