@@ -16,6 +16,7 @@ from maillage.commands.cli import main
 from maillage.core import ValidationError, session_scope
 from maillage.exchange import generate_scale
 from maillage.restitution import (
+    BY_CODE,
     MAX_COUNCILS,
     compare_councils,
     compare_network,
@@ -28,6 +29,7 @@ from maillage.restitution import (
     indicator_records,
     nearest_councils,
     network_choice,
+    ranks,
 )
 from maillage.vocabularies import Vocabularies
 from models import Council, ExpectedTypology, Network, NetworkCouncil, Partner
@@ -231,3 +233,28 @@ def test_compare_command_for_a_network_of_1000_councils(db_factory, use_database
     assert load_workbook(book, read_only=True)["Indicateurs"].max_row == 1001
     assert main(["compare", "--network", "Tout le pays", "--out", str(tmp_path / "pays.pdf")]) == 1
     assert "PDF : 60 instances au plus" in capsys.readouterr().err
+
+
+def test_ranks_of_a_thousand_values_equal_the_plain_count():
+    """Ranks are computed by sorting once; they equal 1 + the number of strictly better values (ties share)."""
+    import random
+
+    rng = random.Random(5)
+    for code in ("liens", "typologies_manquantes", "derniere_pleniere", "score_couverture", "population"):
+        spec = BY_CODE[code]
+        values = {}
+        for key in range(1000):
+            if rng.random() < 0.05:
+                values[key] = None
+            elif spec.kind == "date":
+                values[key] = D(2020, 1, 1) + dt.timedelta(days=rng.randrange(400))
+            elif spec.kind == "percent":
+                values[key] = rng.randrange(0, 200) / 199
+            else:
+                values[key] = rng.randrange(0, 50)
+        shown = {k: spec.rank_value(v) for k, v in values.items()}
+        known = [v for v in shown.values() if v is not None]
+        low = spec.better == "low" and spec.kind != "date"
+        expected = {k: None if v is None else 1 + sum(1 for o in known if (o < v if low else o > v))
+                    for k, v in shown.items()}
+        assert ranks(values, spec) == expected, code

@@ -20,7 +20,8 @@ import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -338,8 +339,7 @@ def people_reached(session: Session, council_ids: list[int], year: int) -> dict[
     return {council_id: int(total) for council_id, total in rows if total is not None}
 
 
-@dataclass(frozen=True)
-class ActionRow:
+class ActionRow(NamedTuple):
     """What a comparison reads of an action (plain driver row: a national network has tens of thousands)."""
 
     id: int
@@ -359,8 +359,9 @@ def _actions(session: Session, council_ids: list[int]) -> list[ActionRow]:
         Action.id, Action.council_id, Action.title, Action.action_type, Action.mode, Action.status, Action.start_date,
         Action.end_date, Action.shared).where(ids_in(Action.council_id, chunk), Action.archived_at.is_(None)),
         council_ids)
-    return sorted((ActionRow(row[0], row[1], row[2], row[3], row[4], row[5], driver_date(row[6]), driver_date(row[7]),
-                             bool(row[8])) for row in rows), key=lambda a: a.id)
+    make = ActionRow._make
+    return sorted((make((row[0], row[1], row[2], row[3], row[4], row[5], driver_date(row[6]), driver_date(row[7]),
+                         bool(row[8]))) for row in rows), key=itemgetter(0))
 
 
 def _listing(session: Session, actions: list[ActionRow], names: dict[int, str], year: int,
