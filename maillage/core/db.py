@@ -108,6 +108,7 @@ def read_scope(engine: Engine) -> Iterator[Session]:
         try:
             yield session
         finally:
+            session.expunge_all()  # what was read stays readable after the rollback, as after session_scope
             session.rollback()
 
 
