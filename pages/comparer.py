@@ -12,7 +12,7 @@ from maillage.core import (
     format_int,
     md,
     plural,
-    session_scope,
+    read_scope,
 )
 from maillage.restitution import (
     CHARTED,
@@ -55,7 +55,7 @@ def _comparison(url: str, version: int, actor_key: tuple, _actor, network_id, co
                 today: dt.date, title: str | None = None, detail: bool = True):
     """The comparison, computed once per data version, reader (`actor_key`) and choice: a whole network when no
     council is named, else the named councils (of `network_id` when given, under `title`)."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         if network_id is not None and not council_ids:
             return compare_network(session, _actor, network_id, year, today, detail=detail)
         return compare_councils(session, _actor, list(council_ids), year, today, title=title, network_id=network_id,
@@ -65,14 +65,14 @@ def _comparison(url: str, version: int, actor_key: tuple, _actor, network_id, co
 @st.cache_data(show_spinner=False, max_entries=32)
 def _choice(url: str, version: int, actor_key: tuple, _actor, network_id: int, council_id: int | None):
     """What a network's comparison opens on (its members, the nearest ones), once per data version and reader."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return network_choice(session, _actor, network_id, council_id)
 
 
 actor = current_actor()
 actor_key = (actor.email, actor.role, tuple(sorted(actor.council_ids)), tuple(sorted(actor.network_ids)))
 today = dt.date.today()
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     networks = comparable_networks(session, actor)
     councils = comparable_councils(session, actor)
 if not councils:
@@ -91,7 +91,7 @@ network_id, council_ids, chosen_title, detail = None, (), None, True
 url, version = database_url(), data_version(engine())
 if mode == NETWORK:
     if st.session_state.get("cmp_network") not in networks:
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             st.session_state["cmp_network"] = default_network(session, actor, current_council_id())
     network_id = controls[1].selectbox("Réseau", list(networks), format_func=networks.get, key="cmp_network")
     try:
@@ -127,7 +127,7 @@ else:
 if not member_ids:
     st.info("Choisissez au moins une instance à comparer.")
     st.stop()
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     years = comparison_years(session, member_ids, today)
 if st.session_state.get("cmp_year") not in years:
     st.session_state["cmp_year"] = years[0]
@@ -150,7 +150,7 @@ st.caption(f"{md(subtitle(comparison))}. {SHARING_NOTE}"
            + (" Les chiffres de l'année en cours sont provisoires." if comparison.provisional else ""))
 
 if actor.role == "reseau":  # a network member's landing page: what to do next, and their shared actions
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         home = network_home(session, actor, today)
     st.info(md(home.next_steps()), icon=":material/directions:")
     st.page_link("pages/actions.py", label="Voir toutes les actions partagées de vos réseaux",
