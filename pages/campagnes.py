@@ -37,6 +37,7 @@ from maillage.core import (
     format_int,
     md,
     plural,
+    read_scope,
     session_scope,
 )
 from maillage.vocabularies import Vocabularies
@@ -72,7 +73,7 @@ if not can_write_council(actor, council_id):
 st.caption("Avant une plénière, chaque partenaire reçoit un lien personnel pour confirmer sa fiche et dire avec qui "
            "il travaille et à quel point. Ses réponses sont des propositions : vous les acceptez ou les rejetez.")
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     campaigns = council_campaigns(session, actor, council_id)
     vocab = Vocabularies.load(session)
 running = next((c for c in campaigns if is_running(c, today)), None)
@@ -98,7 +99,7 @@ if running is None:
                 st.session_state.setdefault(ISSUED_KEY, {})[campaign_id] = links
                 st.session_state["campaign_pick"] = campaign_id
                 st.rerun()
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             counts = {key: len(targeted_partners(session, council_id, key, sector, today))
                       for key in ("tous", "non_verifies")}
         st.caption(f"Partenaires de l'instance : {format_int(counts['tous'])} ; fiches non vérifiées depuis 12 mois : "
@@ -121,7 +122,7 @@ if st.session_state.get("campaign_pick") not in by_id:
 campaign_id = st.selectbox("Campagne", list(by_id), format_func=lambda i: campaign_label(by_id[i]), key="campaign_pick")
 campaign = by_id[campaign_id]
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     progress = campaign_progress(session, actor, campaign_id, today)
 council_name = progress.council
 
@@ -216,7 +217,7 @@ with review:
         if st.session_state.get("campaign_answer") not in submitted:
             st.session_state["campaign_answer"] = (to_review or list(submitted))[0]
         invite_id = st.selectbox("Réponse", list(submitted), format_func=answer_label, key="campaign_answer")
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             changes = answer_changes(session, actor, invite_id, today)
         if notice := st.session_state.pop("campaign_review_notice", None):
             st.success(notice)
@@ -274,7 +275,7 @@ with review:
                            "Décision": DECISION_LABELS[i.decision]} for i in done])
 
 with network:
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         views = campaign_network(session, actor, campaign_id, today)
     if not views.answered:
         st.info("Aucune réponse envoyée pour l'instant.")
