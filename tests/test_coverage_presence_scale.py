@@ -13,7 +13,7 @@ from maillage.core import gc_paused
 from maillage.coverage import PresenceQuery, all_presence, compute_presence, load_snapshot
 from maillage.exchange import generate_scale
 from maillage.vocabularies import Vocabularies
-from models import Council, NetworkCouncil, Territory
+from models import Action, Council, NetworkCouncil, Territory
 from tests.builders import add_action
 
 AS_OF = dt.date(2026, 11, 29)
@@ -33,15 +33,17 @@ def _world(engine):
                               name="Quartier test", search_name="quartier test", population=0,
                               commune_code=mine.code))
         session.flush()
+        # generate_scale writes explicit ids (PostgreSQL's sequence is not moved): ours follow them.
+        ids = iter(range(max(session.exec(select(Action.id)).all()) + 1, 10**9))
         add_action(session, first, "Par le quartier", territories=[f"sub:{mine.code}:quartier"],
-                   start=dt.date(2023, 2, 1))
+                   start=dt.date(2023, 2, 1), id=next(ids))
         add_action(session, second, "Par la région", action_type="cyberbase", territories=[f"reg:{theirs.reg}"],
-                   status="projet", shared=True)
+                   status="projet", shared=True, id=next(ids))
         add_action(session, first, "Par le département", action_type="cyberbase", territories=[f"dep:{mine.dep}"],
-                   start=dt.date(2020, 1, 6), end=dt.date(2024, 6, 30))
-        add_action(session, first, "Sans territoire", territories=[])
+                   start=dt.date(2020, 1, 6), end=dt.date(2024, 6, 30), id=next(ids))
+        add_action(session, first, "Sans territoire", territories=[], id=next(ids))
         add_action(session, second, "Pour les parents", territories=[f"dep:{theirs.dep}", f"com:{mine.code}"],
-                   publics=["parents"], shared=True)
+                   publics=["parents"], shared=True, id=next(ids))
         session.commit()
         return first.id, second.id
 
