@@ -17,6 +17,7 @@ from tests.browser.conftest import (
 
 NONE_COLOUR = (0xd7, 0x30, 0x27)      # « Aucune action » (ui/coverage_charts.PRESENCE_COLORS["none"])
 PRESENT_COLOUR = (0x1a, 0x98, 0x50)   # « Présente »
+CONTEXT_COLOUR = (0xf4, 0xf4, 0xf4)   # neighbouring communes outside the council, drawn faintly
 
 
 def _share_of(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 12) -> float:
@@ -47,6 +48,9 @@ def test_map_filtered_to_one_action_type(page, app_url, watch):
     # Every commune of the agglomeration is drawn in the « none » colour, none in the « present » one.
     assert _share_of(drawn, NONE_COLOUR) > 0.05
     assert _share_of(drawn, PRESENT_COLOUR) < 0.001
+    # The neighbouring communes outside the agglomeration are drawn faintly around it, and the legend says so.
+    assert _share_of(drawn, CONTEXT_COLOUR, tolerance=4) > 0.02
+    expect(panel.get_by_text("En gris pâle, les communes voisines hors de l'instance", exact=False)).to_be_visible()
     # The legend drawn with the map speaks French words, and commune names are drawn as labels.
     texts = " ".join(chart.locator("text").all_text_contents()) if chart.locator("svg").count() else ""
     if texts:
