@@ -24,6 +24,7 @@ from maillage.restitution import (
     compare_councils,
     compare_network,
     comparison_filename,
+    comparison_networks,
     comparison_pdf,
     comparison_xlsx,
     comparison_years,
@@ -52,6 +53,13 @@ def _comparison(url: str, version: int, actor_key: tuple, _actor, network_id, co
         if network_id is not None:
             return compare_network(session, _actor, network_id, year, today)
         return compare_councils(session, _actor, list(council_ids), year, today)
+
+
+def _document(comparison) -> bytes:
+    """The PDF, with the cooperation networks drawn as on the Réseau page (computed when the button is clicked)."""
+    with session_scope(engine()) as session:
+        networks = comparison_networks(session, actor, comparison)
+    return comparison_pdf(comparison, networks=networks)
 
 
 actor = current_actor()
@@ -194,12 +202,12 @@ with tab_who:
 with tab_files:
     st.markdown("Pour la réunion du réseau : le classeur (une feuille par tableau, nombres en nombres : "
                 "« Indicateurs », « Rangs », « Qui fait quoi », « Actions », « Définitions », « À propos ») et le PDF "
-                "(tableaux, graphiques et actions avec leurs pilotes).")
+                "(tableaux, graphiques, actions avec leurs pilotes et le réseau de coopération dessiné comme sur la page Réseau).")
     buttons = st.columns(2)
     # Files are written when the button is clicked (deferred), from the comparison already computed.
     buttons[0].download_button("Classeur (XLSX)", partial(comparison_xlsx, comparison),
                                comparison_filename(comparison, "xlsx"), XLSX_MIME, icon=":material/download:",
                                key="cmp_dl_xlsx", on_click="ignore")
-    buttons[1].download_button("Document (PDF)", partial(comparison_pdf, comparison),
+    buttons[1].download_button("Document (PDF)", partial(_document, comparison),
                                comparison_filename(comparison, "pdf"), "application/pdf",
                                icon=":material/picture_as_pdf:", key="cmp_dl_pdf", on_click="ignore")

@@ -93,6 +93,7 @@ def run_compare(args: argparse.Namespace) -> int:
     )
     from maillage.restitution.comparison_document import comparison_pdf
     from maillage.restitution.comparison_workbook import comparison_xlsx
+    from maillage.restitution.network_figure import comparison_networks
 
     suffix = _extension(args.out, (".xlsx", ".pdf"))
     engine, actor = engine_and_actor(args)
@@ -103,7 +104,8 @@ def run_compare(args: argparse.Namespace) -> int:
         else:
             ids = [council_by_name(session, name).id for name in args.council]
             comparison = compare_councils(session, actor, ids, args.year, dt.date.today())
-    _write(args.out, comparison_xlsx(comparison) if suffix == ".xlsx" else comparison_pdf(comparison))
+        networks = comparison_networks(session, actor, comparison) if suffix == ".pdf" else None
+    _write(args.out, comparison_xlsx(comparison) if suffix == ".xlsx" else comparison_pdf(comparison, networks=networks))
     print(f"Comparaison {comparison.year} ({plural(len(comparison.councils), 'instance')}, "
           f"« {comparison.title} ») écrite dans {args.out}.")
     return 0
