@@ -97,9 +97,9 @@ def label_boxes(drawing: Drawing) -> list[dict]:
 
 
 def hull_data(drawing: Drawing) -> list[dict]:
-    """Group outlines for the page's canvas: name, colour, polygon."""
-    return [{"label": h.label, "colour": h.colour, "points": [list(p) for p in h.points], "font": HULL_FONT}
-            for h in drawing.hulls]
+    """Group outlines for the page's canvas: key, name, colour, polygon, and the nodes a click on it opens."""
+    return [{"key": h.key, "label": h.label, "colour": h.colour, "points": [list(p) for p in h.points],
+             "font": HULL_FONT, "members": list(h.members)} for h in drawing.hulls]
 
 
 def render_drawing(drawing: Drawing, height: int = GRAPH_HEIGHT) -> str:
