@@ -3,7 +3,9 @@ show the council's or the network's cooperation network with the page's stored p
 words, labels, title and source line (vector drawing in the PDF, escaped inline SVG in the HTML)."""
 
 import datetime as dt
+import html
 import io
+import json
 import re
 
 import pytest
@@ -35,7 +37,8 @@ from maillage.restitution import (
     report_html,
     report_pdf,
 )
-from models import Partner
+from models import Council, Partner
+from tests.apptest import open_app
 from tests.browser.payloads import LITERALS, PARTNER_NAMES
 from tests.builders import add_council
 from tests.restitution_world import TODAY, build_world
@@ -229,3 +232,31 @@ def test_overview_drawing_is_the_page_default_view(world):
     assert default_cluster("network") == "council" and default_cluster("council") == ""
     assert default_cluster("territory") == "commune"
     assert drawing.hulls and not drawing.grouped
+
+
+def _labels_sent(srcdoc: str) -> dict[str, tuple[float, float]]:
+    """node id → position, as the Réseau page's frame sends them (`LABELS`)."""
+    sent = json.loads(re.search(r"var LABELS = (\[.*?\]);\n", srcdoc).group(1))
+    return {label["id"]: (label["x"], label["y"]) for label in sent}
+
+
+def test_reseau_page_and_synthese_page_show_the_same_positions(shared_demo_url, shared_demo_engine, use_database):
+    """Known answer through the pages: the positions the Réseau page sends for Bordeaux are those of the summary's
+    drawing, and the Synthèse élus page shows that drawing (its section, heading and every partner's label)."""
+    use_database(shared_demo_url)
+    with Session(shared_demo_engine) as session:
+        bordeaux = session.exec(select(Council.id).where(Council.name == "CLSPD de Bordeaux")).one()
+    at = open_app(page="pages/reseau.py", council_id=bordeaux)
+    assert not at.exception
+    sent = _labels_sent(at.get("iframe")[0].proto.srcdoc)
+    with Session(shared_demo_engine) as session:
+        drawing = council_report(session, SYSTEM, bordeaux, None, dt.date.today()).network
+    assert len(sent) == 36 and {n.id: (n.x, n.y) for n in drawing.nodes} == sent
+    at = open_app(page="pages/synthese_elus.py", council_id=bordeaux)
+    assert not at.exception
+    frame = at.get("iframe")[0].proto.srcdoc
+    section = frame[frame.index("<section class=reseau>"):]
+    assert "Réseau de coopération — CLSPD de Bordeaux" in section
+    texts = " ".join(re.findall(r"<text [^>]*>([^<]*)</text>", section))
+    for node in drawing.nodes:
+        assert all(html.escape(line, quote=False) in texts for line in node.label.split("\n")), node.name
