@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fpdf.enums import TextMode
 from sqlmodel import Session
 
 from maillage.accounts.access import Actor
@@ -21,6 +22,7 @@ from maillage.network.export import Line, Poly, Scene, Text, build_scene, export
 from maillage.network.overview import overview_drawing
 from maillage.network.view import Drawing
 from maillage.restitution.comparison import Comparison
+from maillage.restitution.graphics import INK, RULE
 from maillage.restitution.pdf_kit import FAMILY, PdfDocument
 
 DRAWN_COUNCILS_MAX = 4  # chosen councils: one page each up to this many (a drawing reads well only full-page)
@@ -57,37 +59,46 @@ def paint_scene(doc: PdfDocument, scene: Scene, x: float, y: float, width: float
         """Scene pixels → page millimetres."""
         return left + px * scale, top + py * scale
 
+    # Colours and widths are set directly (fpdf2 writes an operator only when they change): a local graphics
+    # context per item costs ten times more, and a national-scale drawing holds thousands of items.
     for item in scene.items:
         if isinstance(item, Line):
             (x1, y1), (x2, y2) = at(*item.a), at(*item.b)
-            with doc.local_context(draw_color=_rgb(item.colour), line_width=max(item.width * scale, 0.1),
-                                   stroke_cap_style="ROUND"):
-                if item.dashed:
-                    doc.set_dash_pattern(dash=6 * scale, gap=4 * scale)
-                doc.line(x1, y1, x2, y2)
+            doc.set_draw_color(*_rgb(item.colour))
+            doc.set_line_width(max(item.width * scale, 0.1))
+            if item.dashed:
+                doc.set_dash_pattern(dash=6 * scale, gap=4 * scale)
+            doc.line(x1, y1, x2, y2)
+            if item.dashed:
                 doc.set_dash_pattern()
         elif isinstance(item, Poly):
             points = [at(px, py) for px, py in item.points]
-            with doc.local_context(fill_color=_rgb(item.fill), draw_color=_rgb(item.stroke),
-                                   line_width=max(item.width * scale, 0.05), stroke_join_style="ROUND"):
-                if item.opacity < 1:
-                    with doc.local_context(fill_opacity=item.opacity):
-                        doc.polygon(points, style="F")
-                    doc.polygon(points, style="D")
-                else:
-                    doc.polygon(points, style="DF")
+            doc.set_fill_color(*_rgb(item.fill))
+            doc.set_draw_color(*_rgb(item.stroke))
+            doc.set_line_width(max(item.width * scale, 0.05))
+            if item.opacity < 1:
+                with doc.local_context(fill_opacity=item.opacity):
+                    doc.polygon(points, style="F")
+                doc.polygon(points, style="D")
+            else:
+                doc.polygon(points, style="DF")
         elif isinstance(item, Text):
-            size_pt = item.size * scale * PT_PER_MM
-            doc.set_font(FAMILY, "B" if item.bold else "", size_pt)
+            doc.set_font(FAMILY, "B" if item.bold else "", item.size * scale * PT_PER_MM)
             tx, ty = at(item.x, item.y)
-            text_width = doc.get_string_width(item.text)
-            tx -= {"start": 0.0, "middle": text_width / 2, "end": text_width}[item.anchor]
+            if item.anchor != "start":
+                text_width = doc.get_string_width(item.text)
+                tx -= text_width / 2 if item.anchor == "middle" else text_width
             if item.halo:  # a white outline under the letters, as on the page, so lines never cross a label
-                with doc.local_context(text_mode="STROKE", draw_color=HALO, line_width=3 * scale,
-                                       stroke_join_style="ROUND"):
-                    doc.text(tx, ty, item.text)
-            with doc.local_context(text_color=_rgb(item.colour)):
+                doc.set_draw_color(*HALO)
+                doc.set_line_width(3 * scale)
+                doc.text_mode = TextMode.STROKE
                 doc.text(tx, ty, item.text)
+                doc.text_mode = TextMode.FILL
+            doc.set_text_color(*_rgb(item.colour))
+            doc.text(tx, ty, item.text)
+    doc.set_text_color(*INK)
+    doc.set_draw_color(*RULE)
+    doc.set_line_width(0.2)
     doc.set_font(FAMILY, "", 9)
     return scale
 
