@@ -260,3 +260,24 @@ def test_reseau_page_and_synthese_page_show_the_same_positions(shared_demo_url, 
     texts = " ".join(re.findall(r"<text [^>]*>([^<]*)</text>", section))
     for node in drawing.nodes:
         assert all(html.escape(line, quote=False) in texts for line in node.label.split("\n")), node.name
+
+
+def test_notes_on_paper_point_to_the_reseau_page():
+    """On paper one cannot zoom, hover or open a group: those notes name the Réseau page instead."""
+    from maillage.network.overview import paper_notes
+    from maillage.network.view import Drawing, DrawNode, Hull
+
+    nodes = [DrawNode(id=str(i), label=f"P{i}", tooltip="", colour="#000000", size=6, x=i, y=0,
+                      label_shown=i < 15) for i in range(80)]
+    hull = Hull(key="council:1", label="CLSPD", colour="#000000", points=((0, 0), (1, 0), (1, 1)))
+    screen = Drawing("t", "s", nodes, [], [], notes=[
+        "Les noms des groupes sont écrits ; zoomez pour lire ceux des 15 partenaires les plus liés, survolez un point "
+        "pour les autres.", "Un partenaire de plusieurs instances est dessiné avec celle où il a le plus de liens."],
+        hulls=[hull])
+    paper = paper_notes(screen)
+    assert paper.notes == ["Les noms des groupes et ceux des 15 partenaires les plus liés sont écrits ; les autres se "
+                           "lisent sur la page Réseau (zoom, survol d'un point).", screen.notes[1]]
+    grouped = Drawing("t", "s", [], [], [], notes=["Plus de 600 partenaires : ils sont regroupés par secteur. Ouvrez "
+                                                   "un groupe pour voir ses partenaires."], grouped=True)
+    assert paper_notes(grouped).notes == ["Plus de 600 partenaires : ils sont regroupés par secteur. La page Réseau "
+                                          "ouvre chaque groupe sur ses partenaires."]

@@ -8,8 +8,11 @@ default grouping (`default_cluster`: none for one council, by council for a netw
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import Session
 
+from maillage.core.formatting import format_int
 from maillage.network.data import GraphFilters, NetworkSource, build_graph
 from maillage.network.layouts import stable_positions
 from maillage.network.metrics import analyse
@@ -29,5 +32,23 @@ def overview_drawing(session: Session, source: NetworkSource, heading: str | Non
     cluster_by = default_cluster(source.scope.kind)
     positions = stable_positions(session, source, cluster_by)
     graph = build_graph(source, GraphFilters())
-    return build_drawing(graph, analyse(graph), ViewOptions(cluster_by=cluster_by), heading=heading,
-                         positions=positions or None)
+    drawing = build_drawing(graph, analyse(graph), ViewOptions(cluster_by=cluster_by), heading=heading,
+                            positions=positions or None)
+    return paper_notes(drawing)
+
+
+def paper_notes(drawing: Drawing) -> Drawing:
+    """The drawing with notes for paper: on a printed page one can neither zoom, hover nor open a group, so the
+    notes that say so point to the Réseau page instead."""
+    shown = sum(1 for node in drawing.nodes if node.label_shown and not node.is_group)
+    notes = []
+    for note in drawing.notes:
+        if "zoomez" in note or "survolez" in note:
+            groups = "Les noms des groupes et ceux" if drawing.hulls else "Les noms"
+            note = (f"{groups} des {format_int(shown)} partenaires les plus liés sont écrits ; les autres se lisent "
+                    "sur la page Réseau (zoom, survol d'un point).")
+        elif "Ouvrez un groupe" in note:
+            note = note.replace("Ouvrez un groupe pour voir ses partenaires.",
+                                "La page Réseau ouvre chaque groupe sur ses partenaires.")
+        notes.append(note)
+    return replace(drawing, notes=notes)
