@@ -12,9 +12,10 @@ import datetime as dt
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from maillage.core.errors import ValidationError
 from maillage.core.formatting import format_date, format_int, plural
 from maillage.network.view import Drawing
-from maillage.restitution.comparison import Comparison
+from maillage.restitution.comparison import MAX_COUNCILS, Comparison
 from maillage.restitution.graphics import ACCENT, ACCENT_LIGHT, INK, MUTED, RULE
 from maillage.restitution.indicators import CHARTED, INDICATORS, ordinal
 from maillage.restitution.network_figure import network_page
@@ -198,8 +199,13 @@ def _actions(doc: PdfDocument, comparison: Comparison) -> None:
 
 def comparison_pdf(comparison: Comparison, created: dt.datetime | None = None,
                    networks: tuple[list[Drawing], list[str]] | None = None) -> bytes:
-    """The landscape PDF (`created`: document date, for reproducible files); `networks`, from
-    `network_figure.comparison_networks`: the cooperation networks drawn as on the Réseau page, one per page."""
+    """The landscape PDF (`created`: document date, for reproducible files); MAX_COUNCILS councils at most (a bar per
+    council and a page of actions each: beyond, ValidationError pointing to the workbook or the CSV). `networks`,
+    from `network_figure.comparison_networks`: the cooperation networks drawn as on the Réseau page, one per page."""
+    if len(comparison.councils) > MAX_COUNCILS or not comparison.detailed:
+        raise ValidationError([("out", f"PDF : {MAX_COUNCILS} instances au plus (cette comparaison en compte "
+                                       f"{format_int(len(comparison.councils))}) ; écrivez un classeur .xlsx ou un "
+                                       "fichier .csv, ou choisissez moins d'instances")])
     footer = (f"Comparaison — {comparison.title} · {comparison.year} · établie le {format_date(comparison.today)} "
               "avec Maillage · effectifs agrégés uniquement")
     doc = PdfDocument("L", title=f"Comparaison {comparison.year} — {comparison.title}", footer=footer, created=created)
