@@ -107,6 +107,10 @@ def test_compare_command_pdf_councils_and_errors(shared_demo_url, use_database, 
                  "--out", str(out)]) == 0
     text = _text(out.read_bytes())
     assert "2 instances choisies" in text and "CLSPD de Pessac" in text and "Année 2024" in text
+    # one page per council with its cooperation network, drawn as on the Réseau page (31/12/2024)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages]
+    assert "Réseau de coopération — CLSPD de Mérignac" in pages[-2] and "au 31/12/2024" in pages[-2]
+    assert "Réseau de coopération — CLSPD de Pessac" in pages[-1]
     assert main(["compare", "--network", "Inconnu", "--out", str(tmp_path / "x.xlsx")]) == 1
     assert "aucun réseau nommé « Inconnu »" in capsys.readouterr().err
     assert main(["compare", "--network", FFSU, "--out", str(tmp_path / "x.txt")]) == 1
