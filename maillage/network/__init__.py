@@ -23,6 +23,8 @@ _EXPORTS = {
     "territory_members": "data",
     "render_network": "html",
     "vis_assets": "html",
+    "publish_vis_assets": "html",
+    "VIS_FILES": "html",
     "layout": "positions",
     "Box": "positions",
     "box_rect": "positions",
