@@ -415,49 +415,50 @@ with tab_presence:
         _downloads(network_presence_records(answers, "commune"), name + "-communes", "communes", "cov_qnc_dl")
 
 with tab_map:
-    modes = {"presence": "Présence d'actions", "expected": "Attentes du référentiel", "score": "Score global"}
-    mode = st.radio("Colorer selon", list(modes), format_func=modes.get, horizontal=True, key="cov_map_mode",
-                    help="Présence : y a-t-il une action du type choisi, que le référentiel l'attende ou non ? "
-                         "Attentes : ce que le référentiel attend et ce qui est là. Score : part des attentes couvertes.")
-    if mode == "score":
-        level = st.radio("Découpage", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, horizontal=True,
-                         key="cov_map_level",
-                         help="Zoom arrière : les EPCI ou départements prennent le score des communes de l'instance "
-                              "qu'ils contiennent.")
-        drawn = coverage_map(cov, level)
-        if drawn.features:
-            st.altair_chart(coverage_map_chart(drawn.geojson), width="stretch")
-            st.caption("Couleur : part des cellules attendues couvertes, du rouge (0 %) au vert (100 %) ; gris : "
-                       "rien d'attendu (communes sous les seuils du référentiel). Survolez un territoire pour le détail.")
+    if tab_map.open:  # the map (Altair, every commune's outline) is drawn only when its tab is opened
+        modes = {"presence": "Présence d'actions", "expected": "Attentes du référentiel", "score": "Score global"}
+        mode = st.radio("Colorer selon", list(modes), format_func=modes.get, horizontal=True, key="cov_map_mode",
+                        help="Présence : y a-t-il une action du type choisi, que le référentiel l'attende ou non ? "
+                             "Attentes : ce que le référentiel attend et ce qui est là. Score : part des attentes couvertes.")
+        if mode == "score":
+            level = st.radio("Découpage", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, horizontal=True,
+                             key="cov_map_level",
+                             help="Zoom arrière : les EPCI ou départements prennent le score des communes de l'instance "
+                                  "qu'ils contiennent.")
+            drawn = coverage_map(cov, level)
+            if drawn.features:
+                st.altair_chart(coverage_map_chart(drawn.geojson), width="stretch")
+                st.caption("Couleur : part des cellules attendues couvertes, du rouge (0 %) au vert (100 %) ; gris : "
+                           "rien d'attendu (communes sous les seuils du référentiel). Survolez un territoire pour le détail.")
+            else:
+                st.info("Aucun contour à afficher pour ces territoires.")
         else:
-            st.info("Aucun contour à afficher pour ces territoires.")
-    else:
-        map_query = _query_controls("cov_map", DEFAULT_TYPE)
-        if mode == "presence":
-            drawn = presence_map(_presence(url, version, council_id, as_of, shared_only, map_query), vocab)
-        else:
-            if map_query.theme:
-                st.caption("Le référentiel n'attend pas de thèmes : le thème choisi est ignoré pour les attentes.")
-            drawn = expectation_map(cov, map_query.action_type, map_query.public)
-        if drawn.features:
-            left, right = st.columns([3, 2])
-            counts = drawn.counts()
-            left.altair_chart(
-                status_map_chart(drawn), width="stretch",
-                alt=f"Carte : {drawn.title} ; " + ", ".join(f"{label} : {plural(counts.get(s, 0), 'commune')}"
-                                                             for s, label, _e in drawn.legend)
-                    + ". Le tableau à côté donne le statut de chaque commune.")
-            left.markdown("Légende — " + " · ".join(f"**{md(label)}** ({plural(counts.get(s, 0), 'commune')}) : "
-                                                    f"{md(explanation)}" for s, label, explanation in drawn.legend)
-                          + ". En gris pâle, les communes voisines hors de l'instance.")
-            right.markdown(f"**{md(drawn.title)}**")
-            with right:
-                show_table(drawn.records(), height=460)
-        else:
-            st.info("Aucun contour à afficher pour ces communes.")
-    if drawn.without_outline:
-        st.caption("Sans contour disponible : " + ", ".join(md(name) for name in drawn.without_outline) + ".")
-    st.caption(ATTRIBUTION)
+            map_query = _query_controls("cov_map", DEFAULT_TYPE)
+            if mode == "presence":
+                drawn = presence_map(_presence(url, version, council_id, as_of, shared_only, map_query), vocab)
+            else:
+                if map_query.theme:
+                    st.caption("Le référentiel n'attend pas de thèmes : le thème choisi est ignoré pour les attentes.")
+                drawn = expectation_map(cov, map_query.action_type, map_query.public)
+            if drawn.features:
+                left, right = st.columns([3, 2])
+                counts = drawn.counts()
+                left.altair_chart(
+                    status_map_chart(drawn), width="stretch",
+                    alt=f"Carte : {drawn.title} ; " + ", ".join(f"{label} : {plural(counts.get(s, 0), 'commune')}"
+                                                                 for s, label, _e in drawn.legend)
+                        + ". Le tableau à côté donne le statut de chaque commune.")
+                left.markdown("Légende — " + " · ".join(f"**{md(label)}** ({plural(counts.get(s, 0), 'commune')}) : "
+                                                        f"{md(explanation)}" for s, label, explanation in drawn.legend)
+                              + ". En gris pâle, les communes voisines hors de l'instance.")
+                right.markdown(f"**{md(drawn.title)}**")
+                with right:
+                    show_table(drawn.records(), height=460)
+            else:
+                st.info("Aucun contour à afficher pour ces communes.")
+        if drawn.without_outline:
+            st.caption("Sans contour disponible : " + ", ".join(md(name) for name in drawn.without_outline) + ".")
+        st.caption(ATTRIBUTION)
 
 with tab_gaps:
     found_all = _suggestions(url, version, council_id, as_of, shared_only)

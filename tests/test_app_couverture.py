@@ -171,6 +171,9 @@ def test_la_rochelle_pdn_presence_lists_every_commune(shared_demo_url, shared_de
     column = list(_matrix_table(at)[PDN])
     assert column.count("Non attendu · rien") == 27 and column.count("Manquant (0/2)") == 1
     # The map, coloured by presence of PdN: every commune « Aucune action », listed beside the map.
+    assert not any(e.key == "cov_map_mode" for e in at.radio)  # drawn only once its tab is opened
+    at.session_state["cov_tab"] = "Carte"
+    at.run()
     at.radio(key="cov_map_mode").set_value("presence").run()
     at.selectbox(key="cov_map_action_type").set_value("presence_en_ligne").run()
     assert not at.exception
