@@ -6,7 +6,7 @@ PORT ?= 8501
 # Address the server listens on: this machine only by default; MAILLAGE_HOST=0.0.0.0 to serve the network.
 MAILLAGE_HOST ?= 127.0.0.1
 
-.PHONY: run test test-fast lint bench db clean
+.PHONY: run serve test test-fast lint bench db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ run: db
 	@$(BIN)/python -m maillage demo-accounts
 	@echo "Maillage : http://$(MAILLAGE_HOST):$(PORT)"
 	$(BIN)/python -m streamlit run serve.py --server.address $(MAILLAGE_HOST) --server.port $(PORT) --server.headless true
+
+# Several Streamlit processes behind HAProxy (sticky sessions), on the database of DATABASE_URL (PostgreSQL
+# for real use): `make serve WORKERS=4 DATABASE_URL=postgresql://…`. Proxy on PORT, processes on the next
+# ports. The schema is brought up to date first; no demo data is loaded. See docs/deploy.md.
+WORKERS ?= 2
+serve: $(VENV)/.run-installed
+	@command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { echo "*** HAProxy absent : apt-get install haproxy"; exit 2; }
+	$(BIN)/python -m maillage init
+	$(BIN)/python scripts/workers.py --workers $(WORKERS) --port $(PORT) --host $(MAILLAGE_HOST)
 
 test: $(VENV)/.dev-installed
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -51,6 +51,7 @@ from maillage.core import (
     format_int,
     md,
     plural,
+    read_scope,
     session_scope,
 )
 from maillage.partners import partner_choices
@@ -81,7 +82,7 @@ actor = current_actor()
 council_id = current_council_id()
 today = dt.date.today()
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     vocab = Vocabularies.load(session)
     councils = visible_councils(session, actor)
 writable = {cid: name for cid, name in councils.items() if can_write_council(actor, cid)}

@@ -37,6 +37,7 @@ from maillage.core import (
     format_int,
     md,
     plural,
+    read_scope,
     session_scope,
 )
 from maillage.vocabularies import Vocabularies
@@ -72,7 +73,7 @@ if not can_write_council(actor, council_id):
 st.caption("Avant une plénière, chaque partenaire reçoit un lien personnel pour confirmer sa fiche et dire avec qui "
            "il travaille et à quel point. Ses réponses sont des propositions : vous les acceptez ou les rejetez.")
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     campaigns = council_campaigns(session, actor, council_id)
     vocab = Vocabularies.load(session)
 running = next((c for c in campaigns if is_running(c, today)), None)
@@ -121,7 +122,7 @@ if st.session_state.get("campaign_pick") not in by_id:
 campaign_id = st.selectbox("Campagne", list(by_id), format_func=lambda i: campaign_label(by_id[i]), key="campaign_pick")
 campaign = by_id[campaign_id]
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     progress = campaign_progress(session, actor, campaign_id, today)
 council_name = progress.council
 

@@ -10,13 +10,13 @@ from maillage.accounts import (
     my_account,
     set_password,
 )
-from maillage.core import MaillageError, format_datetime, md, session_scope
+from maillage.core import MaillageError, format_datetime, md, read_scope, session_scope
 from ui.auth import current_token, renew_session
 from ui.session import current_actor, engine
 
 actor = current_actor()
 st.title("Mon compte")
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     account = my_account(session, actor)
 if account is None:
     st.info("Vous agissez avec les droits d'administrateur de la ligne de commande.")
@@ -55,7 +55,7 @@ if submitted:
 
 st.subheader("Sessions ouvertes")
 st.caption("Les navigateurs où vous êtes connecté. Fermez ceux que vous n'utilisez plus ou que vous ne reconnaissez pas.")
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     open_sessions = list_open_sessions(session, actor, current_token())
 if not open_sessions:
     st.info("Aucune session enregistrée pour ce compte.")

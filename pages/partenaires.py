@@ -283,7 +283,7 @@ notice = st.container()  # always present, so the tabs below keep their place (a
 if FLASH in st.session_state:
     notice.success(md(st.session_state.pop(FLASH)))
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     vocab = Vocabularies.load(session)
     networks = network_options(session)
     places = scope_territories(session, council_id)

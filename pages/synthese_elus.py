@@ -11,6 +11,7 @@ from maillage.core import (
     council_scope_version,
     database_url,
     md,
+    read_scope,
     session_scope,
 )
 from maillage.restitution import (
@@ -41,7 +42,7 @@ if council_id is None:
             "liens et des actions d'une instance.")
     st.stop()
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     try:
         years = report_years(session, actor, council_id, today)
     except PermissionDenied as error:

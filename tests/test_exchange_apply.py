@@ -69,6 +69,26 @@ def test_columns_absent_from_the_file_are_left_alone(mini):
                                                                 "https://www.bordeaux.fr", dt.date(2026, 10, 1))
 
 
+def shared_flags(engine) -> dict[str, bool]:
+    with Session(engine) as session:
+        return {a.title: a.shared for a in session.exec(select(Action))}
+
+
+def test_new_actions_are_shared_unless_the_file_says_no_and_an_empty_cell_keeps_the_choice(mini):
+    header = "titre;instance;type_action;statut;debut;territoires;publics;partage_reseau\n"
+    line = "{};CLSPD de Bordeaux;sensibilisation_parents;en_cours;01/09/2026;33063;familles;{}\n"
+    run(mini, {"actions.csv": ACTIONS})  # no partage_reseau column: shared, as on the form
+    run(mini, {"actions.csv": header + line.format("Vide", "") + line.format("Privée", "non")})
+    assert shared_flags(mini) == {"Atelier parents": True, "Vide": True, "Privée": False}
+    _plan, report = run(mini, {"actions.csv": header + line.format("Privée", "") + line.format("Vide", "non")})
+    assert report.lines() == ["actions : 0 créé, 1 mis à jour, 1 inchangé"]  # the empty cell changes nothing
+    assert shared_flags(mini) == {"Atelier parents": True, "Vide": False, "Privée": False}
+    with pytest.raises(ImportRefused) as refused:
+        run(mini, {"actions.csv": header + line.format("Vide", "peut-être")})
+    assert [p.message for p in refused.value.plan.problems] == [
+        "ligne 2, colonne partage_reseau : « peut-être » doit valoir « oui » ou « non »"]
+
+
 def test_links_match_by_pair_kind_and_council_in_either_order(mini):
     links = ("partenaire_a;partenaire_b;nature;niveau;instance\n"
              "Ville de Bordeaux;Centre social Bordeaux Nord;convention;2;CLSPD de Bordeaux\n")

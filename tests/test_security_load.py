@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from maillage.accounts import SYSTEM
@@ -135,6 +135,41 @@ def test_reads_never_wait_for_a_writer(mini_sqlite, use_database):
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_signed_in_run_checks_its_session_without_waiting_for_a_writer(mini_sqlite):
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from maillage.accounts import add_user, open_session, resume_session
+    from maillage.core import write_if_free
+    from models import SignInSession
+
+    engine = mini_sqlite
+    with Session(engine) as session:
+        add_council(session, "CLSPD de Bordeaux", ["com:33063"])
+        add_user(session, SYSTEM, "coord@ville.fr", "coordinateur", password="correct horse battery",
+                 councils=["CLSPD de Bordeaux"])
+        token = open_session(session, "coord@ville.fr", now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
+        session.commit()
+    writer = sqlite3.connect(engine.url.database, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a long import holds the write lock
+    try:
+        started = time.perf_counter()
+        with read_scope(engine) as session:
+            resumed = resume_session(session, token, write=False)
+        assert resumed.actor.email == "coord@ville.fr" and resumed.write_due  # « last seen » is 5 min old
+        assert write_if_free(engine, lambda session: resume_session(session, token)) is False  # skipped
+        assert time.perf_counter() - started < 5  # not the 120 s busy timeout
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert write_if_free(engine, lambda session: resume_session(session, token)) is True
+    with read_scope(engine) as session:
+        assert resume_session(session, token, write=False).write_due is False  # refreshed just now
+        assert session.exec(text("PRAGMA busy_timeout")).one()[0] == 120_000  # the usual wait is back
+        assert session.exec(select(SignInSession)).one().revoked_at is None
 
 
 def test_a_write_through_a_read_session_is_refused(geo_engine):

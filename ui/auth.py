@@ -23,7 +23,7 @@ from maillage.accounts import (
     revoke_session,
 )
 from maillage.accounts.sessions import DISABLED, EXPIRED_IDLE, EXPIRED_LIFETIME, REVOKED
-from maillage.core import session_scope
+from maillage.core import read_scope, session_scope, write_if_free
 from ui.session import ACTOR_KEY, engine
 from ui.web_session import COOKIE_NAMES, SESSION_PATH
 
@@ -160,8 +160,12 @@ def signed_in_actor() -> Actor | None:
         if token and cleared and cleared[0] == "clear" and cleared[1] == token:
             token = None  # this tab has just signed out: its page still carries the old cookie
     if token:
-        with session_scope(engine()) as session:
-            resumed = resume_session(session, token)
+        # Read-only: no page waits here behind someone else's long write; « last seen » (once a minute) or the
+        # revocation of an ended session follows if the write lock is free, else on a later run.
+        with read_scope(engine()) as session:
+            resumed = resume_session(session, token, write=False)
+        if resumed.write_due:
+            write_if_free(engine(), lambda session: resume_session(session, token))
         if resumed.actor is not None:
             st.session_state[TOKEN_KEY] = token
             st.session_state[ACTOR_KEY] = resumed.actor

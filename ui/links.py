@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from maillage.core import COUNCIL_KEY, session_scope
+from maillage.core import COUNCIL_KEY, read_scope
 from maillage.restitution import list_councils
 from ui.session import engine
 
@@ -89,7 +89,7 @@ def council_from_address(actor) -> bool:
     if raw is None:
         return True
     council_id = as_int(raw)
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         ids = {council.id for council in list_councils(session, actor)}
     if council_id not in ids:
         to_address(COUNCIL_PARAM, None)

@@ -108,10 +108,16 @@ class Resumed:
     actor: Actor | None
     reason: str | None = None
     single_sign_on: bool = False
+    write_due: bool = False  # read without writing: « last seen » or a revocation is due (see resume_session)
 
 
-def resume_session(session: Session, token: str | None, now: dt.datetime | None = None) -> Resumed:
-    """Check a token against the table and re-read its account; refresh « last seen » at most once a minute."""
+def resume_session(session: Session, token: str | None, now: dt.datetime | None = None, *,
+                   write: bool = True) -> Resumed:
+    """Check a token against the table and re-read its account; refresh « last seen » at most once a minute.
+
+    With `write=False` (a read-only session, so a page never waits behind someone else's long write) nothing
+    is written: `write_due` says whether a refresh or a revocation should follow in a writing session.
+    """
     if not token:
         return Resumed(None, UNKNOWN)
     now = now or utc_now()
@@ -124,20 +130,18 @@ def resume_session(session: Session, token: str | None, now: dt.datetime | None 
     row, user = found
     if row.revoked_at is not None:
         return Resumed(None, REVOKED, row.single_sign_on)
-    if not user.active:
-        _revoke_rows(session, [row], now)
-        return Resumed(None, DISABLED, row.single_sign_on)
-    if now >= _aware(row.expires_at):
-        _revoke_rows(session, [row], now)
-        return Resumed(None, EXPIRED_LIFETIME, row.single_sign_on)
-    if session_expired(row.last_seen_at, now):
-        _revoke_rows(session, [row], now)
-        return Resumed(None, EXPIRED_IDLE, row.single_sign_on)
-    if now - _aware(row.last_seen_at) >= SEEN_REFRESH:
+    ended = (DISABLED if not user.active else EXPIRED_LIFETIME if now >= _aware(row.expires_at)
+             else EXPIRED_IDLE if session_expired(row.last_seen_at, now) else None)
+    if ended:
+        if write:
+            _revoke_rows(session, [row], now)
+        return Resumed(None, ended, row.single_sign_on, write_due=not write)
+    seen_due = now - _aware(row.last_seen_at) >= SEEN_REFRESH
+    if seen_due and write:
         row.last_seen_at = now
         session.add(row)
         session.commit()
-    return Resumed(actor_for_user(session, user), None, row.single_sign_on)
+    return Resumed(actor_for_user(session, user), None, row.single_sign_on, write_due=seen_due and not write)
 
 
 def session_is_live(session: Session, token: str | None, now: dt.datetime | None = None) -> bool:

@@ -13,6 +13,7 @@ _EXPORTS = {
     "get_meta": "db",
     "make_engine": "db",
     "read_scope": "db",
+    "write_if_free": "db",
     "scope_versions": "db",
     "session_scope": "db",
     "set_meta": "db",

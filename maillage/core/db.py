@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from sqlalchemy import Integer, String, cast, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine, select
 
@@ -47,6 +47,7 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 
 
 READ_ONLY = "maillage_read_only"
+NO_WAIT = "maillage_no_wait"
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "CREATE", "DROP T", "ALTER ")
 
 
@@ -57,8 +58,15 @@ def _begin_immediate(connection) -> None:
     when another writer committed in between; starting IMMEDIATE makes writers queue instead.
     Read-only sessions (`read_scope`) start a plain BEGIN: in WAL mode they never wait for a writer.
     """
-    if connection.get_execution_options().get(READ_ONLY):
+    options = connection.get_execution_options()
+    if options.get(READ_ONLY):
         connection.exec_driver_sql("BEGIN")
+    elif options.get(NO_WAIT):
+        connection.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -100,7 +108,22 @@ def read_scope(engine: Engine) -> Iterator[Session]:
         try:
             yield session
         finally:
+            session.expunge_all()  # what was read stays readable after the rollback, as after session_scope
             session.rollback()
+
+
+def write_if_free(engine: Engine, work: Callable[[Session], object]) -> bool:
+    """Run a small, optional write (« last seen », bookkeeping) at once, or skip it when another write holds
+    SQLite's lock (a long import): the page goes on instead of waiting. Whether it was written."""
+    try:
+        with Session(engine.execution_options(**{NO_WAIT: True}), expire_on_commit=False) as session:
+            work(session)
+            session.commit()
+        return True
+    except OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            return False
+        raise
 
 
 UNIQUE_RACE = ("quelqu'un vient d'enregistrer le même élément au même moment : rien n'a été enregistré ; "

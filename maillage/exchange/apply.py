@@ -240,10 +240,11 @@ class _Applier:
     def upsert(self, kind: str, table: SqlTable, rows: list[CheckedRow], *,
                key: Callable[[CheckedRow], Any], stored_key: Callable[[Any], Any], key_columns: tuple[str, ...],
                fields: tuple[str, ...], create: Callable[[CheckedRow], dict], sets: Iterable[_SetSpec] = (),
-               unarchive: bool = False, need_ids: bool = True) -> dict[Any, int]:
+               unarchive: bool = False, need_ids: bool = True, kept_when_empty: tuple[str, ...] = ()) -> dict[Any, int]:
         """Create rows whose key is new, update the fields (and list cells) that differ; return key → id.
 
         `key` gives a row's natural key, `stored_key` the same key from a database row (its `key_columns`).
+        A field of `kept_when_empty` left empty (None) keeps its stored value.
         A row the check marked `protected` is refused when it would change its record.
         """
         columns = KINDS[kind].column_of
@@ -265,7 +266,8 @@ class _Applier:
             if old is None:
                 creates.append((row, row_key, record))
                 continue
-            present = {name: getattr(record, name) for name in fields if row.has(name)}
+            present = {name: getattr(record, name) for name in fields
+                       if row.has(name) and not (name in kept_when_empty and getattr(record, name) is None)}
             if unarchive and not row.has("archived_at"):
                 present["archived_at"] = None
             changed = {name: _as_timestamp(value) for name, value in present.items() if not _same(old[name], value)}
@@ -449,7 +451,9 @@ class _Applier:
             "actions", table, rows, key=key, fields=fields,
             stored_key=lambda r: (fold(r.title), r.council_id), key_columns=("title", "council_id"),
             create=lambda row: {**{name: getattr(row.record, name) for name in fields}, "council_id": key(row)[1],
+                                "shared": row.record.shared is not False,  # shared unless the file says « non »
                                 "archived_at": _as_timestamp(row.record.archived_at), **self.stamps()},
+            kept_when_empty=("shared",),
             sets=[
                 _SetSpec(ActionTerritory.__table__, "action_id", "territory_key", "territory_keys"),
                 _SetSpec(ActionTheme.__table__, "action_id", "theme", "themes"),

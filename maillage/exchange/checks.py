@@ -659,7 +659,7 @@ def _check_actions(checker: _RowChecker) -> tuple[ActionRecord, str]:
         weekly_hours=hours,
         budget_eur=checker.parsed("budget_eur", parse_number),
         fundings=checker.vocab_list("funding", "fundings", "une source de financement"),
-        shared=checker.parsed("shared", parse_bool, False),
+        shared=checker.parsed("shared", parse_bool, False) if checker.cell("shared") else None,
         notes=checker.text("notes", private_check=True),
         evaluation=checker.text("evaluation", private_check=True),
         archived_at=checker.parsed("archived_at", parse_date),

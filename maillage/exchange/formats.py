@@ -211,7 +211,7 @@ KINDS: dict[str, KindFormat] = {
             ("heures_semaine", NUMBER, "heures par semaine (virgule décimale acceptée)", "weekly_hours"),
             ("budget_eur", NUMBER, "budget annuel en euros", "budget_eur"),
             ("financements", TEXT, "sources de financement séparées par |", "fundings"),
-            ("partage_reseau", BOOL, "oui ou non : partagée avec les réseaux de l'instance", "shared"),
+            ("partage_reseau", BOOL, "oui ou non : partagée avec les réseaux de l'instance ; vide = oui pour une nouvelle action, inchangé sinon", "shared"),
             ("notes", TEXT, "remarques (aucune donnée personnelle)", "notes"),
             ("evaluation", TEXT, "note d'évaluation", "evaluation"),
             ("archive_le", DATE, "date d'archivage ; vide = action active", "archived_at"),

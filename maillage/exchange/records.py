@@ -90,7 +90,7 @@ class ActionRecord:
     weekly_hours: float | None
     budget_eur: float | None
     fundings: list[str]
-    shared: bool
+    shared: bool | None  # None: cell left empty (a new action is shared, as on the form; an existing one keeps its choice)
     notes: str
     evaluation: str
     archived_at: dt.date | None

@@ -153,3 +153,25 @@ def test_every_page_is_french_for_an_administrator(page, app_url):
         if found:
             left[title] = found
     assert left == {}
+
+
+def test_every_page_is_french_on_a_phone(page, app_url):
+    """Each page of the menu opened by its address on a 390 px phone (the sidebar folded, its button French)."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, app_url)
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    addresses = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(addresses) >= 10
+    page.set_viewport_size({"width": 390, "height": 844})
+    left = {}
+    for address in addresses:
+        page.goto(address if address.startswith("http") else f"{app_url}/{address.lstrip('/')}")
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60000)  # the page has run, not its skeleton
+        wait_for_app(page)
+        page.wait_for_timeout(500)
+        found = english_left(page)
+        if found:
+            left[address] = found
+    screenshot(page, "francais-telephone-derniere-page")
+    assert page.get_by_role("heading", name="Administration").count() >= 1  # the last page really opened
+    assert left == {}
