@@ -234,9 +234,10 @@ to_address("reseau", st.session_state.get("net_network") if scope_kind == "netwo
 to_address("territoire", st.session_state.get("net_territory_scope") if scope_kind == "territory" else None)
 
 version = scope_version(scope)
-# A network's graph (up to all of France) is served from its last computation while the new version is
-# computed in the background; a council's or a territory's is computed here, once per version.
-background = scope_kind == "network"
+# A network's graph (up to all of France) and a territory's (keyed on the global version: any edit moves it)
+# are served from their last computation while the new version is computed in the background; a council's
+# is computed here, once per version of the council.
+background = scope_kind in ("network", "territory")
 try:
     if background:
         eng, results = engine(), background_results()

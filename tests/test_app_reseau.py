@@ -77,6 +77,7 @@ def test_network_and_territory_scopes(shared_demo_url, use_database):
     assert not at.exception and not at.error
     at.radio(key="net_scope").set_value("territory").run()
     assert not at.exception and not at.error
+    assert any(c.value.startswith("Calculé ") for c in at.caption)  # served from the background store, dated
     assert int({m.label: m.value for m in at.metric}["Partenaires"].replace("\u202f", "")) > 0
 
 
