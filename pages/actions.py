@@ -137,7 +137,7 @@ def sentence(text: str) -> str:
 arrived = from_address("action")  # a link to an action's sheet (« Copier le lien »)
 if arrived is not None:
     try:
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             visible_action(session, actor, as_int(arrived) or 0)
     except MaillageError:
         refuse_address("action")  # not readable, or no such action: the same words either way
@@ -158,7 +158,7 @@ def territory_filter() -> str | None:
                           help="Une commune retrouve aussi les actions déclarées sur son EPCI, son EPT, son "
                                "département, sa région ou l'un de ses quartiers.")
     chosen = st.session_state.get("actions:territory")
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         found = search_territories(session, query) if query.strip() else {}
         labels = {**(choice_labels(session, [chosen]) if chosen else {}), **found}
     if not labels:
@@ -174,7 +174,7 @@ def partner_filter(partners: dict[int, str], searched: bool) -> int | None:
     if searched:
         query = st.text_input("Partenaire", key="actions:partner_query", placeholder="Nom de la structure")
         chosen = st.session_state.get("actions:partner")
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             partners = (partner_choices(session, None, include=[chosen] if chosen else [], query=query)
                         if query.strip() or chosen else {})
         if not partners:
@@ -195,7 +195,7 @@ def list_view() -> None:
         row = st.columns(4)
         council_ids = row[0].multiselect("Instances", list(councils), format_func=councils.get, key="actions:councils",
                                          placeholder="Toutes celles que vous voyez")
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             options = filter_options(session, actor, council_ids, as_of=today)
         types = row[1].multiselect("Types d'action", list(options.action_types), format_func=options.action_types.get,
                                    key="actions:types", placeholder="Tous")
@@ -231,7 +231,7 @@ def list_view() -> None:
     filters = ActionFilters(council_ids=council_ids, action_types=types, themes=themes, publics=publics,
                             statuses=statuses, territory_key=territory, partner_id=partner, year=year, shared=shared,
                             review_only=review_only, text=text)
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         listed = list_actions(session, actor, filters, as_of=today, sort=sort, descending=descending, limit=LIST_LIMIT)
     totals = listed.totals
     metrics = st.columns(4)
@@ -296,7 +296,7 @@ def archived_section() -> None:
     """Archived actions of the current council, each restorable."""
     if council_id not in writable:
         return
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         archived = archived_actions(session, actor, council_id)
     if not archived:
         return
@@ -333,7 +333,7 @@ def timeline_view() -> None:
                                    key="actions:timeline_types", placeholder="Tous")
     running = columns[2].toggle("En cours seulement", key="actions:timeline_running")
     narrowed = ActionFilters(action_types=kinds, statuses=["en_cours"] if running else [])
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         bars = council_timeline(session, actor, chosen, as_of=today, filters=narrowed)
     if not bars:
         st.info("Aucune action visible pour cette instance.")
@@ -374,7 +374,7 @@ def confirm_archive(action_id: int, title: str, version: int) -> None:
 def start_copy(action_id: int) -> None:
     """Callback: prefill the new-action form from this action, for another territory."""
     target = council_id if council_id in writable else next(iter(writable), None)
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         draft = copy_draft(session, actor, action_id, target, today)
     open_editor(NEW, draft)
     st.session_state[FLASH] = ("Formulaire prérempli à partir de l'action : choisissez le ou les territoires, "
@@ -384,7 +384,7 @@ def start_copy(action_id: int) -> None:
 
 def sheet_tab(action_id: int) -> None:
     """The printable sheet, its downloads, and the copy and archive buttons."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         sheet = action_sheet(session, actor, action_id, as_of=today)
     if sheet.needs_review:
         st.warning("Cette action est encore « en cours » alors que sa date de fin est passée : mettez son statut "
@@ -398,7 +398,7 @@ def sheet_tab(action_id: int) -> None:
         buttons[2].button("Copier sur un autre territoire", icon=":material/content_copy:", key="actions:copy",
                           on_click=start_copy, args=(action_id,),
                           help="Ouvre le formulaire « Nouvelle action » prérempli, sans territoire.")
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         action = visible_action(session, actor, action_id)
     if action.council_id in writable and buttons[3].button("Archiver", icon=":material/archive:",
                                                            key="actions:archive"):
@@ -414,7 +414,7 @@ def edit_tab(action_id: int) -> None:
 
     def reload():
         """The action's current values and version."""
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             return draft_for_edit(session, actor, action_id)
 
     if not is_open(prefix):
@@ -439,7 +439,7 @@ def edit_tab(action_id: int) -> None:
 
 def indicators_tab(action_id: int, can_write: bool) -> None:
     """The yearly figures: a table, and a form per year for those who may write."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         action = visible_action(session, actor, action_id)
         rows = action_indicators(session, action_id)
     if rows:
@@ -504,7 +504,7 @@ def confirm_delete_indicators(action_id: int, year: int, version: int) -> None:
 def history_tab(action_id: int) -> None:
     """Who changed what and when, from the audit log."""
     try:
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             history = action_history(session, actor, action_id)
     except MaillageError as error:
         st.info(md(sentence(str(error))))
@@ -525,14 +525,14 @@ def history_tab(action_id: int) -> None:
 
 def sheet_view() -> None:
     """Choose an action, then its sheet, edit form, indicators and history."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         own = list_actions(session, actor, ActionFilters(council_ids=[council_id] if council_id in councils else []),
                            as_of=today, sort="title", descending=False).rows
     titles = {r.id: f"{r.title} ({r.council})" for r in own}
     selected = st.session_state.get(SELECTED)
     if selected is not None and selected not in titles:
         try:
-            with session_scope(engine()) as session:
+            with read_scope(engine()) as session:
                 action = visible_action(session, actor, selected)
                 titles = {selected: action.title, **titles}
         except MaillageError:
@@ -546,7 +546,7 @@ def sheet_view() -> None:
                              placeholder="Choisir une action")
     to_address("action", action_id)
     copy_link_button()
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         action = visible_action(session, actor, action_id)
     can_write = action.council_id in writable
     names = ["Fiche", "Modifier", "Indicateurs", "Historique"] if can_write else ["Fiche", "Indicateurs"]

@@ -14,7 +14,7 @@ from maillage.accounts import (
     scope_choices,
     update_user,
 )
-from maillage.core import MaillageError, format_datetime, md, session_scope
+from maillage.core import MaillageError, format_datetime, md, read_scope, session_scope
 from maillage.exchange import (
     archived_records,
     is_demo,
@@ -57,7 +57,7 @@ with accounts_tab:
                 else:
                     st.success(f"Démonstration quittée : {len(removed)} compte(s) de démonstration supprimé(s).")
                     st.rerun()
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         users = list_users(session, actor)
         council_names, network_names = scope_choices(session)
     st.markdown(f"**Comptes** ({len(users)})")
@@ -115,7 +115,7 @@ with accounts_tab:
 
 with vocabulary_tab:
     kind = st.selectbox("Vocabulaire", list(VOCABULARY_KINDS), format_func=VOCABULARY_KINDS.get)
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         entries = list_entries(session, kind)
         groups = {e.code: e.label for e in list_entries(session, "typology_group")}
     st.markdown("**Valeurs du vocabulaire**")
@@ -158,7 +158,7 @@ with vocabulary_tab:
                     st.rerun()
 
 with journal_tab:
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         emails = audit_users(session, actor)
     columns = st.columns(4)
     who = columns[0].selectbox("Utilisateur", ["(tous)"] + emails)
@@ -167,7 +167,7 @@ with journal_tab:
     period = columns[3].date_input("Période", value=(dt.date.today() - dt.timedelta(days=90), dt.date.today()),
                                    format="DD/MM/YYYY")
     since, until = (period if isinstance(period, tuple) and len(period) == 2 else (None, None))
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         rows = list_audit(session, actor, user_email=None if who == "(tous)" else who,
                           entity=None if entity == "(tous)" else entity, label_contains=text or None,
                           since=since, until=until)
@@ -182,7 +182,7 @@ with journal_tab:
     )
 
 with archive_tab:
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         archived = archived_records(session, actor)
     if not archived:
         st.info("Aucun partenaire ni aucune action archivés.")

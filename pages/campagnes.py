@@ -99,7 +99,7 @@ if running is None:
                 st.session_state.setdefault(ISSUED_KEY, {})[campaign_id] = links
                 st.session_state["campaign_pick"] = campaign_id
                 st.rerun()
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             counts = {key: len(targeted_partners(session, council_id, key, sector, today))
                       for key in ("tous", "non_verifies")}
         st.caption(f"Partenaires de l'instance : {format_int(counts['tous'])} ; fiches non vérifiées depuis 12 mois : "
@@ -217,7 +217,7 @@ with review:
         if st.session_state.get("campaign_answer") not in submitted:
             st.session_state["campaign_answer"] = (to_review or list(submitted))[0]
         invite_id = st.selectbox("Réponse", list(submitted), format_func=answer_label, key="campaign_answer")
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             changes = answer_changes(session, actor, invite_id, today)
         if notice := st.session_state.pop("campaign_review_notice", None):
             st.success(notice)
@@ -275,7 +275,7 @@ with review:
                            "Décision": DECISION_LABELS[i.decision]} for i in done])
 
 with network:
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         views = campaign_network(session, actor, campaign_id, today)
     if not views.answered:
         st.info("Aucune réponse envoyée pour l'instant.")

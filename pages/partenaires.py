@@ -272,7 +272,7 @@ picker_councils = (council_id,) if council_id is not None else tuple(sorted(acto
 st.title("Partenaires")
 arrived = from_address("partenaire")  # a link to a card (« Copier le lien »)
 if arrived is not None:
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         if not may_open_partner(session, actor, as_int(arrived)):
             refuse_address("partenaire")
     st.session_state[GOTO] = as_int(arrived)
@@ -299,7 +299,7 @@ with tab_list:
                                   help="Les partenaires dont le siège ou les territoires rencontrent ceux de l'instance, "
                                        "ou qui ont un lien ou une action avec elle.")
     archived = cols[2].selectbox("Fiches", list(ARCHIVED), format_func=ARCHIVED.get, key="p_archived")
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         communes = commune_options(session, council_id if only_council else None)
     cols = st.columns(4)
     typology_labels = vocab.labels("typology")
@@ -342,7 +342,7 @@ with tab_detail:
     choices = {r.id: f"{r.name} — {r.commune_name}" + (" (archivé)" if r.archived else "") for r in listing.rows}
     selected = st.session_state.get(SELECTED)
     if selected is not None and selected not in choices:
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             try:
                 extra = partner_detail(session, actor, selected, today)
                 choices = {selected: f"{extra.name} — {extra.seat_commune}", **choices}
@@ -355,7 +355,7 @@ with tab_detail:
     if partner_id is None:
         st.info("Choisissez un partenaire pour voir sa fiche, ses liens et ses actions.")
     else:
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             detail = partner_detail(session, actor, partner_id, today)
         st.subheader(md(detail.name))
         copy_link_button()
@@ -499,7 +499,7 @@ with tab_detail:
                             st.rerun()
 
         st.markdown("##### Actions")
-        with session_scope(engine()) as session:
+        with read_scope(engine()) as session:
             involved = partner_actions(session, actor, detail.id, today)
         if involved.rows:
             show_table([{"Action": a.title, "Instance": a.council, "Rôle": a.roles, "Statut": a.status,
@@ -565,7 +565,7 @@ with tab_duplicates:
             remove_id = cols[1].selectbox("Fiche à fusionner (supprimée)", [k for k in everyone if k != keep_id],
                                           format_func=everyone.get, index=None, key="p_remove", placeholder="Choisissez")
         if keep_id is not None and remove_id is not None:
-            with session_scope(engine()) as session:
+            with read_scope(engine()) as session:
                 keep = partner_detail(session, actor, keep_id, today)
                 remove = partner_detail(session, actor, remove_id, today)
                 keep_actions = partner_actions(session, actor, keep_id, today)

@@ -24,7 +24,7 @@ from maillage.actions import (
     status_date_warnings,
     status_warnings,
 )
-from maillage.core import ConflictError, MaillageError, ValidationError, md, session_scope
+from maillage.core import ConflictError, MaillageError, ValidationError, md, read_scope
 from maillage.partners import partner_choices
 from maillage.vocabularies import Vocabularies
 from ui.session import engine
@@ -193,7 +193,7 @@ def _territory_picker(prefix: str, council_id: int | None) -> None:
         help="Communes, EPCI, EPT, départements, régions et sous-territoires (quartiers, QPV).",
     )
     query = st.session_state.get(_key(prefix, "territory_search")) or ""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         found = search_territories(session, query) if query.strip() else council_suggestions(session, council_id)
         labels = {**choice_labels(session, selected), **found}
     st.multiselect(
@@ -212,7 +212,7 @@ def _partners_table(prefix: str, council_id: int | None, vocab: Vocabularies) ->
     rows = _current_rows(prefix)
     chosen = [row[PARTNER] for row in rows if row.get(PARTNER) is not None]
     query = st.session_state.get(_key(prefix, "partner_search")) or ""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         labels = partner_choices(session, council_id, include=[int(p) for p in chosen], query=query)
     role_labels = vocab.labels("role")
     base = st.session_state.get(_key(prefix, "partners"), [])
