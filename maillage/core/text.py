@@ -2,7 +2,6 @@
 the Markdown escaping of user text."""
 
 import re
-import sys
 import unicodedata
 from functools import lru_cache
 
@@ -12,15 +11,10 @@ _UNDECOMPOSED = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "
                                "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"})
 
 
-@lru_cache(maxsize=1)
-def _combining() -> dict[int, None]:
-    """Every combining mark, for str.translate (built once, on first use)."""
-    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
-
-
 def strip_accents(text: str) -> str:
     """`Mérignac` → `Merignac`, `Cœur` → `Coeur`."""
-    return unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED)).translate(_combining())
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 @lru_cache(maxsize=200_000)
