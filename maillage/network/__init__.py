@@ -27,6 +27,8 @@ _EXPORTS = {
     "build_scene": "export",
     "scene_svg": "export",
     "vis_assets": "html",
+    "publish_vis_assets": "html",
+    "VIS_FILES": "html",
     "layout": "positions",
     "Box": "positions",
     "box_rect": "positions",
