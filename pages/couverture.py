@@ -98,7 +98,7 @@ SUGGESTION_COLUMNS = {
 @st.cache_data(show_spinner=False, max_entries=64)
 def _coverage(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool):
     """The council's coverage, computed once per data version (url and version are the cache key)."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return load_council_coverage(session, council_id, as_of, shared_only)
 
 
@@ -106,14 +106,14 @@ def _coverage(url: str, version: int, council_id: int, as_of: dt.date, shared_on
 def _suggestions(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool):
     """Suggestions for every gap of the council, once per data version."""
     cov = _coverage(url, version, council_id, as_of, shared_only)
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return suggest(session, cov)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _partnership(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool):
     """Missing expected typologies and actions without co-production, once per data version."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return (partnership_gaps(session, council_id),
                 single_partner_actions(session, council_id, as_of, shared_only))
 
@@ -121,14 +121,14 @@ def _partnership(url: str, version: int, council_id: int, as_of: dt.date, shared
 @st.cache_data(show_spinner=False, max_entries=32)
 def _comparison(url: str, version: int, council_id: int, as_of: dt.date, actor_key: tuple, _actor):
     """The council and its network peers side by side, once per data version and reader (`actor_key`)."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return network_comparison(session, _actor, council_id, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _presence(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool, query: PresenceQuery):
     """The council's presence answer for a query, once per data version."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return load_council_presence(session, council_id, as_of, query, shared_only)
 
 
@@ -180,7 +180,7 @@ if council_id is None:
     st.info("Aucune instance n'est encore enregistrée : importez vos données depuis la page Données.")
     st.stop()
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     try:
         shared_only = coverage_access(session, actor, council_id)
     except PermissionDenied as error:
@@ -368,7 +368,7 @@ with tab_presence:
     st.markdown("**Où n'y a-t-il aucune action en cours ?** Choisissez un type d'action (et, si besoin, un public "
                 "ou un thème) : la réponse ne tient pas compte du référentiel, elle dit ce qui est là.")
     query = _query_controls("cov_q", DEFAULT_TYPE)
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         networks = readable_networks(session, actor)
     scopes = {"council": f"Cette instance ({cov.name})"} | {f"net:{i}": f"Tout le réseau « {n} »" for i, n in networks}
     scope = st.radio("Pour", list(scopes), format_func=scopes.get, horizontal=True, key="cov_q_scope")

@@ -148,7 +148,7 @@ def mapping_editor(files: list[tuple[str, bytes]], chosen: str | None) -> tuple[
     headers = [header for header in headers if header and fold_header(header) != "probleme"]
     if not headers:
         return kind, {}
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         remembered = saved_mapping(session, council_id, kind)
     kind_format = KINDS[kind]
     options = [IGNORE, *kind_format.columns]
@@ -319,7 +319,7 @@ def export_view() -> None:
 
 def templates_view() -> None:
     """One workbook template, one CSV template per kind, and what each column takes."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         vocab = Vocabularies.load(session)
     st.markdown("Chaque modèle contient les en-têtes et deux lignes d'exemple à remplacer. Le classeur XLSX "
                 "réunit tous les types (une feuille chacun) et une feuille « Lisez-moi ».")

@@ -188,7 +188,7 @@ today = dt.date.today()
 url = database_url()
 st.title("Réseau")
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     networks = network_options(session, actor)
     territories = scope_territories(session, council_id)
     vocab = Vocabularies.load(session)
@@ -419,7 +419,7 @@ actions[3].download_button("Page HTML", lambda: render_drawing(drawing, height=h
                            file_name=f"reseau-{stamp}.html", mime="text/html",
                            icon=":material/download:", key="net_html_download")
 if mode != "partenaire":
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         may_reset = can_reset_layout(session, actor, scope)
     if may_reset and actions[4].button("Recalculer la disposition", icon=":material/refresh:", key="net_relayout",
                                        help="Les positions sont gardées d'une fois sur l'autre ; recalculer les "
