@@ -59,7 +59,7 @@ def cached_todo(url: str, version: int, actor, council: int, today: dt.date):
 def cached_report(url: str, version: int, actor, council: int, today: dt.date):
     """This year's summary (figures and their trends), once per data version and day."""
     with read_scope(engine()) as session:
-        return council_report(session, actor, council, None, today)
+        return council_report(session, actor, council, None, today, with_network=False)
 
 
 actor = current_actor()

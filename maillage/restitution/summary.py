@@ -364,8 +364,9 @@ def report_years(session: Session, actor: Actor, council_id: int, today: dt.date
 
 
 def council_report(session: Session, actor: Actor, council_id: int, year: int | None = None,
-                   today: dt.date | None = None) -> CouncilReport:
-    """The summary of one council for `year` (default: this year), for someone who may read the council."""
+                   today: dt.date | None = None, *, with_network: bool = True) -> CouncilReport:
+    """The summary of one council for `year` (default: this year), for someone who may read the council;
+    `with_network=False` leaves out the network drawing (whose first layout is stored: a writing session)."""
     today = today or dt.date.today()
     council = session.get(Council, council_id)
     if council is None:
@@ -439,7 +440,7 @@ def council_report(session: Session, actor: Actor, council_id: int, year: int | 
         single_partner=[a.title for a in single if a.status == "en_cours"],
         people_by_year=[(y, people.get(y)) for y in years], demo=get_meta(session, "demo") == "oui",
     )
-    report.network = overview_drawing(session, source) if source.nodes else None
+    report.network = overview_drawing(session, source) if with_network and source.nodes else None
     if level == "commune" and len(cov.communes) == 1:
         report.map_context, report.map_context_label = _map_context(cov.communes[0], cov.territory_names)
     report.sentences = sentences(report)
