@@ -18,7 +18,7 @@ from maillage.accounts.access import (
     require_read_council,
 )
 from maillage.core.errors import NotFoundError, PermissionDenied
-from maillage.core.rows import driver_date, driver_rows, ids_in, rows_in
+from maillage.core.rows import collector_paused, driver_date, driver_rows, ids_in, rows_in
 from maillage.geography.footprints import footprint, territory_names
 from maillage.partners.expectations import Expectation, expectations_for
 from maillage.partners.partnership import council_footprint, partnership_ids
@@ -278,6 +278,7 @@ def require_scope_read(session: Session, actor: Actor, scope: Scope) -> None:
     raise PermissionDenied("ce territoire n'est couvert par aucune de vos instances : impossible d'en consulter le graphe")
 
 
+@collector_paused()
 def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | None = None,
                 vocab: Vocabularies | None = None) -> NetworkSource:
     """Read a scope's partners, declared links and shared actions (those the actor may read)."""
@@ -432,6 +433,7 @@ def _action_runs(action: SharedAction, period: tuple[dt.date, dt.date], year_mod
     return True
 
 
+@collector_paused()
 def build_graph(source: NetworkSource, filters: GraphFilters = GraphFilters(),
                 territory_ids: frozenset[int] | None = None) -> NetworkGraph:
     """Apply the filters to a source: partners kept, and pairs joined by kept links or running shared actions."""
@@ -441,48 +443,72 @@ def build_graph(source: NetworkSource, filters: GraphFilters = GraphFilters(),
         if (filters.typologies is None or node.typology in filters.typologies)
         and (territory_ids is None or node_id in territory_ids)
     }
-    kinds: dict[tuple[int, int], set[str]] = {}
-    levels: dict[tuple[int, int], int] = {}
-    link_ids: dict[tuple[int, int], list[int]] = {}
+    # One pass over the links, one over the actions' pairs, then one Edge per pair. A national graph has tens of
+    # thousands of pairs: most carry one link or one action, so nothing is sorted for them (issue 19).
+    declared: dict[tuple[int, int], list] = {}  # pair → [kinds (set), best level, link ids]
     wanted_kinds, min_level = filters.kinds, filters.min_level
+    first, last = period
+    every_node = len(nodes) == len(source.nodes)
     for link in source.links:
-        if link.a not in nodes or link.b not in nodes:
+        a, b = link.a, link.b
+        if not every_node and (a not in nodes or b not in nodes):
             continue
         if wanted_kinds is not None and link.kind not in wanted_kinds:
             continue
-        if link.level < min_level or not _overlaps(link.start, link.end, period):
+        if link.level < min_level:
             continue
-        pair = (link.a, link.b)
-        if pair in kinds:
-            kinds[pair].add(link.kind)
-            levels[pair] = max(levels[pair], link.level)
-            link_ids[pair].append(link.id)
+        if (link.start is not None and link.start > last) or (link.end is not None and link.end < first):
+            continue
+        pair = (a, b)
+        entry = declared.get(pair)
+        if entry is None:
+            declared[pair] = [{link.kind}, link.level, [link.id]]
         else:
-            kinds[pair], levels[pair], link_ids[pair] = {link.kind}, link.level, [link.id]
+            entry[0].add(link.kind)
+            if link.level > entry[1]:
+                entry[1] = link.level
+            entry[2].append(link.id)
     titles: dict[tuple[int, int], set[str]] = {}
     if filters.include_derived:
         year_mode = filters.year is not None and filters.on_date is None
         for action in source.actions:
             if not _action_runs(action, period, year_mode):
                 continue
-            present = [p for p in action.partner_ids if p in nodes]  # ascending ids: a < b below
+            present = (action.partner_ids if every_node
+                       else [p for p in action.partner_ids if p in nodes])  # ascending ids: a < b below
+            title = action.title
             for i, a in enumerate(present):
                 for b in present[i + 1:]:
                     pair = (a, b)
-                    if pair in titles:
-                        titles[pair].add(action.title)
+                    found = titles.get(pair)
+                    if found is None:
+                        titles[pair] = {title}
                     else:
-                        titles[pair] = {action.title}
+                        found.add(title)
     rank = {kind: i for i, kind in enumerate(source.kind_labels)}
+
+    def kind_order(kind: str) -> tuple[int, str]:
+        """Vocabulary order of the link kinds, unknown kinds last."""
+        return rank.get(kind, 99), kind
+
     empty: tuple = ()
+    new, set_dict = object.__new__, object.__setattr__  # a frozen dataclass built without its slow __init__
     edges = {}
-    for pair in sorted(kinds.keys() | titles.keys()):
-        pair_kinds = kinds.get(pair)
+    for pair in sorted(declared.keys() | titles.keys()):
+        entry = declared.get(pair)
         pair_titles = titles.get(pair)
-        edges[pair] = Edge(
-            a=pair[0], b=pair[1],
-            kinds=(tuple(sorted(pair_kinds, key=lambda k: (rank.get(k, 99), k))) if pair_kinds else empty),
-            level=levels.get(pair), action_titles=tuple(sorted(pair_titles)) if pair_titles else empty,
-            link_ids=tuple(sorted(link_ids[pair])) if pair_kinds else empty,
-        )
+        if entry is None:
+            kinds, level, ids = empty, None, empty
+        else:
+            kinds = tuple(entry[0]) if len(entry[0]) == 1 else tuple(sorted(entry[0], key=kind_order))
+            level = entry[1]
+            ids = (entry[2][0],) if len(entry[2]) == 1 else tuple(sorted(entry[2]))
+        if pair_titles is None:
+            action_titles = empty
+        else:
+            action_titles = tuple(pair_titles) if len(pair_titles) == 1 else tuple(sorted(pair_titles))
+        edge = new(Edge)
+        set_dict(edge, "__dict__", {"a": pair[0], "b": pair[1], "kinds": kinds, "level": level,
+                                    "action_titles": action_titles, "link_ids": ids})
+        edges[pair] = edge
     return NetworkGraph(source=source, filters=filters, nodes=nodes, edges=edges, period=period)

@@ -24,6 +24,7 @@ from maillage.network.data import (
     load_source,
     territory_members,
 )
+from maillage.core.rows import collector_paused
 from maillage.network.positions import connected_components
 from maillage.partners.expectations import Expectation, missing_expectations
 
@@ -259,6 +260,7 @@ def group_matrix(graph: NetworkGraph, level: str = "group") -> tuple[list[tuple[
     return groups, matrix
 
 
+@collector_paused()
 def analyse(graph: NetworkGraph, seed: int = SEED, exact_work: int = EXACT_WORK,
             sample: int | None = None) -> NetworkMetrics:
     """Every metric of the filtered graph (the graph built once for igraph, in bulk)."""
@@ -330,6 +332,7 @@ def load_graph(session: Session, actor: Actor, scope: Scope, filters: GraphFilte
     return build_graph(source, filters, members)
 
 
+@collector_paused()
 def network_analysis(session: Session, actor: Actor, scope: Scope, filters: GraphFilters = GraphFilters(),
                      today: dt.date | None = None) -> tuple[NetworkGraph, NetworkMetrics]:
     """The filtered graph of a scope and its metrics."""
