@@ -21,7 +21,7 @@ from maillage.core.errors import NotFoundError, PermissionDenied
 from maillage.core.rows import collector_paused, driver_date, driver_rows, ids_in, rows_in
 from maillage.geography.footprints import footprint, territory_names
 from maillage.partners.expectations import Expectation, expectations_for
-from maillage.partners.partnership import council_footprint, partnership_ids
+from maillage.partners.partnership import council_footprint, partnership_ids, territorial_ids
 from maillage.vocabularies.store import Vocabularies
 from models import (
     Action,
@@ -223,13 +223,15 @@ def scope_title(session: Session, scope: Scope) -> str:
     raise NotFoundError(f"périmètre inconnu : {scope.kind}")
 
 
-def _scope_members(session: Session, scope: Scope, actor: Actor | None = None) -> tuple[set[int], set[int] | None]:
-    """(partner ids, council ids whose links and actions count; None = every council).
+def _scope_members(session: Session, scope: Scope, actor: Actor | None = None
+                   ) -> tuple[set[int], set[int] | None, tuple[list[tuple], list[tuple]] | None]:
+    """(partner ids, council ids whose links and actions count (None = every council), the rows of those links
+    and action partners when already read (`_link_rows`, `_member_rows`), else None).
 
     A territory gathers every council's partners, but only the links and actions of the councils the reader
     belongs to or shares a network with (administrators: all), as a network scope does (issue 20)."""
     if scope.kind == "council":
-        return partnership_ids(session, int(scope.value)), {int(scope.value)}
+        return partnership_ids(session, int(scope.value)), {int(scope.value)}, None
     if scope.kind == "network":
         councils = set(session.exec(
             select(NetworkCouncil.council_id).where(NetworkCouncil.network_id == scope.value)
@@ -237,9 +239,10 @@ def _scope_members(session: Session, scope: Scope, actor: Actor | None = None) -
         ids = set(session.exec(
             select(NetworkPartner.partner_id).where(NetworkPartner.network_id == scope.value)
         ).all())
-        if councils:
-            ids |= partnership_ids(session, sorted(councils))
-        return ids, councils
+        if not councils:
+            return ids, councils, None
+        partnership, links, members = _partnership_of_many(session, sorted(councils))
+        return ids | partnership, councils, (links, members)
     area = footprint(session, [str(scope.value)])
     ids: set[int] = set()
     for partner_id, seat in driver_rows(session, select(Partner.id, Partner.seat_commune_key)
@@ -253,8 +256,40 @@ def _scope_members(session: Session, scope: Scope, actor: Actor | None = None) -
         if area.meets(key):
             ids.add(partner_id)
     if actor is None or actor.is_admin:
-        return ids, None
-    return ids, peer_council_ids(session, actor)
+        return ids, None, None
+    return ids, peer_council_ids(session, actor), None
+
+
+def _link_rows(session: Session, council_ids: list[int] | None) -> list[tuple]:
+    """Every declared link of these councils (None: of all), by id, as driver rows."""
+    query = select(CooperationLink.id, CooperationLink.council_id, CooperationLink.partner_a_id,
+                   CooperationLink.partner_b_id, CooperationLink.kind, CooperationLink.level,
+                   CooperationLink.start_date, CooperationLink.end_date)
+    if council_ids is not None:
+        query = query.where(ids_in(CooperationLink.council_id, council_ids))
+    return driver_rows(session, query.order_by(CooperationLink.id))
+
+
+def _member_rows(session: Session, council_ids: list[int] | None) -> list[tuple]:
+    """(action id, partner id, status) of every partner of a non-archived action of these councils (None: all)."""
+    query = (select(ActionPartner.action_id, ActionPartner.partner_id, Action.status)
+             .join(Action, Action.id == ActionPartner.action_id).where(Action.archived_at.is_(None)))
+    if council_ids is not None:
+        query = query.where(ids_in(Action.council_id, council_ids))
+    return driver_rows(session, query)
+
+
+def _partnership_of_many(session: Session, council_ids: list[int]) -> tuple[set[int], list[tuple], list[tuple]]:
+    """`partnership_ids` of many councils (a big network), with the rows of their links and action partners it
+    read (`_link_rows`, `_member_rows`): `load_source` needs the same ones and reads them once (issue 19)."""
+    links, members = _link_rows(session, council_ids), _member_rows(session, council_ids)
+    ids = territorial_ids(session, council_footprint(session, council_ids))
+    for row in links:
+        ids.add(row[2])
+        ids.add(row[3])
+    ids.update(row[1] for row in members)
+    ids.difference_update(row[0] for row in driver_rows(session, select(Partner.id).where(Partner.archived_at.is_not(None))))
+    return ids, links, members
 
 
 def require_scope_read(session: Session, actor: Actor, scope: Scope) -> None:
@@ -286,7 +321,7 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     today = today or dt.date.today()
     title = scope_title(session, scope)
     vocab = vocab or Vocabularies.load(session)
-    ids, councils = _scope_members(session, scope, actor)
+    ids, councils, read = _scope_members(session, scope, actor)
     id_list = sorted(ids)
 
     # Plain driver rows, not ORM objects: a national graph reads tens of thousands of rows per table.
@@ -314,14 +349,16 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
         )
 
     council_filter = sorted(councils) if councils is not None else None
-    link_query = select(CooperationLink.id, CooperationLink.council_id, CooperationLink.partner_a_id,
-                        CooperationLink.partner_b_id, CooperationLink.kind, CooperationLink.level,
-                        CooperationLink.start_date, CooperationLink.end_date)
-    if council_filter is not None:
-        link_query = link_query.where(ids_in(CooperationLink.council_id, council_filter))
-    links = [DeclaredLink(row[0], row[1], row[2], row[3], row[4], row[5], driver_date(row[6]), driver_date(row[7]))
-             for row in driver_rows(session, link_query.order_by(CooperationLink.id))
-             if row[2] in nodes and row[3] in nodes]
+    link_rows, member_rows = read if read is not None else (_link_rows(session, council_filter),
+                                                            _member_rows(session, council_filter))
+    new, set_dict = object.__new__, object.__setattr__  # frozen dataclasses built without their slow __init__
+    links = []
+    for row in link_rows:
+        if row[2] in nodes and row[3] in nodes:
+            link = new(DeclaredLink)
+            set_dict(link, "__dict__", {"id": row[0], "council_id": row[1], "a": row[2], "b": row[3], "kind": row[4],
+                                        "level": row[5], "start": driver_date(row[6]), "end": driver_date(row[7])})
+            links.append(link)
     hidden_links = 0
     if scope.kind == "territory" and councils is not None:
         hidden_links = sum(1 for a, b in session.exec(
@@ -331,17 +368,14 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     running = (Action.archived_at.is_(None), Action.status.not_in(NOT_RUN_STATUSES))
     action_query = select(Action.id, Action.council_id, Action.title, Action.status, Action.start_date,
                           Action.end_date, Action.shared).where(*running)
-    member_query = (select(ActionPartner.action_id, ActionPartner.partner_id)
-                    .join(Action, Action.id == ActionPartner.action_id).where(*running))
     if council_filter is not None:
         action_query = action_query.where(ids_in(Action.council_id, council_filter))
-        member_query = member_query.where(ids_in(Action.council_id, council_filter))
     readable_councils = {c for c in (council_filter or ()) if can_read_council(actor, c)}
     readable = [row for row in driver_rows(session, action_query.order_by(Action.id))
                 if row[6] or row[1] in readable_councils or can_read_council(actor, row[1])]
     members: dict[int, set[int]] = {}
-    for action_id, partner_id in driver_rows(session, member_query):
-        if partner_id in nodes:
+    for action_id, partner_id, status in member_rows:
+        if partner_id in nodes and status not in NOT_RUN_STATUSES:
             members.setdefault(action_id, set()).add(partner_id)
     actions = [
         SharedAction(row[0], row[1], row[2], row[3], driver_date(row[4]), driver_date(row[5]), tuple(sorted(members[row[0]])))

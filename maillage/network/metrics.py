@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from maillage.accounts.access import Actor
+from maillage.core.rows import collector_paused
 from maillage.network.data import (
     GraphFilters,
     NetworkGraph,
@@ -25,7 +26,6 @@ from maillage.network.data import (
     load_source,
     territory_members,
 )
-from maillage.core.rows import collector_paused
 from maillage.network.positions import connected_components
 from maillage.partners.expectations import Expectation, missing_expectations
 
