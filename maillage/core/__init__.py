@@ -17,6 +17,7 @@ _EXPORTS = {
     "scope_versions": "db",
     "session_scope": "db",
     "set_meta": "db",
+    "collector_paused": "rows",
     "ConflictError": "errors",
     "MaillageError": "errors",
     "NotFoundError": "errors",
