@@ -102,7 +102,7 @@ def measure_france(engine, runs: int) -> list[tuple[str, float]]:
 
             members = session.exec(select(NetworkCouncil.council_id).where(NetworkCouncil.network_id == network[0])
                                    .order_by(NetworkCouncil.council_id)).all()[:MAX_COUNCILS]
-            rows.append((f"Comparer {len(members)} instances du réseau national (le maximum d'une comparaison)",
+            rows.append((f"Comparer {len(members)} instances du réseau national (ce que la page ouvre au plus ; tableau d'un réseau entier : bench/compare_bench.py)",
                          _median(lambda: compare_councils(session, SYSTEM, list(members)), max(1, runs // 2))))
     return rows
 

@@ -108,7 +108,7 @@ def test_compare_command_pdf_councils_and_errors(shared_demo_url, use_database, 
     assert "2 instances choisies" in text and "CLSPD de Pessac" in text and "Année 2024" in text
     assert main(["compare", "--network", "Inconnu", "--out", str(tmp_path / "x.xlsx")]) == 1
     assert "aucun réseau nommé « Inconnu »" in capsys.readouterr().err
-    assert main(["compare", "--network", FFSU, "--out", str(tmp_path / "x.csv")]) == 1
+    assert main(["compare", "--network", FFSU, "--out", str(tmp_path / "x.txt")]) == 1
     assert main(["compare", "--network", "Groupe de travail prévention 2.0", "--out", str(tmp_path / "x.xlsx"),
                  "--as", "reseau@demo.maillage.fr"]) == 3
     with pytest.raises(SystemExit) as stopped:

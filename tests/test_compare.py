@@ -24,8 +24,10 @@ from maillage.restitution import (
     comparison_pdf,
     comparison_xlsx,
     default_network,
+    indicator_columns,
     indicator_records,
     matrix_records,
+    matrix_rows,
     network_by_name,
     ordinal,
     ranking_records,
@@ -199,20 +201,29 @@ def test_past_year_uses_dates_not_todays_status(world):
     assert previous.figures(w.bordeaux).active_by_type == {"presence_en_ligne": 1, "cyberbase": 1}
 
 
-def test_indicator_table_one_column_per_council(world):
+def test_indicator_table_one_row_per_council(world):
     engine, w = world
     comparison = _compare(engine, SYSTEM, w)
     rows = indicator_records(comparison)
-    assert list(rows[0]) == ["Indicateur", "CLSPD de Bordeaux", "CLSPD de Mérignac"]
-    by_label = {row["Indicateur"]: row for row in rows}
-    assert by_label["Population couverte"]["CLSPD de Bordeaux"] == "2\u202f000 (1er)"
-    assert by_label["Personnes touchées en 2026"]["CLSPD de Bordeaux"] == "1\u202f230 (1er)"
-    assert by_label["Densité du réseau"]["CLSPD de Mérignac"] == "100,0\u00a0% (1er)"
-    assert by_label["Dernière plénière"]["CLSPD de Mérignac"] == "01/12/2025 (2e)"
-    assert by_label["   dont Cyber-base"] == {"Indicateur": "   dont Cyber-base", "CLSPD de Bordeaux": "1",
-                                              "CLSPD de Mérignac": "0"}
-    plain = {row["Indicateur"]: row for row in indicator_records(comparison, with_ranks=False)}
-    assert plain["Score de couverture"]["CLSPD de Bordeaux"] == "50\u00a0%"
+    assert list(rows[0]) == ["Instance", "Population", "Partenaires", "Liens actifs", "Niveau 3-4", "Densité",
+                             "Typologies manquantes", "Actions en cours", "En ligne h/10 000 hab.",
+                             "Touchées 2026", "Couverture", "Plénière"]
+    assert list(indicator_columns(comparison)) == list(rows[0])
+    assert indicator_columns(comparison)["Niveau 3-4"].startswith("Part des liens de niveau 3 ou 4. ")
+    by_name = {row["Instance"]: row for row in rows}
+    assert [row["Instance"] for row in rows] == ["CLSPD de Bordeaux", "CLSPD de Mérignac"]
+    assert by_name["CLSPD de Bordeaux"]["Population"] == "2\u202f000 (1er)"
+    assert by_name["CLSPD de Bordeaux"]["Touchées 2026"] == "1\u202f230 (1er)"
+    assert by_name["CLSPD de Mérignac"]["Densité"] == "100,0\u00a0% (1er)"
+    assert by_name["CLSPD de Mérignac"]["Plénière"] == "01/12/2025 (2e)"
+    # The reader's own council comes first.
+    assert [row["Instance"] for row in indicator_records(comparison, first=w.merignac)] == [
+        "CLSPD de Mérignac", "CLSPD de Bordeaux"]
+    by_type = {row["Instance"]: row for row in matrix_rows(comparison, first=w.merignac)}
+    assert by_type["CLSPD de Bordeaux"]["Cyber-base"] == 1 and by_type["CLSPD de Mérignac"]["Cyber-base"] == 0
+    assert list(by_type)[0] == "CLSPD de Mérignac"
+    plain = {row["Instance"]: row for row in indicator_records(comparison, with_ranks=False)}
+    assert plain["CLSPD de Bordeaux"]["Couverture"] == "50\u00a0%"
 
 
 def test_workbook_numbers_and_sheets(world):

@@ -86,12 +86,25 @@ def table_config(records: Sequence[Mapping[str, Any]], spec: Mapping[str, Col | 
 
 def show_table(records: Sequence[Mapping[str, Any]], spec: Mapping[str, Col | str] | None = None, *,
                pin_first: bool = True, highlight: str | None = None, highlight_label: str | None = None,
-               height: int | None = None, max_height: int | None = None, **kwargs):
-    """Draw `records` (one dict per row, French keys) with `table_config`; `highlight` pins and colours a column.
+               height: int | None = None, max_height: int | None = None, highlight_row: str | None = None, **kwargs):
+    """Draw `records` (one dict per row, French keys) with `table_config`; `highlight` pins and colours a column,
+    `highlight_row` colours the rows whose first column holds that text (the reader's own council).
 
     `max_height` shows every row up to that height; other keyword arguments go to st.dataframe.
     """
     records = list(records)
+    if highlight_row is not None and records:
+        import pandas as pd
+
+        first = next(iter(records[0]))
+        marked = "background-color: " + HIGHLIGHT + "; font-weight: bold"
+        config = table_config(records, spec, pin_first=pin_first, phone=on_phone())
+        styled = pd.DataFrame(records).style.apply(
+            lambda row: [marked if row[first] == highlight_row else "" for _ in row], axis=1)
+        if height is None and max_height is not None:
+            height = min(max_height, 38 + 35 * max(1, len(records)))
+        extra = {"height": height} if height is not None else {}
+        return st.dataframe(styled, hide_index=True, width="stretch", column_config=config, **extra, **kwargs)
     config = table_config(records, spec, pin_first=pin_first, pinned=highlight, pinned_label=highlight_label,
                           phone=on_phone())
     if highlight and records and highlight in records[0]:  # the highlighted column comes right after the first

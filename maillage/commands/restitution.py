@@ -1,12 +1,14 @@
-"""`report` and `compare`: the elected officials' summary (PDF) and the comparison of councils (XLSX or PDF).
+"""`report` and `compare`: the elected officials' summary (PDF) and the comparison of councils (XLSX, CSV or PDF).
 
     python -m maillage report --council NAME [--year Y] --out FILE.pdf [--as EMAIL]
     python -m maillage compare --network NAME [--year Y] --out FILE.xlsx [--as EMAIL]
     python -m maillage compare --council NAME --council NAME … --out FILE.pdf
+    python -m maillage compare --network NAME --out FILE.csv
 
 `report` also writes the print-friendly HTML page when FILE ends with .html. `compare` writes the
 workbook (sheets `indicateurs`, one row per council with first column `instance`, `rangs`,
-`qui_fait_quoi`, `actions`, `definitions`, `a_propos`) or, for a .pdf file, the PDF.
+`qui_fait_quoi`, `actions`, `definitions`, `a_propos`), for a .csv file the indicators sheet alone (figures
+only, the quickest for a network of a thousand councils), or, for a .pdf file, the PDF (60 councils at most).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def register(subparsers) -> None:
     report.set_defaults(handler=run_report)
 
     compare = subparsers.add_parser(
-        "compare", help="comparaison des instances d'un réseau (classeur XLSX ou PDF)",
+        "compare", help="comparaison des instances d'un réseau (classeur XLSX, CSV ou PDF)",
         description="Écrit la comparaison des instances d'un réseau, ou des instances nommées : indicateurs, rangs, "
                     "qui fait quoi. Les actions d'une autre instance ne sont listées que si elle les partage.")
     target = compare.add_mutually_exclusive_group(required=True)
@@ -40,7 +42,7 @@ def register(subparsers) -> None:
     target.add_argument("--council", action="append", metavar="NOM",
                         help="une instance à comparer (à répéter pour chaque instance)")
     compare.add_argument("--year", type=int, metavar="AAAA", help="année (par défaut : l'année en cours)")
-    compare.add_argument("--out", required=True, metavar="FICHIER", help="fichier à écrire (.xlsx ou .pdf)")
+    compare.add_argument("--out", required=True, metavar="FICHIER", help="fichier à écrire (.xlsx, .csv : tableau des indicateurs seul, ou .pdf : 60 instances au plus)")
     add_as_option(compare)
     compare.set_defaults(handler=run_compare)
 
@@ -92,18 +94,20 @@ def run_compare(args: argparse.Namespace) -> int:
         network_by_name,
     )
     from maillage.restitution.comparison_document import comparison_pdf
-    from maillage.restitution.comparison_workbook import comparison_xlsx
+    from maillage.restitution.comparison_workbook import comparison_csv, comparison_xlsx
 
-    suffix = _extension(args.out, (".xlsx", ".pdf"))
+    suffix = _extension(args.out, (".xlsx", ".csv", ".pdf"))
+    detail = suffix != ".csv"  # the CSV is the indicators table: no list of actions to read
     engine, actor = engine_and_actor(args)
     with session_scope(engine) as session:
         if args.network:
             network = network_by_name(session, args.network)
-            comparison = compare_network(session, actor, network.id, args.year, dt.date.today())
+            comparison = compare_network(session, actor, network.id, args.year, dt.date.today(), detail=detail)
         else:
             ids = [council_by_name(session, name).id for name in args.council]
-            comparison = compare_councils(session, actor, ids, args.year, dt.date.today())
-    _write(args.out, comparison_xlsx(comparison) if suffix == ".xlsx" else comparison_pdf(comparison))
+            comparison = compare_councils(session, actor, ids, args.year, dt.date.today(), detail=detail)
+    writers = {".xlsx": comparison_xlsx, ".csv": comparison_csv, ".pdf": comparison_pdf}
+    _write(args.out, writers[suffix](comparison))
     print(f"Comparaison {comparison.year} ({plural(len(comparison.councils), 'instance')}, "
           f"« {comparison.title} ») écrite dans {args.out}.")
     return 0

@@ -17,22 +17,28 @@ and `maillage.restitution.period` for what was running at the date of a past yea
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor, can_read_council, peer_council_ids
 from maillage.actions.access import visibility
+from maillage.core.db import chunks
 from maillage.core.errors import NotFoundError, PermissionDenied, ValidationError
+from maillage.core.formatting import format_int
+from maillage.core.rows import driver_date, ids_in, rows_in
 from maillage.coverage.data import load_snapshot
 from maillage.coverage.gaps import compute_council
 from maillage.network.choices import network_by_name  # noqa: F401 - re-exported (restitution)
 from maillage.network.data import GraphFilters, NetworkGraph, Scope
 from maillage.network.metrics import density, load_graph
 from maillage.partners.expectations import missing_expectations
+from maillage.restitution.comparison_figures import council_footprints, graph_figures_many
 from maillage.restitution.indicators import BY_CODE, INDICATORS, IndicatorSpec, ranks
 from maillage.restitution.period import (
     as_of_for,
@@ -53,7 +59,7 @@ from models import (
 )
 
 HIGH_LEVEL = 3  # coopération and collaboration on the continuum
-MAX_COUNCILS = 60
+MAX_COUNCILS = 60  # the most a comparison opens on (charts, who does what); the indicators table takes any number
 PILOT_ROLES = ("pilote", "copilote")
 
 
@@ -163,6 +169,7 @@ class Comparison:
     matrix: dict[tuple[int, str], int]               # (council, type) → active actions
     listed: dict[tuple[int, str], list[ActionEntry]] = field(default_factory=dict)
     hidden: dict[tuple[int, str], int] = field(default_factory=dict)
+    detailed: bool = True  # False: figures only, the actions are not listed (a whole large network's table)
 
     @property
     def indicators(self) -> tuple[IndicatorSpec, ...]:
@@ -277,12 +284,12 @@ def network_council_ids(session: Session, actor: Actor, network_id: int) -> list
 
 
 def _check_councils(session: Session, actor: Actor, council_ids: list[int]) -> dict[int, Council]:
-    """The councils asked for, checked: at least one, at most MAX_COUNCILS, existing, comparable by the actor."""
+    """The councils asked for, checked: at least one, existing, comparable by the actor (any number: the figures
+    are read in bulk, see `maillage.restitution.comparison_figures`)."""
     if not council_ids:
         raise ValidationError([("councils", "Instances : choisissez au moins une instance à comparer")])
-    if len(set(council_ids)) > MAX_COUNCILS:
-        raise ValidationError([("councils", f"Instances : {MAX_COUNCILS} au plus par comparaison")])
-    councils = {c.id: c for c in session.exec(select(Council).where(Council.id.in_(sorted(set(council_ids)))))}
+    councils = {c.id: c for chunk in chunks(sorted(set(council_ids)))
+                for c in session.exec(select(Council).where(Council.id.in_(chunk)))}
     unknown = sorted(set(council_ids) - set(councils))
     if unknown:
         raise NotFoundError(f"l'instance n° {unknown[0]} n'existe pas")
@@ -324,37 +331,56 @@ def graph_figures(graph: NetworkGraph, vocab: Vocabularies) -> tuple[int, int, i
 
 def people_reached(session: Session, council_ids: list[int], year: int) -> dict[int, int]:
     """council → people reached in `year` by its (non-archived) actions; councils without figures absent."""
-    rows = session.exec(
-        select(Action.council_id, func.sum(Indicator.people_reached))
-        .join(Indicator, Indicator.action_id == Action.id)
-        .where(Action.council_id.in_(council_ids), Action.archived_at.is_(None), Indicator.year == year,
-               Indicator.people_reached.is_not(None))
-        .group_by(Action.council_id)).all()
+    rows = rows_in(session, lambda chunk: select(Action.council_id, func.sum(Indicator.people_reached))
+                   .join(Indicator, Indicator.action_id == Action.id)
+                   .where(ids_in(Action.council_id, chunk), Action.archived_at.is_(None), Indicator.year == year,
+                          Indicator.people_reached.is_not(None))
+                   .group_by(Action.council_id), council_ids)
     return {council_id: int(total) for council_id, total in rows if total is not None}
 
 
-def _actions(session: Session, council_ids: list[int]) -> list[Action]:
-    """The non-archived actions of the given councils."""
-    return list(session.exec(select(Action).where(Action.council_id.in_(council_ids), Action.archived_at.is_(None))))
+class ActionRow(NamedTuple):
+    """What a comparison reads of an action (plain driver row: a national network has tens of thousands)."""
+
+    id: int
+    council_id: int
+    title: str
+    action_type: str
+    mode: str | None
+    status: str
+    start_date: dt.date
+    end_date: dt.date | None
+    shared: bool
 
 
-def _listing(session: Session, actions: list[Action], names: dict[int, str], year: int,
+def _actions(session: Session, council_ids: list[int]) -> list[ActionRow]:
+    """The non-archived actions of the given councils, by id."""
+    rows = rows_in(session, lambda chunk: select(
+        Action.id, Action.council_id, Action.title, Action.action_type, Action.mode, Action.status, Action.start_date,
+        Action.end_date, Action.shared).where(ids_in(Action.council_id, chunk), Action.archived_at.is_(None)),
+        council_ids)
+    make = ActionRow._make
+    return sorted((make((row[0], row[1], row[2], row[3], row[4], row[5], driver_date(row[6]), driver_date(row[7]),
+                         bool(row[8]))) for row in rows), key=itemgetter(0))
+
+
+def _listing(session: Session, actions: list[ActionRow], names: dict[int, str], year: int,
              vocab: Vocabularies) -> dict[int, ActionEntry]:
     """Entries (with pilots, partners, publics, people reached in `year`) of the given actions."""
     ids = [a.id for a in actions]
     if not ids:
         return {}
     roles: dict[int, list[tuple[str, str]]] = {}
-    for action_id, name, role in session.exec(
-            select(ActionPartner.action_id, Partner.name, ActionPartner.role)
-            .join(Partner, Partner.id == ActionPartner.partner_id).where(ActionPartner.action_id.in_(ids))):
+    for action_id, name, role in rows_in(session, lambda chunk: select(
+            ActionPartner.action_id, Partner.name, ActionPartner.role)
+            .join(Partner, Partner.id == ActionPartner.partner_id).where(ids_in(ActionPartner.action_id, chunk)), ids):
         roles.setdefault(action_id, []).append((name, role))
     publics: dict[int, list[str]] = {}
-    for action_id, public in session.exec(
-            select(ActionPublic.action_id, ActionPublic.public).where(ActionPublic.action_id.in_(ids))):
+    for action_id, public in rows_in(session, lambda chunk: select(ActionPublic.action_id, ActionPublic.public)
+                                     .where(ids_in(ActionPublic.action_id, chunk)), ids):
         publics.setdefault(action_id, []).append(public)
-    people = dict(session.exec(select(Indicator.action_id, Indicator.people_reached)
-                               .where(Indicator.action_id.in_(ids), Indicator.year == year)).all())
+    people = dict(rows_in(session, lambda chunk: select(Indicator.action_id, Indicator.people_reached)
+                          .where(ids_in(Indicator.action_id, chunk), Indicator.year == year), ids))
     public_order = vocab.codes("public")
     entries = {}
     for action in actions:
@@ -373,8 +399,11 @@ def _listing(session: Session, actions: list[Action], names: dict[int, str], yea
 
 def compare_councils(session: Session, actor: Actor, council_ids: list[int], year: int | None = None,
                      today: dt.date | None = None, title: str | None = None,
-                     network_id: int | None = None) -> Comparison:
-    """Compare councils in `year` (default: this year) as `actor` sees them (see the module docstring)."""
+                     network_id: int | None = None, detail: bool = True) -> Comparison:
+    """Compare councils in `year` (default: this year) as `actor` sees them (see the module docstring).
+
+    `detail=False` computes the figures only (no list of actions, their pilots and partners): the indicators
+    table of a whole large network."""
     today = today or dt.date.today()
     year = today.year if year is None else year
     as_of = as_of_for(year, today)
@@ -395,11 +424,14 @@ def compare_councils(session: Session, actor: Actor, council_ids: list[int], yea
         by_council[action.council_id][action.action_type] += 1
         online[action.council_id] += action.mode == "en_ligne"
 
+    graphs = graph_figures_many(session, order, as_of, vocab)  # one read of each table for every council
     figures = []
     for council_id in order:
         council = councils[council_id]
         cov = compute_council(snapshot, council_id, as_of, ranks=coverage_ranks, area_population=areas)
-        partners, links, high, net_density, missing = graph_figures(council_graph(session, council_id, as_of), vocab)
+        graph = graphs[council_id]
+        partners, links, high, net_density, missing = (graph.partners, graph.links, graph.links_high, graph.density,
+                                                       graph.missing_typologies)
         figures.append(CouncilFigures(
             council_id=council_id, name=council.name, kind=vocab.label("council_kind", council.kind),
             status=vocab.label("council_status", council.status), coordination_contact=council.coordination_contact,
@@ -411,11 +443,12 @@ def compare_councils(session: Session, actor: Actor, council_ids: list[int], yea
         ))
     ranked = {spec.code: ranks({f.council_id: f.value(spec.code) for f in figures}, spec) for spec in INDICATORS}
 
-    seen = visibility(session, actor)
-    entries = _listing(session, [a for a in active if seen.allows(a.council_id, a.shared)], names, year, vocab)
     listed: dict[tuple[int, str], list[ActionEntry]] = {}
     hidden: dict[tuple[int, str], int] = {}
-    for action in active:
+    seen = visibility(session, actor)
+    shown = [a for a in active if seen.allows(a.council_id, a.shared)] if detail else []
+    entries = _listing(session, shown, names, year, vocab)
+    for action in active if detail else ():
         key = (action.council_id, action.action_type)
         if action.id in entries:
             listed.setdefault(key, []).append(entries[action.id])
@@ -428,15 +461,87 @@ def compare_councils(session: Session, actor: Actor, council_ids: list[int], yea
         title = names[order[0]] if len(order) == 1 else f"{len(order)} instances choisies"
     return Comparison(title=title, network_id=network_id, year=year, as_of=as_of, today=today, councils=figures,
                       ranks=ranked, type_labels=vocab.labels("action_type"), matrix=matrix, listed=listed,
-                      hidden=hidden)
+                      hidden=hidden, detailed=detail)
 
 
 def compare_network(session: Session, actor: Actor, network_id: int, year: int | None = None,
-                    today: dt.date | None = None) -> Comparison:
+                    today: dt.date | None = None, detail: bool = True) -> Comparison:
     """Compare the member councils of a network the actor belongs to (administrators: any network)."""
     council_ids = network_council_ids(session, actor, network_id)
     network = session.get(Network, network_id)
-    return compare_councils(session, actor, council_ids, year, today, title=network.name, network_id=network_id)
+    return compare_councils(session, actor, council_ids, year, today, title=network.name, network_id=network_id,
+                            detail=detail)
+
+
+# ---------------------------------------------------------------- what a large network's comparison opens on
+
+
+@dataclass(frozen=True)
+class NetworkChoice:
+    """What the comparison of a network opens on: every member up to MAX_COUNCILS, else the nearest ones."""
+
+    network_id: int
+    network: str
+    member_ids: tuple[int, ...]       # every member the reader may compare, by name
+    nearest_ids: tuple[int, ...]      # the reference council first, then the most similar members
+    reference_id: int | None          # the council the nearest are measured from (None: the most populated)
+    reference: str | None
+
+    @property
+    def large(self) -> bool:
+        """Whether the network has more members than one comparison opens on."""
+        return len(self.member_ids) > MAX_COUNCILS
+
+    def nearest_title(self) -> str:
+        """The title of the comparison of the nearest members."""
+        if self.reference:
+            return f"{self.network} — les {len(self.nearest_ids)} instances les plus proches de {self.reference}"
+        return f"{self.network} — les {len(self.nearest_ids)} instances les plus peuplées"
+
+    def explanation(self) -> str:
+        """Why these councils, in French (the caption under the choice)."""
+        count = format_int(len(self.member_ids))
+        if self.reference:
+            return (f"Ce réseau compte {count} instances. « Les plus proches » : {self.reference}, puis les instances "
+                    f"du même type (CLSPD, CISPD…) dont la population couverte est la plus proche de la sienne, "
+                    f"jusqu'à {MAX_COUNCILS} instances.")
+        return (f"Ce réseau compte {count} instances. Aucune de vos instances n'en fait partie : la comparaison "
+                f"s'ouvre sur les {MAX_COUNCILS} instances les plus peuplées.")
+
+
+def nearest_councils(session: Session, council_ids: list[int], reference_id: int | None,
+                     limit: int = MAX_COUNCILS) -> list[int]:
+    """The `limit` councils of `council_ids` most similar to `reference_id` (itself first): same kind first, then the
+    closest covered population (by ratio: 10,000 is as far from 20,000 as 100,000 from 200,000), then name.
+    Without a reference, the most populated ones (then by name)."""
+    ids = sorted(set(council_ids))
+    if len(ids) <= limit and reference_id is None:
+        return ids
+    population = {c: area.population for c, area in council_footprints(session, ids).items()}
+    facts = {c: (kind, name) for chunk in chunks(ids)
+             for c, kind, name in session.exec(select(Council.id, Council.kind, Council.name).where(Council.id.in_(chunk)))}
+    if reference_id is None or reference_id not in facts:
+        return sorted(ids, key=lambda c: (-population[c], facts[c][1].casefold(), c))[:limit]
+    kind, size = facts[reference_id][0], population[reference_id]
+
+    def distance(council_id: int) -> tuple:
+        """Closer councils sort first."""
+        return (council_id != reference_id, facts[council_id][0] != kind,
+                abs(math.log((population[council_id] + 1) / (size + 1))), facts[council_id][1].casefold(), council_id)
+    return sorted(ids, key=distance)[:limit]
+
+
+def network_choice(session: Session, actor: Actor, network_id: int, council_id: int | None) -> NetworkChoice:
+    """What the comparison of a network opens on for this reader, the selected council (`council_id`) as reference
+    when it is a member, else the reader's own council in the network (PermissionDenied if not comparable)."""
+    members = network_council_ids(session, actor, network_id)
+    network = session.get(Network, network_id)
+    candidates = [council_id] if council_id is not None else []
+    candidates += sorted(actor.council_ids)
+    reference = next((c for c in candidates if c in set(members)), None)
+    nearest = nearest_councils(session, members, reference) if len(members) > MAX_COUNCILS else list(members)
+    name = session.get(Council, reference).name if reference is not None else None
+    return NetworkChoice(network_id, network.name, tuple(members), tuple(nearest), reference, name)
 
 
 def comparison_years(session: Session, council_ids: list[int], today: dt.date) -> list[int]:

@@ -11,8 +11,9 @@ import datetime as dt
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from maillage.core.errors import ValidationError
 from maillage.core.formatting import format_date, format_int, plural
-from maillage.restitution.comparison import Comparison
+from maillage.restitution.comparison import MAX_COUNCILS, Comparison
 from maillage.restitution.graphics import ACCENT, ACCENT_LIGHT, INK, MUTED, RULE
 from maillage.restitution.indicators import CHARTED, INDICATORS, ordinal
 from maillage.restitution.pdf_kit import (
@@ -194,7 +195,12 @@ def _actions(doc: PdfDocument, comparison: Comparison) -> None:
 
 
 def comparison_pdf(comparison: Comparison, created: dt.datetime | None = None) -> bytes:
-    """The landscape PDF (`created`: document date, for reproducible files)."""
+    """The landscape PDF (`created`: document date, for reproducible files); MAX_COUNCILS councils at most (a bar per
+    council and a page of actions each: beyond, ValidationError pointing to the workbook or the CSV)."""
+    if len(comparison.councils) > MAX_COUNCILS or not comparison.detailed:
+        raise ValidationError([("out", f"PDF : {MAX_COUNCILS} instances au plus (cette comparaison en compte "
+                                       f"{format_int(len(comparison.councils))}) ; écrivez un classeur .xlsx ou un "
+                                       "fichier .csv, ou choisissez moins d'instances")])
     footer = (f"Comparaison — {comparison.title} · {comparison.year} · établie le {format_date(comparison.today)} "
               "avec Maillage · effectifs agrégés uniquement")
     doc = PdfDocument("L", title=f"Comparaison {comparison.year} — {comparison.title}", footer=footer, created=created)

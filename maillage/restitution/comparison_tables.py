@@ -8,23 +8,49 @@ from maillage.core.formatting import format_date, format_int
 from maillage.restitution.comparison import Comparison, WhoDoesWhat
 from maillage.restitution.indicators import BY_CODE, INDICATORS, ordinal
 
+# Short column headers of the indicators table (councils are rows): the full label is in the header's tooltip.
+SHORT_LABELS = {
+    "population": "Population",
+    "partenaires": "Partenaires",
+    "liens": "Liens actifs",
+    "part_liens_niveau_3_4": "Niveau 3-4",
+    "densite": "Densité",
+    "typologies_manquantes": "Typologies manquantes",
+    "actions_en_cours": "Actions en cours",
+    "heures_en_ligne_10000_hab": "En ligne h/10 000 hab.",
+    "personnes_touchees": "Touchées {year}",
+    "score_couverture": "Couverture",
+    "derniere_pleniere": "Plénière",
+}
+COUNCIL_COLUMN = "Instance"
 
-def indicator_records(comparison: Comparison, with_ranks: bool = True) -> list[dict[str, str]]:
-    """One row per indicator (then « dont <type> » rows under the actions), one column per council."""
-    records = []
+
+def indicator_columns(comparison: Comparison) -> dict[str, str]:
+    """Indicators table header → its tooltip (full label, definition, what rank 1 means), in table order."""
+    columns = {COUNCIL_COLUMN: "Votre instance est en tête et surlignée ; les autres suivent par ordre alphabétique."}
     for spec in INDICATORS:
-        record = {"Indicateur": spec.title(comparison.year)}
-        for f in comparison.councils:
+        columns[SHORT_LABELS[spec.code].format(year=comparison.year)] = (
+            f"{spec.title(comparison.year)}. {spec.definition} {spec.rank_rule.capitalize()}.")
+    return columns
+
+
+def council_order(comparison: Comparison, first: int | None = None) -> list:
+    """The compared councils' figures, the `first` council (the reader's own) ahead, the others in name order."""
+    return sorted(comparison.councils, key=lambda f: f.council_id != first)
+
+
+def indicator_records(comparison: Comparison, with_ranks: bool = True, first: int | None = None) -> list[dict[str, str]]:
+    """One row per council (`first` ahead: the reader's own), one column per indicator: the value in French,
+    with its rank between brackets. The actions by type are in `matrix_rows`."""
+    headers = list(indicator_columns(comparison))[1:]
+    records = []
+    for f in council_order(comparison, first):
+        record = {COUNCIL_COLUMN: f.name}
+        for header, spec in zip(headers, INDICATORS):
             text = spec.format(f.value(spec.code))
             rank = comparison.ranks[spec.code].get(f.council_id)
-            record[f.name] = f"{text} ({ordinal(rank)})" if with_ranks and rank is not None else text
+            record[header] = f"{text} ({ordinal(rank)})" if with_ranks and rank is not None else text
         records.append(record)
-        if spec.code == "actions_en_cours":
-            for code, label in comparison.active_types():
-                row = {"Indicateur": f"   dont {label}"}
-                for f in comparison.councils:
-                    row[f.name] = format_int(comparison.matrix.get((f.council_id, code), 0))
-                records.append(row)
     return records
 
 
@@ -67,11 +93,11 @@ def matrix_records(comparison: Comparison) -> list[dict[str, Any]]:
     return out
 
 
-def matrix_rows(comparison: Comparison) -> list[dict[str, Any]]:
-    """The who-does-what table: one row per council, one column per active type, then the total."""
+def matrix_rows(comparison: Comparison, first: int | None = None) -> list[dict[str, Any]]:
+    """The who-does-what table: one row per council (`first` ahead), one column per active type, then the total."""
     types = comparison.active_types()
     rows = []
-    for f in comparison.councils:
+    for f in council_order(comparison, first):
         row: dict[str, Any] = {"Instance": f.name}
         for code, label in types:
             row[label] = comparison.matrix.get((f.council_id, code), 0)

@@ -1,6 +1,6 @@
 """The comparison as an XLSX workbook for the network meeting: one sheet per table, numbers as numbers.
 
-Sheets: « Indicateurs » (one row per council, first column « Instance »), « Rangs », « Qui fait quoi »
+`comparison_csv` writes the « Indicateurs » sheet alone as CSV. Sheets: « Indicateurs » (one row per council, first column « Instance »), « Rangs », « Qui fait quoi »
 (councils × action types, active actions), « Actions » (the actions the reader may see, with their
 pilots), « Définitions » and « À propos ». Column headers are French labels; the workbook is read, not
 re-imported, so the stable column codes appear only in the « Définitions » sheet (last column), as « À propos »
@@ -15,9 +15,10 @@ import io
 from typing import Any
 
 from maillage.core.formatting import format_date
+from maillage.core.spreadsheet import spreadsheet_csv
 from maillage.core.text import fold
 from maillage.exchange.values import neutralise
-from maillage.restitution.comparison import Comparison
+from maillage.restitution.comparison import MAX_COUNCILS, Comparison
 from maillage.restitution.indicators import COUNT, DATE, DECIMAL, INDICATORS, PERCENT
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,7 +131,9 @@ def about_rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
         ["Chiffres de l'année", "provisoires (année en cours)" if comparison.provisional else "année close"],
         ["Règle de partage", "Les chiffres agrégés portent sur toutes les actions de chaque instance ; les actions "
                              "d'une autre instance ne sont listées que si elle les partage avec ses réseaux."],
-        ["Actions en cours non listées (non partagées)", comparison.hidden_total()],
+        ["Actions en cours non listées (non partagées)", comparison.hidden_total()] if comparison.detailed else
+        ["Actions en cours", "Non listées : le tableau d'un grand réseau donne les chiffres seulement. Comparez "
+                             f"{MAX_COUNCILS} instances au plus pour la liste des actions et de leurs pilotes."],
         ["Confidentialité", "Effectifs agrégés uniquement : aucune donnée sur les personnes accompagnées."],
         ["Codes des colonnes", "Ce classeur se lit, il ne se réimporte pas. Pour un traitement automatisé, la "
                                "feuille « Définitions » donne le code stable de chaque colonne (dernière colonne)."],
@@ -200,6 +203,15 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def comparison_csv(comparison: Comparison) -> bytes:
+    """The « Indicateurs » sheet as a French-spreadsheet CSV (`;`, decimal comma, UTF-8 with BOM): one row per
+    council, French headers, numbers as numbers, dates as DD/MM/YYYY (any number of councils)."""
+    header, rows = indicator_rows(comparison)
+    labels = sheet_header(comparison, "indicateurs", header)
+    return spreadsheet_csv([{label: format_date(value) if isinstance(value, dt.date) else value
+                             for label, value in zip(labels, row)} for row in rows])
 
 
 def comparison_filename(comparison: Comparison, extension: str) -> str:

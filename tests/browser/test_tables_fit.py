@@ -231,11 +231,14 @@ def test_every_table_fits_or_says_how_to_read_it(browser, app_url, gap_address, 
                 if gap_address != "couverture":
                     assert "Pourquoi" in headers
                     page.get_by_text("Partenaires présents sur la commune").first.wait_for(state="attached")
-            if name == "comparer":
-                indicators = next(t for t in spy.tables if t["names"][0] == "Indicateur")
-                own = indicators["config"]["CLSPD de Bordeaux"]
-                assert own["label"] == "★ CLSPD de Bordeaux (votre instance)"
-                assert own.get("pinned") is (viewport == "bureau")  # on a phone: first after the indicators
+            if name == "comparer":  # councils are rows: the 12 of the demo network, the reader's own first
+                indicators = next(t for t in spy.tables if t["names"][0] == "Instance" and "Densité" in t["names"])
+                assert len(indicators["rows"]) == 12
+                assert indicators["rows"][0]["Instance"] == "CLSPD de Bordeaux"
+                assert indicators["config"]["Instance"].get("pinned")
+                grid = page.locator('[data-testid="stDataFrame"]:visible').first.bounding_box()
+                assert grid["height"] >= 38 + 35 * 12, "chaque instance sur sa ligne, sans défilement vertical"
+                assert grid["x"] + grid["width"] <= VIEWPORTS[viewport]["width"] + 1
                 headers = page.locator("h1").first.bounding_box()
                 selector = page.get_by_role("combobox", name="Réseau", exact=True).bounding_box()
                 assert headers["y"] < selector["y"], "le titre doit précéder les sélecteurs"
