@@ -8,7 +8,8 @@ from collections import Counter
 
 import networkx as nx
 import pytest
-from sqlmodel import Session, select
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel, select
 
 from maillage.accounts import SYSTEM
 from maillage.core import collector_paused, session_scope
@@ -35,6 +36,12 @@ def national(db_factory):
     """A small France: 60 councils, 900 partners, 2,500 links, 1,200 actions; the national network's id."""
     engine = db_factory.engine("geo")
     generate_scale(engine, councils=60, partners=900, links=2500, actions=1200, seed=3)
+    if engine.dialect.name == "postgresql":  # the generator writes its own ids: move the sequences past them
+        with engine.begin() as connection:
+            for table in SQLModel.metadata.sorted_tables:
+                if "id" in table.c:
+                    connection.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                            f"max(id)) FROM \"{table.name}\" HAVING max(id) IS NOT NULL"))
     with session_scope(engine) as session:
         network_id = session.exec(select(Network.id).where(Network.name.like("Réseau national%"))).one()
         members = set(session.exec(select(NetworkCouncil.council_id).where(NetworkCouncil.network_id == network_id)))
