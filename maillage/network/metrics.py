@@ -199,7 +199,13 @@ def betweenness(adjacency: dict[int, set[int]] | CompiledGraph, exact_work: int 
     scale = 2.0 / ((n - 1) * (n - 2))  # igraph counts each unordered pair once
     exact = betweenness_work(compiled) <= exact_work
     if exact:
-        raw = graph.betweenness(directed=False)
+        # Component by component: igraph clears arrays as long as the whole graph for every source, which on a
+        # national graph of hundreds of small components costs more than the paths themselves (same values).
+        raw = [0.0] * n
+        for members in graph.connected_components():
+            if len(members) > 2:
+                for vertex, value in zip(members, graph.induced_subgraph(members).betweenness(directed=False)):
+                    raw[vertex] = value
         sources = n
     else:
         visits = n + 2 * graph.ecount()
