@@ -377,10 +377,15 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     for action_id, partner_id, status in member_rows:
         if partner_id in nodes and status not in NOT_RUN_STATUSES:
             members.setdefault(action_id, set()).add(partner_id)
-    actions = [
-        SharedAction(row[0], row[1], row[2], row[3], driver_date(row[4]), driver_date(row[5]), tuple(sorted(members[row[0]])))
-        for row in readable if len(members.get(row[0], ())) >= 2
-    ]
+    actions = []
+    for row in readable:
+        partner_ids = members.get(row[0], ())
+        if len(partner_ids) >= 2:
+            action = new(SharedAction)
+            set_dict(action, "__dict__", {"id": row[0], "council_id": row[1], "title": row[2], "status": row[3],
+                                          "start": driver_date(row[4]), "end": driver_date(row[5]),
+                                          "partner_ids": tuple(sorted(partner_ids))})
+            actions.append(action)
 
     if scope.kind == "council":
         expectations, is_default = expectations_for(session, int(scope.value))
@@ -420,7 +425,10 @@ def _partner_councils(session: Session, scope: Scope, nodes: dict[int, PartnerNo
             for node in nodes.values():
                 if area.meets(node.commune_key):
                     found[node.id].add(council_id)
-    return {node_id: tuple(sorted(ids, key=lambda c: (names.get(c, ""), c))) for node_id, ids in found.items()}
+    present = set().union(*found.values())
+    rank = {c: i for i, c in enumerate(sorted(present, key=lambda c: (names.get(c, ""), c)))}  # by name
+    return {node_id: (tuple(ids) if len(ids) < 2 else tuple(sorted(ids, key=rank.__getitem__)))
+            for node_id, ids in found.items()}
 
 
 def all_pairs(source: NetworkSource) -> list[tuple[int, int]]:
