@@ -39,6 +39,8 @@ from models import (
 SCOPE_KINDS = ("council", "network", "territory")
 # An action in project has not run yet: it creates no cooperation.
 NOT_RUN_STATUSES = ("projet",)
+# A scope of more partners than this reads the partner tables whole rather than by lists of ids.
+WHOLE_TABLE_ABOVE = 4000
 
 
 @dataclass(frozen=True)
@@ -325,11 +327,19 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     id_list = sorted(ids)
 
     # Plain driver rows, not ORM objects: a national graph reads tens of thousands of rows per table.
-    partners = rows_in(session, lambda chunk: select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key)
-                       .where(ids_in(Partner.id, chunk), Partner.archived_at.is_(None)), id_list)
+    partner_query = select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key)
+    territory_query = select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
+    if len(id_list) > WHOLE_TABLE_ABOVE:  # one pass over the table costs less than a dozen IN lists (issue 19)
+        partners = [row for row in driver_rows(session, partner_query.where(Partner.archived_at.is_(None))
+                                               .order_by(Partner.id)) if row[0] in ids]
+        territory_rows = [row for row in driver_rows(session, territory_query) if row[0] in ids]
+    else:
+        partners = rows_in(session, lambda chunk: partner_query.where(ids_in(Partner.id, chunk),
+                                                                      Partner.archived_at.is_(None)), id_list)
+        territory_rows = rows_in(session, lambda chunk: territory_query.where(ids_in(PartnerTerritory.partner_id, chunk)),
+                                 id_list)
     territories: dict[int, list[str]] = {}
-    for partner_id, key in rows_in(session, lambda chunk: select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
-                                   .where(ids_in(PartnerTerritory.partner_id, chunk)), id_list):
+    for partner_id, key in territory_rows:
         territories.setdefault(partner_id, []).append(key)
     seat_keys = sorted({seat for _id, _name, _typology, seat in partners})
     commune_names = territory_names(session, seat_keys)
