@@ -25,6 +25,7 @@ from models import (
     NetworkCouncil,
     NetworkPartner,
     Partner,
+    PartnerTerritory,
 )
 from tests.builders import add_action, add_link, add_partner
 
@@ -99,11 +100,20 @@ def _reference(session, network_id):
     return partners, pairs
 
 
-def test_national_network_equals_the_plain_computation(national):
+@pytest.mark.parametrize("whole_tables", [False, True], ids=["by-ids", "whole-tables"])
+def test_national_network_equals_the_plain_computation(national, monkeypatch, whole_tables):
     engine, network_id, witnesses = national
+    if whole_tables:  # the path of a scope of thousands of partners: the partner tables read whole
+        monkeypatch.setattr("maillage.network.data.WHOLE_TABLE_ABOVE", 0)
     with Session(engine) as session:
         partners, pairs = _reference(session, network_id)
         source = load_source(session, SYSTEM, Scope.network(network_id), TODAY)
+        keys = {partner_id: () for partner_id in partners}
+        for row in session.exec(select(PartnerTerritory).order_by(PartnerTerritory.territory_key)):
+            if row.partner_id in keys:
+                keys[row.partner_id] += (row.territory_key,)
+    assert any(keys.values())
+    assert {n.id: n.territory_keys for n in source.nodes.values()} == keys
     graph = build_graph(source)
     metrics = analyse(graph)
     assert len(partners) > 100 and len(pairs) > 100  # a world big enough to mean something
