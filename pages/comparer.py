@@ -13,6 +13,7 @@ from maillage.core import (
     md,
     plural,
     read_scope,
+    session_scope,
 )
 from maillage.restitution import (
     CHARTED,
@@ -27,6 +28,7 @@ from maillage.restitution import (
     compare_network,
     comparison_csv,
     comparison_filename,
+    comparison_networks,
     comparison_pdf,
     comparison_xlsx,
     comparison_years,
@@ -67,6 +69,13 @@ def _choice(url: str, version: int, actor_key: tuple, _actor, network_id: int, c
     """What a network's comparison opens on (its members, the nearest ones), once per data version and reader."""
     with read_scope(engine()) as session:
         return network_choice(session, _actor, network_id, council_id)
+
+
+def _document(comparison) -> bytes:
+    """The PDF, with the cooperation networks drawn as on the Réseau page (computed when the button is clicked)."""
+    with session_scope(engine()) as session:  # a scope drawn for the first time stores its positions
+        networks = comparison_networks(session, actor, comparison)
+    return comparison_pdf(comparison, networks=networks)
 
 
 actor = current_actor()
@@ -243,8 +252,8 @@ with tab_who:
 with tab_files:
     st.markdown("Pour la réunion du réseau : le classeur (une feuille par tableau, nombres en nombres : "
                 "« Indicateurs », « Rangs », « Qui fait quoi », « Actions », « Définitions », « À propos »), le "
-                "tableau des indicateurs seul en CSV, et le PDF (tableaux, graphiques et actions avec leurs pilotes, "
-                f"{MAX_COUNCILS} instances au plus).")
+                "tableau des indicateurs seul en CSV, et le PDF (tableaux, graphiques, actions avec leurs pilotes et "
+                f"le réseau de coopération dessiné comme sur la page Réseau ; {MAX_COUNCILS} instances au plus).")
     buttons = st.columns(3)
     # Files are written when the button is clicked (deferred), from the comparison already computed.
     buttons[0].download_button("Classeur (XLSX)", partial(comparison_xlsx, comparison),
@@ -254,7 +263,7 @@ with tab_files:
                                comparison_filename(comparison, "csv"), "text/csv", icon=":material/table:",
                                key="cmp_dl_csv", on_click="ignore")
     if comparison.detailed and len(comparison.councils) <= MAX_COUNCILS:
-        buttons[2].download_button("Document (PDF)", partial(comparison_pdf, comparison),
+        buttons[2].download_button("Document (PDF)", partial(_document, comparison),
                                    comparison_filename(comparison, "pdf"), "application/pdf",
                                    icon=":material/picture_as_pdf:", key="cmp_dl_pdf", on_click="ignore")
     else:

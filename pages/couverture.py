@@ -1,6 +1,7 @@
 """Couverture: what each commune should have, what it has, what is missing and who could fill it."""
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -9,7 +10,6 @@ from maillage.core import (
     MaillageError,
     PermissionDenied,
     council_scope_version,
-    data_version,
     database_url,
     fold,
     format_date,
@@ -18,6 +18,8 @@ from maillage.core import (
     format_percent,
     md,
     plural,
+    read_scope,
+    scope_versions,
     session_scope,
 )
 from maillage.coverage import (
@@ -72,6 +74,7 @@ from maillage.coverage import (
 from maillage.vocabularies import Vocabularies
 from ui.coverage_charts import SELECTION, coverage_map_chart, heatmap, status_map_chart
 from ui.links import as_date, copy_link_button, from_address, refuse_address, to_address
+from ui.refresh import background_results, show_freshness
 from ui.session import current_actor, current_council_id, engine
 from ui.tables import Col, show_table
 
@@ -95,7 +98,7 @@ SUGGESTION_COLUMNS = {
 @st.cache_data(show_spinner=False, max_entries=64)
 def _coverage(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool):
     """The council's coverage, computed once per data version (url and version are the cache key)."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return load_council_coverage(session, council_id, as_of, shared_only)
 
 
@@ -103,14 +106,14 @@ def _coverage(url: str, version: int, council_id: int, as_of: dt.date, shared_on
 def _suggestions(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool):
     """Suggestions for every gap of the council, once per data version."""
     cov = _coverage(url, version, council_id, as_of, shared_only)
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return suggest(session, cov)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _partnership(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool):
     """Missing expected typologies and actions without co-production, once per data version."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return (partnership_gaps(session, council_id),
                 single_partner_actions(session, council_id, as_of, shared_only))
 
@@ -118,23 +121,22 @@ def _partnership(url: str, version: int, council_id: int, as_of: dt.date, shared
 @st.cache_data(show_spinner=False, max_entries=32)
 def _comparison(url: str, version: int, council_id: int, as_of: dt.date, actor_key: tuple, _actor):
     """The council and its network peers side by side, once per data version and reader (`actor_key`)."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return network_comparison(session, _actor, council_id, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _presence(url: str, version: int, council_id: int, as_of: dt.date, shared_only: bool, query: PresenceQuery):
     """The council's presence answer for a query, once per data version."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         return load_council_presence(session, council_id, as_of, query, shared_only)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _network_presence(url: str, version: int, network_id: int, as_of: dt.date, query: PresenceQuery,
-                      actor_key: tuple, _actor):
-    """Every council of a network answering the presence question, once per data version and reader."""
-    with session_scope(engine()) as session:
-        return network_presence(session, _actor, network_id, query, as_of)
+def _read_network_presence(eng, actor, network_id: int, query: PresenceQuery, as_of: dt.date):
+    """Every council of a network answering the presence question, read now (no Streamlit call: a network
+    may be all of France, so this also runs in the background)."""
+    with read_scope(eng) as session:
+        return network_presence(session, actor, network_id, query, as_of)
 
 
 def _query_controls(prefix: str, default_type: str | None) -> PresenceQuery:
@@ -157,11 +159,11 @@ def _query_controls(prefix: str, default_type: str | None) -> PresenceQuery:
 
 
 def _downloads(records: list[dict], name: str, sheet: str, key: str) -> None:
-    """CSV and XLSX download buttons for records (French headers, formulas neutralised)."""
+    """CSV and XLSX download buttons for records (French headers, formulas neutralised), built on click."""
     columns = st.columns(2)
-    columns[0].download_button("Télécharger (CSV)", records_csv(records), f"{name}.csv", "text/csv",
+    columns[0].download_button("Télécharger (CSV)", partial(records_csv, records), f"{name}.csv", "text/csv",
                                icon=":material/download:", key=f"{key}_csv")
-    columns[1].download_button("Télécharger (XLSX)", records_xlsx(records, sheet), f"{name}.xlsx", XLSX,
+    columns[1].download_button("Télécharger (XLSX)", partial(records_xlsx, records, sheet), f"{name}.xlsx", XLSX,
                                icon=":material/download:", key=f"{key}_xlsx")
 
 
@@ -178,7 +180,7 @@ if council_id is None:
     st.info("Aucune instance n'est encore enregistrée : importez vos données depuis la page Données.")
     st.stop()
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     try:
         shared_only = coverage_access(session, actor, council_id)
     except PermissionDenied as error:
@@ -246,7 +248,8 @@ if not cov.communes:
     st.info("Cette instance ne couvre encore aucune commune : ajoutez ses territoires pour calculer sa couverture.")
 
 tab_matrix, tab_presence, tab_map, tab_gaps, tab_areas, tab_partnership, tab_frame = st.tabs(
-    ["Matrice", "Présence", "Carte", "Manques et suggestions", "Par territoire", "Partenariat", "Référentiel"])
+    ["Matrice", "Présence", "Carte", "Manques et suggestions", "Par territoire", "Partenariat", "Référentiel"],
+    key="cov_tab", on_change="rerun")  # a tab guarded by `.open` computes only when opened
 DEFAULT_TYPE = cov.frame[0].action_type if cov.frame else None
 with tab_matrix:
     statuses = THEME_STATUSES if by == "theme" else MATRIX_STATUSES
@@ -339,9 +342,9 @@ with tab_matrix:
             show_table(matrix.wide_rows(display=True))
         downloads = st.columns(2)
         name = f"couverture-{fold(cov.name).replace(' ', '-')}-{cov.as_of.isoformat()}"
-        downloads[0].download_button("Matrice (CSV)", records_csv(matrix.wide_rows()), f"{name}-matrice.csv",
+        downloads[0].download_button("Matrice (CSV)", lambda: records_csv(matrix.wide_rows()), f"{name}-matrice.csv",
                                      "text/csv", icon=":material/download:", key="cov_dl_matrix_csv")
-        downloads[1].download_button("Matrice (XLSX)", records_xlsx(matrix.wide_rows(), "matrice"),
+        downloads[1].download_button("Matrice (XLSX)", lambda: records_xlsx(matrix.wide_rows(), "matrice"),
                                      f"{name}-matrice.xlsx",
                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                      icon=":material/download:", key="cov_dl_matrix_xlsx")
@@ -365,7 +368,7 @@ with tab_presence:
     st.markdown("**Où n'y a-t-il aucune action en cours ?** Choisissez un type d'action (et, si besoin, un public "
                 "ou un thème) : la réponse ne tient pas compte du référentiel, elle dit ce qui est là.")
     query = _query_controls("cov_q", DEFAULT_TYPE)
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         networks = readable_networks(session, actor)
     scopes = {"council": f"Cette instance ({cov.name})"} | {f"net:{i}": f"Tout le réseau « {n} »" for i, n in networks}
     scope = st.radio("Pour", list(scopes), format_func=scopes.get, horizontal=True, key="cov_q_scope")
@@ -386,9 +389,14 @@ with tab_presence:
         _downloads(presence_records(presence), file_name, "presence", "cov_q_dl")
     else:
         network_id = int(scope.partition(":")[2])
-        answers = _network_presence(url, data_version(engine()), network_id, as_of, query,
-                                    (actor.email, actor.role, tuple(sorted(actor.council_ids)),
-                                     tuple(sorted(actor.network_ids))), actor)
+        # a network may be all of France: its last answer is served while a changed one is computed behind
+        network_version = scope_versions(engine(), networks=[network_id])
+        with st.spinner("Calcul pour tout le réseau…"):
+            served = background_results().get(
+                ("couverture-reseau", url, network_id, as_of, query, actor), network_version,
+                partial(_read_network_presence, engine(), actor, network_id, query, as_of))
+        answers = served.value
+        show_freshness(served)
         lacking = [a for a in answers if a.with_status(*WITHOUT_RUNNING)]
         st.markdown(f"**{format_int(len(lacking))} instance{'s' if len(lacking) > 1 else ''} sur "
                     f"{format_int(len(answers))} {'ont' if len(lacking) > 1 else 'a'} au moins une commune sans action "
@@ -407,49 +415,50 @@ with tab_presence:
         _downloads(network_presence_records(answers, "commune"), name + "-communes", "communes", "cov_qnc_dl")
 
 with tab_map:
-    modes = {"presence": "Présence d'actions", "expected": "Attentes du référentiel", "score": "Score global"}
-    mode = st.radio("Colorer selon", list(modes), format_func=modes.get, horizontal=True, key="cov_map_mode",
-                    help="Présence : y a-t-il une action du type choisi, que le référentiel l'attende ou non ? "
-                         "Attentes : ce que le référentiel attend et ce qui est là. Score : part des attentes couvertes.")
-    if mode == "score":
-        level = st.radio("Découpage", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, horizontal=True,
-                         key="cov_map_level",
-                         help="Zoom arrière : les EPCI ou départements prennent le score des communes de l'instance "
-                              "qu'ils contiennent.")
-        drawn = coverage_map(cov, level)
-        if drawn.features:
-            st.altair_chart(coverage_map_chart(drawn.geojson), width="stretch")
-            st.caption("Couleur : part des cellules attendues couvertes, du rouge (0 %) au vert (100 %) ; gris : "
-                       "rien d'attendu (communes sous les seuils du référentiel). Survolez un territoire pour le détail.")
+    if tab_map.open:  # the map (Altair, every commune's outline) is drawn only when its tab is opened
+        modes = {"presence": "Présence d'actions", "expected": "Attentes du référentiel", "score": "Score global"}
+        mode = st.radio("Colorer selon", list(modes), format_func=modes.get, horizontal=True, key="cov_map_mode",
+                        help="Présence : y a-t-il une action du type choisi, que le référentiel l'attende ou non ? "
+                             "Attentes : ce que le référentiel attend et ce qui est là. Score : part des attentes couvertes.")
+        if mode == "score":
+            level = st.radio("Découpage", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, horizontal=True,
+                             key="cov_map_level",
+                             help="Zoom arrière : les EPCI ou départements prennent le score des communes de l'instance "
+                                  "qu'ils contiennent.")
+            drawn = coverage_map(cov, level)
+            if drawn.features:
+                st.altair_chart(coverage_map_chart(drawn.geojson), width="stretch")
+                st.caption("Couleur : part des cellules attendues couvertes, du rouge (0 %) au vert (100 %) ; gris : "
+                           "rien d'attendu (communes sous les seuils du référentiel). Survolez un territoire pour le détail.")
+            else:
+                st.info("Aucun contour à afficher pour ces territoires.")
         else:
-            st.info("Aucun contour à afficher pour ces territoires.")
-    else:
-        map_query = _query_controls("cov_map", DEFAULT_TYPE)
-        if mode == "presence":
-            drawn = presence_map(_presence(url, version, council_id, as_of, shared_only, map_query), vocab)
-        else:
-            if map_query.theme:
-                st.caption("Le référentiel n'attend pas de thèmes : le thème choisi est ignoré pour les attentes.")
-            drawn = expectation_map(cov, map_query.action_type, map_query.public)
-        if drawn.features:
-            left, right = st.columns([3, 2])
-            counts = drawn.counts()
-            left.altair_chart(
-                status_map_chart(drawn), width="stretch",
-                alt=f"Carte : {drawn.title} ; " + ", ".join(f"{label} : {plural(counts.get(s, 0), 'commune')}"
-                                                             for s, label, _e in drawn.legend)
-                    + ". Le tableau à côté donne le statut de chaque commune.")
-            left.markdown("Légende — " + " · ".join(f"**{md(label)}** ({plural(counts.get(s, 0), 'commune')}) : "
-                                                    f"{md(explanation)}" for s, label, explanation in drawn.legend)
-                          + ". En gris pâle, les communes voisines hors de l'instance.")
-            right.markdown(f"**{md(drawn.title)}**")
-            with right:
-                show_table(drawn.records(), height=460)
-        else:
-            st.info("Aucun contour à afficher pour ces communes.")
-    if drawn.without_outline:
-        st.caption("Sans contour disponible : " + ", ".join(md(name) for name in drawn.without_outline) + ".")
-    st.caption(ATTRIBUTION)
+            map_query = _query_controls("cov_map", DEFAULT_TYPE)
+            if mode == "presence":
+                drawn = presence_map(_presence(url, version, council_id, as_of, shared_only, map_query), vocab)
+            else:
+                if map_query.theme:
+                    st.caption("Le référentiel n'attend pas de thèmes : le thème choisi est ignoré pour les attentes.")
+                drawn = expectation_map(cov, map_query.action_type, map_query.public)
+            if drawn.features:
+                left, right = st.columns([3, 2])
+                counts = drawn.counts()
+                left.altair_chart(
+                    status_map_chart(drawn), width="stretch",
+                    alt=f"Carte : {drawn.title} ; " + ", ".join(f"{label} : {plural(counts.get(s, 0), 'commune')}"
+                                                                 for s, label, _e in drawn.legend)
+                        + ". Le tableau à côté donne le statut de chaque commune.")
+                left.markdown("Légende — " + " · ".join(f"**{md(label)}** ({plural(counts.get(s, 0), 'commune')}) : "
+                                                        f"{md(explanation)}" for s, label, explanation in drawn.legend)
+                              + ". En gris pâle, les communes voisines hors de l'instance.")
+                right.markdown(f"**{md(drawn.title)}**")
+                with right:
+                    show_table(drawn.records(), height=460)
+            else:
+                st.info("Aucun contour à afficher pour ces communes.")
+        if drawn.without_outline:
+            st.caption("Sans contour disponible : " + ", ".join(md(name) for name in drawn.without_outline) + ".")
+        st.caption(ATTRIBUTION)
 
 with tab_gaps:
     found_all = _suggestions(url, version, council_id, as_of, shared_only)
@@ -464,15 +473,16 @@ with tab_gaps:
     gap_files = gap_records(cov, found_all, vocab)
     columns = st.columns(2)
     name = f"manques-{fold(cov.name).replace(' ', '-')}-{cov.as_of.isoformat()}"
-    columns[0].download_button("Liste des manques (CSV)", records_csv(gap_files), f"{name}.csv", "text/csv",
+    columns[0].download_button("Liste des manques (CSV)", partial(records_csv, gap_files), f"{name}.csv", "text/csv",
                                icon=":material/download:", key="cov_dl_gaps_csv")
-    columns[1].download_button("Liste des manques (XLSX)", records_xlsx(gap_files, "manques"), f"{name}.xlsx",
+    columns[1].download_button("Liste des manques (XLSX)", partial(records_xlsx, gap_files, "manques"), f"{name}.xlsx",
                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                icon=":material/download:", key="cov_dl_gaps_xlsx")
 
 with tab_areas:
-    comparison = _comparison(url, version, council_id, as_of,
-                             (actor.email, actor.role, tuple(sorted(actor.council_ids))), actor)
+    # the comparison with every network peer is half of a network member's first view: only when opened
+    comparison = _comparison(url, version, council_id, as_of, (actor.email, actor.role,
+                             tuple(sorted(actor.council_ids))), actor) if tab_areas.open else []
     if len(comparison) > 1:
         st.markdown("**Instances des mêmes réseaux**")
         show_table(comparison_records(comparison))

@@ -4,6 +4,7 @@ and the data-quality list."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -12,9 +13,13 @@ from maillage.core import (
     MaillageError,
     PermissionDenied,
     compact,
+    council_scope_version,
+    data_version,
+    database_url,
     format_int,
     md,
     plural,
+    read_scope,
     session_scope,
 )
 from maillage.exchange import (
@@ -143,7 +148,7 @@ def mapping_editor(files: list[tuple[str, bytes]], chosen: str | None) -> tuple[
     headers = [header for header in headers if header and fold_header(header) != "probleme"]
     if not headers:
         return kind, {}
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         remembered = saved_mapping(session, council_id, kind)
     kind_format = KINDS[kind]
     options = [IGNORE, *kind_format.columns]
@@ -314,7 +319,7 @@ def export_view() -> None:
 
 def templates_view() -> None:
     """One workbook template, one CSV template per kind, and what each column takes."""
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         vocab = Vocabularies.load(session)
     st.markdown("Chaque modèle contient les en-têtes et deux lignes d'exemple à remplacer. Le classeur XLSX "
                 "réunit tous les types (une feuille chacun) et une feuille « Lisez-moi ».")
@@ -396,6 +401,22 @@ def backup_view() -> None:
         st.dataframe([{"Résultat": line} for line in report.lines], hide_index=True, width="stretch")
 
 
+def quality_version(scope_council: int | None) -> tuple[int, ...]:
+    """The version of what the quality list reads: the council's scope, or everything's."""
+    if scope_council is None:
+        return (data_version(engine()),)
+    return council_scope_version(engine(), scope_council)
+
+
+# A link or action declared by an unrelated council can take one of this council's partners off the
+# « isolated » list without changing this council's version: the list is kept ten minutes at most.
+@st.cache_data(show_spinner="Examen des données…", max_entries=32, ttl=600)
+def cached_quality(url: str, version: tuple[int, ...], reader, scope_council: int | None, today: dt.date):
+    """The data-quality list, once per version of what it reads (and reader, day), ten minutes at most."""
+    with read_scope(engine()) as session:
+        return data_quality(session, reader, scope_council, today)
+
+
 def quality_view() -> None:
     """What to check or complete, for the selected council (or everything, for administrators)."""
     everything = actor.is_admin and st.toggle("Toutes les instances", key="donnees:qualite_tout")
@@ -403,8 +424,8 @@ def quality_view() -> None:
         st.info("Choisissez une instance dans le menu latéral.")
         return
     try:
-        with session_scope(engine()) as session:
-            report = data_quality(session, actor, None if everything else council_id, today)
+        report = cached_quality(database_url(), quality_version(None if everything else council_id), actor,
+                                None if everything else council_id, today)
     except MaillageError as error:
         show_messages("Accès refusé.", [str(error)])
         return
@@ -414,7 +435,7 @@ def quality_view() -> None:
     counts = st.columns(len(report.sections))
     for column, section in zip(counts, report.sections):
         column.metric(section.title, format_int(len(section.items)))
-    st.download_button("Télécharger la liste (CSV)", quality_csv(report), file_name=f"qualite-donnees-{stamp}.csv",
+    st.download_button("Télécharger la liste (CSV)", partial(quality_csv, report), file_name=f"qualite-donnees-{stamp}.csv",
                        mime="text/csv", icon=":material/download:", on_click="ignore")
     for section in report.sections:
         if not section.items:

@@ -9,6 +9,7 @@ import streamlit as st
 from maillage.accounts import can_write_council
 from maillage.core import (
     MaillageError,
+    council_scope_version,
     data_version,
     database_url,
     format_date,
@@ -17,6 +18,7 @@ from maillage.core import (
     md,
     plural,
     read_scope,
+    scope_versions,
     session_scope,
     spreadsheet_csv,
 )
@@ -75,94 +77,103 @@ from maillage.network import (
 from maillage.partners import set_expectations
 from maillage.vocabularies import Vocabularies
 from ui.links import as_int, as_year, from_address, refuse_address, to_address
+from ui.refresh import background_results, show_freshness
 from ui.session import current_actor, current_council_id, engine
+from ui.static import vis_static_url
 from ui.tables import show_table
 
 TODAY_LABEL = "Aujourd'hui"
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def cached_source(url, version, actor, scope, today):
-    """The scope's raw data, once per data version."""
-    with read_scope(engine()) as session:
+def read_source(eng, actor, scope, today):
+    """The scope's raw data, read now (no Streamlit call: also run by a background refresh)."""
+    with read_scope(eng) as session:
         return load_source(session, actor, scope, today)
 
 
-@st.cache_data(show_spinner="Calcul des mesures du réseau…", max_entries=64)
-def cached_analysis(url, version, actor, scope, filters, today):
-    """The filtered graph and its metrics, once per data version and filters."""
-    source = cached_source(url, version, actor, scope, today)
-    members = None
-    if filters.territory:
-        with read_scope(engine()) as session:
-            members = territory_members(session, source, filters.territory)
-    graph = build_graph(source, filters, members)
-    return graph, analyse(graph)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def cached_members(url, version, actor, scope, filters, today):
+def filter_members(eng, source, filters):
     """The partners of the territory filter (None without it)."""
     if not filters.territory:
         return None
-    source = cached_source(url, version, actor, scope, today)
-    with session_scope(engine()) as session:
+    with read_scope(eng) as session:
         return territory_members(session, source, filters.territory)
 
 
-@st.cache_data(show_spinner="Dessin du graphe…", max_entries=64)
-def cached_drawing(url, version, actor, scope, filters, today, key, positions):
+def analysis_of(eng, source, filters):
+    """The scope's data, its filtered graph and its metrics (no Streamlit call: also run in the background)."""
+    graph = build_graph(source, filters, filter_members(eng, source, filters))
+    return source, graph, analyse(graph)
+
+
+# Large results are never changed once built: `st.cache_resource` shares one copy (st.cache_data would
+# un-pickle a fresh copy on every rerun). Keys hold the version of the scope's data, so a change elsewhere
+# keeps them warm.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_source(url, version, actor, scope, today):
+    """The scope's raw data, once per version of the scope."""
+    return read_source(engine(), actor, scope, today)
+
+
+@st.cache_resource(show_spinner="Calcul des mesures du réseau…", max_entries=32)
+def cached_analysis(url, version, actor, scope, filters, today):
+    """The scope's data, the filtered graph and its metrics, once per version of the scope and filters."""
+    return analysis_of(engine(), cached_source(url, version, actor, scope, today), filters)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_members(url, version, actor, scope, filters, today, _source):
+    """The partners of the territory filter (None without it), for the data of `version` (`_source`)."""
+    return filter_members(engine(), _source, filters)
+
+
+@st.cache_resource(show_spinner="Dessin du graphe…", max_entries=32)
+def cached_drawing(url, version, actor, scope, filters, today, key, positions, _analysis):
     """The drawing of the chosen view (overview, one partner, one year) at the scope's stored positions."""
-    graph, metrics = cached_analysis(url, version, actor, scope, filters, today)
+    source, graph, metrics = _analysis
     if key[0] == "ego":
         return build_ego_drawing(graph, metrics, key[1], key[2])
     if key[0] == "annees":
-        source = cached_source(url, version, actor, scope, today)
-        members = cached_members(url, version, actor, scope, filters, today)
+        members = cached_members(url, version, actor, scope, filters, today, source)
         return year_drawing(source, filters, key[1], today, key[2], dict(positions), members)
     return build_drawing(graph, metrics, key[1], positions=dict(positions))
 
 
-@st.cache_data(show_spinner="Image PNG…", max_entries=16)
-def cached_png(url, version, actor, scope, filters, today, key, positions):
-    """The drawing as a PNG page (title, date, legend, source line)."""
-    drawing = cached_drawing(url, version, actor, scope, filters, today, key, positions)
-    return drawing_png(drawing, f"édité le {today:%d/%m/%Y}", export_source_line(drawing.heading, today))
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def cached_svg(url, version, actor, scope, filters, today, key, positions):
-    """The drawing as an SVG page (title, date, legend, source line)."""
-    drawing = cached_drawing(url, version, actor, scope, filters, today, key, positions)
-    return drawing_svg(drawing, f"édité le {today:%d/%m/%Y}", export_source_line(drawing.heading, today))
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_frame(url, version, actor, scope, filters, today, key, positions, height, vis_url, _drawing):
+    """The page of the graph's frame: the data only, vis-network coming from the app's static files."""
+    return render_drawing(_drawing, height=height, vis_url=vis_url)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_year_changes(url, version, actor, scope, filters, today, year):
+def cached_year_changes(url, version, actor, scope, filters, today, year, _source):
     """Pairs joined or no longer joined between 31/12 of the year before and 31/12 of `year`."""
-    source = cached_source(url, version, actor, scope, today)
-    members = cached_members(url, version, actor, scope, filters, today)
-    before, after = year_graphs(source, filters, year, today, members)
+    members = cached_members(url, version, actor, scope, filters, today, _source)
+    before, after = year_graphs(_source, filters, year, today, members)
     return snapshot_change_records(before, after)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_changes(url, version, actor, scope, filters, today, year_from, year_to):
+def cached_changes(url, version, actor, scope, filters, today, year_from, year_to, _source):
     """Links added and ended between two years."""
-    source = cached_source(url, version, actor, scope, today)
-    members = None
-    if filters.territory:
-        with read_scope(engine()) as session:
-            members = territory_members(session, source, filters.territory)
-    return network_changes(source, filters, year_from, year_to, members)
+    members = cached_members(url, version, actor, scope, filters, today, _source)
+    return network_changes(_source, filters, year_from, year_to, members)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_places(url, version, actor, scope, today, council_id):
+def cached_places(url, version, actor, scope, today, council_id, _source):
     """Territories offered by the territory filter."""
-    source = cached_source(url, version, actor, scope, today)
     with read_scope(engine()) as session:
-        return filter_territories(session, source, council_id)
+        return filter_territories(session, _source, council_id)
+
+
+def scope_version(scope):
+    """The cache key of what a scope's graph reads: the national version and the council's (with its
+    networks') or the network's; the global version for a territory (any council may work there)."""
+    if scope.kind == "council":
+        return council_scope_version(engine(), scope.value)
+    if scope.kind == "network":
+        return scope_versions(engine(), networks=[scope.value])
+    return (data_version(engine()),)
 
 
 def download(label: str, make_records, name: str, key: str) -> None:
@@ -175,10 +186,9 @@ actor = current_actor()
 council_id = current_council_id()
 today = dt.date.today()
 url = database_url()
-version = data_version(engine())
 st.title("Réseau")
 
-with session_scope(engine()) as session:
+with read_scope(engine()) as session:
     networks = network_options(session, actor)
     territories = scope_territories(session, council_id)
     vocab = Vocabularies.load(session)
@@ -223,8 +233,20 @@ to_address("perimetre", {"council": "instance", "network": "reseau", "territory"
 to_address("reseau", st.session_state.get("net_network") if scope_kind == "network" else None)
 to_address("territoire", st.session_state.get("net_territory_scope") if scope_kind == "territory" else None)
 
+version = scope_version(scope)
+# A network's graph (up to all of France) and a territory's (keyed on the global version: any edit moves it)
+# are served from their last computation while the new version is computed in the background; a council's
+# is computed here, once per version of the council.
+background = scope_kind in ("network", "territory")
 try:
-    source = cached_source(url, version, actor, scope, today)
+    if background:
+        eng, results = engine(), background_results()
+        with st.spinner("Lecture du réseau…"):
+            served_source = results.get(("reseau-source", url, actor, scope, today), version,
+                                        partial(read_source, eng, actor, scope, today))
+        source = served_source.value
+    else:
+        source = cached_source(url, version, actor, scope, today)
 except MaillageError as error:
     st.warning(f"Graphe indisponible : {md(str(error))}.")
     st.stop()
@@ -253,7 +275,8 @@ with st.expander("Filtres", expanded=False, icon=":material/filter_alt:"):
     typologies = typology_options(source)
     chosen_typologies = cols[0].multiselect("Typologies", list(typologies), format_func=typologies.get,
                                             placeholder="Toutes", key="net_typologies")
-    filter_places = cached_places(url, version, actor, scope, today, council_id if scope_kind == "council" else None)
+    filter_places = cached_places(url, served_source.version if background else version, actor, scope, today,
+                                  council_id if scope_kind == "council" else None, source)
     place = cols[1].selectbox("Territoire", [""] + list(filter_places),
                               format_func=lambda k: "Tous" if not k else filter_places.get(k, k), key="net_place")
     derived = cols[2].toggle("Liens issus des actions communes", value=True, key="net_derived",
@@ -265,7 +288,16 @@ filters = GraphFilters(
     typologies=frozenset(chosen_typologies) if chosen_typologies else None,
     territory=place or None, include_derived=derived,
 )
-graph, metrics = cached_analysis(url, version, actor, scope, filters, today)
+if background:
+    # the first time, the data just read is used; a refresh in the background reads it afresh
+    bundle_source = source if served_source.current else None
+    with st.spinner("Calcul des mesures du réseau…"):
+        served = results.get(("reseau-analysis", url, actor, scope, filters, today), version, lambda: analysis_of(
+            eng, bundle_source if bundle_source is not None else read_source(eng, actor, scope, today), filters))
+    analysis, version = served.value, served.version  # what follows is drawn from the result served
+else:
+    analysis = cached_analysis(url, version, actor, scope, filters, today)
+source, graph, metrics = analysis
 
 counts = graph_figures(graph)  # the dashboard's definitions, with what differs said in the help
 figures = st.columns(6)
@@ -275,6 +307,8 @@ figures[2].metric("Densité", format_percent(metrics.density, 1))
 figures[3].metric("Composantes", format_int(metrics.components))
 figures[4].metric("Isolés", format_int(len(metrics.isolated)))
 figures[5].metric("Communautés", format_int(len(metrics.communities)))
+if background:
+    show_freshness(served)
 
 VIEWS = {"ensemble": "Vue d'ensemble", "partenaire": "Un partenaire", "annees": "Au fil des années"}
 partner_names = graph_partner_choices(source)
@@ -359,8 +393,10 @@ if mode != "partenaire":  # the ego view lays its partner out in the middle, afr
     with session_scope(engine()) as session:
         positions = stable_positions(session, source, drawing_key[-1].cluster_by)
 positions_key = tuple(sorted(positions.items()))
-drawing = cached_drawing(url, version, actor, scope, filters, today, drawing_key, positions_key)
-html = render_drawing(drawing, height=PRESENTATION_HEIGHT if presenting else GRAPH_HEIGHT)
+drawing = cached_drawing(url, version, actor, scope, filters, today, drawing_key, positions_key, analysis)
+height = PRESENTATION_HEIGHT if presenting else GRAPH_HEIGHT
+html = cached_frame(url, version, actor, scope, filters, today, drawing_key, positions_key, height, vis_static_url(),
+                    drawing)
 
 if presenting:
     st.subheader(md(drawing.heading))
@@ -373,14 +409,17 @@ actions = st.columns([2, 2, 2, 2, 3])
 actions[0].toggle("Mode présentation", key="net_present",
                   help="Le graphe en grand avec son titre et ses chiffres clés, sans les réglages ni les tableaux.")
 stamp = f"{today:%Y-%m-%d}"
-actions[1].download_button("Image PNG", cached_png(url, version, actor, scope, filters, today, drawing_key, positions_key),
+# the files are built when a button is clicked (the page HTML standalone: vis-network inlined, works offline)
+edited, source_line = f"édité le {today:%d/%m/%Y}", export_source_line(drawing.heading, today)
+actions[1].download_button("Image PNG", partial(drawing_png, drawing, edited, source_line),
                            file_name=f"reseau-{stamp}.png", mime="image/png", icon=":material/download:", key="net_png")
-actions[2].download_button("Image SVG", cached_svg(url, version, actor, scope, filters, today, drawing_key, positions_key),
+actions[2].download_button("Image SVG", partial(drawing_svg, drawing, edited, source_line),
                            file_name=f"reseau-{stamp}.svg", mime="image/svg+xml", icon=":material/download:", key="net_svg")
-actions[3].download_button("Page HTML", html.encode("utf-8"), file_name=f"reseau-{stamp}.html", mime="text/html",
+actions[3].download_button("Page HTML", lambda: render_drawing(drawing, height=height).encode("utf-8"),
+                           file_name=f"reseau-{stamp}.html", mime="text/html",
                            icon=":material/download:", key="net_html_download")
 if mode != "partenaire":
-    with session_scope(engine()) as session:
+    with read_scope(engine()) as session:
         may_reset = can_reset_layout(session, actor, scope)
     if may_reset and actions[4].button("Recalculer la disposition", icon=":material/refresh:", key="net_relayout",
                                        help="Les positions sont gardées d'une fois sur l'autre ; recalculer les "
@@ -422,7 +461,7 @@ if mode == "partenaire":
 if mode == "annees":
     st.markdown(f"**Ce qui a changé en {md(year_shown)}** (entre le 31/12/{md(year_shown - 1)} et le "
                 f"{format_date(min(dt.date(year_shown, 12, 31), today))})")
-    changes = cached_year_changes(url, version, actor, scope, filters, today, year_shown)
+    changes = cached_year_changes(url, version, actor, scope, filters, today, year_shown, source)
     if changes:
         show_table(changes)
         download("Télécharger (CSV)", lambda rows=changes: rows, f"reseau-changements-{year_shown}.csv", "dl_year_changes")
@@ -455,40 +494,45 @@ with tabs[0]:
     show_table(summary_records(metrics))
     download("Télécharger (CSV)", partial(summary_records, metrics, display=False), "reseau-chiffres.csv", "dl_summary")
 with tabs[1]:
-    show_table(partner_records(metrics))
-    download("Télécharger (CSV)", partial(partner_records, metrics, display=False), "reseau-partenaires.csv", "dl_partners")
+    if tabs[1].open:  # a hidden tab builds and sends nothing
+        show_table(partner_records(metrics))
+        download("Télécharger (CSV)", partial(partner_records, metrics, display=False), "reseau-partenaires.csv", "dl_partners")
 with tabs[2]:
-    st.caption("Les partenaires par qui passent le plus de plus courts chemins entre les autres : "
-               "ils relient des groupes qui, sans eux, ne se parleraient pas.")
-    if metrics.brokers:
-        show_table(broker_records(metrics))
-        download("Télécharger (CSV)", partial(broker_records, metrics, display=False), "reseau-intermediaires.csv", "dl_brokers")
-    else:
-        st.info("Aucun intermédiaire : aucun partenaire ne relie d'autres partenaires entre eux.")
+    if tabs[2].open:  # a hidden tab builds and sends nothing
+        st.caption("Les partenaires par qui passent le plus de plus courts chemins entre les autres : "
+                   "ils relient des groupes qui, sans eux, ne se parleraient pas.")
+        if metrics.brokers:
+            show_table(broker_records(metrics))
+            download("Télécharger (CSV)", partial(broker_records, metrics, display=False), "reseau-intermediaires.csv", "dl_brokers")
+        else:
+            st.info("Aucun intermédiaire : aucun partenaire ne relie d'autres partenaires entre eux.")
 with tabs[3]:
-    if metrics.isolated:
-        st.warning(f"{plural(len(metrics.isolated), 'partenaire')} sans aucun lien avec les filtres choisis.")
-        show_table(isolated_records(metrics))
-        download("Télécharger (CSV)", partial(isolated_records, metrics), "reseau-isoles.csv", "dl_isolated")
-    else:
-        st.success("Aucun partenaire isolé.")
+    if tabs[3].open:  # a hidden tab builds and sends nothing
+        if metrics.isolated:
+            st.warning(f"{plural(len(metrics.isolated), 'partenaire')} sans aucun lien avec les filtres choisis.")
+            show_table(isolated_records(metrics))
+            download("Télécharger (CSV)", partial(isolated_records, metrics), "reseau-isoles.csv", "dl_isolated")
+        else:
+            st.success("Aucun partenaire isolé.")
 with tabs[4]:
-    st.caption("Groupes de partenaires plus liés entre eux qu'avec les autres (méthode de Leiden, graine fixe). "
-               "Chaque partenaire isolé forme à lui seul une communauté, numérotée après celles-ci et non listée ici.")
-    if metrics.communities:
-        show_table(community_records(metrics))
-        download("Télécharger (CSV)", partial(community_records, metrics, display=False), "reseau-communautes.csv", "dl_communities")
-    else:
-        st.info("Aucune communauté : aucun lien.")
+    if tabs[4].open:  # a hidden tab builds and sends nothing
+        st.caption("Groupes de partenaires plus liés entre eux qu'avec les autres (méthode de Leiden, graine fixe). "
+                   "Chaque partenaire isolé forme à lui seul une communauté, numérotée après celles-ci et non listée ici.")
+        if metrics.communities:
+            show_table(community_records(metrics))
+            download("Télécharger (CSV)", partial(community_records, metrics, display=False), "reseau-communautes.csv", "dl_communities")
+        else:
+            st.info("Aucune communauté : aucun lien.")
 with tabs[5]:
-    levels_shown = {"group": "Secteurs", "typology": "Typologies"}
-    level = st.radio("Regrouper les partenaires par", list(levels_shown), format_func=levels_shown.get,
-                     horizontal=True, key="net_matrix_level")
-    st.caption("Nombre de paires liées entre les secteurs ou les typologies (sur la diagonale : à l'intérieur "
-               "d'un même secteur ou d'une même typologie).")
-    show_table(matrix_records(metrics, level=level))
-    download("Télécharger (CSV)", partial(matrix_records, metrics, display=False, level=level),
-             f"reseau-{'secteurs' if level == 'group' else 'typologies'}.csv", "dl_matrix")
+    if tabs[5].open:  # a hidden tab builds and sends nothing
+        levels_shown = {"group": "Secteurs", "typology": "Typologies"}
+        level = st.radio("Regrouper les partenaires par", list(levels_shown), format_func=levels_shown.get,
+                         horizontal=True, key="net_matrix_level")
+        st.caption("Nombre de paires liées entre les secteurs ou les typologies (sur la diagonale : à l'intérieur "
+                   "d'un même secteur ou d'une même typologie).")
+        show_table(matrix_records(metrics, level=level))
+        download("Télécharger (CSV)", partial(matrix_records, metrics, display=False, level=level),
+                 f"reseau-{'secteurs' if level == 'group' else 'typologies'}.csv", "dl_matrix")
 with tabs[6]:
     if scope_kind != "council":
         st.caption("Cadre par défaut, appliqué aux partenaires du périmètre.")
@@ -529,7 +573,7 @@ with tabs[7]:
         cols = st.columns(2)
         year_from = cols[0].selectbox("De", year_choices, index=min(3, len(year_choices) - 1), key="net_from")
         year_to = cols[1].selectbox("À", year_choices, index=0, key="net_to")
-        changes = cached_changes(url, version, actor, scope, filters, today, year_from, year_to)
+        changes = cached_changes(url, version, actor, scope, filters, today, year_from, year_to, source)
         st.markdown(f"**Liens apparus entre {md(year_from)} et {md(year_to)}** : {format_int(len(changes.added))}")
         if changes.added:
             show_table(change_records(changes, "added"))

@@ -84,7 +84,8 @@ controls[2].download_button("Page HTML", page, report_filename(report, "html"), 
                             icon=":material/print:", key="syn_dl_html", on_click="ignore")
 with controls[3]:
     copy_link_button()
-controls[3].caption("Une page A4, à imprimer avec le bouton « Imprimer la synthèse » ou à joindre en PDF. "
+controls[3].caption("Une page A4 et, en annexe, le réseau de coopération dessiné comme sur la page Réseau ; à "
+                    "imprimer avec le bouton « Imprimer la synthèse » ou à joindre en PDF. "
                     "Chiffres agrégés, jamais de donnée sur les personnes accompagnées.")
 # In the frame, Streamlit injects its sizing script: no policy there (every user string is escaped anyway).
 st.iframe(report_html(report, content_policy=False), height="content")

@@ -58,6 +58,8 @@ def test_cell_detail_lists_actions_or_suggestions(shared_demo_url, shared_demo_e
     assert any("Défi sans écran" in m.value and "Manquant" in m.value for m in at.markdown)
     assert any("Qui pourrait porter « Défi sans écran »" in m.value for m in at.markdown)
     assert any("Partenaire" in frame.value.columns for frame in at.dataframe)
+    at.session_state["cov_tab"] = "Par territoire"  # the comparison with the peers is computed when opened
+    at.run()
     comparison = next(frame.value for frame in at.dataframe if "Actions comptées" in frame.value.columns)
     assert "CLSPD de Bordeaux (instance affichée)" in list(comparison["Instance"])
     assert "CLSPD de Mérignac" in list(comparison["Instance"])
@@ -169,6 +171,9 @@ def test_la_rochelle_pdn_presence_lists_every_commune(shared_demo_url, shared_de
     column = list(_matrix_table(at)[PDN])
     assert column.count("Non attendu · rien") == 27 and column.count("Manquant (0/2)") == 1
     # The map, coloured by presence of PdN: every commune « Aucune action », listed beside the map.
+    assert not any(e.key == "cov_map_mode" for e in at.radio)  # drawn only once its tab is opened
+    at.session_state["cov_tab"] = "Carte"
+    at.run()
     at.radio(key="cov_map_mode").set_value("presence").run()
     at.selectbox(key="cov_map_action_type").set_value("presence_en_ligne").run()
     assert not at.exception
@@ -195,3 +200,27 @@ def test_network_presence_question(shared_demo_url, shared_demo_engine, use_data
     communes = next(f.value for f in at.dataframe if "Instance" in f.value.columns and "Commune" in f.value.columns)
     assert set(communes["Présence"]) <= {"Aucune action", "Prévue seulement", "Échue seulement"}
     assert any(b.label == "Télécharger (XLSX)" for b in at.get("download_button"))
+    assert any(c.value.startswith("Calculé ") for c in at.caption)  # served from the background store, dated
+
+
+def test_files_and_the_peer_comparison_are_built_only_when_asked(shared_demo_url, shared_demo_engine, use_database,
+                                                               monkeypatch):
+    import maillage.coverage as coverage
+
+    use_database(shared_demo_url)
+    bordeaux = next(cid for cid, name in _councils(shared_demo_engine) if name == "CLSPD de Bordeaux")
+    calls = {"records_xlsx": [], "records_csv": [], "network_comparison": []}
+    for name, made in calls.items():
+        real = getattr(coverage, name)
+        monkeypatch.setattr(coverage, name, lambda *a, _real=real, _made=made, **k: _made.append(a) or _real(*a, **k))
+    # a date no other test asks for, so no cached comparison hides the call
+    at = open_app(page=PAGE, council_id=bordeaux)
+    at.date_input(key="cov_as_of").set_value(dt.date(2025, 3, 17)).run()
+    assert not at.exception
+    assert {"Matrice (XLSX)", "Liste des manques (XLSX)"} <= {b.proto.label for b in at.get("download_button")}
+    assert calls == {"records_xlsx": [], "records_csv": [], "network_comparison": []}
+    at.session_state["cov_tab"] = "Par territoire"
+    at.run()
+    assert not at.exception and len(calls["network_comparison"]) == 1
+    assert any("Actions comptées" in frame.value.columns for frame in at.dataframe)
+    assert not calls["records_xlsx"]

@@ -150,3 +150,48 @@ def test_what_a_coordinator_sees(shared_demo_url, shared_demo_engine, use_databa
                                                b"Forum;CLSPD de Pessac;evenement;projet;01/03/2027;33318;tout_public\n")]
     at.run()
     assert list(frame(at, "Motif")["Motif"]) == ["vous n'êtes pas coordinateur de cette instance : ligne refusée"]
+
+
+def test_quality_list_is_computed_once_per_version_of_the_council(db_factory, use_database, monkeypatch):
+    import maillage.exchange as exchange
+    from maillage.core import bump_data_version, make_engine, session_scope
+
+    url = db_factory.new("demo")
+    use_database(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        ids = dict((name, cid) for cid, name in session.exec(select(Council.id, Council.name)))
+    bordeaux = ids["CLSPD de Bordeaux"]
+    other = next(cid for cid in sorted(ids.values()) if cid != bordeaux and not shares_a_network(engine, bordeaux, cid))
+    calls = []
+    real = exchange.data_quality
+    monkeypatch.setattr(exchange, "data_quality", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    at = open_app(page=PAGE, council_id=bordeaux)
+    view(at, "qualite")
+    assert not at.exception and calls == [bordeaux]
+    first = [m.value for m in at.metric]
+    at.run()
+    at.run()
+    assert calls == [bordeaux]  # every later interaction reads the kept list
+    with session_scope(engine) as session:  # a change in another council that shares no network
+        bump_data_version(session, councils=[other])
+    at.run()
+    assert calls == [bordeaux]
+    with session_scope(engine) as session:  # a change in the council itself
+        bump_data_version(session, councils=[bordeaux])
+    at.run()
+    assert calls[-1] == bordeaux and len(calls) >= 2 and [m.value for m in at.metric] == first
+    engine.dispose()
+
+
+def shares_a_network(engine, a, b) -> bool:
+    """Whether two councils belong to a common network (then a change in one is a change for the other)."""
+    from models import NetworkCouncil
+
+    with Session(engine) as session:
+        rows = session.exec(select(NetworkCouncil.network_id, NetworkCouncil.council_id)
+                            .where(NetworkCouncil.council_id.in_([a, b]))).all()
+    networks = {}
+    for network, council in rows:
+        networks.setdefault(network, set()).add(council)
+    return any(len(members) == 2 for members in networks.values())

@@ -9,6 +9,7 @@ from maillage.core import format_int, session_scope
 from maillage.network import GraphFilters, Scope, network_analysis, render_network
 from models import Council
 from tests.apptest import open_app
+from ui.static import STATIC_URL
 
 PAGE = "pages/reseau.py"
 SAVE = "FormSubmitter:expectations-Enregistrer les typologies attendues"
@@ -43,8 +44,10 @@ def test_network_page_for_every_demo_council(shared_demo_url, shared_demo_engine
         frames = _iframes(at)
         assert len(frames) == 1, name
         html = frames[0].proto.srcdoc
-        # the page embeds exactly what `network-html` writes for the default view
-        assert html == render_network(graph, metrics), name
+        # the page embeds what `network-html` writes for the default view, vis-network loaded from the
+        # app's static files instead of inlined
+        assert html == render_network(graph, metrics, vis_url=STATIC_URL), name
+        assert f'<script src="{STATIC_URL}vis-network-9.1.2.min.js">' in html and len(html) < 200_000
         assert f"Réseau de coopération — {name.replace(chr(39), '&#39;')}" in html
 
 
@@ -74,6 +77,7 @@ def test_network_and_territory_scopes(shared_demo_url, use_database):
     assert not at.exception and not at.error
     at.radio(key="net_scope").set_value("territory").run()
     assert not at.exception and not at.error
+    assert any(c.value.startswith("Calculé ") for c in at.caption)  # served from the background store, dated
     assert int({m.label: m.value for m in at.metric}["Partenaires"].replace("\u202f", "")) > 0
 
 
@@ -145,3 +149,66 @@ def test_network_scope_is_grouped_by_council_and_the_group_table_follows(shared_
     html = _iframes(at)[0].proto.srcdoc
     assert "CLSPD de Pessac" in html and "CLSPD de M\\u00e9rignac" in html
     assert any("Groupes du dessin" in m.value for m in at.markdown)
+
+
+def _count_calls(monkeypatch, package, name):
+    """Replace a public function of a package by a counting wrapper; the list of its calls."""
+    calls = []
+    real = getattr(package, name)
+    monkeypatch.setattr(package, name, lambda *a, **k: calls.append(a) or real(*a, **k))
+    return calls
+
+
+def test_hidden_tabs_and_files_are_built_only_when_asked(shared_demo_url, shared_demo_engine, use_database,
+                                                         monkeypatch):
+    import maillage.network as network
+
+    use_database(shared_demo_url)
+    bordeaux = next(cid for cid, name in _councils(shared_demo_engine) if name == "CLSPD de Bordeaux")
+    built = {name: _count_calls(monkeypatch, network, name)
+             for name in ("drawing_png", "drawing_svg", "partner_records", "network_changes", "community_records")}
+    at = open_app(page=PAGE, council_id=bordeaux)
+    assert not at.exception
+    # the files are built on click (no runtime in AppTest: a deferred button has no address yet)
+    assert {b.proto.label for b in at.get("download_button")} >= {"Image PNG", "Image SVG", "Page HTML"}
+    assert all(not b.proto.url for b in at.get("download_button"))
+    assert built == {"drawing_png": [], "drawing_svg": [], "partner_records": [], "network_changes": [],
+                     "community_records": []}
+    at.session_state["net_tab"] = "Partenaires"
+    at.run()
+    assert not at.exception and len(built["partner_records"]) == 1 and not built["network_changes"]
+    at.session_state["net_tab"] = "Évolution"
+    at.run()
+    assert not at.exception and len(built["network_changes"]) == 1 and len(built["partner_records"]) == 1
+    assert any("Liens apparus" in m.value for m in at.markdown)
+
+
+def test_a_network_is_served_from_its_last_result_while_it_is_refreshed(db_factory, use_database):
+    from maillage.core import bump_data_version
+    from maillage.core.db import make_engine
+    from models import Network, NetworkCouncil
+    from ui.refresh import background_results
+
+    url = db_factory.new("demo")
+    use_database(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        ffsu = session.exec(select(Network.id).where(Network.name == "Réseau FFSU Nouvelle-Aquitaine")).one()
+        member = session.exec(select(NetworkCouncil.council_id).where(NetworkCouncil.network_id == ffsu)).first()
+    at = open_app(page=PAGE, council_id=member)
+    at.radio(key="net_scope").set_value("network").run()
+    at.selectbox(key="net_network").set_value(ffsu).run()
+    assert not at.exception
+    assert any(c.value == "Calculé à l'instant." for c in at.caption)
+    first = {m.label: m.value for m in at.metric}
+    # a member's data changes: the next view serves the last result at once, and says it is being updated
+    with session_scope(engine) as session:
+        bump_data_version(session, councils=[member])
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric} == first
+    assert any("les données ont changé depuis" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert background_results().wait(timeout=60)
+    at.run()
+    assert any(c.value == "Calculé à l'instant." for c in at.caption)
+    engine.dispose()

@@ -37,7 +37,8 @@ def test_report_command_writes_the_pdf(shared_demo_url, shared_demo_engine, use_
     assert main(["report", "--council", "clspd de merignac", "--year", "2025", "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"Synthèse 2025 de « CLSPD de Mérignac » écrite dans {out}."
     reader = PdfReader(io.BytesIO(out.read_bytes()))
-    assert len(reader.pages) == 1
+    assert len(reader.pages) == 2  # the one-page summary, then the council's network (as on the Réseau page)
+    assert "Réseau de coopération — CLSPD de Mérignac" in reader.pages[1].extract_text()
     text = _text(out.read_bytes())
     with Session(shared_demo_engine) as session:
         council_id = council_by_name(session, "CLSPD de Mérignac").id
@@ -106,6 +107,10 @@ def test_compare_command_pdf_councils_and_errors(shared_demo_url, use_database, 
                  "--out", str(out)]) == 0
     text = _text(out.read_bytes())
     assert "2 instances choisies" in text and "CLSPD de Pessac" in text and "Année 2024" in text
+    # one page per council with its cooperation network, drawn as on the Réseau page (31/12/2024)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages]
+    assert "Réseau de coopération — CLSPD de Mérignac" in pages[-2] and "au 31/12/2024" in pages[-2]
+    assert "Réseau de coopération — CLSPD de Pessac" in pages[-1]
     assert main(["compare", "--network", "Inconnu", "--out", str(tmp_path / "x.xlsx")]) == 1
     assert "aucun réseau nommé « Inconnu »" in capsys.readouterr().err
     assert main(["compare", "--network", FFSU, "--out", str(tmp_path / "x.txt")]) == 1
@@ -127,7 +132,7 @@ def test_summary_of_a_council_with_500_actions(geo_engine):
     elapsed = time.perf_counter() - start
     assert report.communes == 28 and len(report.map_features) == 28
     assert report.actions_in_year > 300 and len(report.actions) == 5 and report.gaps
-    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == (2 if report.network else 1)  # the summary, then the network
     assert "CISPD de banc d'essai (500 actions)" in _text(pdf)
     # Measured at about 2 s here (bench/README.md); the limit only guards against a regression by an order of
     # magnitude, so a busy CI machine cannot make it fail.

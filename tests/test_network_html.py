@@ -9,6 +9,7 @@ import pytest
 from maillage.accounts import SYSTEM
 from maillage.core import safe_cell, session_scope, spreadsheet_csv, to_csv
 from maillage.network import (
+    VIS_FILES,
     GraphFilters,
     Scope,
     ViewOptions,
@@ -17,6 +18,7 @@ from maillage.network import (
     layout,
     network_analysis,
     partner_records,
+    publish_vis_assets,
     render_network,
     vis_assets,
 )
@@ -101,6 +103,39 @@ def test_nothing_is_loaded_from_outside(hostile):
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "bootstrap" not in html.lower()
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert "vis.Network" in html  # vis-network itself is inlined
+    assert "<script src=" not in html and "<link" not in html  # a standalone file: nothing to fetch
+
+
+def test_in_the_app_only_the_data_travels_vis_network_comes_from_the_apps_static_files(hostile):
+    engine, council_id = hostile
+    graph, metrics, standalone = _html(engine, council_id)
+    framed = render_network(graph, metrics, vis_url="app/static/")
+    script, style = vis_assets()
+    assert script[:2000] not in framed and style[:500] not in framed
+    assert len(framed) < len(standalone) - len(script) + 1000
+    # from the same host, under the app's address (relative), allowed by the page's policy and nothing else
+    assert f'<script src="app/static/{VIS_FILES[0]}"></script>' in framed
+    assert f'<link rel="stylesheet" href="app/static/{VIS_FILES[1]}">' in framed
+    assert "script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline' 'self';" in framed
+    assert "default-src 'none'" in framed
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", framed, re.IGNORECASE)
+    # the data is the same as in the standalone page
+    data = re.compile(r"nodes = new vis.DataSet\((.*?)\);", re.S)
+    assert data.search(framed) and data.search(framed).group(1) == data.search(standalone).group(1)
+
+
+def test_vis_network_is_published_once_unchanged(tmp_path):
+    names = publish_vis_assets(tmp_path / "static")
+    assert names == VIS_FILES
+    written = [(tmp_path / "static" / name) for name in names]
+    assert [path.read_text(encoding="utf-8") for path in written] == list(vis_assets())
+    stamps = [path.stat().st_mtime_ns for path in written]
+    publish_vis_assets(tmp_path / "static")  # unchanged: not rewritten
+    assert [path.stat().st_mtime_ns for path in written] == stamps
+    written[0].write_text("altéré", encoding="utf-8")
+    publish_vis_assets(tmp_path / "static")
+    assert written[0].read_text(encoding="utf-8") == vis_assets()[0]
+    assert not list((tmp_path / "static").glob("*.tmp"))
 
 
 def test_html_is_deterministic_and_legend_is_text(hostile):

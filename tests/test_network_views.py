@@ -24,6 +24,7 @@ from maillage.network import (
     label_overlaps,
     load_source,
     network_analysis,
+    render_drawing,
     snapshot_change_records,
     year_drawing,
     year_graphs,
@@ -123,6 +124,12 @@ def test_group_table_matches_the_clusters(star):
     drawing = build_drawing(graph, metrics, ViewOptions(cluster_by="typology"))
     assert sorted(h.key for h in drawing.hulls) == sorted(keys)
     assert label_overlaps(drawing) == []
+    # each outline knows the drawn partners inside it (a click on it opens the group on them), once each
+    groups = {str(i): graph.nodes[i].group for i in graph.nodes}
+    assert sorted(m for h in drawing.hulls for m in h.members) == sorted(n.id for n in drawing.nodes)
+    assert all(groups[m] == h.key for h in drawing.hulls for m in h.members)
+    html = render_drawing(drawing)
+    assert '"members": [' in html and 'id="group-status"' in html and "openGroup(hull)" in html
 
 
 def test_exports_carry_title_legend_source_and_only_escaped_names(star):

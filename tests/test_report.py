@@ -162,7 +162,7 @@ def test_pdf_holds_the_name_and_exact_figures(world):
     engine, w = world
     report = _report(engine, w.bordeaux)
     text, reader = _pdf_text(report_pdf(report, created=dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)))
-    assert len(reader.pages) == 1
+    assert len(reader.pages) == 2  # the one-page summary, then the network (tests/test_plenary_documents.py)
     flat = re.sub(r"\s+", " ", text.replace(NNBSP, " ").replace(NBSP, " "))
     for expected in ("CLSPD de Bordeaux", "SYNTHÈSE POUR LES ÉLUS", "Année 2026 (en cours)", "situation au 29/11/2026",
                      "2 000 habitants", "dernière plénière : 5 mars 2026", "Actions en cours", "1 230",
@@ -183,10 +183,10 @@ def test_pdf_of_a_past_year_and_of_a_council_without_data(world):
     engine, w = world
     text, reader = _pdf_text(report_pdf(_report(engine, w.bordeaux, 2025)))
     flat = text.replace(NNBSP, " ").replace(NBSP, " ")
-    assert "Année 2025 — situation au 31/12/2025" in flat and "1 050" in flat and len(reader.pages) == 1
+    assert "Année 2025 — situation au 31/12/2025" in flat and "1 050" in flat and len(reader.pages) == 2
     assert "depuis fin 2024" in re.sub(r"\s+", " ", flat)
     text, reader = _pdf_text(report_pdf(_report(engine, w.saintes)))
-    assert "CLSPD de Saintes" in text and len(reader.pages) == 1
+    assert "CLSPD de Saintes" in text and len(reader.pages) == 2
 
 
 def test_printable_html_escapes_user_text(world):

@@ -89,12 +89,14 @@ def run_compare(args: argparse.Namespace) -> int:
     from maillage.core.db import session_scope
     from maillage.core.formatting import plural
     from maillage.restitution.comparison import (
+        MAX_COUNCILS,
         compare_councils,
         compare_network,
         network_by_name,
     )
     from maillage.restitution.comparison_document import comparison_pdf
     from maillage.restitution.comparison_workbook import comparison_csv, comparison_xlsx
+    from maillage.restitution.network_figure import comparison_networks
 
     suffix = _extension(args.out, (".xlsx", ".csv", ".pdf"))
     detail = suffix != ".csv"  # the CSV is the indicators table: no list of actions to read
@@ -106,7 +108,10 @@ def run_compare(args: argparse.Namespace) -> int:
         else:
             ids = [council_by_name(session, name).id for name in args.council]
             comparison = compare_councils(session, actor, ids, args.year, dt.date.today(), detail=detail)
-    writers = {".xlsx": comparison_xlsx, ".csv": comparison_csv, ".pdf": comparison_pdf}
+        drawn = suffix == ".pdf" and comparison.detailed and len(comparison.councils) <= MAX_COUNCILS
+        networks = comparison_networks(session, actor, comparison) if drawn else None
+    writers = {".xlsx": comparison_xlsx, ".csv": comparison_csv,
+               ".pdf": lambda c: comparison_pdf(c, networks=networks)}
     _write(args.out, writers[suffix](comparison))
     print(f"Comparaison {comparison.year} ({plural(len(comparison.councils), 'instance')}, "
           f"« {comparison.title} ») écrite dans {args.out}.")

@@ -99,6 +99,15 @@ def _node_box(node: DrawNode) -> Box:
     return Box(node.size, node.label_width if node.label_shown else 0.0, node.label_height if node.label_shown else 0.0)
 
 
+def _hull_rect(hull) -> tuple[float, float, float, float]:
+    """The room a group's outline and its name (centred above it, maybe wider than the outline) take."""
+    left, right = min(p[0] for p in hull.points), max(p[0] for p in hull.points)
+    half = max((text_width(line, HULL_FONT) * 1.06 for line in hull.label.split("\n")), default=0.0) / 2
+    centre = (left + right) / 2
+    return (min(left, centre - half), min(p[1] for p in hull.points) - HULL_FONT * 2.6, max(right, centre + half),
+            max(p[1] for p in hull.points))
+
+
 def build_scene(drawing: Drawing, date_text: str, source_line: str, page: str = "16:9") -> Scene:
     """Lay out the page: title and subtitle, date, the graph scaled into its area, legend at the right, source line."""
     width, height = FORMATS.get(page, FORMATS["16:9"])
@@ -136,8 +145,7 @@ def build_scene(drawing: Drawing, date_text: str, source_line: str, page: str = 
         ly += 8
     # the graph, scaled into its area
     rects = [box_rect(n.x, n.y, _node_box(n)) for n in drawing.nodes]
-    rects += [(min(p[0] for p in h.points), min(p[1] for p in h.points) - HULL_FONT * 2.6, max(p[0] for p in h.points),
-               max(p[1] for p in h.points)) for h in drawing.hulls if h.points]
+    rects += [_hull_rect(h) for h in drawing.hulls if h.points]
     if rects:
         left, up = min(r[0] for r in rects), min(r[1] for r in rects)
         right, down = max(r[2] for r in rects), max(r[3] for r in rects)

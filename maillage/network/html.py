@@ -2,7 +2,8 @@
 
 pyvis's own template pulls Bootstrap from a CDN even in `in_line` mode, so the page is rendered with our
 template (maillage/templates/network.html) from pyvis's network data, with vis-network's script and style
-inlined from the pyvis package. Every user string is escaped: HTML text through Jinja's autoescape, and
+inlined from the pyvis package — or, in the app, loaded from the app's own static files (`vis_url`: served
+once and kept by the browser, so only the data travels in each frame). Every user string is escaped: HTML text through Jinja's autoescape, and
 the node and edge data through `tojson` (which turns <, >, & and ' into \\u escapes inside the script);
 vis-network shows string tooltips as plain text (innerText). A Content-Security-Policy forbids any load.
 """
@@ -61,6 +62,23 @@ def vis_assets() -> tuple[str, str]:
     return script, style
 
 
+VIS_FILES = ("vis-network-9.1.2.min.js", "vis-network-9.1.2.css")  # the names the app serves them under
+
+
+def publish_vis_assets(directory: Path) -> tuple[str, str]:
+    """Copy vis-network's script and style into `directory` (the app's static files) unless already there
+    unchanged; the names written (`VIS_FILES`)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in zip(VIS_FILES, vis_assets()):
+        target = directory / name
+        data = content.encode("utf-8")
+        if not target.exists() or target.read_bytes() != data:
+            partial = target.with_suffix(target.suffix + ".tmp")
+            partial.write_bytes(data)
+            partial.replace(target)  # atomic: a browser never reads half a file
+    return VIS_FILES
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     """The Jinja environment of our template, HTML autoescape on."""
@@ -97,16 +115,17 @@ def label_boxes(drawing: Drawing) -> list[dict]:
 
 
 def hull_data(drawing: Drawing) -> list[dict]:
-    """Group outlines for the page's canvas: name, colour, polygon."""
-    return [{"label": h.label, "colour": h.colour, "points": [list(p) for p in h.points], "font": HULL_FONT}
-            for h in drawing.hulls]
+    """Group outlines for the page's canvas: key, name, colour, polygon, and the nodes a click on it opens."""
+    return [{"key": h.key, "label": h.label, "colour": h.colour, "points": [list(p) for p in h.points],
+             "font": HULL_FONT, "members": list(h.members)} for h in drawing.hulls]
 
 
-def render_drawing(drawing: Drawing, height: int = GRAPH_HEIGHT) -> str:
-    """The full HTML page of a drawing."""
+def render_drawing(drawing: Drawing, height: int = GRAPH_HEIGHT, vis_url: str | None = None) -> str:
+    """The full HTML page of a drawing: standalone, vis-network inlined (files, exports); with `vis_url` (the
+    app's static files, e.g. "app/static/"), vis-network is loaded from there and only the data is in the page."""
     net = _pyvis_network(drawing)
     nodes, edges, heading, _height, _width, _options = net.get_network_data()
-    script, style = vis_assets()
+    script, style = ("", "") if vis_url else vis_assets()
     aria = f"{drawing.heading}. {drawing.subtitle}."
     return _environment().get_template("network.html").render(
         heading=heading, subtitle=drawing.subtitle, aria_label=aria, nodes=nodes, edges=edges,
@@ -114,11 +133,11 @@ def render_drawing(drawing: Drawing, height: int = GRAPH_HEIGHT) -> str:
         labels=label_boxes(drawing), hulls=hull_data(drawing),
         text_nodes=[n.tooltip.replace("\n", " · ") for n in drawing.nodes],
         text_edges=[e.tooltip.replace("\n", " · ") for e in drawing.edges],
-        vis_js=script, vis_css=style,
+        vis_js=script, vis_css=style, vis_url=vis_url, vis_files=VIS_FILES,
     )
 
 
 def render_network(graph: NetworkGraph, metrics: NetworkMetrics, options: ViewOptions = ViewOptions(),
-                   heading: str | None = None) -> str:
+                   heading: str | None = None, vis_url: str | None = None) -> str:
     """The HTML the Réseau page embeds (and `network-html` writes) for a graph and its metrics."""
-    return render_drawing(build_drawing(graph, metrics, options, heading))
+    return render_drawing(build_drawing(graph, metrics, options, heading), vis_url=vis_url)

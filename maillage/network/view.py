@@ -139,6 +139,7 @@ class Hull:
     label: str
     colour: str
     points: tuple[tuple[float, float], ...]
+    members: tuple[str, ...] = ()  # ids of the drawn nodes inside (clicking the outline opens the group on them)
 
 
 @dataclass
@@ -485,11 +486,13 @@ def hulls(graph: NetworkGraph, nodes: list[DrawNode], cluster_by: str, pad: floa
         return []
     keys = source_group_keys(graph.source, cluster_by)
     corners: dict[str, list[tuple[float, float]]] = {}
+    inside: dict[str, list[str]] = {}
     for node in nodes:
         if node.is_group:
             continue
         left, top, right, bottom = box_rect(node.x, node.y, Box(node.size, node.label_width if node.label_shown else 0,
                                                                  node.label_height if node.label_shown else 0))
+        inside.setdefault(keys[int(node.id)], []).append(node.id)
         corners.setdefault(keys[int(node.id)], []).extend(
             [(left - pad, top - pad), (right + pad, top - pad), (right + pad, bottom + pad), (left - pad, bottom + pad)])
     found = []
@@ -499,7 +502,7 @@ def hulls(graph: NetworkGraph, nodes: list[DrawNode], cluster_by: str, pad: floa
         colour = group_colour(key) if cluster_by == "typology" else HULL_COLOURS[number % len(HULL_COLOURS)]
         label = hull_label(graph.source, key, cluster_by, members)
         points = tuple((round(x, 1), round(y, 1)) for x, y in convex_hull(corners[key]))
-        found.append(Hull(key=key, label=label, colour=colour, points=points))
+        found.append(Hull(key=key, label=label, colour=colour, points=points, members=tuple(inside[key])))
     return found
 
 

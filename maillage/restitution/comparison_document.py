@@ -1,4 +1,5 @@
-"""The comparison as a landscape PDF for the network meeting: indicators, who does what, bar charts, actions.
+"""The comparison as a landscape PDF for the network meeting: indicators, who does what, bar charts, actions, and
+the cooperation networks as the Réseau page draws them (see `network_figure.comparison_networks`).
 
 Drawn with fpdf2 primitives from the comparison's data (bars, shaded matrix), French formats, the shipped
 DejaVu font. Only the actions the reader may see are listed (see `maillage.restitution.comparison`).
@@ -13,9 +14,11 @@ from fpdf.fonts import FontFace
 
 from maillage.core.errors import ValidationError
 from maillage.core.formatting import format_date, format_int, plural
+from maillage.network.view import Drawing
 from maillage.restitution.comparison import MAX_COUNCILS, Comparison
 from maillage.restitution.graphics import ACCENT, ACCENT_LIGHT, INK, MUTED, RULE
 from maillage.restitution.indicators import CHARTED, INDICATORS, ordinal
+from maillage.restitution.network_figure import network_page
 from maillage.restitution.pdf_kit import (
     FAMILY,
     Bar,
@@ -194,9 +197,11 @@ def _actions(doc: PdfDocument, comparison: Comparison) -> None:
                        "réseaux : comptées dans les chiffres, non nommées ici.", size=7, color=MUTED)
 
 
-def comparison_pdf(comparison: Comparison, created: dt.datetime | None = None) -> bytes:
+def comparison_pdf(comparison: Comparison, created: dt.datetime | None = None,
+                   networks: tuple[list[Drawing], list[str]] | None = None) -> bytes:
     """The landscape PDF (`created`: document date, for reproducible files); MAX_COUNCILS councils at most (a bar per
-    council and a page of actions each: beyond, ValidationError pointing to the workbook or the CSV)."""
+    council and a page of actions each: beyond, ValidationError pointing to the workbook or the CSV). `networks`,
+    from `network_figure.comparison_networks`: the cooperation networks drawn as on the Réseau page, one per page."""
     if len(comparison.councils) > MAX_COUNCILS or not comparison.detailed:
         raise ValidationError([("out", f"PDF : {MAX_COUNCILS} instances au plus (cette comparaison en compte "
                                        f"{format_int(len(comparison.councils))}) ; écrivez un classeur .xlsx ou un "
@@ -223,4 +228,10 @@ def comparison_pdf(comparison: Comparison, created: dt.datetime | None = None) -
     _charts(doc, comparison)
     heading(doc, "Qui fait quoi : les actions et leurs pilotes", space_before=4)
     _actions(doc, comparison)
+    if networks is not None:
+        drawings, notes = networks
+        for note in notes:
+            paragraph(doc, note, size=7, color=MUTED)
+        for drawing in drawings:
+            network_page(doc, drawing, comparison.as_of, comparison.today)
     return bytes(doc.output())

@@ -3,7 +3,8 @@
 What it holds: key figures with their change since the previous year, the coverage map, the main
 actions with their partners and results, the main gaps with who could fill them, the strength of the
 partnership (links by level, newly joined partners), and short French sentences saying all that.
-Rendering lives elsewhere: `report_pdf` (fpdf2), `report_html` (print-friendly page on screen).
+Rendering lives elsewhere: `report_pdf` (fpdf2), `report_html` (print-friendly page on screen); both add the
+council's cooperation network as the Réseau page draws it (`network`), on a second, landscape page.
 
 Who may read it: the council's coordinators and elected officials, and administrators
 (`maillage.accounts.access.require_read_council`). Figures count all the council's actions; the actions of
@@ -38,6 +39,8 @@ from maillage.network.data import (
     load_source,
 )
 from maillage.network.metrics import network_changes
+from maillage.network.overview import overview_drawing
+from maillage.network.view import Drawing
 from maillage.partners.expectations import missing_expectations
 from maillage.restitution.baseline import Baseline, baseline_for
 from maillage.restitution.comparison import aggregate_reader
@@ -220,6 +223,7 @@ class CouncilReport:
     attribution: str = ATTRIBUTION
     map_context: list[dict] = field(default_factory=list)   # drawn faintly around a one-commune council
     map_context_label: str = ""                              # « l'EPCI Bordeaux Métropole »
+    network: Drawing | None = None  # the Réseau page's drawing of the council at `as_of` (same stored positions)
 
     @property
     def previous_year(self) -> int:
@@ -435,6 +439,7 @@ def council_report(session: Session, actor: Actor, council_id: int, year: int | 
         single_partner=[a.title for a in single if a.status == "en_cours"],
         people_by_year=[(y, people.get(y)) for y in years], demo=get_meta(session, "demo") == "oui",
     )
+    report.network = overview_drawing(session, source) if source.nodes else None
     if level == "commune" and len(cov.communes) == 1:
         report.map_context, report.map_context_label = _map_context(cov.communes[0], cov.territory_names)
     report.sentences = sentences(report)

@@ -1,7 +1,8 @@
 """The elected officials' summary as a standalone, print-friendly HTML page (shown on screen in an iframe).
 
 Same content as the PDF: sentences, key figures, the coverage map and the charts drawn as inline SVG from
-the data, main actions, gaps. Every user string is escaped; nothing is loaded from outside (a strict
+the data, main actions, gaps, and the council's cooperation network (the Réseau page's drawing, printed on a
+landscape page of its own). Every user string is escaped; nothing is loaded from outside (a strict
 Content-Security-Policy allows only the inline style and the hashed print script); A4 print styles.
 """
 
@@ -20,6 +21,7 @@ from maillage.restitution.graphics import (
     project_map,
     score_color,
 )
+from maillage.restitution.network_figure import network_svg
 from maillage.restitution.sentences import (
     gap_text,
     identity_text,
@@ -54,6 +56,7 @@ th, td { border-bottom: 1px solid #ccc; padding: .3rem .4rem; text-align: left; 
 th { background: #e8edf3; } .type { color: #555; font-size: .8rem; }
 ul.gaps { margin: 0; padding-left: 1.2rem; font-size: .9rem; } ul.gaps li { margin: .2rem 0; }
 footer { margin-top: 1rem; font-size: .75rem; color: #555; }
+section.reseau svg { display: block; width: 100%; height: auto; border: 1px solid #ccc; }
 @media screen and (max-width: 760px) {
   .tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); } .two { grid-template-columns: minmax(0, 1fr); }
 }
@@ -71,6 +74,9 @@ footer { margin-top: 1rem; font-size: .75rem; color: #555; }
   .tile .value { font-size: 1.2rem; } ul.essentiel li, ul.gaps li { margin: 0; } .two svg[role=img] { max-height: 54mm; }
   footer { margin-top: .4rem; font-size: 7pt; }
   section, .two, table, .tiles { break-inside: avoid; } tr { break-inside: avoid; }
+  @page reseau { size: A4 landscape; margin: 10mm; }
+  section.reseau { page: reseau; break-before: page; } section.reseau h2 { display: none; }
+  section.reseau svg { border: 0; max-height: 188mm; }
 }
 """
 
@@ -161,6 +167,15 @@ def _actions(report: CouncilReport) -> str:
             f"<th scope=col>Résultats {report.year}</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
+def _network(report: CouncilReport) -> str:
+    """The council's cooperation network as the Réseau page draws it (inline SVG, text escaped), or nothing."""
+    if report.network is None:
+        return ""
+    return (f"<section class=reseau><h2>Réseau de coopération</h2>{network_svg(report.network, report.as_of, report.today)}"
+            "<p class=note>Le même dessin que la page Réseau (mêmes positions, couleurs et formes) ; la page Réseau "
+            "permet d'y zoomer, d'ouvrir un partenaire et de le parcourir année par année.</p></section>")
+
+
 def report_html(report: CouncilReport, print_button: bool = True, content_policy: bool = True) -> str:
     """The summary as a standalone HTML page (escaped, self-contained, printable on one A4 page).
 
@@ -210,7 +225,8 @@ def report_html(report: CouncilReport, print_button: bool = True, content_policy
         + (f"<p class=note>Au total, {plural(report.gap_cells, 'attente non couverte', 'attentes non couvertes')} : "
            "la liste complète est sur la page Couverture.</p>" if report.gaps else "")
         + "</section>"
-        f"<footer>Synthèse établie le {format_date(report.today)} avec Maillage. Effectifs agrégés uniquement : "
+        + _network(report)
+        + f"<footer>Synthèse établie le {format_date(report.today)} avec Maillage. Effectifs agrégés uniquement : "
         f"aucune donnée sur les personnes accompagnées. {_e(report.attribution)}"
         + (" Données de démonstration : les chiffres que les documents sources ne donnent pas sont illustratifs."
            if report.demo else "")

@@ -1,4 +1,5 @@
-"""The elected officials' summary as a one-page A4 PDF (fpdf2): sentences, key figures, map, charts, actions, gaps.
+"""The elected officials' summary as a one-page A4 PDF (fpdf2): sentences, key figures, map, charts, actions, gaps;
+then the council's cooperation network on a landscape page (the Réseau page's drawing, see `network_figure`).
 
 Every drawing (map, bars, figure tiles) is made of fpdf2 primitives from the report's data; text uses the
 shipped DejaVu font, so accents, « » and the narrow no-break space of French numbers render everywhere.
@@ -24,6 +25,7 @@ from maillage.restitution.graphics import (
     MUTED,
     RULE,
 )
+from maillage.restitution.network_figure import network_page
 from maillage.restitution.pdf_kit import (
     FAMILY,
     Bar,
@@ -242,12 +244,15 @@ def report_pdf(report: CouncilReport, created: dt.datetime | None = None) -> byt
     """The one-page PDF of a summary (`created`: the document date, for reproducible files).
 
     The page is laid out with the fullest layout that fits on one A4 page (fewer actions and gaps,
-    a smaller map, shorter sentences otherwise); the last layout is kept even if it overflows.
+    a smaller map, shorter sentences otherwise); the last layout is kept even if it overflows. The council's
+    cooperation network follows on a landscape page, drawn as on the Réseau page.
     """
     for layout in LAYOUTS:
         doc = _render(report, layout, created)
         if doc.page_no() == 1:
             break
+    if report.network is not None:
+        network_page(doc, report.network, report.as_of, report.today)
     return bytes(doc.output())
 
 

@@ -63,7 +63,7 @@ def _add_accounts(url: str) -> None:
 
 @contextmanager
 def serve(database_url: str, log_dir: Path, *, port: int | None = None, extra_args: tuple[str, ...] = (),
-          extra_env: dict[str, str] | None = None) -> Iterator[str]:
+          extra_env: dict[str, str] | None = None, health_path: str = "/_stcore/health") -> Iterator[str]:
     """`streamlit run serve.py` (the app and its session-cookie route) on a free port with `database_url`; its URL once healthy; stopped afterwards."""
     port = port or free_port()
     log = log_dir / "server.log"
@@ -80,7 +80,7 @@ def serve(database_url: str, log_dir: Path, *, port: int | None = None, extra_ar
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                with urllib.request.urlopen(f"{url}{health_path}", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:

@@ -152,6 +152,94 @@ def test_ffsu_network_grouped_by_council_with_names(page, app_url):
     expect(page.get_by_text("Groupes du dessin")).to_be_visible()
 
 
+HULL_NAME_AT = """(name) => {
+    const g = window.maillageGraph;
+    const net = g.network;
+    const hull = g.hulls.find((h) => h.label.split(String.fromCharCode(10)).join(' ') === name);
+    const top = Math.min(...hull.points.map((p) => p[1]));
+    const xs = hull.points.map((p) => p[0]);
+    const lines = hull.label.split(String.fromCharCode(10)).length;
+    const name_at = net.canvasToDOM({x: (Math.min(...xs) + Math.max(...xs)) / 2, y: top - 4 - hull.font * 0.5});
+    const centre = hull.points.reduce((a, p) => [a[0] + p[0] / hull.points.length, a[1] + p[1] / hull.points.length], [0, 0]);
+    return {key: hull.key, members: hull.members, name: [name_at.x, name_at.y], lines: lines,
+            centre: net.canvasToDOM({x: centre[0], y: centre[1]})};
+}"""
+
+VIEW_STATE = """() => {
+    const net = window.maillageGraph.network;
+    const faded = net.body.data.nodes.get().filter((n) => n.color.background === '#C8CDD2').map((n) => String(n.id));
+    return {scale: net.getScale(), position: net.getViewPosition(), opened: window.maillageGraph.openedGroup(),
+            selected: net.getSelectedNodes().map(String), faded: faded};
+}"""
+
+
+def test_clicking_a_group_outline_opens_the_group(page, app_url):
+    """A click on a group's name (or outline) in the FFSU picture zooms onto that council's partners, selects them
+    and greys the others (the frame cannot tell the page, so the group opens inside the drawing); « Tout voir »
+    closes it."""
+    sign_in(page, app_url)
+    open_page(page, "Réseau")
+    page.get_by_role("radiogroup", name="Périmètre").get_by_text("Réseau", exact=True).click()
+    wait_for_app(page)
+    choose(page, "Réseau", "FFSU")
+    expect(frame_with(page, "#graph canvas").locator("h1")).to_have_text(
+        "Réseau de coopération — Réseau FFSU Nouvelle-Aquitaine", timeout=60000)
+    frame, graph = read_graph(page)
+    before = frame.evaluate(VIEW_STATE)
+    assert before["opened"] is None and before["faded"] == []
+    target = frame.evaluate(HULL_NAME_AT, "CLSPD de Pessac")
+    canvas = frame.locator("#graph canvas")
+    canvas.click(position={"x": target["name"][0], "y": target["name"][1]})
+    frame.wait_for_function("() => window.maillageGraph.openedGroup() !== null")
+    page.wait_for_timeout(600)  # the zoom is animated
+    after = frame.evaluate(VIEW_STATE)
+    assert after["opened"] == target["key"]
+    assert after["scale"] > before["scale"] * 1.5, (before["scale"], after["scale"])
+    # still no label overlapping another: the partners' small labels stay under vis-network's draw threshold
+    assert after["scale"] * min(label["font"] for label in graph["labels"]) < 9
+    assert sorted(after["selected"]) == sorted(target["members"])
+    assert set(after["faded"]) == {label["id"] for label in graph["labels"]} - set(target["members"])
+    expect(frame.locator("#group-status")).to_have_text(re.compile(r"Groupe « CLSPD de Pessac » ouvert : \d+ partenaires"))
+    # the group now fills the frame: its centre is near the frame's centre
+    centre = frame.evaluate(HULL_NAME_AT, "CLSPD de Pessac")["centre"]
+    width, height = graph["canvas"]
+    assert abs(centre["x"] - width / 2) < width / 4 and abs(centre["y"] - height / 2) < height / 3
+    page.locator("iframe").first.scroll_into_view_if_needed()
+    frame.evaluate("() => document.querySelectorAll('div.vis-tooltip').forEach((t) => { t.style.visibility = 'hidden'; })")
+    screenshot(page, "reseau-ffsu-groupe-ouvert")
+    # « Tout voir » closes the group; a click inside another group's outline opens that one
+    frame.get_by_role("button", name="Tout voir").click()
+    page.wait_for_timeout(300)
+    closed = frame.evaluate(VIEW_STATE)
+    assert closed["opened"] is None and closed["faded"] == [] and closed["selected"] == []
+    expect(frame.locator("#group-status")).to_be_hidden()
+    other = frame.evaluate(HULL_NAME_AT, "CISPD du Grand Poitiers")
+    inside = frame.evaluate("""(key) => {
+        const g = window.maillageGraph, net = g.network, hull = g.hulls.find((h) => h.key === key);
+        const taken = hull.members.map((id) => net.getBoundingBox(id));
+        const xs = hull.points.map((p) => p[0]), ys = hull.points.map((p) => p[1]);
+        for (let fx = 0.15; fx < 0.9; fx += 0.05) { for (let fy = 0.15; fy < 0.9; fy += 0.05) {
+            const x = Math.min(...xs) + (Math.max(...xs) - Math.min(...xs)) * fx;
+            const y = Math.min(...ys) + (Math.max(...ys) - Math.min(...ys)) * fy;
+            let within = false;
+            for (let i = 0, j = hull.points.length - 1; i < hull.points.length; j = i++) {
+                const a = hull.points[i], b = hull.points[j];
+                if ((a[1] > y) !== (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) { within = !within; }
+            }
+            if (within && net.getNodeAt(net.canvasToDOM({x: x, y: y})) === undefined &&
+                !taken.some((b) => x >= b.left - 4 && x <= b.right + 4 && y >= b.top - 4 && y <= b.bottom + 4)) {
+                const at = net.canvasToDOM({x: x, y: y});
+                return [at.x, at.y];
+            }
+        } }
+        return null;
+    }""", other["key"])
+    assert inside is not None
+    canvas.click(position={"x": inside[0], "y": inside[1]})
+    frame.wait_for_function(f"() => window.maillageGraph.openedGroup() === {other['key']!r}".replace("'", '"'))
+    assert sorted(frame.evaluate(VIEW_STATE)["selected"]) == sorted(other["members"])
+
+
 def test_ego_view_of_the_gip_from_its_card(page, app_url, browser_db_url):
     gip = _partner_id(browser_db_url, "GIP Bordeaux Métropole Médiation")
     sign_in(page, app_url)

@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     PASSWORD,
     Watch,
     expect_in_grid,
+    frame_with,
     grid_texts,
     open_page,
     screenshot,
@@ -42,6 +43,15 @@ def test_download_the_elected_officials_pdf(page, app_url, watch):
     text = " ".join(page_.extract_text() for page_ in reader.pages)
     assert "CLSPD de Bordeaux" in text
     assert "synthèse pour les élus" in text.lower()
+    # then the council's network, as the Réseau page draws it, on a landscape page
+    assert len(reader.pages) == 2 and "Réseau de coopération — CLSPD de Bordeaux" in reader.pages[1].extract_text()
+    # the page on screen shows the same drawing under the summary, its partners' names as text
+    frame = frame_with(page, "section.reseau svg")
+    drawing = frame.locator("section.reseau svg")
+    drawing.scroll_into_view_if_needed()
+    expect(drawing.locator("text", has_text="Ville de Bordeaux")).to_have_count(1)
+    assert drawing.bounding_box()["width"] > 600
+    drawing.screenshot(path=str(screenshot(page, "synthese-reseau").with_name("synthese-reseau-dessin.png")))
     assert watch.dialogs == []
     assert watch.console_errors == []
 
