@@ -362,12 +362,18 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     link_rows, member_rows = read if read is not None else (_link_rows(session, council_filter),
                                                             _member_rows(session, council_filter))
     new, set_dict = object.__new__, object.__setattr__  # frozen dataclasses built without their slow __init__
+    dates: dict = {None: None}  # the driver's value → date (a few thousand dates recur over the rows)
     links = []
     for row in link_rows:
         if row[2] in nodes and row[3] in nodes:
+            start, end = row[6], row[7]
+            if start not in dates:
+                dates[start] = driver_date(start)
+            if end not in dates:
+                dates[end] = driver_date(end)
             link = new(DeclaredLink)
             set_dict(link, "__dict__", {"id": row[0], "council_id": row[1], "a": row[2], "b": row[3], "kind": row[4],
-                                        "level": row[5], "start": driver_date(row[6]), "end": driver_date(row[7])})
+                                        "level": row[5], "start": dates[start], "end": dates[end]})
             links.append(link)
     hidden_links = 0
     if scope.kind == "territory" and councils is not None:

@@ -280,13 +280,16 @@ def analyse(graph: NetworkGraph, seed: int = SEED, exact_work: int = EXACT_WORK,
     community_of = communities(compiled, seed, {node_id: node.name for node_id, node in graph.nodes.items()})
     component_sizes = compiled.graph.connected_components().sizes() if compiled.order else []
     rows = []
+    new, set_dict = object.__new__, object.__setattr__
     for node in graph.nodes.values():
         degree = degree_of[node.id]
-        rows.append(PartnerMetrics(
-            id=node.id, name=node.name, typology=node.typology, typology_label=node.typology_label,
-            group=node.group, group_label=node.group_label, commune=node.commune_name, degree=degree,
-            betweenness=between[node.id], community=community_of[node.id], isolated=degree == 0,
-        ))
+        row = new(PartnerMetrics)  # a frozen dataclass built without its slow __init__ (thousands of partners)
+        set_dict(row, "__dict__", {
+            "id": node.id, "name": node.name, "typology": node.typology, "typology_label": node.typology_label,
+            "group": node.group, "group_label": node.group_label, "commune": node.commune_name, "degree": degree,
+            "betweenness": between[node.id], "community": community_of[node.id], "isolated": degree == 0,
+        })
+        rows.append(row)
     rows.sort(key=lambda r: (-r.betweenness, -r.degree, r.name, r.id))
     by_id = {row.id: row for row in rows}
     by_community: dict[int, list[PartnerMetrics]] = {}
