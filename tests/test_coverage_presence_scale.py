@@ -9,7 +9,7 @@ from collections import Counter
 from sqlmodel import Session, select
 
 from maillage.accounts import SYSTEM, Actor
-from maillage.core import gc_paused
+from maillage.core import collector_paused
 from maillage.coverage import PresenceQuery, all_presence, compute_presence, load_snapshot
 from maillage.exchange import generate_scale
 from maillage.vocabularies import Vocabularies
@@ -121,14 +121,14 @@ def test_bulk_action_load_equals_targeted_load(geo_engine):
     assert all(a.publics == () and a.themes == () for a in typed.actions.values())
 
 
-def test_gc_paused_restores_the_collector():
+def test_collector_paused_restores_the_collector():
     assert gc.isenabled()
-    with gc_paused():
+    with collector_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
     gc.disable()
     try:
-        with gc_paused():
+        with collector_paused():
             pass
         assert not gc.isenabled()
     finally:

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from maillage.accounts.access import Actor, can_read_council, network_council_ids
 from maillage.core.errors import NotFoundError, PermissionDenied
 from maillage.core.formatting import format_date, format_int, format_percent, plural
-from maillage.core.rows import gc_paused
+from maillage.core.rows import collector_paused
 from maillage.coverage.data import (
     ActionRow,
     Commune,
@@ -415,7 +415,7 @@ def all_presence(session: Session, actor: Actor, queries: list[PresenceQuery],
     themes = any(q.theme is not None for q in queries)
     if actor.is_admin:
         types = {q.action_type for q in queries}
-        with gc_paused():  # a national answer builds one row per commune and query (400,000 for every type)
+        with collector_paused():  # a national answer builds one row per commune and query (400,000 for every type)
             snapshot = load_snapshot(session, with_themes=themes, with_publics=any(q.public for q in queries),
                                      action_types=None if None in types else sorted(types))
             return _presence_of_councils(snapshot, snapshot.councils, as_of, queries, set())
@@ -427,7 +427,7 @@ def all_presence(session: Session, actor: Actor, queries: list[PresenceQuery],
     if not wanted:
         return []
     snapshot = load_snapshot(session, wanted, with_themes=themes)
-    with gc_paused():
+    with collector_paused():
         return _presence_of_councils(snapshot, wanted, as_of, queries, shared)
 
 

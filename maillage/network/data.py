@@ -18,10 +18,10 @@ from maillage.accounts.access import (
     require_read_council,
 )
 from maillage.core.errors import NotFoundError, PermissionDenied
-from maillage.core.rows import driver_date, driver_rows, ids_in, rows_in
+from maillage.core.rows import collector_paused, driver_date, driver_rows, ids_in, rows_in
 from maillage.geography.footprints import footprint, territory_names
 from maillage.partners.expectations import Expectation, expectations_for
-from maillage.partners.partnership import council_footprint, partnership_ids
+from maillage.partners.partnership import council_footprint, partnership_ids, territorial_ids
 from maillage.vocabularies.store import Vocabularies
 from models import (
     Action,
@@ -39,6 +39,8 @@ from models import (
 SCOPE_KINDS = ("council", "network", "territory")
 # An action in project has not run yet: it creates no cooperation.
 NOT_RUN_STATUSES = ("projet",)
+# A scope of more partners than this reads the partner tables whole rather than by lists of ids.
+WHOLE_TABLE_ABOVE = 4000
 
 
 @dataclass(frozen=True)
@@ -223,13 +225,15 @@ def scope_title(session: Session, scope: Scope) -> str:
     raise NotFoundError(f"périmètre inconnu : {scope.kind}")
 
 
-def _scope_members(session: Session, scope: Scope, actor: Actor | None = None) -> tuple[set[int], set[int] | None]:
-    """(partner ids, council ids whose links and actions count; None = every council).
+def _scope_members(session: Session, scope: Scope, actor: Actor | None = None
+                   ) -> tuple[set[int], set[int] | None, tuple[list[tuple], list[tuple]] | None]:
+    """(partner ids, council ids whose links and actions count (None = every council), the rows of those links
+    and action partners when already read (`_link_rows`, `_member_rows`), else None).
 
     A territory gathers every council's partners, but only the links and actions of the councils the reader
     belongs to or shares a network with (administrators: all), as a network scope does (issue 20)."""
     if scope.kind == "council":
-        return partnership_ids(session, int(scope.value)), {int(scope.value)}
+        return partnership_ids(session, int(scope.value)), {int(scope.value)}, None
     if scope.kind == "network":
         councils = set(session.exec(
             select(NetworkCouncil.council_id).where(NetworkCouncil.network_id == scope.value)
@@ -237,9 +241,10 @@ def _scope_members(session: Session, scope: Scope, actor: Actor | None = None) -
         ids = set(session.exec(
             select(NetworkPartner.partner_id).where(NetworkPartner.network_id == scope.value)
         ).all())
-        if councils:
-            ids |= partnership_ids(session, sorted(councils))
-        return ids, councils
+        if not councils:
+            return ids, councils, None
+        partnership, links, members = _partnership_of_many(session, sorted(councils))
+        return ids | partnership, councils, (links, members)
     area = footprint(session, [str(scope.value)])
     ids: set[int] = set()
     for partner_id, seat in driver_rows(session, select(Partner.id, Partner.seat_commune_key)
@@ -253,8 +258,40 @@ def _scope_members(session: Session, scope: Scope, actor: Actor | None = None) -
         if area.meets(key):
             ids.add(partner_id)
     if actor is None or actor.is_admin:
-        return ids, None
-    return ids, peer_council_ids(session, actor)
+        return ids, None, None
+    return ids, peer_council_ids(session, actor), None
+
+
+def _link_rows(session: Session, council_ids: list[int] | None) -> list[tuple]:
+    """Every declared link of these councils (None: of all), by id, as driver rows."""
+    query = select(CooperationLink.id, CooperationLink.council_id, CooperationLink.partner_a_id,
+                   CooperationLink.partner_b_id, CooperationLink.kind, CooperationLink.level,
+                   CooperationLink.start_date, CooperationLink.end_date)
+    if council_ids is not None:
+        query = query.where(ids_in(CooperationLink.council_id, council_ids))
+    return driver_rows(session, query.order_by(CooperationLink.id))
+
+
+def _member_rows(session: Session, council_ids: list[int] | None) -> list[tuple]:
+    """(action id, partner id, status) of every partner of a non-archived action of these councils (None: all)."""
+    query = (select(ActionPartner.action_id, ActionPartner.partner_id, Action.status)
+             .join(Action, Action.id == ActionPartner.action_id).where(Action.archived_at.is_(None)))
+    if council_ids is not None:
+        query = query.where(ids_in(Action.council_id, council_ids))
+    return driver_rows(session, query)
+
+
+def _partnership_of_many(session: Session, council_ids: list[int]) -> tuple[set[int], list[tuple], list[tuple]]:
+    """`partnership_ids` of many councils (a big network), with the rows of their links and action partners it
+    read (`_link_rows`, `_member_rows`): `load_source` needs the same ones and reads them once (issue 19)."""
+    links, members = _link_rows(session, council_ids), _member_rows(session, council_ids)
+    ids = territorial_ids(session, council_footprint(session, council_ids))
+    for row in links:
+        ids.add(row[2])
+        ids.add(row[3])
+    ids.update(row[1] for row in members)
+    ids.difference_update(row[0] for row in driver_rows(session, select(Partner.id).where(Partner.archived_at.is_not(None))))
+    return ids, links, members
 
 
 def require_scope_read(session: Session, actor: Actor, scope: Scope) -> None:
@@ -278,6 +315,7 @@ def require_scope_read(session: Session, actor: Actor, scope: Scope) -> None:
     raise PermissionDenied("ce territoire n'est couvert par aucune de vos instances : impossible d'en consulter le graphe")
 
 
+@collector_paused()
 def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | None = None,
                 vocab: Vocabularies | None = None) -> NetworkSource:
     """Read a scope's partners, declared links and shared actions (those the actor may read)."""
@@ -285,15 +323,23 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     today = today or dt.date.today()
     title = scope_title(session, scope)
     vocab = vocab or Vocabularies.load(session)
-    ids, councils = _scope_members(session, scope, actor)
+    ids, councils, read = _scope_members(session, scope, actor)
     id_list = sorted(ids)
 
     # Plain driver rows, not ORM objects: a national graph reads tens of thousands of rows per table.
-    partners = rows_in(session, lambda chunk: select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key)
-                       .where(ids_in(Partner.id, chunk), Partner.archived_at.is_(None)), id_list)
+    partner_query = select(Partner.id, Partner.name, Partner.typology, Partner.seat_commune_key)
+    territory_query = select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
+    if len(id_list) > WHOLE_TABLE_ABOVE:  # one pass over the table costs less than a dozen IN lists (issue 19)
+        partners = [row for row in driver_rows(session, partner_query.where(Partner.archived_at.is_(None))
+                                               .order_by(Partner.id)) if row[0] in ids]
+        territory_rows = [row for row in driver_rows(session, territory_query) if row[0] in ids]
+    else:
+        partners = rows_in(session, lambda chunk: partner_query.where(ids_in(Partner.id, chunk),
+                                                                      Partner.archived_at.is_(None)), id_list)
+        territory_rows = rows_in(session, lambda chunk: territory_query.where(ids_in(PartnerTerritory.partner_id, chunk)),
+                                 id_list)
     territories: dict[int, list[str]] = {}
-    for partner_id, key in rows_in(session, lambda chunk: select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)
-                                   .where(ids_in(PartnerTerritory.partner_id, chunk)), id_list):
+    for partner_id, key in territory_rows:
         territories.setdefault(partner_id, []).append(key)
     seat_keys = sorted({seat for _id, _name, _typology, seat in partners})
     commune_names = territory_names(session, seat_keys)
@@ -313,14 +359,22 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
         )
 
     council_filter = sorted(councils) if councils is not None else None
-    link_query = select(CooperationLink.id, CooperationLink.council_id, CooperationLink.partner_a_id,
-                        CooperationLink.partner_b_id, CooperationLink.kind, CooperationLink.level,
-                        CooperationLink.start_date, CooperationLink.end_date)
-    if council_filter is not None:
-        link_query = link_query.where(ids_in(CooperationLink.council_id, council_filter))
-    links = [DeclaredLink(row[0], row[1], row[2], row[3], row[4], row[5], driver_date(row[6]), driver_date(row[7]))
-             for row in driver_rows(session, link_query.order_by(CooperationLink.id))
-             if row[2] in nodes and row[3] in nodes]
+    link_rows, member_rows = read if read is not None else (_link_rows(session, council_filter),
+                                                            _member_rows(session, council_filter))
+    new, set_dict = object.__new__, object.__setattr__  # frozen dataclasses built without their slow __init__
+    dates: dict = {None: None}  # the driver's value → date (a few thousand dates recur over the rows)
+    links = []
+    for row in link_rows:
+        if row[2] in nodes and row[3] in nodes:
+            start, end = row[6], row[7]
+            if start not in dates:
+                dates[start] = driver_date(start)
+            if end not in dates:
+                dates[end] = driver_date(end)
+            link = new(DeclaredLink)
+            set_dict(link, "__dict__", {"id": row[0], "council_id": row[1], "a": row[2], "b": row[3], "kind": row[4],
+                                        "level": row[5], "start": dates[start], "end": dates[end]})
+            links.append(link)
     hidden_links = 0
     if scope.kind == "territory" and councils is not None:
         hidden_links = sum(1 for a, b in session.exec(
@@ -330,22 +384,24 @@ def load_source(session: Session, actor: Actor, scope: Scope, today: dt.date | N
     running = (Action.archived_at.is_(None), Action.status.not_in(NOT_RUN_STATUSES))
     action_query = select(Action.id, Action.council_id, Action.title, Action.status, Action.start_date,
                           Action.end_date, Action.shared).where(*running)
-    member_query = (select(ActionPartner.action_id, ActionPartner.partner_id)
-                    .join(Action, Action.id == ActionPartner.action_id).where(*running))
     if council_filter is not None:
         action_query = action_query.where(ids_in(Action.council_id, council_filter))
-        member_query = member_query.where(ids_in(Action.council_id, council_filter))
     readable_councils = {c for c in (council_filter or ()) if can_read_council(actor, c)}
     readable = [row for row in driver_rows(session, action_query.order_by(Action.id))
                 if row[6] or row[1] in readable_councils or can_read_council(actor, row[1])]
     members: dict[int, set[int]] = {}
-    for action_id, partner_id in driver_rows(session, member_query):
-        if partner_id in nodes:
+    for action_id, partner_id, status in member_rows:
+        if partner_id in nodes and status not in NOT_RUN_STATUSES:
             members.setdefault(action_id, set()).add(partner_id)
-    actions = [
-        SharedAction(row[0], row[1], row[2], row[3], driver_date(row[4]), driver_date(row[5]), tuple(sorted(members[row[0]])))
-        for row in readable if len(members.get(row[0], ())) >= 2
-    ]
+    actions = []
+    for row in readable:
+        partner_ids = members.get(row[0], ())
+        if len(partner_ids) >= 2:
+            action = new(SharedAction)
+            set_dict(action, "__dict__", {"id": row[0], "council_id": row[1], "title": row[2], "status": row[3],
+                                          "start": driver_date(row[4]), "end": driver_date(row[5]),
+                                          "partner_ids": tuple(sorted(partner_ids))})
+            actions.append(action)
 
     if scope.kind == "council":
         expectations, is_default = expectations_for(session, int(scope.value))
@@ -385,7 +441,10 @@ def _partner_councils(session: Session, scope: Scope, nodes: dict[int, PartnerNo
             for node in nodes.values():
                 if area.meets(node.commune_key):
                     found[node.id].add(council_id)
-    return {node_id: tuple(sorted(ids, key=lambda c: (names.get(c, ""), c))) for node_id, ids in found.items()}
+    present = set().union(*found.values())
+    rank = {c: i for i, c in enumerate(sorted(present, key=lambda c: (names.get(c, ""), c)))}  # by name
+    return {node_id: (tuple(ids) if len(ids) < 2 else tuple(sorted(ids, key=rank.__getitem__)))
+            for node_id, ids in found.items()}
 
 
 def all_pairs(source: NetworkSource) -> list[tuple[int, int]]:
@@ -432,6 +491,7 @@ def _action_runs(action: SharedAction, period: tuple[dt.date, dt.date], year_mod
     return True
 
 
+@collector_paused()
 def build_graph(source: NetworkSource, filters: GraphFilters = GraphFilters(),
                 territory_ids: frozenset[int] | None = None) -> NetworkGraph:
     """Apply the filters to a source: partners kept, and pairs joined by kept links or running shared actions."""
@@ -441,48 +501,72 @@ def build_graph(source: NetworkSource, filters: GraphFilters = GraphFilters(),
         if (filters.typologies is None or node.typology in filters.typologies)
         and (territory_ids is None or node_id in territory_ids)
     }
-    kinds: dict[tuple[int, int], set[str]] = {}
-    levels: dict[tuple[int, int], int] = {}
-    link_ids: dict[tuple[int, int], list[int]] = {}
+    # One pass over the links, one over the actions' pairs, then one Edge per pair. A national graph has tens of
+    # thousands of pairs: most carry one link or one action, so nothing is sorted for them (issue 19).
+    declared: dict[tuple[int, int], list] = {}  # pair → [kinds (set), best level, link ids]
     wanted_kinds, min_level = filters.kinds, filters.min_level
+    first, last = period
+    every_node = len(nodes) == len(source.nodes)
     for link in source.links:
-        if link.a not in nodes or link.b not in nodes:
+        a, b = link.a, link.b
+        if not every_node and (a not in nodes or b not in nodes):
             continue
         if wanted_kinds is not None and link.kind not in wanted_kinds:
             continue
-        if link.level < min_level or not _overlaps(link.start, link.end, period):
+        if link.level < min_level:
             continue
-        pair = (link.a, link.b)
-        if pair in kinds:
-            kinds[pair].add(link.kind)
-            levels[pair] = max(levels[pair], link.level)
-            link_ids[pair].append(link.id)
+        if (link.start is not None and link.start > last) or (link.end is not None and link.end < first):
+            continue
+        pair = (a, b)
+        entry = declared.get(pair)
+        if entry is None:
+            declared[pair] = [{link.kind}, link.level, [link.id]]
         else:
-            kinds[pair], levels[pair], link_ids[pair] = {link.kind}, link.level, [link.id]
+            entry[0].add(link.kind)
+            if link.level > entry[1]:
+                entry[1] = link.level
+            entry[2].append(link.id)
     titles: dict[tuple[int, int], set[str]] = {}
     if filters.include_derived:
         year_mode = filters.year is not None and filters.on_date is None
         for action in source.actions:
             if not _action_runs(action, period, year_mode):
                 continue
-            present = [p for p in action.partner_ids if p in nodes]  # ascending ids: a < b below
+            present = (action.partner_ids if every_node
+                       else [p for p in action.partner_ids if p in nodes])  # ascending ids: a < b below
+            title = action.title
             for i, a in enumerate(present):
                 for b in present[i + 1:]:
                     pair = (a, b)
-                    if pair in titles:
-                        titles[pair].add(action.title)
+                    found = titles.get(pair)
+                    if found is None:
+                        titles[pair] = {title}
                     else:
-                        titles[pair] = {action.title}
+                        found.add(title)
     rank = {kind: i for i, kind in enumerate(source.kind_labels)}
+
+    def kind_order(kind: str) -> tuple[int, str]:
+        """Vocabulary order of the link kinds, unknown kinds last."""
+        return rank.get(kind, 99), kind
+
     empty: tuple = ()
+    new, set_dict = object.__new__, object.__setattr__  # a frozen dataclass built without its slow __init__
     edges = {}
-    for pair in sorted(kinds.keys() | titles.keys()):
-        pair_kinds = kinds.get(pair)
+    for pair in sorted(declared.keys() | titles.keys()):
+        entry = declared.get(pair)
         pair_titles = titles.get(pair)
-        edges[pair] = Edge(
-            a=pair[0], b=pair[1],
-            kinds=(tuple(sorted(pair_kinds, key=lambda k: (rank.get(k, 99), k))) if pair_kinds else empty),
-            level=levels.get(pair), action_titles=tuple(sorted(pair_titles)) if pair_titles else empty,
-            link_ids=tuple(sorted(link_ids[pair])) if pair_kinds else empty,
-        )
+        if entry is None:
+            kinds, level, ids = empty, None, empty
+        else:
+            kinds = tuple(entry[0]) if len(entry[0]) == 1 else tuple(sorted(entry[0], key=kind_order))
+            level = entry[1]
+            ids = (entry[2][0],) if len(entry[2]) == 1 else tuple(sorted(entry[2]))
+        if pair_titles is None:
+            action_titles = empty
+        else:
+            action_titles = tuple(pair_titles) if len(pair_titles) == 1 else tuple(sorted(pair_titles))
+        edge = new(Edge)
+        set_dict(edge, "__dict__", {"a": pair[0], "b": pair[1], "kinds": kinds, "level": level,
+                                    "action_titles": action_titles, "link_ids": ids})
+        edges[pair] = edge
     return NetworkGraph(source=source, filters=filters, nodes=nodes, edges=edges, period=period)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from maillage.accounts.access import Actor
+from maillage.core.rows import collector_paused
 from maillage.network.data import (
     GraphFilters,
     NetworkGraph,
@@ -167,17 +169,18 @@ def _seeded(seed: int, compute):
 
 def betweenness_work(compiled: CompiledGraph) -> int:
     """Brandes' node and edge visits for the exact betweenness: Σ over components of n_c × (n_c + 2 m_c)."""
+    import numpy as np
+
     graph = compiled.graph
     if graph.vcount() == 0:
         return 0
-    membership = graph.connected_components().membership
-    sizes: dict[int, int] = {}
-    for component in membership:
-        sizes[component] = sizes.get(component, 0) + 1
-    edges: dict[int, int] = {}
-    for a, _b in graph.get_edgelist():
-        edges[membership[a]] = edges.get(membership[a], 0) + 1
-    return sum(size * (size + 2 * edges.get(component, 0)) for component, size in sizes.items())
+    membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
+    sizes = np.bincount(membership)
+    edges = np.zeros(len(sizes), dtype=np.int64)
+    if graph.ecount():
+        ends = np.asarray(graph.get_edgelist(), dtype=np.int64)[:, 0]
+        edges = np.bincount(membership[ends], minlength=len(sizes))
+    return int((sizes * (sizes + 2 * edges)).sum())
 
 
 def betweenness(adjacency: dict[int, set[int]] | CompiledGraph, exact_work: int = EXACT_WORK,
@@ -196,7 +199,13 @@ def betweenness(adjacency: dict[int, set[int]] | CompiledGraph, exact_work: int 
     scale = 2.0 / ((n - 1) * (n - 2))  # igraph counts each unordered pair once
     exact = betweenness_work(compiled) <= exact_work
     if exact:
-        raw = graph.betweenness(directed=False)
+        # Component by component: igraph clears arrays as long as the whole graph for every source, which on a
+        # national graph of hundreds of small components costs more than the paths themselves (same values).
+        raw = [0.0] * n
+        for members in graph.connected_components():
+            if len(members) > 2:
+                for vertex, value in zip(members, graph.induced_subgraph(members).betweenness(directed=False)):
+                    raw[vertex] = value
         sources = n
     else:
         visits = n + 2 * graph.ecount()
@@ -234,24 +243,26 @@ def communities(graph: NetworkGraph | CompiledGraph, seed: int = SEED, names: di
     return numbers
 
 
-def group_matrix(graph: NetworkGraph, level: str = "group") -> tuple[list[tuple[str, str]], dict[tuple[str, str], int]]:
+def _pair_counts(graph: NetworkGraph) -> Counter:
+    """((typology, group), (typology, group)) of each joined pair's two ends → how many pairs: one pass over the
+    pairs serves both matrices."""
+    code_of = {node_id: (node.typology, node.group) for node_id, node in graph.nodes.items()}
+    return Counter((code_of[a], code_of[b]) for a, b in graph.edges)
+
+
+def group_matrix(graph: NetworkGraph, level: str = "group",
+                 pair_counts: Counter | None = None) -> tuple[list[tuple[str, str]], dict[tuple[str, str], int]]:
     """Sectors (`group`) or typologies (`typology`) present, in vocabulary order, and joined pairs per pair (symmetric)."""
     labels = graph.source.group_labels if level == "group" else graph.source.typology_labels
-    order = list(labels)
-
-    def key(node_id: int) -> str:
-        node = graph.nodes[node_id]
-        return node.group if level == "group" else node.typology
-
-    code_of = {node_id: key(node_id) for node_id in graph.nodes}
-    present = set(code_of.values())
-    groups = [(code, labels.get(code, code))
-              for code in sorted(present, key=lambda g: (order.index(g) if g in order else 999, g))]
+    order = {code: i for i, code in enumerate(labels)}
+    at = 1 if level == "group" else 0
+    present = {(node.group if level == "group" else node.typology) for node in graph.nodes.values()}
+    groups = [(code, labels.get(code, code)) for code in sorted(present, key=lambda g: (order.get(g, 999), g))]
     matrix: dict[tuple[str, str], int] = {(g1, g2): 0 for g1, _ in groups for g2, _ in groups}
     counts: dict[tuple[str, str], int] = {}
-    for a, b in graph.edges:
-        pair = (code_of[a], code_of[b])
-        counts[pair] = counts.get(pair, 0) + 1
+    for (a, b), count in (pair_counts if pair_counts is not None else _pair_counts(graph)).items():
+        pair = (a[at], b[at])
+        counts[pair] = counts.get(pair, 0) + count
     for (g1, g2), count in counts.items():
         matrix[(g1, g2)] += count
         if g1 != g2:
@@ -259,22 +270,26 @@ def group_matrix(graph: NetworkGraph, level: str = "group") -> tuple[list[tuple[
     return groups, matrix
 
 
+@collector_paused()
 def analyse(graph: NetworkGraph, seed: int = SEED, exact_work: int = EXACT_WORK,
             sample: int | None = None) -> NetworkMetrics:
     """Every metric of the filtered graph (the graph built once for igraph, in bulk)."""
-    adjacency = graph.adjacency()
     compiled = CompiledGraph.of(edges=list(graph.edges), nodes=list(graph.nodes))
+    degree_of = dict(zip(compiled.order, compiled.graph.degree()))
     between, exact, sources = betweenness(compiled, exact_work, sample, seed)
     community_of = communities(compiled, seed, {node_id: node.name for node_id, node in graph.nodes.items()})
-    found = components(adjacency)
+    component_sizes = compiled.graph.connected_components().sizes() if compiled.order else []
     rows = []
+    new, set_dict = object.__new__, object.__setattr__
     for node in graph.nodes.values():
-        degree = len(adjacency[node.id])
-        rows.append(PartnerMetrics(
-            id=node.id, name=node.name, typology=node.typology, typology_label=node.typology_label,
-            group=node.group, group_label=node.group_label, commune=node.commune_name, degree=degree,
-            betweenness=between[node.id], community=community_of[node.id], isolated=degree == 0,
-        ))
+        degree = degree_of[node.id]
+        row = new(PartnerMetrics)  # a frozen dataclass built without its slow __init__ (thousands of partners)
+        set_dict(row, "__dict__", {
+            "id": node.id, "name": node.name, "typology": node.typology, "typology_label": node.typology_label,
+            "group": node.group, "group_label": node.group_label, "commune": node.commune_name, "degree": degree,
+            "betweenness": between[node.id], "community": community_of[node.id], "isolated": degree == 0,
+        })
+        rows.append(row)
     rows.sort(key=lambda r: (-r.betweenness, -r.degree, r.name, r.id))
     by_id = {row.id: row for row in rows}
     by_community: dict[int, list[PartnerMetrics]] = {}
@@ -291,8 +306,9 @@ def analyse(graph: NetworkGraph, seed: int = SEED, exact_work: int = EXACT_WORK,
             number=number, size=len(members), members=tuple(m.name for m in members),
             main_groups=tuple(label for label, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
         ))
-    groups, matrix = group_matrix(graph)
-    typologies, typology_matrix = group_matrix(graph, "typology")
+    pair_counts = _pair_counts(graph)
+    groups, matrix = group_matrix(graph, pair_counts=pair_counts)
+    typologies, typology_matrix = group_matrix(graph, "typology", pair_counts)
     source = graph.source
     present = source.present_typologies
     if source.scope.kind != "council":
@@ -303,8 +319,8 @@ def analyse(graph: NetworkGraph, seed: int = SEED, exact_work: int = EXACT_WORK,
         declared_links=sum(len(edge.link_ids) for edge in graph.edges.values()),
         derived_links=sum(1 for edge in graph.edges.values() if not edge.declared),
         density=density(len(graph.nodes), len(graph.edges)),
-        components=len(found),
-        largest_component=len(found[0]) if found else 0,
+        components=len(component_sizes),
+        largest_component=max(component_sizes, default=0),
         partners=rows,
         brokers=[r for r in rows if r.betweenness > 0][:BROKERS_SHOWN],
         isolated=sorted((r for r in rows if r.isolated), key=lambda r: (r.name, r.id)),
@@ -330,6 +346,7 @@ def load_graph(session: Session, actor: Actor, scope: Scope, filters: GraphFilte
     return build_graph(source, filters, members)
 
 
+@collector_paused()
 def network_analysis(session: Session, actor: Actor, scope: Scope, filters: GraphFilters = GraphFilters(),
                      today: dt.date | None = None) -> tuple[NetworkGraph, NetworkMetrics]:
     """The filtered graph of a scope and its metrics."""
