@@ -31,3 +31,21 @@ def test_small_scale_covers_france_once(db_factory):
         assert database_counts(session)["councils"] == 0
     generate_scale(engine, councils=40, partners=400, links=900, actions=300, seed=7)
     assert [row[1:] for row in _snapshot(engine)] == [row[1:] for row in first]
+
+
+def test_ordinary_writes_follow_the_generated_rows(db_factory):
+    """Generated rows carry explicit ids: on PostgreSQL the id sequences are moved past them."""
+    from maillage.accounts import SYSTEM
+    from maillage.partners import PartnerInput, create_partner
+
+    engine = db_factory.engine("geo")
+    generate_scale(engine, councils=10, partners=60, links=80, actions=30, seed=3)
+    with Session(engine) as session:
+        council = session.exec(select(Council).order_by(Council.id)).first()
+        keys = session.exec(select(CouncilTerritory.territory_key)
+                            .where(CouncilTerritory.council_id == council.id)).all()
+        commune = sorted(footprint(session, keys).communes)[0]
+        partner = create_partner(session, SYSTEM, PartnerInput(name="Nouvelle association", typology="ASSO",
+                                                               seat_commune=commune, territories=commune))
+        session.commit()
+        assert partner.id > 60

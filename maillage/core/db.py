@@ -112,6 +112,18 @@ def read_scope(engine: Engine) -> Iterator[Session]:
             session.rollback()
 
 
+def advance_id_sequences(session: Session, tables: Iterable) -> None:
+    """After rows were inserted with explicit ids (bulk generation), move PostgreSQL's id sequences past them,
+    so the next ordinary insert does not collide; SQLite needs nothing."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" in table.c:
+            session.connection().exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)")
+
+
 def write_if_free(engine: Engine, work: Callable[[Session], object]) -> bool:
     """Run a small, optional write (« last seen », bookkeeping) at once, or skip it when another write holds
     SQLite's lock (a long import): the page goes on instead of waiting. Whether it was written."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 
-from maillage.core.db import bump_data_version, session_scope
+from maillage.core.db import advance_id_sequences, bump_data_version, session_scope
 from models import (
     Action,
     ActionPartner,
@@ -246,6 +246,9 @@ def generate_scale(engine: Engine, *, councils: int = 1000, partners: int = 30_0
             dict(council_id=row["id"], action_type=t, public=p, population_min=m)
             for row in council_rows for t, p, m in rules
         ])
+        advance_id_sequences(session, [Council.__table__, Network.__table__, Partner.__table__,
+                                       CooperationLink.__table__, Action.__table__, Indicator.__table__,
+                                       CoverageRule.__table__])
         bump_data_version(session, national=True)
     return ScaleCounts(len(council_rows), len(partner_rows), len(link_rows), len(action_rows))
 
