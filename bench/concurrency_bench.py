@@ -136,6 +136,25 @@ def _load_average() -> str:
     return format_decimal(os.getloadavg()[0], 1)
 
 
+def measure(database: str, workers: int = 2, rounds: int = 3, port: int = 8611) -> dict:
+    """Alone and five together on `workers` processes: the load times, the council and the load averages."""
+    engine = make_engine(database)
+    council_id, council = _pick_council(engine)
+    _accounts(engine, council, add=True)
+    log_dir = Path(tempfile.mkdtemp(prefix="maillage-banc-"))
+    server = _start(database, workers, port, log_dir)
+    try:
+        before = _load_average()
+        times = asyncio.run(_measure(f"http://127.0.0.1:{port}", council_id, rounds))
+        after = _load_average()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        _accounts(engine, council, add=False)
+        engine.dispose()
+    return {**times, "council": council, "before": before, "after": after}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True, help="adresse de la base (une copie : des comptes y sont ajoutés)")
@@ -144,19 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8611)
     parser.add_argument("--write", action="store_true", help="écrire la section de bench/README.md")
     args = parser.parse_args(argv)
-    engine = make_engine(args.database)
-    council_id, council = _pick_council(engine)
-    _accounts(engine, council, add=True)
-    log_dir = Path(tempfile.mkdtemp(prefix="maillage-banc-"))
-    server = _start(args.database, args.workers, args.port, log_dir)
-    try:
-        before = _load_average()
-        times = asyncio.run(_measure(f"http://127.0.0.1:{args.port}", council_id, args.rounds))
-        after = _load_average()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        _accounts(engine, council, add=False)
+    times = measure(args.database, args.workers, args.rounds, args.port)
+    council, before, after = times["council"], times["before"], times["after"]
     alone, together = statistics.median(times["alone"]), statistics.median(times["together"])
     rows = [
         "| people at once | processes | loads | median to idle (s) | slowest (s) |",

@@ -34,6 +34,7 @@ from maillage.network import (
 from maillage.partners import (
     ARCHIVED,
     FRESHNESS,
+    PICKER_LIMIT,
     SORTS,
     PartnerFilters,
     PartnerInput,
@@ -45,6 +46,7 @@ from maillage.partners import (
     find_duplicates,
     may_open_partner,
     merge_partners,
+    narrowed_choices,
     partner_choices,
     partner_detail,
     partnership_ids,
@@ -349,6 +351,12 @@ with tab_detail:
             except MaillageError:
                 st.session_state[SELECTED] = None
     default = {} if SELECTED in st.session_state else {"index": None}
+    if len(choices) > PICKER_LIMIT:
+        pick_query = st.text_input("Chercher un partenaire", key="p_pick_query", placeholder="Nom ou partie du nom")
+        choices, matching = narrowed_choices(choices, pick_query, keep=[st.session_state.get(SELECTED)])
+        if matching > len(choices):
+            st.caption(f"{format_int(matching)} fiches correspondent : les {format_int(len(choices))} premières sont "
+                       "proposées. Tapez une partie du nom ci-dessus pour trouver les autres.")
     partner_id = st.selectbox("Partenaire", list(choices), format_func=choices.get, key=SELECTED,
                               placeholder="Choisissez un partenaire (la liste suit les filtres du registre)", **default)
     to_address("partenaire", partner_id if st.session_state.get(TAB) == "Fiche" else None)
@@ -536,6 +544,8 @@ with tab_duplicates:
     pairs = cached_duplicates(url, version, council_id if only_council else None)
     merge_query = st.session_state.get("p_merge_query", "").strip()
     everyone = cached_choices(url, version if not merge_query else data_version(engine()), council_id, merge_query)
+    everyone, _matching = narrowed_choices(everyone, merge_query,
+                                           keep=[st.session_state.get("p_keep"), st.session_state.get("p_remove")])
     st.caption("Même commune du siège et même nom une fois ignorés majuscules, accents, ponctuation et mots comme "
                "« mairie de » ou « ville de » ; ou même SIRET.")
     if pairs:

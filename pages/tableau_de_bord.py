@@ -8,7 +8,6 @@ import streamlit as st
 from maillage.campaigns import latest_progress
 from maillage.core import (
     council_scope_version,
-    data_version,
     database_url,
     format_date,
     format_datetime,
@@ -49,8 +48,9 @@ def cached_overview(url: str, version: int, actor, council: int, today: dt.date)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cached_todo(url: str, version: int, actor, council: int, today: dt.date):
-    """The « à faire » list, once per data version (its coverage suggestions read the network's councils too)."""
+def cached_todo(url: str, version: tuple[int, ...], actor, council: int, today: dt.date):
+    """The « à faire » list, once per version of the council and its networks (its coverage suggestions read
+    the network's councils, whose edits move their networks' versions)."""
     with read_scope(engine()) as session:
         return council_todo(session, actor, council, today)
 
@@ -75,7 +75,7 @@ st.caption(
 st.markdown("**Territoires :** " + (", ".join(md(name) for name in overview.territories) or "aucun"))
 
 if TODO in sections:
-    todo = cached_todo(database_url(), data_version(engine()), actor, council_id, today)
+    todo = cached_todo(database_url(), council_scope_version(engine(), council_id), actor, council_id, today)
     st.info(md(coordinator_next_steps(todo)), icon=":material/directions:")
     st.subheader("À faire")
     if not todo:

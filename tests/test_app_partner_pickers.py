@@ -13,6 +13,7 @@ from tests.apptest import open_app
 PAGE = "pages/partenaires.py"
 PARTNERS = 30_000
 LIMIT = 100 * 1024
+BORDEAUX_PARTNERS = 1_200
 
 
 def _options_size(at) -> int:
@@ -28,7 +29,9 @@ def test_partner_page_options_stay_small_with_30000_partners(db_factory, use_dat
     with session_scope(engine) as session:
         bordeaux = session.exec(select(Council).where(Council.name == "CLSPD de Bordeaux")).one().id
         communes = session.exec(select(Territory.key).where(Territory.level == "com").limit(2_000)).all()
-        rows = [dict(name=f"Structure nationale n° {i:05d}", typology="ASSO", seat_commune_key=communes[i % len(communes)],
+        # The first 1,200 are seated in Bordeaux: its partnership alone is far more than a picker lists.
+        rows = [dict(name=f"Structure nationale n° {i:05d}", typology="ASSO",
+                     seat_commune_key="com:33063" if i < BORDEAUX_PARTNERS else communes[i % len(communes)],
                      website="", contact_name="", contact_role="", contact_email="", contact_phone="", notes="",
                      version=1) for i in range(PARTNERS)]
         session.execute(insert(Partner), rows)
@@ -48,3 +51,17 @@ def test_partner_page_options_stay_small_with_30000_partners(db_factory, use_dat
     keep = at.selectbox(key="p_keep")
     assert any("Structure nationale n° 00420" in option for option in keep.options)
     assert len(keep.options) <= 500 and _options_size(at) < LIMIT
+    # the card picker of a council of 1,200+ partners lists 300 of them and finds the others by name
+    at.session_state["partners_tab"] = "Fiche"
+    at.run()
+    picker = at.selectbox(key="partners_selected")
+    assert len(picker.options) == 300
+    assert any("fiches correspondent" in caption.value for caption in at.caption)
+    at.text_input(key="p_pick_query").set_value("n° 01150").run()
+    picker = at.selectbox(key="partners_selected")
+    assert [option for option in picker.options] == ["Structure nationale n° 01150 — Bordeaux"]
+    with session_scope(make_engine(url)) as session:
+        wanted = session.exec(select(Partner.id).where(Partner.name == "Structure nationale n° 01150")).one()
+    picker.set_value(wanted).run()
+    assert not at.exception
+    assert [h.value for h in at.subheader][:1] == ["Structure nationale n° 01150"]

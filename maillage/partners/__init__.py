@@ -6,6 +6,8 @@ from maillage.core.exports import lazy_exports
 _EXPORTS = {
     "may_open_partner": "access",
     "partner_choices": "choices",
+    "narrowed_choices": "choices",
+    "PICKER_LIMIT": "choices",
     "commune_choices": "choices",
     "territory_choices": "choices",
     "councils_context": "partnership",

@@ -14,6 +14,18 @@ from maillage.partners.partnership import council_footprint, partnership_ids
 from models import Partner, Territory
 
 SEARCH_LIMIT = 300
+PICKER_LIMIT = 300  # options of one picker: a council of thousands of partners is searched, not listed
+
+
+def narrowed_choices(labels: dict[int, str], query: str = "", keep: Iterable[int | None] = (),
+                     limit: int = PICKER_LIMIT) -> tuple[dict[int, str], int]:
+    """The options a picker sends: the labels holding every word of `query` (accents and case ignored), those
+    of `keep` (already chosen) first, at most `limit`; and how many labels match in all."""
+    words = fold(query).split()
+    matching = [pid for pid, label in labels.items() if all(word in fold(label) for word in words)]
+    kept = [pid for pid in dict.fromkeys(keep) if pid is not None and pid in labels]
+    shown = kept + [pid for pid in matching if pid not in kept][:max(0, limit - len(kept))]
+    return {pid: labels[pid] for pid in shown}, len(matching)
 
 
 def partner_labels(session: Session, partner_ids: Iterable[int]) -> dict[int, str]:
