@@ -56,6 +56,7 @@ bench: $(VENV)/.dev-installed
 	  DATABASE_URL=sqlite:///$(SCALE_DB) $(BIN)/python -m maillage generate-scale --councils 1000 --partners 30000 --links 120000 --actions 60000 --seed 1; \
 	fi
 	DATABASE_URL=sqlite:///$(SCALE_DB) $(BIN)/python -m maillage bench
+	$(BIN)/python -m bench.targets_bench --database sqlite:///$(SCALE_DB) --write
 
 clean:
 	rm -rf $(VENV) .pytest_cache
