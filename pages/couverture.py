@@ -450,7 +450,7 @@ with tab_map:
                         + ". Le tableau à côté donne le statut de chaque commune.")
                 left.markdown("Légende — " + " · ".join(f"**{md(label)}** ({plural(counts.get(s, 0), 'commune')}) : "
                                                         f"{md(explanation)}" for s, label, explanation in drawn.legend)
-                              + (". " + drawn.context_note if drawn.context_note else "."))
+                              + (". " + md(drawn.context_note) if drawn.context_note else "."))
                 right.markdown(f"**{md(drawn.title)}**")
                 with right:
                     show_table(drawn.records(), height=460)

@@ -76,7 +76,7 @@ section.reseau svg { display: block; width: 100%; height: auto; border: 1px soli
   section, .two, table, .tiles { break-inside: avoid; } tr { break-inside: avoid; }
   @page reseau { size: A4 landscape; margin: 10mm; }
   section.reseau { page: reseau; break-before: page; } section.reseau h2 { display: none; }
-  section.reseau svg { border: 0; max-height: 188mm; }
+  section.reseau svg { border: 0; max-height: 176mm; } section.reseau .note { margin: .2rem 0 0; }
 }
 """
 
@@ -225,10 +225,12 @@ def report_html(report: CouncilReport, print_button: bool = True, content_policy
         + (f"<p class=note>Au total, {plural(report.gap_cells, 'attente non couverte', 'attentes non couvertes')} : "
            "la liste complète est sur la page Couverture.</p>" if report.gaps else "")
         + "</section>"
-        + _network(report)
+        # The footer closes the one-page summary; the network follows as a landscape annex page when printed.
         + f"<footer>Synthèse établie le {format_date(report.today)} avec Maillage. Effectifs agrégés uniquement : "
         f"aucune donnée sur les personnes accompagnées. {_e(report.attribution)}"
         + (" Données de démonstration : les chiffres que les documents sources ne donnent pas sont illustratifs."
            if report.demo else "")
-        + f"</footer>{script}</body></html>"
+        + "</footer>"
+        + _network(report)
+        + f"{script}</body></html>"
     )

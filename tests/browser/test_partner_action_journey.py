@@ -113,6 +113,7 @@ def test_add_partner_link_it_and_cover_a_gap(page, writable_app_url):
     page.keyboard.press("Escape")
     choose(page, "Ajouter un partenaire", NAME)
     page.get_by_role("button", name="Ajouter", exact=True).click()
+    expect_in_grid(page, NAME)  # in the partners' table once the rerun is over (a loaded machine is slow)
     wait_for_app(page)
     page.get_by_role("button", name="Créer l'action").click()
     expect(page.get_by_text(f"Action « {ACTION} » créée.")).to_be_visible(timeout=30000)
