@@ -66,7 +66,9 @@ def test_import_a_csv_with_errors_reads_a_french_message(page, writable_app_url)
     expect(errors).to_have_text("2 erreurs : rien ne sera importé tant qu'elles ne sont pas corrigées. "
                                 "Corrigez le fichier puis déposez-le à nouveau.", timeout=60000)
     wait_for_app(page)
-    expect_in_grid(page, "CLUBX")
+    # The problems table, not only the preview of the rows (drawn first, it holds « CLUBX » too).
+    expect_in_grid(page, "n'est pas une date qui existe")
+    expect_in_grid(page, "verifie_le")
     cells = grid_texts(page)
     # Fichier, Ligne, Colonne, Valeur, Motif — one row per problem.
     # The problems table (the page also previews the file's rows with a « problème » column).
