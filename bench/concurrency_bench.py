@@ -31,12 +31,12 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
+from bench.readme import write_section
 from maillage.accounts import SYSTEM, add_user
 from maillage.core import format_decimal, make_engine
 from models import Council, NetworkCouncil, SignInSession, User, UserCouncil
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "bench" / "README.md"
 BEGIN, END = "<!-- concurrency-bench:begin -->", "<!-- concurrency-bench:end -->"
 PASSWORD = "mot-de-passe-banc-d-essai"
 PEOPLE = 5
@@ -183,15 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     ])
     print(text)
     if args.write:
-        content = README.read_text(encoding="utf-8")
-        if BEGIN in content:
-            head, rest = content.split(BEGIN, 1)
-            content = head + BEGIN + "\n" + text + "\n" + END + rest.split(END, 1)[1]
-        else:
-            content += ("\n## Five people at once on two processes (`bench/concurrency_bench.py`)\n\n"
-                        "    .venv/bin/python -m bench.concurrency_bench --database sqlite:////tmp/echelle.db --write\n\n"
-                        f"{BEGIN}\n{text}\n{END}\n")
-        README.write_text(content, encoding="utf-8")
+        write_section(BEGIN, END, text,
+                      "\n## Five people at once on two processes (`bench/concurrency_bench.py`)\n\n"
+                      "    .venv/bin/python -m bench.concurrency_bench --database sqlite:////tmp/echelle.db --write\n\n")
     return 0
 
 

@@ -32,23 +32,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.lazy_bench import _median, _timed
+from bench.readme import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "bench" / "README.md"
 BEGIN, END = "<!-- targets19:begin -->", "<!-- targets19:end -->"
 PAGES = ("tableau_de_bord", "partenaires", "actions", "couverture", "reseau", "synthese_elus")
-
-
-def _timed(function) -> tuple[float, float]:
-    """(CPU seconds of this process, wall seconds) of one call."""
-    cpu, wall = time.process_time(), time.perf_counter()
-    function()
-    return time.process_time() - cpu, time.perf_counter() - wall
-
-
-def _median(function, runs: int) -> tuple[float, float]:
-    """Medians of CPU and wall over `runs` calls."""
-    pairs = [_timed(function) for _ in range(runs)]
-    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
 
 def _process(database: str, *arguments: str) -> tuple[float, float]:
@@ -260,15 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     ])
     print(text)
     if args.write:
-        content = README.read_text(encoding="utf-8")
-        if BEGIN in content:
-            head, rest = content.split(BEGIN, 1)
-            content = head + BEGIN + "\n" + text + "\n" + END + rest.split(END, 1)[1]
-        else:
-            content += ("\n## Cibles de l'issue 19 (`bench/targets_bench.py`)\n\n"
-                        "    .venv/bin/python -m bench.targets_bench --database sqlite:///data/echelle.db --write\n\n"
-                        f"{BEGIN}\n{text}\n{END}\n")
-        README.write_text(content, encoding="utf-8")
+        write_section(BEGIN, END, text,
+                      "\n## Cibles de l'issue 19 (`bench/targets_bench.py`)\n\n"
+                      "    .venv/bin/python -m bench.targets_bench --database sqlite:///data/echelle.db --write\n\n")
     engine.dispose()
     return 0
 
