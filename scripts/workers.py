@@ -149,10 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     # One cookie secret for all processes (Streamlit signs its XSRF cookie with it): a browser sent to
     # another process after a restart keeps working. Drawn at each start, never written down.
     environment = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(32), PYTHONUNBUFFERED="1")
-    children: list[subprocess.Popen] = [_start_worker(port, environment, log_dir)
-                                        for port in worker_ports(args.port, args.workers)]
-    with open(log_dir / "haproxy.log", "w") as log:
-        children.append(subprocess.Popen([haproxy, "-db", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT))
+    ports = worker_ports(args.port, args.workers)
+    children: list[subprocess.Popen] = [_start_worker(port, environment, log_dir) for port in ports]
 
     stopping = False
 
@@ -163,15 +161,20 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     status = 0
-    announced = False
+    proxy_started = False
     try:
         while not stopping:
             if any(child.poll() is not None for child in children):
                 print(f"Un processus s'est arrêté : arrêt de tous (journaux dans {log_dir}).", file=sys.stderr)
                 status = 1
                 break
-            if not announced and all(_healthy(f"http://127.0.0.1:{p}") for p in worker_ports(args.port, args.workers)):
-                announced = True
+            # The proxy starts once every process answers: started earlier, its health checks would mark
+            # the slower ones down and send every new browser to the first one up until they rise again.
+            if not proxy_started and all(_healthy(f"http://127.0.0.1:{port}") for port in ports):
+                with open(log_dir / "haproxy.log", "w") as log:
+                    children.append(subprocess.Popen([haproxy, "-db", "-f", str(config)],
+                                                     stdout=log, stderr=subprocess.STDOUT))
+                proxy_started = True
                 print(f"Maillage : http://{args.host}:{args.port} ({args.workers} processus, journaux dans {log_dir})",
                       flush=True)
             time.sleep(0.5)

@@ -2,7 +2,7 @@
 
 1. An edit made through one process is seen by another on its next run: each run reads the scope versions
    from the database, so the other process's cached results (keyed on them) are not served stale.
-2. Through the proxy (HAProxy, when installed): two browsers land on two processes and each stays on its
+2. Through the proxy (HAProxy, when installed): two browsers on two processes each stay on their
    own — the WebSocket, the upload of a file and the download of a generated file reach the same process
    (Streamlit keeps the session in that process's memory; elsewhere the upload and the download fail).
 
@@ -163,12 +163,18 @@ def test_two_processes_on_one_database_see_each_others_edits_and_keep_their_sess
     try:
         page_a, page_b = (context.new_page() for context in contexts)
         if cluster.proxy:
-            # Through the proxy: the second browser goes to the other process (the first holds a WebSocket
-            # open on its own), and each is pinned to its process by a cookie.
+            # Through the proxy: a new browser is pinned to a process by a cookie the proxy sets.
             sign_in(page_a, cluster.proxy, COORD_EMAIL)
+            first = _worker_cookie(contexts[0])
+            assert first in ("w1", "w2"), first
+            # Which process a new browser lands on depends on the open connections at that instant
+            # (leastconn), so the second browser is sent to the other one by the cookie it would have got:
+            # the proxy must honour it (and not set another).
+            other = "w2" if first == "w1" else "w1"
+            contexts[1].add_cookies([{"name": "maillage_worker", "value": other, "url": cluster.proxy}])
             sign_in(page_b, cluster.proxy, COORD_EMAIL)
             pinned = [_worker_cookie(context) for context in contexts]
-            assert sorted(pinned) == ["w1", "w2"], pinned
+            assert pinned == [first, other], pinned
         else:
             sign_in(page_a, cluster.workers[0], COORD_EMAIL)
             sign_in(page_b, cluster.workers[1], COORD_EMAIL)
