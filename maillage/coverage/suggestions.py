@@ -118,12 +118,16 @@ def _own_experience(session: Session, cov: CouncilCoverage, partner_ids: set[int
     peers = cov.peers
     found: dict[tuple[int, str], list[str]] = {}
     for chunk in chunks(partner_ids, CHUNK):
+        # The action types are filtered here, not in SQL: given them, SQLite starts from the action-type
+        # index and reads every action of those types in France for each chunk (3.4 s for 1,451 partners).
         rows = session.execute(
             select(ActionPartner.partner_id, Action.action_type, Action.title, Action.council_id, Action.shared)
             .join(Action, Action.id == ActionPartner.action_id)
             .where(ActionPartner.partner_id.in_(chunk), ActionPartner.role.in_(RUNNING_ROLES),
-                   Action.archived_at.is_(None), Action.action_type.in_(sorted(action_types))))
+                   Action.archived_at.is_(None)))
         for partner_id, action_type, title, council_id, shared in rows:
+            if action_type not in action_types:
+                continue
             own = council_id == cov.council_id and (shared or not cov.shared_only)
             if own or (shared and council_id in peers):
                 titles = found.setdefault((partner_id, action_type), [])
