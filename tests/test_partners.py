@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from maillage.accounts import SYSTEM, Actor
 from maillage.actions import partner_actions
@@ -19,6 +19,7 @@ from maillage.partners import (
     PartnerInput,
     archive_partner,
     commune_choices,
+    council_footprint,
     create_partner,
     list_partners,
     partner_detail,
@@ -312,3 +313,21 @@ def test_an_ambiguous_commune_name_is_read_inside_the_council_worked_on(world):
                                                  siret=""), TODAY)
         message = str(refused.value)
         assert "Mérignac (33281)" in message and "Mérignac (17229)" in message
+
+
+def test_a_councils_partners_read_by_seat_are_those_of_the_full_scan(shared_demo_engine, monkeypatch):
+    """Up to TARGETED_COMMUNES communes, partners are read by their seat's index: the same ids as the scan of
+    every partner of France, for every demo council, archived ones included or not."""
+    import maillage.partners.partnership as partnership
+    from maillage.partners.partnership import territorial_ids
+    from models import Council
+
+    with Session(shared_demo_engine) as session:
+        areas = [council_footprint(session, council.id) for council in session.exec(select(Council))]
+        targeted = [(territorial_ids(session, area), territorial_ids(session, area, include_archived=True))
+                    for area in areas]
+        monkeypatch.setattr(partnership, "TARGETED_COMMUNES", -1)
+        scanned = [(territorial_ids(session, area), territorial_ids(session, area, include_archived=True))
+                   for area in areas]
+    assert targeted == scanned
+    assert any(ids for ids, _archived in targeted)

@@ -18,6 +18,8 @@ from models import (
     Territory,
 )
 
+TARGETED_COMMUNES = 2_000  # up to this many communes, partners are read by their seat's index
+
 
 def council_footprint(session: Session, council_id: int | list[int]) -> Footprint:
     """The communes a council (or several councils together) covers."""
@@ -42,10 +44,22 @@ def territorial_ids(session: Session, area: Footprint, include_archived: bool = 
     own their cards, see maillage.partners.access); archived ones only with `include_archived`."""
     active = Partner.archived_at.is_(None) if not include_archived else true()
     ids: set[int] = set()
-    # Plain driver rows: this runs over every partner of France for a network's or a national graph.
-    for partner_id, seat in driver_rows(session, select(Partner.id, Partner.seat_commune_key).where(active)):
-        if area.meets(seat):
-            ids.add(partner_id)
+    if len(area.codes["com"]) <= TARGETED_COMMUNES:
+        # A council's area: only the partners seated in its communes are read (by the seat's index), and
+        # those whose seat is not a commune (none is written so; read in case, and checked as below).
+        seats = [f"com:{code}" for code in sorted(area.codes["com"])]
+        for chunk in chunks(seats):
+            ids.update(row[0] for row in driver_rows(
+                session, select(Partner.id).where(active, Partner.seat_commune_key.in_(chunk))))
+        for partner_id, seat in driver_rows(session, select(Partner.id, Partner.seat_commune_key)
+                                            .where(active, Partner.seat_commune_key.not_like("com:%"))):
+            if area.meets(seat):
+                ids.add(partner_id)
+    else:
+        # Plain driver rows: this runs over every partner of France for a network's or a national graph.
+        for partner_id, seat in driver_rows(session, select(Partner.id, Partner.seat_commune_key).where(active)):
+            if area.meets(seat):
+                ids.add(partner_id)
     sub_communes = dict(
         driver_rows(session, select(Territory.key, Territory.commune_code).where(Territory.level == "sub"))
     )

@@ -106,13 +106,17 @@ def council_overview(session: Session, actor: Actor, council_id: int, today: dt.
         select(CouncilTerritory.territory_key).where(CouncilTerritory.council_id == council_id)
     ).all()
 
-    links = session.exec(select(CooperationLink).where(CooperationLink.council_id == council_id)).all()
+    # Columns, not ORM objects: a large council has thousands of links, actions and partners.
+    links = session.exec(select(CooperationLink.partner_a_id, CooperationLink.partner_b_id, CooperationLink.kind,
+                                CooperationLink.updated_at, CooperationLink.created_at)
+                         .where(CooperationLink.council_id == council_id)).all()
     # Partners and links counted on the council's graph, as the Réseau page and the summary count them.
     graph = build_graph(load_source(session, actor, Scope.council(council_id), today, vocab), GraphFilters())
     figures = graph_figures(graph)
 
     actions = session.exec(
-        select(Action).where(Action.council_id == council_id, Action.archived_at.is_(None))
+        select(Action.title, Action.action_type, Action.status, Action.end_date, Action.updated_at,
+               Action.created_at).where(Action.council_id == council_id, Action.archived_at.is_(None))
     ).all()
     by_type = Counter(
         action.action_type for action in actions
@@ -128,7 +132,8 @@ def council_overview(session: Session, actor: Actor, council_id: int, today: dt.
         if needs_review(action.status, action.end_date, today)
     )
 
-    partners = session.exec(select(Partner).where(Partner.id.in_(partner_ids))).all() if partner_ids else []
+    partners = session.exec(select(Partner.id, Partner.name, Partner.typology, Partner.verified_on, Partner.updated_at,
+                                   Partner.created_at).where(Partner.id.in_(partner_ids))).all() if partner_ids else []
     limit = today - dt.timedelta(days=STALE_AFTER_DAYS)
     stale = sorted(
         (StalePartner(p.id, p.name, vocab.label("typology", p.typology), p.verified_on)

@@ -102,7 +102,8 @@ def council_todo(session: Session, actor: Actor, council_id: int, today: dt.date
     if not can_write_council(actor, council_id):
         raise PermissionDenied("la liste « à faire » est réservée à la coordination de l'instance")
     items: list[ToDo] = []
-    actions = session.exec(select(Action).where(Action.council_id == council_id, Action.archived_at.is_(None))
+    actions = session.exec(select(Action.id, Action.title, Action.status, Action.end_date)
+                           .where(Action.council_id == council_id, Action.archived_at.is_(None))
                            .order_by(Action.end_date, Action.title)).all()
 
     review = [a for a in actions if needs_review(a.status, a.end_date, today)]
@@ -128,7 +129,8 @@ def council_todo(session: Session, actor: Actor, council_id: int, today: dt.date
     partner_ids = partnership_ids(session, council_id)
     limit = today - dt.timedelta(days=STALE_AFTER_DAYS)
     stale = sorted(
-        (p for p in (session.exec(select(Partner).where(Partner.id.in_(sorted(partner_ids)))).all()
+        (p for p in (session.exec(select(Partner.id, Partner.name, Partner.verified_on)
+                                  .where(Partner.id.in_(sorted(partner_ids)))).all()
                      if partner_ids else [])
          if p.verified_on is None or p.verified_on < limit),
         key=lambda p: (p.verified_on or dt.date.min, p.name.casefold()))
