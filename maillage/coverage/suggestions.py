@@ -173,39 +173,58 @@ def suggest(session: Session, cov: CouncilCoverage, cells: list[Cell] | None = N
     experience = _own_experience(session, cov, set(partners), action_types)
     peer_actions = _peer_actions(session, cov, peers, action_types)
     commune_names = {c.code: c.name for c in cov.communes}
+    sort_names = {partner_id: name.casefold() for partner_id, (name, _typology) in partners.items()}
+    peer_actions_by_type: dict[str, list[tuple[ActionRow, tuple[str, ...]]]] = {}
+    for action, publics in peer_actions:
+        peer_actions_by_type.setdefault(action.action_type, []).append((action, publics))
+    # The network councils depend on the (type, public) only, not on the commune.
+    councils_by_question: dict[tuple[str, str], tuple[CouncilSuggestion, ...]] = {}
 
     result = {}
     for cell in cells:
-        candidates = []
+        # Ranked on plain tuples; only the partners shown get their object and their French reason.
+        ranked = []
         for partner_id in present.get(cell.commune, ()):
-            name, typology = partners[partner_id]
+            typology = partners[partner_id][1]
             count = typology_counts.get((typology, cell.action_type), 0)
             if not count:
                 continue
-            own = tuple(experience.get((partner_id, cell.action_type), ()))
+            own = experience.get((partner_id, cell.action_type), ())
             seated = (partner_id, cell.commune) in seats
-            candidates.append(PartnerSuggestion(partner_id, name, typology, seated, own, count,
-                                                _partner_reason(vocab, typology, own, count, seated,
+            ranked.append((-len(own), -count, not seated, sort_names[partner_id], partner_id))
+        ranked.sort()
+        candidates = []
+        for minus_own, minus_count, not_seated, _sort_name, partner_id in ranked[:PARTNER_LIMIT]:
+            name, typology = partners[partner_id]
+            own = tuple(experience.get((partner_id, cell.action_type), ()))
+            candidates.append(PartnerSuggestion(partner_id, name, typology, not not_seated, own, -minus_count,
+                                                _partner_reason(vocab, typology, own, -minus_count, not not_seated,
                                                                 commune_names[cell.commune])))
-        candidates.sort(key=lambda s: (-len(s.own_actions), -s.typology_actions, not s.seated_here, s.name.casefold()))
-        councils: dict[int, list[tuple[str, bool]]] = {}
-        for action, publics in peer_actions:
-            if action.action_type == cell.action_type:
-                councils.setdefault(action.council_id, []).append((action.title, cell.public in publics))
-        council_suggestions = []
-        for council_id, items in councils.items():
-            same = any(flag for _title, flag in items)
-            titles = tuple(sorted({title for title, flag in items if flag or not same}))
-            name = cov.council_names.get(council_id, "?")
-            reason = (f"partage {'l’action' if len(titles) == 1 else 'les actions'} « " + " », « ".join(titles[:2])
-                      + ("… » " if len(titles) > 2 else " » ")
-                      + ("pour ce public" if same else "pour d'autres publics"))
-            council_suggestions.append(CouncilSuggestion(council_id, name, titles, same, reason))
-        council_suggestions.sort(key=lambda s: (not s.same_public, s.name.casefold()))
+        question = (cell.action_type, cell.public)
+        if question not in councils_by_question:
+            councils_by_question[question] = _council_suggestions(
+                cov, peer_actions_by_type.get(cell.action_type, ()), cell.public)
         result[(cell.commune, cell.action_type, cell.public)] = CellSuggestions(
-            cell.commune, cell.action_type, cell.public, tuple(candidates[:PARTNER_LIMIT]),
-            tuple(council_suggestions[:COUNCIL_LIMIT]))
+            cell.commune, cell.action_type, cell.public, tuple(candidates), councils_by_question[question])
     return result
+
+
+def _council_suggestions(cov: CouncilCoverage, peer_actions, public: str) -> tuple[CouncilSuggestion, ...]:
+    """The network councils that share an action of one type, those for the same public first."""
+    councils: dict[int, list[tuple[str, bool]]] = {}
+    for action, publics in peer_actions:
+        councils.setdefault(action.council_id, []).append((action.title, public in publics))
+    found = []
+    for council_id, items in councils.items():
+        same = any(flag for _title, flag in items)
+        titles = tuple(sorted({title for title, flag in items if flag or not same}))
+        name = cov.council_names.get(council_id, "?")
+        reason = (f"partage {'l’action' if len(titles) == 1 else 'les actions'} « " + " », « ".join(titles[:2])
+                  + ("… » " if len(titles) > 2 else " » ")
+                  + ("pour ce public" if same else "pour d'autres publics"))
+        found.append(CouncilSuggestion(council_id, name, titles, same, reason))
+    found.sort(key=lambda s: (not s.same_public, s.name.casefold()))
+    return tuple(found[:COUNCIL_LIMIT])
 
 
 def _partner_reason(vocab: Vocabularies, typology: str, own: tuple[str, ...], count: int, seated: bool,
