@@ -120,6 +120,12 @@ def test_find_duplicates(world):
     }
     with session_scope(engine) as session:
         assert find_duplicates(session, {world["Collège Cassignol"]}) == []
+        # Scoped to some partners, only they and those sharing their seat or SIRET are read: the same pairs
+        # as the whole search's that involve them.
+        for scope in ({world["Ville de Bordeaux"]}, {world["CAF de la Gironde"]},
+                      {world["Ville de Bordeaux"], world["Collège Cassignol"]}):
+            assert find_duplicates(session, scope) == [p for p in pairs if p.a_id in scope or p.b_id in scope]
+            assert find_duplicates(session, scope)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from itertools import combinations
 from sqlmodel import Session, select
 
 from maillage.accounts.access import Actor
+from maillage.core.db import chunks
 from maillage.core.errors import NotFoundError, ValidationError
 from maillage.core.text import fold
 from maillage.core.versions import check_version, mark_updated
@@ -68,9 +69,20 @@ class _Light:
 
 def find_duplicates(session: Session, partner_ids: set[int] | None = None) -> list[DuplicatePair]:
     """Pairs of active partners that are likely duplicates (optionally: involving one of `partner_ids`)."""
-    partners = [_Light(*row) for row in session.exec(
-        select(Partner.id, Partner.name, Partner.seat_commune_key, Partner.siret)
-        .where(Partner.archived_at.is_(None)).order_by(Partner.id))]
+    columns = select(Partner.id, Partner.name, Partner.seat_commune_key, Partner.siret) \
+        .where(Partner.archived_at.is_(None))
+    if partner_ids is None:
+        partners = [_Light(*row) for row in session.exec(columns.order_by(Partner.id))]
+    else:
+        # A pair involving one of them shares its seat or its SIRET: only those partners are read.
+        scoped = [_Light(*row) for chunk in chunks(sorted(partner_ids))
+                  for row in session.exec(columns.where(Partner.id.in_(chunk)))]
+        found_by_id = {p.id: p for p in scoped}
+        for column, values in ((Partner.seat_commune_key, {p.seat_commune_key for p in scoped}),
+                               (Partner.siret, {p.siret for p in scoped if p.siret})):
+            for chunk in chunks(sorted(values)):
+                found_by_id.update((row[0], _Light(*row)) for row in session.exec(columns.where(column.in_(chunk))))
+        partners = sorted(found_by_id.values(), key=lambda p: p.id)
     seats = sorted({p.seat_commune_key for p in partners})
     communes = territory_names(session, seats)
     groups: dict[tuple[str, str], list[_Light]] = {}
