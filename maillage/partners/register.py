@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, desc, select
 
 from maillage.accounts.access import Actor, can_write_council
+from maillage.core.db import chunks
 from maillage.core.errors import NotFoundError, PermissionDenied, ValidationError
 from maillage.core.text import fold
 from maillage.core.writes import (
@@ -130,12 +131,15 @@ def register_rows(session: Session, council_id: int | None = None, archived: str
         statement = statement.where(Partner.archived_at.is_(None))
     elif archived == "archived":
         statement = statement.where(Partner.archived_at.is_not(None))
-    partners = list(session.exec(statement))
-    if council_id is not None:
+    if council_id is None:
+        partners = list(session.exec(statement))
+    else:
         members = partnership_ids(session, council_id)
         if archived != "active":
             members |= _archived_members(session, council_id)
-        partners = [p for p in partners if p[0] in members]
+        # Only the council's partners are read, not every partner of France.
+        partners = sorted((row for chunk in chunks(sorted(members))
+                           for row in session.exec(statement.where(Partner.id.in_(chunk)))), key=lambda p: p[0])
 
     territories: dict[int, list[str]] = {}
     for partner_id, key in session.exec(select(PartnerTerritory.partner_id, PartnerTerritory.territory_key)):
