@@ -2,6 +2,7 @@
 edit forms, archive/restore with confirmation, duplicates and merge."""
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -81,6 +82,13 @@ def cached_rows(url, version, council_id, archived, today):
     """The register's scope (the heavy read), once per data version."""
     with read_scope(engine()) as session:
         return register_rows(session, council_id, archived, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_communes(url, version, council_id):
+    """The seat communes the register's commune filter offers, once per data version."""
+    with read_scope(engine()) as session:
+        return commune_options(session, council_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -301,8 +309,9 @@ with tab_list:
                                   help="Les partenaires dont le siège ou les territoires rencontrent ceux de l'instance, "
                                        "ou qui ont un lien ou une action avec elle.")
     archived = cols[2].selectbox("Fiches", list(ARCHIVED), format_func=ARCHIVED.get, key="p_archived")
-    with read_scope(engine()) as session:
-        communes = commune_options(session, council_id if only_council else None)
+    # All of France changes with any council's edit: its key is the global version, not the council's.
+    list_version = version if only_council else data_version(engine())
+    communes = cached_communes(url, list_version, council_id if only_council else None)
     cols = st.columns(4)
     typology_labels = vocab.labels("typology")
     typologies = cols[0].multiselect("Typologies", list(typology_labels), format_func=typology_labels.get,
@@ -325,7 +334,7 @@ with tab_list:
         territory=place or None, network_id=network or None, freshness=freshness, archived=archived,
         council_id=council_id if only_council else None,
     )
-    rows = cached_rows(url, version, filters.council_id, archived, today)
+    rows = cached_rows(url, list_version, filters.council_id, archived, today)
     area = cached_area(url, version, filters.territory) if filters.territory else None
     listing = filter_rows(rows, filters, sort, descending, area)
     st.markdown(f"**{plural(listing.count, 'partenaire')}**"
@@ -337,7 +346,7 @@ with tab_list:
         for r in listing.rows
     ]
     show_table(records, REGISTER_COLUMNS, max_height=600)
-    st.download_button("Télécharger la liste (CSV)", spreadsheet_csv(records), file_name="partenaires.csv",
+    st.download_button("Télécharger la liste (CSV)", partial(spreadsheet_csv, records), file_name="partenaires.csv",
                        mime="text/csv", icon=":material/download:", key="p_download")
 
 with tab_detail:
@@ -541,7 +550,7 @@ with tab_new:
                 st.rerun()
 
 with tab_duplicates:
-    pairs = cached_duplicates(url, version, council_id if only_council else None)
+    pairs = cached_duplicates(url, list_version, council_id if only_council else None)
     merge_query = st.session_state.get("p_merge_query", "").strip()
     everyone = cached_choices(url, version if not merge_query else data_version(engine()), council_id, merge_query)
     everyone, _matching = narrowed_choices(everyone, merge_query,

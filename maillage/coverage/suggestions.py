@@ -194,7 +194,7 @@ def suggest(session: Session, cov: CouncilCoverage, cells: list[Cell] | None = N
             ranked.append((-len(own), -count, not seated, sort_names[partner_id], partner_id))
         ranked.sort()
         candidates = []
-        for minus_own, minus_count, not_seated, _sort_name, partner_id in ranked[:PARTNER_LIMIT]:
+        for _minus_own, minus_count, not_seated, _sort_name, partner_id in ranked[:PARTNER_LIMIT]:
             name, typology = partners[partner_id]
             own = tuple(experience.get((partner_id, cell.action_type), ()))
             candidates.append(PartnerSuggestion(partner_id, name, typology, not not_seated, own, -minus_count,

@@ -450,11 +450,12 @@ def partner_detail(session: Session, actor: Actor, partner_id: int, today: dt.da
 
 def commune_options(session: Session, council_id: int | None = None) -> dict[str, str]:
     """Seat communes of active partners → name, by name (the council's communes only when given)."""
-    keys = set(session.exec(select(Partner.seat_commune_key).where(Partner.archived_at.is_(None))).all())
-    if council_id is not None:
-        area = council_footprint(session, council_id)
-        members = partnership_ids(session, council_id, area)
-        keys = set(session.exec(select(Partner.seat_commune_key).where(Partner.id.in_(list(members) or [-1]))).all())
+    if council_id is None:
+        keys = set(session.exec(select(Partner.seat_commune_key).where(Partner.archived_at.is_(None))).all())
+    else:
+        members = partnership_ids(session, council_id, council_footprint(session, council_id))
+        keys = {key for chunk in chunks(sorted(members))
+                for key in session.exec(select(Partner.seat_commune_key).where(Partner.id.in_(chunk))).all()}
     labels = territory_labels(session, sorted(keys))
     return dict(sorted(labels.items(), key=lambda kv: fold(kv[1])))
 
