@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 
 from maillage.coverage import DISPLAY_LABELS
 
@@ -27,7 +28,9 @@ def heatmap(records: list[dict], statuses: list[str], height_per_row: int = 26) 
     """Territories × columns, coloured by status, with the short status text in each cell; click selects a cell."""
     domain = [DISPLAY_LABELS[s] for s in statuses]
     colors = [STATUS_COLORS[s] for s in statuses]
-    base = alt.Chart(alt.Data(values=records))
+    # A DataFrame, not inline values: Altair validated every record against its schema (0.4 s for a
+    # large council at each run), and Streamlit sends a DataFrame as a dataset of its own.
+    base = alt.Chart(pd.DataFrame.from_records(records))
     x = alt.X("column_label:N", sort=alt.EncodingSortField(field="column_order", op="min"), title=None,
               axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=260, labelFontSize=12, labelAlign="left",
                             labelOverlap=False))
