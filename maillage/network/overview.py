@@ -13,7 +13,7 @@ from dataclasses import replace
 from sqlmodel import Session
 
 from maillage.core.formatting import format_int
-from maillage.network.data import GraphFilters, NetworkSource, build_graph
+from maillage.network.data import GraphFilters, NetworkGraph, NetworkSource, build_graph
 from maillage.network.layouts import stable_positions
 from maillage.network.metrics import analyse
 from maillage.network.view import Drawing, ViewOptions, build_drawing
@@ -26,12 +26,14 @@ def default_cluster(scope_kind: str) -> str:
     return DEFAULT_CLUSTER.get(scope_kind, "")
 
 
-def overview_drawing(session: Session, source: NetworkSource, heading: str | None = None) -> Drawing:
+def overview_drawing(session: Session, source: NetworkSource, heading: str | None = None,
+                     graph: NetworkGraph | None = None) -> Drawing:
     """The overview the Réseau page draws for a scope's data (default filters and grouping), at the scope's stored
-    positions (stored now if the scope was never drawn)."""
+    positions (stored now if the scope was never drawn); `graph`: the source's graph with default filters, if
+    the caller has built it already."""
     cluster_by = default_cluster(source.scope.kind)
     positions = stable_positions(session, source, cluster_by)
-    graph = build_graph(source, GraphFilters())
+    graph = graph if graph is not None else build_graph(source, GraphFilters())
     drawing = build_drawing(graph, analyse(graph), ViewOptions(cluster_by=cluster_by), heading=heading,
                             positions=positions or None)
     return paper_notes(drawing)

@@ -440,7 +440,7 @@ def council_report(session: Session, actor: Actor, council_id: int, year: int | 
         single_partner=[a.title for a in single if a.status == "en_cours"],
         people_by_year=[(y, people.get(y)) for y in years], demo=get_meta(session, "demo") == "oui",
     )
-    report.network = overview_drawing(session, source) if with_network and source.nodes else None
+    report.network = overview_drawing(session, source, graph=graph) if with_network and source.nodes else None
     if level == "commune" and len(cov.communes) == 1:
         report.map_context, report.map_context_label = _map_context(cov.communes[0], cov.territory_names)
     report.sentences = sentences(report)
