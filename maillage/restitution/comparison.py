@@ -31,7 +31,7 @@ from maillage.actions.access import visibility
 from maillage.core.db import chunks
 from maillage.core.errors import NotFoundError, PermissionDenied, ValidationError
 from maillage.core.formatting import format_int
-from maillage.core.rows import driver_date, ids_in, rows_in
+from maillage.core.rows import collector_paused, driver_date, ids_in, rows_in
 from maillage.coverage.data import load_snapshot
 from maillage.coverage.gaps import compute_council
 from maillage.network.choices import network_by_name  # noqa: F401 - re-exported (restitution)
@@ -397,6 +397,7 @@ def _listing(session: Session, actions: list[ActionRow], names: dict[int, str], 
     return entries
 
 
+@collector_paused()  # a whole-country comparison builds hundreds of thousands of rows
 def compare_councils(session: Session, actor: Actor, council_ids: list[int], year: int | None = None,
                      today: dt.date | None = None, title: str | None = None,
                      network_id: int | None = None, detail: bool = True) -> Comparison:
