@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
-import pandas as pd
+from altair.utils.schemapi import disable_debug_mode
 
 from maillage.coverage import DISPLAY_LABELS
 
@@ -23,14 +23,17 @@ PRESENCE_COLORS = {"present": "#1a9850", "planned": "#74add1", "lapsed": "#f4a34
 MAP_DARK_TEXT = ("planned", "lapsed", "not_expected", "not_expected_present")
 SELECTION = "cellule"
 
+# Altair checks each object against its schema as it is built (« debug mode »): for a matrix of a large council
+# that took 0.36 s of every run, in the inline data. The whole specification is still checked once, when
+# Streamlit serialises the chart.
+disable_debug_mode()
+
 
 def heatmap(records: list[dict], statuses: list[str], height_per_row: int = 26) -> alt.Chart:
     """Territories × columns, coloured by status, with the short status text in each cell; click selects a cell."""
     domain = [DISPLAY_LABELS[s] for s in statuses]
     colors = [STATUS_COLORS[s] for s in statuses]
-    # A DataFrame, not inline values: Altair validated every record against its schema (0.4 s for a
-    # large council at each run), and Streamlit sends a DataFrame as a dataset of its own.
-    base = alt.Chart(pd.DataFrame.from_records(records))
+    base = alt.Chart(alt.Data(values=records))
     x = alt.X("column_label:N", sort=alt.EncodingSortField(field="column_order", op="min"), title=None,
               axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=260, labelFontSize=12, labelAlign="left",
                             labelOverlap=False))
