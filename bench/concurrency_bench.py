@@ -126,10 +126,33 @@ async def _measure(url: str, council_id: int, rounds: int) -> dict[str, list[flo
         for _context, page in people[1:]:
             await _load(page, target)  # every process has computed the page once
         together: list[float] = []
+        before, started = cpu_seconds(), time.perf_counter()
         for _ in range(rounds):
             together += await asyncio.gather(*(_load(page, target) for _context, page in people))
+        after, elapsed = cpu_seconds(), time.perf_counter() - started
         await browser.close()
-    return {"alone": alone, "together": together}
+    # Where the two cores went while five loaded at once: the app's processes, and Chromium's.
+    cpu = {kind: after[kind] - before[kind] for kind in after}
+    return {"alone": alone, "together": together, "cpu": cpu, "elapsed": elapsed}
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the app processes (`streamlit run serve.py`) and by Chromium, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {"serveur": 0.0, "navigateur": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        kind = ("serveur" if b"streamlit run serve.py" in command
+                else "navigateur" if b"chromium" in command or b"chrome" in command else None)
+        if kind:
+            used[kind] += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
 
 
 def _load_average() -> str:

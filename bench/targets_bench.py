@@ -257,6 +257,10 @@ def table(pages, network, comparisons, crowd) -> list[str]:
         rows.append(f"| Couverture jusqu'au repos dans Chromium : seul / cinq à la fois sur deux processus | — | "
                     f"{_s(alone)} / {_s(together)} | < 2 × seul | {_verdict(together < 2 * alone)} "
                     f"(× {together / alone:.2f}) |".replace(".", ","))
+        cpu, elapsed = crowd["cpu"], crowd["elapsed"]
+        rows.append(f"| … pendant les cinq à la fois ({_s(elapsed)} d'horloge, soit {_s(2 * elapsed)} de processeur "
+                    f"sur 2 cœurs) : CPU des deux processus de l'application / de Chromium | {_s(cpu['serveur'])} / "
+                    f"{_s(cpu['navigateur'])} | — | — | — |")
     return rows
 
 
