@@ -232,6 +232,29 @@ def choose(page, label: str, option: str, scope=None, attempts: int = 3) -> None
     wait_for_app(page)
 
 
+def option_texts(page, label: str, scope=None, attempts: int = 3) -> list[str]:
+    """The options the select box labelled `label` lists (opened, read, closed with Escape).
+
+    Tried again when the list closes before it is read (a rerun finishing redraws the widget).
+    """
+    box = (scope or page).get_by_role("combobox", name=label, exact=True)
+    for attempt in range(attempts):
+        try:
+            box.click()
+            expect(page.get_by_role("option").first).to_be_visible(timeout=10000)
+            texts = page.get_by_role("option").all_inner_texts()
+            page.keyboard.press("Escape")
+            wait_for_app(page)
+            if texts:
+                return texts
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_for_app(page)
+    raise AssertionError(f"la liste « {label} » ne s'est pas ouverte")
+
+
 def choose_council(page, name: str) -> None:
     """Select the council every page works on, in the sidebar."""
     choose(page, "Instance", name, page.get_by_test_id("stSidebar"))

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from maillage.accounts import SYSTEM, add_user
 from maillage.core import make_engine
 from models import Action, Council, Partner
-from tests.browser.conftest import choose, fill_sign_in, screenshot, serve, wait_for_app
+from tests.browser.conftest import choose, fill_sign_in, option_texts, screenshot, serve, wait_for_app
 
 PASSWORD = "mot-de-passe-adresses"
 COORD = "coord.rochelle@ville.fr"
@@ -87,12 +87,7 @@ def test_coverage_cell_reopens_after_reload_new_tab_and_copied_link(world, serve
     sign_in_here(page, COORD)
     expect(page.get_by_role("heading", name=re.compile("^Couverture — CISPD"))).to_be_visible(timeout=30000)
     choose(page, "Territoire", "Aytré", page.get_by_test_id("stMain"))
-    columns = page.get_by_test_id("stMain").get_by_role("combobox", name="Colonne", exact=True)
-    columns.click()
-    expect(page.get_by_role("option").first).to_be_visible(timeout=10000)
-    options = page.get_by_role("option").all_inner_texts()
-    page.keyboard.press("Escape")
-    wait_for_app(page)
+    options = option_texts(page, "Colonne", page.get_by_test_id("stMain"))
     column = options[-1].strip()  # not the cell the page opens by itself
     choose(page, "Colonne", column, page.get_by_test_id("stMain"))
     territory = combobox_value(page, "Territoire")
